@@ -1,0 +1,8 @@
+/** Tests are TypeScript, transpiled only (type-checking is `npm run typecheck`). */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+	testTimeout: 60000,
+};
