@@ -1,9 +1,14 @@
 const { src, dest, parallel } = require('gulp');
 
-// Icons are binary-safe only with encoding: false (gulp 5). Each node and credential gets
-// the icons folder beside it, so `file:` paths resolve the same from dist as from source.
+// gulp 5 corrupts binary files unless encoding is false; every stream is returned.
 function copyIcons() {
 	return src('icons/*.svg', { encoding: false }).pipe(dest('dist/icons'));
 }
 
-exports['build:icons'] = parallel(copyIcons);
+// n8n reads a node's codex file (X.node.json) from beside the compiled node.
+function copyCodex() {
+	return src('nodes/**/*.node.json').pipe(dest('dist/nodes'));
+}
+
+exports['build:icons'] = parallel(copyIcons, copyCodex);
+exports.default = exports['build:icons'];

@@ -1,0 +1,56 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class GcoreIamApi implements ICredentialType {
+	name = 'gcoreIamApi';
+
+	displayName = 'Gcore IAM API';
+
+	icon: Icon = { light: 'file:../icons/gcore.svg', dark: 'file:../icons/gcore.dark.svg' };
+
+	documentationUrl = 'https://github.com/gcore-iam/n8n-nodes-gcore-iam#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A permanent API token of your reseller account (Gcore Customer Portal → Profile → API tokens). Paste it with or without the leading "apikey".',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.gcore.com',
+			description:
+				'Address of the Gcore API. Change it only if your reseller API runs on your own domain (api.your-domain).',
+		},
+	];
+
+	// The token is sent as it is (it may contain $ or _); only a pasted "apikey " prefix is dropped.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '={{ "apikey " + String($credentials.apiKey).trim().replace(/^apikey\\s+/i, "") }}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ String($credentials.baseUrl || "https://api.gcore.com").trim().replace(/\\/+$/, "") }}',
+			url: '/iam/clients/me',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,57 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONCURRENCY = 5;
+export const DEFAULT_MAX_RETRIES = 3;
+
+const showFor = { show: { operation: ['resendInvitation'] } };
+
+export const resendInvitationProperties: INodeProperties[] = [
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '={{ $json.email }}',
+		required: true,
+		displayOptions: showFor,
+		description:
+			'Address of the customer whose activation e-mail is sent again. Items with the same address (ignoring case) get one e-mail.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: showFor,
+		options: [
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
+				default: DEFAULT_CONCURRENCY,
+				description:
+					'How many requests may be in flight at once. When the API answers 429, the node waits and sends fewer at a time on its own.',
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
+				default: DEFAULT_MAX_RETRIES,
+				description:
+					'How often one address is tried again after a rate limit (429), a gateway or server error (500, 502, 503, 504), a lost connection or a timeout. 0 disables retries.',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_TIMEOUT_MS,
+				description: 'How long to wait for each answer, in milliseconds',
+			},
+		],
+	},
+];

@@ -1,0 +1,58 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { answersOfThisRun } from './answerMemory';
+import type { Address } from './readAddresses';
+import { readAddresses } from './readAddresses';
+import type { ItemResult } from './routeItems';
+import { itemError, routeItems } from './routeItems';
+import type { Recipient } from './sendAll';
+import { sendAll } from './sendAll';
+import { readSettings } from './settings';
+
+export async function resendInvitation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	if (items.length === 0) return [[], [], []];
+	const node = this.getNode();
+	const settings = await readSettings(this);
+	const addresses = readAddresses(this, items);
+
+	// A bad address stops the workflow before anyone is e-mailed, so a fixed re-run sends each once.
+	if (settings.errorMode === 'stop') {
+		const bad = addresses.findIndex((address) => 'failure' in address);
+		if (bad >= 0) {
+			const { email, failure } = addresses[bad] as Extract<Address, { failure: unknown }>;
+			throw itemError(node, settings, { email, failure, attempts: 0 }, bad);
+		}
+	}
+
+	const remembered = answersOfThisRun(this);
+	const recipients = new Map<string, Recipient>();
+	for (const address of addresses) {
+		if ('key' in address && !remembered.has(address.key) && !recipients.has(address.key)) {
+			recipients.set(address.key, address);
+		}
+	}
+	const sent = await sendAll(this, settings, [...recipients.values()], remembered);
+	if (this.getExecutionCancelSignal()?.aborted) {
+		throw new NodeOperationError(node, 'The execution was cancelled before every invitation was sent');
+	}
+
+	const results = addresses.map((address): ItemResult | undefined => {
+		if ('failure' in address) return { ...address, attempts: 0 };
+		const answer = remembered.get(address.key);
+		if (answer) return { email: address.email, answer };
+		const result = sent.get(address.key);
+		if (!result) return undefined;
+		if ('answer' in result) return { email: address.email, answer: result.answer };
+		const { failure, attempts, statusCode, verdict } = result;
+		return { email: address.email, failure, attempts, statusCode, message: verdict?.message, requestId: verdict?.requestId };
+	});
+
+	if (settings.errorMode === 'stop') {
+		const failed = results.findIndex((result) => result !== undefined && 'failure' in result);
+		const result = results[failed];
+		if (result && 'failure' in result) throw itemError(node, settings, result, failed);
+	}
+	return routeItems(node, settings, items, results as ItemResult[]);
+}

@@ -1,0 +1,69 @@
+import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+
+import type { Route } from '../../outcome/classify';
+import type { Failure } from '../../outcome/failure';
+import { buildItemError } from '../../outcome/failure';
+import type { FinalAnswer } from './answerMemory';
+import type { RunSettings } from './settings';
+
+export interface FailedItem {
+	email: string;
+	failure: Failure;
+	attempts: number;
+	statusCode?: number;
+	message?: string;
+	requestId?: string;
+}
+
+export type ItemResult = { email: string; answer: FinalAnswer } | FailedItem;
+
+const OUTPUT_OF: Record<Route, number> = { sent: 0, alreadyActivated: 1, notFound: 2 };
+
+export function itemError(node: INode, settings: RunSettings, result: FailedItem, itemIndex: number) {
+	return buildItemError(node, result.failure, {
+		itemIndex,
+		email: result.email,
+		attempts: result.attempts,
+		baseUrl: settings.baseUrl,
+		timeoutMs: settings.timeoutMs,
+		apiKey: settings.apiKey,
+	});
+}
+
+/**
+ * One output item per input item, in input order within each output. As a tool everything goes
+ * to the first output, the only one an agent reads. Failed items (continue modes) go to the
+ * first output too; under "Continue (using error output)" n8n moves them to its Error output,
+ * and putting them first lets n8n's Retry On Fail see that some item failed.
+ */
+export function routeItems(
+	node: INode,
+	settings: RunSettings,
+	items: INodeExecutionData[],
+	results: ItemResult[],
+): INodeExecutionData[][] {
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	const failedFirst: INodeExecutionData[] = [];
+	results.forEach((result, itemIndex) => {
+		const pairedItem = { item: itemIndex };
+		if ('answer' in result) {
+			const { route, statusCode, attempts, message, requestId } = result.answer;
+			const invitation = compact({ email: result.email, outcome: route, statusCode, attempts, message, requestId });
+			outputs[settings.asTool ? 0 : OUTPUT_OF[route]].push({ json: { ...items[itemIndex].json, invitation }, pairedItem });
+			return;
+		}
+		const error = itemError(node, settings, result, itemIndex);
+		const { email, attempts, statusCode, message, requestId } = result;
+		const invitation = compact({ email, outcome: 'failed', statusCode, attempts, message, requestId });
+		const json = { ...items[itemIndex].json, error: error.message, invitation };
+		if (settings.errorMode === 'continueErrorOutput') failedFirst.push({ json, error, pairedItem });
+		else outputs[0].push({ json, pairedItem });
+	});
+	outputs[0] = failedFirst.length > 0 ? [...failedFirst, ...outputs[0]] : outputs[0];
+	return outputs;
+}
+
+function compact(fields: IDataObject): IDataObject {
+	for (const key of Object.keys(fields)) if (fields[key] === undefined) delete fields[key];
+	return fields;
+}

@@ -1,0 +1,109 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { Verdict } from '../../outcome/classify';
+import { classify } from '../../outcome/classify';
+import type { Failure } from '../../outcome/failure';
+import { redact } from '../../outcome/redact';
+import { RateGate } from '../../transport/rateGate';
+import { renewInvitation } from '../../transport/renewInvitation';
+import type { Attempted } from '../../transport/retry';
+import { sendWithRetries } from '../../transport/retry';
+import type { FinalAnswer } from './answerMemory';
+import type { RunSettings } from './settings';
+
+export interface Recipient {
+	key: string;
+	email: string;
+}
+
+export type SendResult =
+	| { answer: FinalAnswer }
+	| { failure: Failure; attempts: number; statusCode?: number; verdict?: Verdict };
+
+// These answers would be the same for every address, so the rest are not sent.
+const FAILS_EVERY_ADDRESS = new Set(['unauthorized', 'forbidden', 'endpointNotFound']);
+
+/**
+ * Sends one request per recipient (with retries), at most `concurrency` in flight. Final answers
+ * are also written to `remembered`. In stop mode the first failure stops new sends; in the
+ * continue modes only a failure that every address would share does.
+ */
+export async function sendAll(
+	context: IExecuteFunctions,
+	settings: RunSettings,
+	recipients: Recipient[],
+	remembered: Map<string, FinalAnswer>,
+): Promise<Map<string, SendResult>> {
+	const results = new Map<string, SendResult>();
+	const signal = context.getExecutionCancelSignal();
+	const gate = new RateGate(settings.concurrency, signal);
+	let shared: SendResult | undefined;
+	let stopped = false;
+	let next = 0;
+
+	const send = async (recipient: Recipient): Promise<SendResult> => {
+		const attempted = await sendWithRetries(
+			async () => await renewInvitation(context, settings, recipient.email),
+			gate,
+			settings.maxRetries,
+			signal,
+		);
+		return toSendResult(attempted, settings.apiKey);
+	};
+
+	// Workers beyond `concurrency` wait at the gate; they keep it busy while others back off.
+	const worker = async () => {
+		while (next < recipients.length && !stopped && !signal?.aborted) {
+			const recipient = recipients[next++];
+			const result = await send(recipient);
+			results.set(recipient.key, result);
+			if ('answer' in result) {
+				remembered.set(recipient.key, result.answer);
+				continue;
+			}
+			if (settings.errorMode === 'stop') stopped = true;
+			if (result.verdict?.reason && FAILS_EVERY_ADDRESS.has(result.verdict.reason)) {
+				shared = { ...result, attempts: 0 };
+				stopped = true;
+			}
+		}
+	};
+	const workers = Math.min(recipients.length, settings.concurrency * 4);
+	await Promise.all(Array.from({ length: workers }, worker));
+
+	if (shared) {
+		for (const recipient of recipients) if (!results.has(recipient.key)) results.set(recipient.key, shared);
+	}
+	return results;
+}
+
+function toSendResult(attempted: Attempted, apiKey: string): SendResult {
+	const { attempts } = attempted;
+	switch (attempted.kind) {
+		case 'cancelled':
+			return { failure: { kind: 'connection', code: 'cancelled', timedOut: false }, attempts };
+		case 'connectionFailure':
+			return { failure: { kind: 'connection', code: attempted.code, timedOut: attempted.timedOut }, attempts };
+		case 'retryAfterTooLong': {
+			const verdict = safeVerdict(classify(attempted.answer), apiKey);
+			const { statusCode } = attempted.answer;
+			return { failure: { kind: 'retryAfterTooLong', statusCode, waitSeconds: attempted.waitSeconds, verdict }, attempts, statusCode, verdict };
+		}
+		case 'answer': {
+			const verdict = safeVerdict(classify(attempted.answer), apiKey);
+			const { statusCode } = attempted.answer;
+			if (verdict.route === 'error') return { failure: { kind: 'api', statusCode, verdict }, attempts, statusCode, verdict };
+			return {
+				answer: { route: verdict.route, statusCode, attempts, message: verdict.message, requestId: verdict.requestId },
+			};
+		}
+	}
+}
+
+function safeVerdict(verdict: Verdict, apiKey: string): Verdict {
+	return {
+		...verdict,
+		message: verdict.message === undefined ? undefined : redact(verdict.message, apiKey),
+		fieldErrors: verdict.fieldErrors?.map((line) => redact(line, apiKey)),
+	};
+}

@@ -1,0 +1,42 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE, normalizeBaseUrl } from '../../transport/renewInvitation';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './description';
+
+export type ErrorMode = 'stop' | 'continueRegularOutput' | 'continueErrorOutput';
+
+/** Everything that is the same for all items of one run, read once. */
+export interface RunSettings {
+	baseUrl: string;
+	apiKey: string;
+	timeoutMs: number;
+	concurrency: number;
+	maxRetries: number;
+	errorMode: ErrorMode;
+	/** Run as an AI agent's tool: the agent only sees the first output. */
+	asTool: boolean;
+}
+
+export async function readSettings(context: IExecuteFunctions): Promise<RunSettings> {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const node = context.getNode();
+	return {
+		baseUrl: normalizeBaseUrl(credentials.baseUrl),
+		apiKey: typeof credentials.apiKey === 'string' ? credentials.apiKey : '',
+		timeoutMs: whole(options.timeout, DEFAULT_TIMEOUT_MS, 1),
+		concurrency: whole(options.concurrency, DEFAULT_CONCURRENCY, 1),
+		maxRetries: whole(options.maxRetries, DEFAULT_MAX_RETRIES, 0),
+		errorMode: !context.continueOnFail()
+			? 'stop'
+			: node.onError === 'continueErrorOutput'
+				? 'continueErrorOutput'
+				: 'continueRegularOutput',
+		asTool: node.type.endsWith('Tool'),
+	};
+}
+
+function whole(value: unknown, fallback: number, min: number): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	return Number.isFinite(number) && value !== '' && value !== undefined ? Math.max(min, Math.floor(number)) : fallback;
+}

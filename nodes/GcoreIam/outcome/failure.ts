@@ -1,0 +1,140 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { Verdict } from './classify';
+import { redact } from './redact';
+
+/** Why an item could not be routed to one of the three outputs. */
+export type Failure =
+	| { kind: 'invalidEmail'; value: unknown }
+	| { kind: 'expression'; message: string }
+	| { kind: 'api'; statusCode: number; verdict: Verdict }
+	| { kind: 'connection'; code: string; timedOut: boolean }
+	| { kind: 'retryAfterTooLong'; statusCode: number; waitSeconds: number; verdict: Verdict };
+
+export interface FailureContext {
+	itemIndex: number;
+	email: string;
+	attempts: number;
+	baseUrl: string;
+	timeoutMs: number;
+	apiKey: string;
+}
+
+interface Explanation {
+	message: string;
+	description: string;
+}
+
+/** The one place that turns a failure into the error n8n shows, with the API key removed. */
+export function buildItemError(node: INode, failure: Failure, context: FailureContext): NodeApiError | NodeOperationError {
+	const { message, description } = explain(failure, context);
+	const safeMessage = redact(message, context.apiKey);
+	const safeDescription = redact(description, context.apiKey);
+	if (failure.kind === 'invalidEmail' || failure.kind === 'expression') {
+		return new NodeOperationError(node, safeMessage, { description: safeDescription, itemIndex: context.itemIndex });
+	}
+	const httpCode = failure.kind === 'connection' ? failure.code : String(failure.statusCode);
+	const error = new NodeApiError(node, { message: safeMessage, httpCode } as JsonObject, {
+		message: safeMessage,
+		description: safeDescription,
+		httpCode,
+		itemIndex: context.itemIndex,
+	});
+	error.context.itemIndex = context.itemIndex;
+	return error;
+}
+
+function explain(failure: Failure, context: FailureContext): Explanation {
+	const who = `Item ${context.itemIndex} (${context.email})`;
+	const tries = context.attempts === 1 ? '1 attempt' : `${context.attempts} attempts`;
+	switch (failure.kind) {
+		case 'invalidEmail':
+			return {
+				message: `Item ${context.itemIndex}: ${describeInvalidEmail(failure.value)}`,
+				description:
+					"No request was sent for this item. Set the node's Email field to the customer's address; by default it reads {{ $json.email }} from the incoming item.",
+			};
+		case 'expression':
+			return {
+				message: `Item ${context.itemIndex}: the Email expression could not be evaluated: ${failure.message}`,
+				description: "No request was sent for this item. Fix the node's Email field so that it gives the customer's address.",
+			};
+		case 'connection':
+			return failure.timedOut
+				? {
+						message: `${who}: no answer from the Gcore API within ${context.timeoutMs} ms (${tries})`,
+						description:
+							'Raise the Timeout option or try again later. The API may have acted on a request it did not answer in time, so the customer may already have the e-mail.',
+					}
+				: {
+						message: `${who}: could not reach ${context.baseUrl} (${failure.code}, ${tries})`,
+						description: 'Check the Base URL in the Gcore IAM credential and the network between n8n and the API.',
+					};
+		case 'retryAfterTooLong':
+			return {
+				message: `${who}: the Gcore API is rate limiting and asks to wait ${failure.waitSeconds} s, longer than this node waits`,
+				description: withApiDetails('Try again later, or lower the Concurrency option.', failure.verdict),
+			};
+		case 'api':
+			return explainApiAnswer(who, tries, failure.statusCode, failure.verdict, context.baseUrl);
+	}
+}
+
+function explainApiAnswer(who: string, tries: string, status: number, verdict: Verdict, baseUrl: string): Explanation {
+	switch (verdict.reason) {
+		case 'endpointNotFound':
+			return {
+				message: `${who}: the endpoint was not found at ${baseUrl}: check the Base URL`,
+				description: withApiDetails(
+					'The server answered 404 with a web page instead of the Gcore API. Set the Base URL in the Gcore IAM credential to your API address (https://api.gcore.com unless your reseller API runs on your own domain).',
+					verdict,
+				),
+			};
+		case 'invalidRequest':
+			return {
+				message: `${who}: the Gcore API rejected the request (400)${verdict.fieldErrors ? `: ${verdict.fieldErrors.join('; ')}` : verdict.message ? `: ${verdict.message}` : ''}`,
+				description: withApiDetails('Check the email address of this item.', verdict),
+			};
+		case 'unauthorized':
+			return {
+				message: `${who}: the Gcore API rejected the API key (401): check the Gcore IAM credential`,
+				description: withApiDetails('Create a permanent API token in the Gcore Customer Portal and paste it into the credential.', verdict),
+			};
+		case 'forbidden':
+			return {
+				message: `${who}: the API key may not resend invitations (403): check the Gcore IAM credential`,
+				description: withApiDetails('Use an API token of a reseller account that manages this customer.', verdict),
+			};
+		case 'rateLimited':
+			return {
+				message: `${who}: still rate limited by the Gcore API (429) after ${tries}`,
+				description: withApiDetails('Lower the Concurrency option, raise Max Retries, or try again later.', verdict),
+			};
+		case 'serverError':
+			return {
+				message: `${who}: the Gcore API failed with status ${status} after ${tries}${verdict.message ? `: ${verdict.message}` : ''}`,
+				description: withApiDetails('Try again later. If it persists, contact Gcore support with the request id.', verdict),
+			};
+		default:
+			return {
+				message: `${who}: unexpected answer ${status} from the Gcore API${verdict.message ? `: ${verdict.message}` : ''}`,
+				description: withApiDetails('Check the Base URL and the API key in the Gcore IAM credential.', verdict),
+			};
+	}
+}
+
+function withApiDetails(advice: string, verdict: Verdict): string {
+	const parts = [advice];
+	if (verdict.message) parts.push(`The API said: "${verdict.message}".`);
+	if (verdict.requestId) parts.push(`Request id: ${verdict.requestId}.`);
+	return parts.join(' ');
+}
+
+function describeInvalidEmail(value: unknown): string {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		return 'the email address is empty';
+	}
+	if (typeof value === 'string') return `"${value}" is not a valid email address`;
+	return `${JSON.stringify(value) ?? String(value)} (a ${typeof value}) is not an email address`;
+}
