@@ -1,0 +1,264 @@
+import axios, { type AxiosResponse } from 'axios';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+	DEFAULT_API_KEY,
+	SAMPLE_CUSTOMERS,
+	SAMPLE_UNKNOWN_EMAIL,
+	startSimulator,
+	type Simulator,
+} from '../../simulator';
+
+const AUTH = `apikey ${DEFAULT_API_KEY}`;
+const INVITED = SAMPLE_CUSTOMERS.filter((u) => u.status === 'invited').map((u) => u.email);
+const ACTIVE = SAMPLE_CUSTOMERS.find((u) => u.status === 'active')?.email ?? '';
+
+let sim: Simulator;
+beforeAll(async () => {
+	sim = await startSimulator();
+});
+afterEach(() => sim.reset());
+afterAll(() => sim.close());
+
+interface CallOptions {
+	auth?: string | null;
+	body?: unknown;
+	timeout?: number;
+	on?: Simulator;
+}
+
+function call(method: string, path: string, o: CallOptions = {}): Promise<AxiosResponse<string>> {
+	return axios.request<string>({
+		url: `${(o.on ?? sim).url}${path}`,
+		method,
+		data: o.body,
+		headers: o.auth === null ? {} : { Authorization: o.auth ?? AUTH },
+		timeout: o.timeout,
+		validateStatus: () => true,
+		transformResponse: (raw: string) => raw,
+	});
+}
+
+const renew = (email: unknown, o: CallOptions = {}) =>
+	call('POST', '/iam/auth/renew_invitation', { body: { email }, ...o });
+const json = (res: AxiosResponse<string>): Record<string, unknown> => JSON.parse(res.data);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('API contract', () => {
+	it('answers each renew_invitation outcome like Gcore, with a request id', async () => {
+		const sent = await renew(INVITED[0]);
+		expect([sent.status, sent.data]).toEqual([200, '']);
+		expect(sent.headers['x-request-id']).toMatch(/\S/);
+
+		const active = await renew(ACTIVE);
+		expect(active.status).toBe(400);
+		expect(json(active)).toEqual({ message: 'This user already activated.', request_id: active.headers['x-request-id'] });
+
+		const unknown = await renew(SAMPLE_UNKNOWN_EMAIL);
+		expect(unknown.status).toBe(404);
+		expect(unknown.headers['content-type']).toBe('application/json');
+		expect(json(unknown).message).toBe('User with given email not found.');
+
+		for (const bad of [renew('not-an-email'), renew(undefined), call('POST', '/iam/auth/renew_invitation', { body: 'no json' })]) {
+			const res = await bad;
+			expect(res.status).toBe(400);
+			expect(json(res).errors).toEqual({ email: ['Enter a valid email address.'] });
+		}
+	});
+
+	it('looks addresses up trimmed and case-insensitively and counts per lower-cased address', async () => {
+		const shouted = `  ${INVITED[1].toUpperCase()} `;
+		expect((await renew(shouted)).status).toBe(200);
+		expect((await renew(INVITED[1])).status).toBe(200);
+		await renew(ACTIVE);
+		const stats = sim.stats();
+		expect(stats.requests).toBe(3);
+		expect(stats.byEmail).toEqual({ [INVITED[1]]: 2, [ACTIVE]: 1 });
+		expect(stats.sentByEmail).toEqual({ [INVITED[1]]: 2 });
+		expect(stats.statusCounts).toEqual({ 200: 2, 400: 1 });
+		expect(stats.log[0]).toMatchObject({
+			method: 'POST',
+			path: '/iam/auth/renew_invitation',
+			authorization: AUTH,
+			body: { email: shouted },
+			status: 200,
+		});
+	});
+
+	it('accepts the scheme word in any case and echoes a wrong token in the 401', async () => {
+		expect((await renew(INVITED[0], { auth: `APIKey ${DEFAULT_API_KEY}` })).status).toBe(200);
+		const wrong = await renew(INVITED[0], { auth: 'apikey wrong$tok_1' });
+		expect([wrong.status, json(wrong).message]).toEqual([401, 'Bad permanent token: wrong$tok_1']);
+		const doubled = await renew(INVITED[0], { auth: `apikey ${AUTH}` });
+		expect([doubled.status, json(doubled).message]).toEqual([401, `Bad permanent token: ${AUTH}`]);
+		expect((await renew(INVITED[0], { auth: null })).status).toBe(401);
+		expect(sim.stats().sentByEmail).toEqual({ [INVITED[0]]: 1 });
+	});
+
+	it('serves /iam/clients/me for the credential test', async () => {
+		const me = await call('GET', '/iam/clients/me');
+		expect([me.status, json(me)]).toEqual([200, { id: 1, email: 'reseller@example.com', status: 'active' }]);
+		expect((await call('GET', '/iam/clients/me', { auth: 'apikey nope' })).status).toBe(401);
+	});
+
+	it('answers any other path with an HTML 404 page, like a proxy would for a wrong Base URL', async () => {
+		for (const path of ['//iam/auth/renew_invitation', '/v1/iam/auth/renew_invitation', '/']) {
+			const res = await call('POST', path, { body: { email: INVITED[0] } });
+			expect(res.status).toBe(404);
+			expect(res.headers['content-type']).toBe('text/html');
+			expect(res.data).toMatch(/<html>[\s\S]*404 Not Found[\s\S]*<\/html>/);
+		}
+		expect(sim.stats().requests).toBe(0);
+	});
+});
+
+describe('faults', () => {
+	it('applies per-address faults first, then "*", each for its number of times', async () => {
+		sim.addFault(INVITED[0].toUpperCase(), { status: 503, times: 2 });
+		sim.addFault('*', { status: 500, times: 1 });
+		const statuses = [];
+		for (let i = 0; i < 4; i++) statuses.push((await renew(INVITED[0])).status);
+		expect(statuses).toEqual([503, 503, 500, 200]);
+		expect(sim.stats().sentByEmail).toEqual({ [INVITED[0]]: 1 });
+	});
+
+	it('sends Retry-After, a Gcore-like default body, or the given HTML page', async () => {
+		sim.addFault('*', { status: 429, retryAfter: 2, times: 1 });
+		const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+		sim.addFault('*', { status: 502, contentType: 'text/html', body: html, times: 1 });
+		const limited = await renew(INVITED[0]);
+		expect([limited.status, limited.headers['retry-after'], json(limited).message]).toEqual([429, '2', 'Too many requests']);
+		expect(json(limited).request_id).toBe(limited.headers['x-request-id']);
+		const gateway = await renew(INVITED[0]);
+		expect([gateway.status, gateway.headers['content-type'], gateway.data]).toEqual([502, 'text/html', html]);
+	});
+
+	it('resets the socket, hangs until the client gives up, and delays', async () => {
+		sim.addFault(INVITED[0], { reset: true, times: 1 });
+		await expect(renew(INVITED[0])).rejects.toMatchObject({ code: 'ECONNRESET' });
+
+		sim.addFault(INVITED[0], { hang: true, times: 1 });
+		await expect(renew(INVITED[0], { timeout: 150 })).rejects.toMatchObject({ code: 'ECONNABORTED' });
+		await sleep(20);
+		expect(sim.stats()).toMatchObject({ inFlight: 0, statusCounts: { reset: 1, hang: 1 } });
+
+		sim.addFault(INVITED[0], { delayMs: 150, times: 1 });
+		const started = Date.now();
+		expect((await renew(INVITED[0])).status).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+	});
+
+	it('closes promptly with delayed, hanging and idle keep-alive requests open', async () => {
+		const own = await startSimulator();
+		await Promise.all(INVITED.slice(0, 3).map((email) => renew(email, { on: own })));
+		own.configure({ latencyMs: 10_000 });
+		const outcome = (email: string) => renew(email, { on: own }).then(() => 'answered', () => 'failed');
+		const delayed = outcome(INVITED[0]);
+		while (own.stats().inFlight < 1) await sleep(5);
+		own.addFault('*', { hang: true });
+		const hanging = outcome(INVITED[1]);
+		while (own.stats().inFlight < 2) await sleep(5);
+		const started = Date.now();
+		await own.close();
+		expect(Date.now() - started).toBeLessThan(500);
+		expect(await Promise.all([delayed, hanging])).toEqual(['failed', 'failed']);
+		expect(own.stats().statusCounts).toEqual({ 200: 3, hang: 1 });
+	});
+
+	it('gives the same seeded random faults whatever the order of requests', async () => {
+		const users = [1, 2, 3, 4, 5].map((n) => ({ email: `c${n}@example.com`, status: 'invited' as const }));
+		const run = async (seed: number, order: string[]) => {
+			const own = await startSimulator({ users, randomFaults: { rate: 0.5, statuses: [429, 503], seed, retryAfter: 1 } });
+			const seen: Record<string, string[]> = {};
+			for (let round = 0; round < 4; round++) {
+				for (const email of order) {
+					const res = await renew(email, { on: own });
+					(seen[email] ??= []).push(`${res.status}/${res.headers['retry-after'] ?? '-'}`);
+				}
+			}
+			await own.close();
+			return seen;
+		};
+		const emails = users.map((u) => u.email);
+		const first = await run(7, emails);
+		expect(await run(7, [...emails].reverse())).toEqual(first);
+		const all = Object.values(first).flat();
+		expect(all).toContain('200/-');
+		expect(all.some((s) => s === '429/1' || s === '503/1')).toBe(true);
+		expect(await run(8, emails)).not.toEqual(first);
+	});
+});
+
+describe('latency, rate limit and in-flight accounting', () => {
+	it('answers 429 with Retry-After to requests above maxInFlight', async () => {
+		sim.configure({ maxInFlight: 2, latencyMs: 150, rateLimitRetryAfter: 3 });
+		const started = Date.now();
+		const answers = await Promise.all(INVITED.slice(0, 4).concat(INVITED[0]).map((email) => renew(email)));
+		expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+		const limited = answers.filter((a) => a.status === 429);
+		expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
+		expect(limited).toHaveLength(3);
+		expect(limited.every((a) => a.headers['retry-after'] === '3' && json(a).message === 'Too many requests')).toBe(true);
+		expect(sim.stats()).toMatchObject({ requests: 5, inFlight: 0, statusCounts: { 200: 2, 429: 3 } });
+		expect((await renew(INVITED[0])).status).toBe(200);
+	});
+
+	it('records the exact peak of concurrent requests', async () => {
+		sim.configure({ latencyMs: 20, jitterMs: 20 });
+		const worker = async () => {
+			for (let i = 0; i < 4; i++) await renew(INVITED[i]);
+		};
+		await Promise.all([worker(), worker(), worker()]);
+		expect(sim.stats()).toMatchObject({ requests: 12, inFlight: 0, maxInFlight: 3 });
+	});
+});
+
+describe('control API', () => {
+	it('sets users, faults and config over HTTP, reports stats and resets', async () => {
+		const post = (path: string, body: unknown) => call('POST', `/__sim/${path}`, { body, auth: null });
+		expect((await post('users', [{ email: 'New@Example.com', status: 'invited' }])).status).toBe(200);
+		expect((await post('faults', { email: 'new@example.com', fault: { status: 503, times: 1 } })).status).toBe(200);
+		expect((await renew('new@example.com')).status).toBe(503);
+		expect((await renew('new@example.com')).status).toBe(200);
+		expect((await renew(INVITED[0])).status).toBe(404);
+
+		expect((await post('config', { apiKey: 'other$key', logRequests: false })).status).toBe(200);
+		expect((await renew('new@example.com')).status).toBe(401);
+		expect((await renew('new@example.com', { auth: 'apikey other$key' })).status).toBe(200);
+
+		const stats = json(await call('GET', '/__sim/stats', { auth: null }));
+		expect(stats).toMatchObject({ requests: 5, sentByEmail: { 'new@example.com': 2 } });
+		expect(stats.log).toHaveLength(3);
+
+		const bad = await post('faults', { email: 'x@example.com', fault: { times: 1 } });
+		expect([bad.status, json(bad).error]).toEqual([400, 'fault needs status, reset, hang or delayMs']);
+		expect((await post('config', { latencyMs: -1 })).status).toBe(400);
+
+		expect((await post('reset', {})).status).toBe(200);
+		expect((await renew(INVITED[0])).status).toBe(200);
+		expect(sim.stats()).toMatchObject({ requests: 1, byEmail: { [INVITED[0]]: 1 } });
+		expect(sim.stats().log).toHaveLength(1);
+	});
+});
+
+describe('cli', () => {
+	it('prints the listening line first, serves, and stops cleanly on SIGTERM', async () => {
+		const tsx = join(__dirname, '../../node_modules/.bin/tsx');
+		const child = spawn(tsx, [join(__dirname, '../../simulator/cli.ts'), '--api-key', 'k$1_2', '--no-log']);
+		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		const firstLine = await new Promise<string>((resolve, reject) => {
+			let out = '';
+			child.stdout.on('data', (chunk: Buffer) => {
+				out += chunk.toString();
+				if (out.includes('\n')) resolve(out.split('\n')[0]);
+			});
+			child.once('exit', () => reject(new Error(`exited early: ${out}`)));
+		});
+		const match = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(firstLine);
+		expect(match).not.toBeNull();
+		const me = await axios.get(`${match?.[1]}/iam/clients/me`, { headers: { Authorization: 'APIKEY k$1_2' } });
+		expect(me.status).toBe(200);
+		child.kill('SIGTERM');
+		expect(await exited).toBe(0);
+	});
+});
