@@ -1,0 +1,242 @@
+/**
+ * A real n8n 2.41.1 running on Node 24, both taken from the npm registry and cached outside the
+ * repository (default ~/.cache/n8n-nodes-gcore-iam, override with GCORE_E2E_CACHE).
+ *
+ * The first call takes several minutes (Node 24 about 10 s, n8n about 4 min, sqlite3 rebuild about
+ * 1.5 min); later calls find the completion marker and return at once.
+ *
+ * Why this shape (see ../shared/reference/facts.md, "Running n8n here"):
+ * - n8n 2.x needs Node >= 24; the machine runs Node 20. The `node@24` npm package ships a Node 24 binary.
+ * - A plain `npm install n8n` fails offline (a Kafka client downloads zlib in an install script), so
+ *   n8n is installed with --ignore-scripts and only sqlite3's native module is rebuilt, against the
+ *   headers that come with the Node 24 package.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const N8N_VERSION = process.env.GCORE_E2E_N8N_VERSION ?? '2.41.1';
+export const NODE_SPEC = process.env.GCORE_E2E_NODE_SPEC ?? '24';
+
+export interface RealN8n {
+	cacheDir: string;
+	/** folder holding the Node 24 `node` executable; put it first on PATH */
+	nodeBinDir: string;
+	nodeExe: string;
+	nodeVersion: string;
+	/** n8n's CLI entry point, run it with nodeExe */
+	n8nBin: string;
+	n8nVersion: string;
+}
+
+export function cacheRoot(): string {
+	return path.resolve(process.env.GCORE_E2E_CACHE ?? path.join(os.homedir(), '.cache', 'n8n-nodes-gcore-iam'));
+}
+
+function log(msg: string): void {
+	process.stderr.write(`[real-n8n] ${msg}\n`);
+}
+
+function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; logFile: string }): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const out = fs.openSync(opts.logFile, 'a');
+		fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}   (cwd ${opts.cwd})\n`);
+		const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', out, out] });
+		const started = Date.now();
+		const ticker = setInterval(() => log(`  ... still running ${cmd} ${args[0]} (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+		child.on('error', (e) => {
+			clearInterval(ticker);
+			fs.closeSync(out);
+			reject(e);
+		});
+		child.on('exit', (code, signal) => {
+			clearInterval(ticker);
+			fs.closeSync(out);
+			if (code === 0) resolve();
+			else reject(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}); see ${opts.logFile}:\n${tail(opts.logFile, 30)}`));
+		});
+	});
+}
+
+export function tail(file: string, lines: number): string {
+	try {
+		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+	} catch {
+		return '(no log)';
+	}
+}
+
+/** npm from the machine's Node 20, run under whatever `node` is first on PATH */
+function npmCommand(): string {
+	return process.platform === 'win32' ? 'npm.cmd' : 'npm';
+}
+
+function pathWith(binDir: string): NodeJS.ProcessEnv {
+	const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` };
+	// Settings meant for the repository (ignore-scripts etc.) must not leak into the cache installs.
+	for (const k of Object.keys(env)) if (k.toLowerCase().startsWith('npm_')) delete env[k];
+	env.npm_config_update_notifier = 'false';
+	env.npm_config_fund = 'false';
+	env.npm_config_audit = 'false';
+	return env;
+}
+
+function readMarker(file: string): Record<string, string> | undefined {
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+	} catch {
+		return undefined;
+	}
+}
+
+async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+	const lock = path.join(dir, '.install-lock');
+	const started = Date.now();
+	for (;;) {
+		try {
+			fs.mkdirSync(lock);
+			fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+			break;
+		} catch {
+			let owner = NaN;
+			try {
+				owner = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+			} catch {
+				/* being created */
+			}
+			let alive = false;
+			if (owner > 0) {
+				try {
+					process.kill(owner, 0);
+					alive = true;
+				} catch {
+					alive = false;
+				}
+			}
+			if (owner > 0 && !alive) {
+				log(`removing stale install lock of dead process ${owner}`);
+				fs.rmSync(lock, { recursive: true, force: true });
+				continue;
+			}
+			if (Date.now() - started > 30 * 60_000) throw new Error(`install lock ${lock} held for 30 min`);
+			if ((Date.now() - started) % 30_000 < 1000) log(`waiting for another install (pid ${owner}) to finish ...`);
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+	}
+	try {
+		return await fn();
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
+}
+
+async function ensureNode(root: string): Promise<{ binDir: string; exe: string; version: string; headers: string }> {
+	const dir = path.join(root, `node${NODE_SPEC}`);
+	const marker = path.join(dir, '.complete');
+	const binDir = path.join(dir, 'node_modules', '.bin');
+	const exe = path.join(binDir, 'node');
+	const headers = path.join(dir, 'node_modules', 'node', 'node_modules', `node-${process.platform}-${process.arch}`);
+	const done = readMarker(marker);
+	if (done && fs.existsSync(exe)) return { binDir, exe, version: done.version, headers };
+
+	const t0 = Date.now();
+	log(`installing Node ${NODE_SPEC} from the npm registry (node@${NODE_SPEC}) into ${dir}`);
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'gcore-e2e-node', private: true }, null, 2));
+	const logFile = path.join(root, 'install.log');
+	// The node package's preinstall script fetches the platform binary package: scripts must run here.
+	await run(npmCommand(), ['install', '--no-save', '--ignore-scripts=false', `node@${NODE_SPEC}`], {
+		cwd: dir,
+		env: pathWith(''),
+		logFile,
+	});
+	const version = await capture(exe, ['--version']);
+	if (!/^v24\./.test(version) && NODE_SPEC === '24') throw new Error(`expected Node 24, got ${version}`);
+	if (!fs.existsSync(path.join(headers, 'include', 'node', 'node_api.h'))) throw new Error(`Node headers missing in ${headers}`);
+	fs.writeFileSync(marker, JSON.stringify({ version, at: new Date().toISOString() }));
+	log(`Node ${version} ready (${Math.round((Date.now() - t0) / 1000)} s)`);
+	return { binDir, exe, version, headers };
+}
+
+function capture(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(cmd, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		let err = '';
+		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+		child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+		child.on('error', reject);
+		child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}\n${err}`))));
+	});
+}
+
+async function ensureN8n(root: string, node: { binDir: string; headers: string }): Promise<string> {
+	const dir = path.join(root, `n8n-${N8N_VERSION}`);
+	const marker = path.join(dir, '.complete');
+	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	if (readMarker(marker) && fs.existsSync(bin)) return dir;
+
+	const logFile = path.join(root, 'install.log');
+	const env = pathWith(node.binDir);
+	const t0 = Date.now();
+	if (fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'package.json')) && readMarker(path.join(dir, '.installed'))) {
+		log(`n8n ${N8N_VERSION} packages already present, only the sqlite3 rebuild is left`);
+	} else {
+		log(`installing n8n ${N8N_VERSION} into ${dir} with Node 24 (about 4 min, ~2,400 packages, ~3 GB; log: ${logFile})`);
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'gcore-e2e-n8n', private: true }, null, 2));
+		await run(npmCommand(), ['install', '--ignore-scripts', '--no-save', `n8n@${N8N_VERSION}`], { cwd: dir, env, logFile });
+		fs.writeFileSync(path.join(dir, '.installed'), JSON.stringify({ at: new Date().toISOString() }));
+		log(`n8n packages installed (${Math.round((Date.now() - t0) / 1000)} s); rebuilding sqlite3 for Node 24 (about 1.5 min)`);
+	}
+	const t1 = Date.now();
+	await run(npmCommand(), ['rebuild', 'sqlite3'], {
+		cwd: dir,
+		env: { ...env, npm_config_nodedir: node.headers, npm_config_ignore_scripts: 'false' },
+		logFile,
+	});
+	log(`sqlite3 rebuilt (${Math.round((Date.now() - t1) / 1000)} s)`);
+	const version = await capture(path.join(node.binDir, 'node'), [bin, '--version'], {
+		...env,
+		N8N_USER_FOLDER: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-')),
+	});
+	fs.writeFileSync(marker, JSON.stringify({ version, at: new Date().toISOString() }));
+	log(`n8n ${version} ready in ${dir}`);
+	return dir;
+}
+
+/** Make sure Node 24 and n8n are in the cache; returns how to run them. Idempotent and safe to call concurrently. */
+export async function ensureRealN8n(): Promise<RealN8n> {
+	const root = cacheRoot();
+	fs.mkdirSync(root, { recursive: true });
+	const t0 = Date.now();
+	return withLock(root, async () => {
+		const node = await ensureNode(root);
+		const dir = await ensureN8n(root, node);
+		const n8nVersion = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version as string;
+		const took = Date.now() - t0;
+		if (took > 5000) log(`cache ready after ${Math.round(took / 1000)} s`);
+		return {
+			cacheDir: root,
+			nodeBinDir: node.binDir,
+			nodeExe: node.exe,
+			nodeVersion: node.version,
+			n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+			n8nVersion,
+		};
+	});
+}
+
+// `tsx e2e/realN8n.ts` only fills the cache (CI can call it as a separate, cacheable step).
+if (require.main === module) {
+	ensureRealN8n().then(
+		(r) => console.log(`n8n ${r.n8nVersion} on Node ${r.nodeVersion}: ${r.n8nBin}`),
+		(e: Error) => {
+			console.error(e.message);
+			process.exit(1);
+		},
+	);
+}
