@@ -27,6 +27,10 @@ export async function sendWithRetries(
 	for (let attempts = 1; ; attempts++) {
 		if (signal?.aborted) return { kind: 'cancelled', attempts: attempts - 1 };
 		const place = await gate.acquire();
+		if (signal?.aborted) {
+			gate.release();
+			return { kind: 'cancelled', attempts: attempts - 1 };
+		}
 		let answer: ApiAnswer | undefined;
 		let failure: { code: string; timedOut: boolean } | undefined;
 		try {
