@@ -103,8 +103,11 @@ function explainApiAnswer(who: string, tries: string, status: number, verdict: V
 			};
 		case 'forbidden':
 			return {
-				message: `${who}: the API key may not resend invitations (403): check the Gcore IAM credential`,
-				description: withApiDetails('Use an API token of a reseller account that manages this customer.', verdict),
+				message: `${who}: the API key may not resend this invitation (403)`,
+				description: withApiDetails(
+					'The customer may belong to another client, or the token lacks reseller rights: check the Gcore IAM credential.',
+					verdict,
+				),
 			};
 		case 'rateLimited':
 			return {

@@ -34,7 +34,7 @@ export function itemError(node: INode, settings: RunSettings, result: FailedItem
  * One output item per input item, in input order within each output. As a tool everything goes
  * to the first output, the only one an agent reads. Failed items (continue modes) go to the
  * first output too; under "Continue (using error output)" n8n moves them to its Error output,
- * and putting them first lets n8n's Retry On Fail see that some item failed.
+ * and putting them first lets n8n's Retry On Fail (which looks at the first item) see them.
  */
 export function routeItems(
 	node: INode,
@@ -55,9 +55,13 @@ export function routeItems(
 		const error = itemError(node, settings, result, itemIndex);
 		const { email, attempts, statusCode, message, requestId } = result;
 		const invitation = compact({ email, outcome: 'failed', statusCode, attempts, message, requestId });
-		const json = { ...items[itemIndex].json, error: error.message, invitation };
-		if (settings.errorMode === 'continueErrorOutput') failedFirst.push({ json, error, pairedItem });
-		else outputs[0].push({ json, pairedItem });
+		if (settings.errorMode === 'continueErrorOutput') {
+			// Only `error`, `message` and `details`: n8n then moves the item to its Error output
+			// and adds the input item's fields (an item with `.error` set would lose them).
+			failedFirst.push({ json: { error: error.message, details: { ...invitation, description: error.description } }, pairedItem });
+		} else {
+			outputs[0].push({ json: { ...items[itemIndex].json, error: error.message, invitation }, pairedItem });
+		}
 	});
 	outputs[0] = failedFirst.length > 0 ? [...failedFirst, ...outputs[0]] : outputs[0];
 	return outputs;

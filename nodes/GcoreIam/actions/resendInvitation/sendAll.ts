@@ -20,8 +20,9 @@ export type SendResult =
 	| { answer: FinalAnswer }
 	| { failure: Failure; attempts: number; statusCode?: number; verdict?: Verdict };
 
-// These answers would be the same for every address, so the rest are not sent.
-const FAILS_EVERY_ADDRESS = new Set(['unauthorized', 'forbidden', 'endpointNotFound']);
+// These answers would be the same for every address, so the rest are not sent. (A 403 is not
+// among them: it may concern one customer only, e.g. one of another client.)
+const FAILS_EVERY_ADDRESS = new Set(['unauthorized', 'endpointNotFound']);
 
 /**
  * Sends one request per recipient (with retries), at most `concurrency` in flight. Final answers

@@ -1,0 +1,153 @@
+import type { Fault } from '../../simulator';
+import type { NodeRun } from './fixture';
+import { API_KEY, emails, everythingShown, invitation, pairing, useSimulator } from './fixture';
+
+const { sim, run } = useSimulator({
+	users: [
+		{ email: 'invited@example.com', status: 'invited' },
+		{ email: 'active@example.com', status: 'active' },
+	],
+});
+
+interface Case {
+	name: string;
+	/** The address of item 1, between an invited and an activated customer. */
+	email: unknown;
+	fault?: Fault;
+	apiKey?: string;
+	baseUrlPath?: string;
+	/** What the message must say. */
+	says: RegExp;
+	/** Whether a request for item 1 reaches the API. */
+	requested: boolean;
+	/** Whether the other two items can still be routed (an error every address shares stops them). */
+	othersRouted: boolean;
+}
+
+const cases: Case[] = [
+	{ name: 'an invalid address', email: 'not-an-email', says: /Item 1: "not-an-email" is not a valid email address/, requested: false, othersRouted: true },
+	{ name: 'an empty address', email: '  ', says: /Item 1: the email address is empty/, requested: false, othersRouted: true },
+	{ name: 'a number as address', email: 42, says: /Item 1: 42 \(a number\) is not an email address/, requested: false, othersRouted: true },
+	{
+		name: 'a validation error (400)',
+		email: 'broken@example.com',
+		fault: { status: 400, body: { errors: { email: ['Enter a valid email address.'] } } },
+		says: /Item 1 \(broken@example\.com\): the Gcore API rejected the request \(400\): email: Enter a valid email address\./,
+		requested: true,
+		othersRouted: true,
+	},
+	{
+		name: 'a server error with request id (500, retries off)',
+		email: 'boom@example.com',
+		fault: { status: 500, body: { message: 'Internal error', request_id: 'req-500' } },
+		says: /Item 1 \(boom@example\.com\): the Gcore API failed with status 500 after 1 attempt: Internal error/,
+		requested: true,
+		othersRouted: true,
+	},
+	{
+		name: 'a wrong API key (401)',
+		email: 'someone@example.com',
+		apiKey: 'wrong-key$1234567',
+		says: /the Gcore API rejected the API key \(401\): check the Gcore IAM credential/,
+		requested: true,
+		othersRouted: false,
+	},
+	{
+		name: 'a forbidden answer (403)',
+		email: 'other-client@example.com',
+		fault: { status: 403, body: { detail: 'You do not have permission to perform this action.' } },
+		says: /Item 1 \(other-client@example\.com\): the API key may not resend this invitation \(403\)/,
+		requested: true,
+		othersRouted: true,
+	},
+	{
+		name: 'a wrong Base URL (HTML 404)',
+		email: 'someone@example.com',
+		baseUrlPath: '/not-the-api',
+		says: /the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/not-the-api: check the Base URL/,
+		requested: true,
+		othersRouted: false,
+	},
+];
+
+async function runCase(c: Case, onError?: 'continueRegularOutput' | 'continueErrorOutput'): Promise<NodeRun> {
+	if (c.fault && typeof c.email === 'string') sim().addFault(c.email, c.fault);
+	return await run(
+		{
+			items: [{ email: 'invited@example.com', row: 0 }, { email: c.email, row: 1 }, { email: 'active@example.com', row: 2 }],
+			parameters: { options: { maxRetries: 0 } },
+			onError,
+		},
+		{ apiKey: c.apiKey, baseUrl: c.baseUrlPath ? `${sim().url}${c.baseUrlPath}` : undefined },
+	);
+}
+
+const requestedFor = (email: unknown) => sim().stats().log.filter((entry) => (entry.body as { email?: unknown })?.email === email).length;
+
+describe.each(cases)('$name', (c) => {
+	test('stops the workflow by default, naming the item', async () => {
+		const result = await runCase(c);
+		expect(result.error?.message).toMatch(c.says);
+		// An error every address shares is reported for whichever item met it first.
+		expect((result.error as { context?: { itemIndex?: number } }).context?.itemIndex).toEqual(c.othersRouted ? 1 : expect.any(Number));
+		expect(result.gcore.success).toEqual([]);
+		expect(requestedFor(c.email)).toBe(c.requested ? 1 : 0);
+		if (!c.requested) expect(sim().stats().requests).toBe(0);
+		expect(everythingShown(result)).not.toContain(API_KEY);
+	});
+
+	test('"Continue (using error output)" sends the item to the Error output with its fields', async () => {
+		const result = await runCase(c, 'continueErrorOutput');
+		const { gcore } = result;
+		expect(result.error).toBeUndefined();
+		const failedRows = gcore.error.map((item) => item.json.row);
+		if (c.othersRouted) {
+			expect(failedRows).toEqual([1]);
+			expect(pairing(gcore.success)).toEqual([{ item: 0 }]);
+			expect(pairing(gcore.alreadyActivated)).toEqual([{ item: 2 }]);
+		} else {
+			expect(failedRows).toEqual([0, 1, 2]);
+		}
+		const failed = gcore.error.find((item) => item.json.row === 1)!;
+		expect(failed.pairedItem).toEqual({ item: 1 });
+		expect(failed.json).toMatchObject({ row: 1, email: c.email, details: { outcome: 'failed' } });
+		expect(failed.json.error).toMatch(c.says);
+		expect(requestedFor(c.email)).toBe(c.requested ? 1 : 0);
+		expect(everythingShown(result)).not.toContain(API_KEY);
+	});
+
+	test('"Continue (regular output)" keeps the item on the first output, marked failed, in input order', async () => {
+		const result = await runCase(c, 'continueRegularOutput');
+		const { gcore } = result;
+		expect(result.error).toBeUndefined();
+		const first = gcore.success;
+		expect(pairing(first)).toEqual(c.othersRouted ? [{ item: 0 }, { item: 1 }] : [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(invitation(first[1])).toMatchObject({ outcome: 'failed' });
+		expect(first[1].json.error).toMatch(c.says);
+		expect(emails(gcore.alreadyActivated)).toEqual(c.othersRouted ? ['active@example.com'] : []);
+		expect(everythingShown(result)).not.toContain(API_KEY);
+	});
+});
+
+describe('the API key never shows', () => {
+	test('not even when the 401 answer echoes part of it', async () => {
+		const apiKey = 'leaky-token$abc_0123456789';
+		sim().addFault('*', { status: 401, body: { message: `Bad permanent token: ${apiKey.slice(0, 14)}` } });
+		const result = await run({ items: [{ email: 'invited@example.com' }], onError: 'continueRegularOutput' }, { apiKey });
+		const shown = everythingShown(result);
+		expect(shown).toContain('[redacted]');
+		expect(shown).not.toContain(apiKey.slice(0, 14));
+		expect(shown).not.toContain(apiKey.slice(6));
+	});
+});
+
+describe('an error every address shares', () => {
+	test('stops sending: a wrong key costs a handful of requests, not one per customer', async () => {
+		const items = Array.from({ length: 50 }, (_, i) => ({ email: `c${i}@example.com` }));
+		const { gcore } = await run({ items, onError: 'continueErrorOutput' }, { apiKey: 'wrong-key$1234567' });
+		expect(gcore.error).toHaveLength(50);
+		expect(sim().stats().requests).toBeLessThanOrEqual(5 * 4);
+		const unsent = gcore.error.filter((item) => (item.json.details as { attempts: number }).attempts === 0);
+		expect(unsent.length).toBeGreaterThan(0);
+	});
+});

@@ -1,0 +1,61 @@
+/**
+ * One simulator per test file and a `run()` that sends items through the real engine to it.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../engine';
+import { GCORE_NODE_NAME, gcoreWorkflow, runWorkflow } from '../engine';
+import type { Simulator, SimulatorOptions } from '../../simulator';
+import { DEFAULT_API_KEY, startSimulator } from '../../simulator';
+
+export const API_KEY = DEFAULT_API_KEY;
+
+export interface Outputs {
+	success: INodeExecutionData[];
+	alreadyActivated: INodeExecutionData[];
+	notFound: INodeExecutionData[];
+	/** n8n's Error output (continueErrorOutput only). */
+	error: INodeExecutionData[];
+}
+
+export interface NodeRun extends RunResult {
+	gcore: Outputs;
+}
+
+export function useSimulator(options: SimulatorOptions = {}) {
+	const state: { sim?: Simulator } = {};
+	beforeAll(async () => {
+		state.sim = await startSimulator(options);
+	});
+	afterEach(() => state.sim?.reset());
+	afterAll(async () => await state.sim?.close());
+
+	const sim = () => {
+		if (!state.sim) throw new Error('simulator not started');
+		return state.sim;
+	};
+
+	async function run(
+		workflow: GcoreWorkflowOptions,
+		opts: RunOptions & { apiKey?: string; baseUrl?: string } = {},
+	): Promise<NodeRun> {
+		const { apiKey = API_KEY, baseUrl = sim().url, ...runOptions } = opts;
+		const result = await runWorkflow(gcoreWorkflow(workflow), {
+			credentials: { gcoreIamApi: { apiKey, baseUrl } },
+			...runOptions,
+		});
+		const [success = [], alreadyActivated = [], notFound = [], error = []] = result.outputs(GCORE_NODE_NAME);
+		return { ...result, gcore: { success, alreadyActivated, notFound, error } };
+	}
+
+	return { sim, run };
+}
+
+export const emails = (items: INodeExecutionData[]) => items.map((item) => item.json.email);
+export const pairing = (items: INodeExecutionData[]) => items.map((item) => item.pairedItem);
+export const invitation = (item: INodeExecutionData) => item.json.invitation as IDataObject;
+
+/** Everything a user could see of a run, as text: outputs, errors, run data. */
+export function everythingShown(result: RunResult): string {
+	return JSON.stringify({ data: result.run.data, error: result.error, message: result.error?.message });
+}

@@ -1,0 +1,107 @@
+import { API_KEY, emails, invitation, pairing, useSimulator } from './fixture';
+
+const { sim, run } = useSimulator({
+	users: [
+		{ email: 'new.one@example.com', status: 'invited' },
+		{ email: 'new.two@example.com', status: 'invited' },
+		{ email: 'Active.One@example.com', status: 'active' },
+	],
+});
+
+describe('Resend Invitation routes each customer to one output', () => {
+	test('invited → Success, activated → Already Activated, unknown → Not Found, in input order', async () => {
+		const items = [
+			{ email: 'new.one@example.com', name: 'One' },
+			{ email: 'ghost@example.com', name: 'Ghost' },
+			{ email: 'active.one@example.com', name: 'Active' },
+			{ email: 'new.two@example.com', name: 'Two' },
+		];
+		const { gcore, error } = await run({ items });
+
+		expect(error).toBeUndefined();
+		expect(emails(gcore.success)).toEqual(['new.one@example.com', 'new.two@example.com']);
+		expect(pairing(gcore.success)).toEqual([{ item: 0 }, { item: 3 }]);
+		expect(emails(gcore.alreadyActivated)).toEqual(['active.one@example.com']);
+		expect(pairing(gcore.alreadyActivated)).toEqual([{ item: 2 }]);
+		expect(emails(gcore.notFound)).toEqual(['ghost@example.com']);
+		expect(pairing(gcore.notFound)).toEqual([{ item: 1 }]);
+	});
+
+	test('each output item is the input json plus `invitation`', async () => {
+		const { gcore } = await run({
+			items: [
+				{ email: 'new.one@example.com', crmId: 7, tags: ['a'] },
+				{ email: 'active.one@example.com', crmId: 8 },
+				{ email: 'ghost@example.com', crmId: 9 },
+			],
+		});
+		expect(gcore.success[0].json).toEqual({
+			email: 'new.one@example.com',
+			crmId: 7,
+			tags: ['a'],
+			invitation: {
+				email: 'new.one@example.com',
+				outcome: 'sent',
+				statusCode: 200,
+				attempts: 1,
+				requestId: expect.any(String),
+			},
+		});
+		expect(invitation(gcore.alreadyActivated[0])).toMatchObject({
+			email: 'active.one@example.com',
+			outcome: 'alreadyActivated',
+			statusCode: 400,
+			attempts: 1,
+			message: 'This user already activated.',
+		});
+		expect(invitation(gcore.notFound[0])).toMatchObject({
+			outcome: 'notFound',
+			statusCode: 404,
+			message: 'User with given email not found.',
+		});
+		expect(typeof invitation(gcore.notFound[0]).requestId).toBe('string');
+	});
+
+	test('sends POST /iam/auth/renew_invitation with the apikey header and the trimmed address', async () => {
+		await run({ items: [{ email: '  new.one@example.com \n' }] });
+		const [request] = sim().stats().log;
+		expect(request).toMatchObject({
+			method: 'POST',
+			path: '/iam/auth/renew_invitation',
+			authorization: `apikey ${API_KEY}`,
+			body: { email: 'new.one@example.com' },
+		});
+	});
+
+	test('a key pasted with its "APIKey " prefix is sent once, not doubled; a trailing / in the Base URL is fine', async () => {
+		const { gcore } = await run(
+			{ items: [{ email: 'new.one@example.com' }] },
+			{ apiKey: ` APIKey ${API_KEY} `, baseUrl: `${sim().url}/` },
+		);
+		expect(gcore.success).toHaveLength(1);
+		expect(sim().stats().log[0]).toMatchObject({ path: '/iam/auth/renew_invitation', authorization: `apikey ${API_KEY}` });
+	});
+
+	test('the Email field may be any expression', async () => {
+		const { gcore } = await run({
+			items: [{ contact: { mail: 'new.two@example.com' } }],
+			parameters: { email: '={{ $json.contact.mail }}' },
+		});
+		expect(invitation(gcore.success[0]).email).toBe('new.two@example.com');
+	});
+
+	test('the same address twice (any case) is sent once and routes both items', async () => {
+		const { gcore } = await run({
+			items: [{ email: 'new.one@example.com' }, { email: 'NEW.ONE@example.com ' }, { email: 'new.two@example.com' }],
+		});
+		expect(pairing(gcore.success)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(sim().stats().byEmail).toEqual({ 'new.one@example.com': 1, 'new.two@example.com': 1 });
+	});
+
+	test('no items in, nothing sent', async () => {
+		const { gcore, error } = await run({ items: [] });
+		expect(error).toBeUndefined();
+		expect([...gcore.success, ...gcore.alreadyActivated, ...gcore.notFound]).toEqual([]);
+		expect(sim().stats().requests).toBe(0);
+	});
+});
