@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -238,24 +239,60 @@ export interface CliResult {
 	ms: number;
 }
 
+export interface Owner {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
+}
+
+export const DEMO_OWNER: Owner = {
+	email: 'owner@example.com',
+	password: 'Gcore-IAM-demo1',
+	firstName: 'Demo',
+	lastName: 'Owner',
+};
+
+export interface N8nOptions {
+	userFolder: string;
+	port: number;
+	logFile: string;
+	/** default: a random key for this run */
+	encryptionKey?: string;
+	/** pass the caller's N8N_* / DB_* variables through (npm run n8n); the e2e starts from a clean slate */
+	inheritN8nEnv?: boolean;
+	/** set up this owner on `n8n start` (n8n 2.x N8N_INSTANCE_OWNER_* variables) */
+	owner?: Owner;
+	extraEnv?: NodeJS.ProcessEnv;
+}
+
 export class N8n {
 	readonly userFolder: string;
 	readonly logFile: string;
-	readonly encryptionKey = randomBytes(24).toString('hex');
+	readonly encryptionKey: string;
 	readonly port: number;
 	server?: ChildProcess;
+	private readonly opts: N8nOptions;
+	private ownerHash?: string;
 
 	constructor(
 		readonly real: RealN8n,
-		opts: { userFolder: string; port: number; logFile: string; extraEnv?: NodeJS.ProcessEnv },
+		opts: N8nOptions,
 	) {
+		this.opts = opts;
 		this.userFolder = opts.userFolder;
 		this.port = opts.port;
 		this.logFile = opts.logFile;
-		this.extraEnv = opts.extraEnv ?? {};
+		this.encryptionKey = opts.encryptionKey ?? randomBytes(24).toString('hex');
+		if (opts.owner) {
+			// n8n only accepts a bcrypt hash here; use n8n's own bcryptjs from the cached install.
+			const load = createRequire(real.n8nBin);
+			const bcrypt = load('bcryptjs') as {
+				hashSync(pw: string, rounds: number): string;
+			};
+			this.ownerHash = bcrypt.hashSync(opts.owner.password, 10);
+		}
 	}
-
-	private extraEnv: NodeJS.ProcessEnv;
 
 	get baseUrl(): string {
 		return `http://localhost:${this.port}`;
@@ -263,12 +300,11 @@ export class N8n {
 
 	env(): NodeJS.ProcessEnv {
 		const env: NodeJS.ProcessEnv = { ...process.env };
-		for (const k of Object.keys(env)) if (k.toLowerCase().startsWith('npm_') || k.startsWith('N8N_') || k.startsWith('DB_')) delete env[k];
-		return {
-			...env,
-			PATH: `${this.real.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
-			N8N_USER_FOLDER: this.userFolder,
-			N8N_ENCRYPTION_KEY: this.encryptionKey,
+		for (const k of Object.keys(env)) {
+			if (k.toLowerCase().startsWith('npm_')) delete env[k];
+			else if (!this.opts.inheritN8nEnv && (k.startsWith('N8N_') || k.startsWith('DB_') || k.startsWith('EXECUTIONS_'))) delete env[k];
+		}
+		const defaults: NodeJS.ProcessEnv = {
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
@@ -276,14 +312,29 @@ export class N8n {
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			N8N_REINSTALL_MISSING_PACKAGES: 'false',
-			N8N_PORT: String(this.port),
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: 'localhost',
 			N8N_SECURE_COOKIE: 'false',
 			N8N_LOG_LEVEL: 'info',
-			NODE_ENV: 'production',
-			...this.extraEnv,
 		};
+		const forced: NodeJS.ProcessEnv = {
+			PATH: `${this.real.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: this.encryptionKey,
+			N8N_PORT: String(this.port),
+			NODE_ENV: 'production',
+		};
+		if (this.opts.owner && this.ownerHash) {
+			Object.assign(forced, {
+				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+				N8N_INSTANCE_OWNER_EMAIL: this.opts.owner.email,
+				N8N_INSTANCE_OWNER_FIRST_NAME: this.opts.owner.firstName,
+				N8N_INSTANCE_OWNER_LAST_NAME: this.opts.owner.lastName,
+				N8N_INSTANCE_OWNER_PASSWORD_HASH: this.ownerHash,
+			});
+		}
+		for (const [k, v] of Object.entries(defaults)) if (env[k] === undefined) env[k] = v;
+		return { ...env, ...forced, ...this.opts.extraEnv };
 	}
 
 	private appendLog(header: string, text: string): void {
@@ -394,6 +445,33 @@ export class N8n {
 		this.server = undefined;
 	}
 
+	/** Logs in through n8n's REST API (as the editor does); returns the session cookie. */
+	async login(owner: Owner): Promise<string> {
+		const res = await fetch(`${this.baseUrl}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+		});
+		if (!res.ok) throw new Error(`login as ${owner.email} failed: ${res.status} ${await res.text()}`);
+		const cookie = res.headers
+			.getSetCookie()
+			.map((c) => c.split(';')[0])
+			.join('; ');
+		if (!cookie.includes('n8n-auth=')) throw new Error('login answered without an n8n-auth cookie');
+		return cookie;
+	}
+
+	async rest<T>(cookie: string, method: string, pathname: string, body?: unknown): Promise<T> {
+		const res = await fetch(`${this.baseUrl}/rest${pathname}`, {
+			method,
+			headers: { cookie, 'content-type': 'application/json', 'browser-id': 'gcore-e2e' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`${method} /rest${pathname}: ${res.status} ${text.slice(0, 500)}`);
+		return (JSON.parse(text) as { data: T }).data;
+	}
+
 	logTail(lines = 60): string {
 		return tail(this.logFile, lines);
 	}
@@ -450,4 +528,49 @@ export function nodeOutputs(run: N8nRun, nodeName: string): N8nItem[][] {
 
 export function mkTemp(prefix: string): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The example workflow and its credential, ready for `n8n import:*`
+
+export const CREDENTIAL_ID = 'gcoreIamSimCred1';
+export const CREDENTIAL_NAME = 'Gcore IAM account (simulator)';
+export const EXAMPLE_WORKFLOW_ID = 'gcoreIamExample1';
+
+export interface WorkflowJson {
+	id?: string;
+	name: string;
+	nodes: Array<{
+		id: string;
+		name: string;
+		type: string;
+		typeVersion: number;
+		position: [number, number];
+		parameters: Record<string, unknown>;
+		credentials?: Record<string, { id: string; name: string }>;
+		onError?: string;
+		[k: string]: unknown;
+	}>;
+	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	[k: string]: unknown;
+}
+
+/** The example as shipped in examples/, with our workflow id and every gcoreIamApi reference pointing at `credentialId`. */
+export function loadExampleWorkflow(id = EXAMPLE_WORKFLOW_ID, credentialId = CREDENTIAL_ID): WorkflowJson {
+	const wf = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8')) as WorkflowJson;
+	wf.id = id;
+	let refs = 0;
+	for (const node of wf.nodes) {
+		const ref = node.credentials?.[CREDENTIAL_TYPE];
+		if (ref) {
+			node.credentials![CREDENTIAL_TYPE] = { id: credentialId, name: CREDENTIAL_NAME };
+			refs++;
+		}
+	}
+	if (!refs) throw new Error(`${EXAMPLE_WORKFLOW} has no node using a ${CREDENTIAL_TYPE} credential`);
+	return wf;
+}
+
+export function credentialJson(id: string, name: string, apiKey: string, baseUrl: string): unknown {
+	return { id, name, type: CREDENTIAL_TYPE, data: { apiKey, baseUrl } };
 }

@@ -73,7 +73,7 @@ function npmCommand(): string {
 }
 
 function pathWith(binDir: string): NodeJS.ProcessEnv {
-	const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` };
+	const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` };
 	// Settings meant for the repository (ignore-scripts etc.) must not leak into the cache installs.
 	for (const k of Object.keys(env)) if (k.toLowerCase().startsWith('npm_')) delete env[k];
 	env.npm_config_update_notifier = 'false';

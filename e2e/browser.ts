@@ -1,0 +1,91 @@
+/**
+ * The real-browser check: headless Debian Chromium driven by playwright-core against a running
+ * `n8n start`. Logs in like a user, opens the example workflow, reads the Gcore IAM node's output
+ * labels from the canvas, clicks "Execute workflow" and photographs the canvas with the item counts.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, selectors, type Browser, type Page } from 'playwright-core';
+
+import { CHROMIUM_ARGS } from './chromium';
+import type { Owner } from './harness';
+
+selectors.setTestIdAttribute('data-test-id');
+
+export interface BrowserCheckResult {
+	outputLabels: string[];
+	/** edge label text by "source → target" */
+	edgeCounts: Record<string, string>;
+	screenshot: string;
+	ms: number;
+}
+
+export async function withBrowser<T>(executablePath: string, fn: (page: Page) => Promise<T>): Promise<T> {
+	const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 60_000 });
+	try {
+		const context = await browser.newContext({ viewport: { width: 1400, height: 800 }, deviceScaleFactor: 1 });
+		const page = await context.newPage();
+		page.setDefaultTimeout(30_000);
+		return await fn(page);
+	} finally {
+		await browser.close();
+	}
+}
+
+export async function logIn(page: Page, baseUrl: string, owner: Owner): Promise<void> {
+	await page.goto(`${baseUrl}/signin`);
+	await page.locator('#emailOrLdapLoginId').fill(owner.email);
+	await page.locator('#password').fill(owner.password);
+	await page.getByTestId('form-submit-button').click();
+	await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
+}
+
+export async function browserCheck(opts: {
+	chromium: string;
+	baseUrl: string;
+	owner: Owner;
+	workflowId: string;
+	nodeName: string;
+	/** nodes that must show a success mark after the run */
+	expectRan: string[];
+	screenshot: string;
+}): Promise<BrowserCheckResult> {
+	const t0 = Date.now();
+	return withBrowser(opts.chromium, async (page) => {
+		await logIn(page, opts.baseUrl, opts.owner);
+		await page.goto(`${opts.baseUrl}/workflow/${opts.workflowId}`);
+		const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${opts.nodeName}"]`);
+		await node.waitFor({ state: 'visible' });
+
+		// Output labels as the canvas renders them (n8n cuts long ones visually at 96 px with an ellipsis;
+		// the element's text is the full name).
+		const handles = node.locator('[data-test-id="canvas-node-output-handle"][data-connection-type="main"]');
+		const outputLabels: string[] = [];
+		for (let i = 0; i < (await handles.count()); i++) {
+			outputLabels.push((await handles.nth(i).innerText()).trim());
+		}
+
+		await page.getByTestId('execute-workflow-button').click();
+		for (const name of opts.expectRan) {
+			await page
+				.locator(`[data-test-id="canvas-node"][data-node-name="${name}"] [data-test-id="canvas-node-status-success"]`)
+				.waitFor({ state: 'visible', timeout: 60_000 });
+		}
+		// Let the edge labels and animations settle, move the pointer out of the way.
+		await page.mouse.move(5, 795);
+		await page.waitForTimeout(1500);
+
+		const edgeCounts: Record<string, string> = {};
+		const labels = page.getByTestId('edge-label');
+		for (let i = 0; i < (await labels.count()); i++) {
+			const label = labels.nth(i);
+			const from = await label.getAttribute('data-source-node-name');
+			const to = await label.getAttribute('data-target-node-name');
+			edgeCounts[`${from} → ${to}`] = (await label.innerText()).trim();
+		}
+
+		fs.mkdirSync(path.dirname(opts.screenshot), { recursive: true });
+		await page.screenshot({ path: opts.screenshot });
+		return { outputLabels, edgeCounts, screenshot: opts.screenshot, ms: Date.now() - t0 };
+	});
+}
