@@ -34,13 +34,16 @@ export function buildItemError(node: INode, failure: Failure, context: FailureCo
 	if (failure.kind === 'invalidEmail' || failure.kind === 'expression') {
 		return new NodeOperationError(node, safeMessage, { description: safeDescription, itemIndex: context.itemIndex });
 	}
-	const httpCode = failure.kind === 'connection' ? failure.code : String(failure.statusCode);
-	const error = new NodeApiError(node, { message: safeMessage, httpCode } as JsonObject, {
+	const httpCode = failure.kind === 'connection' ? undefined : String(failure.statusCode);
+	const error = new NodeApiError(node, { message: safeMessage } as JsonObject, {
 		message: safeMessage,
 		description: safeDescription,
 		httpCode,
 		itemIndex: context.itemIndex,
 	});
+	// NodeApiError swaps a message that mentions a network code (ECONNRESET, …) for stock text.
+	error.message = safeMessage;
+	error.messages = [];
 	error.context.itemIndex = context.itemIndex;
 	return error;
 }

@@ -1,5 +1,4 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { answersOfThisRun } from './answerMemory';
 import type { Address } from './readAddresses';
@@ -34,9 +33,8 @@ export async function resendInvitation(this: IExecuteFunctions): Promise<INodeEx
 		}
 	}
 	const sent = await sendAll(this, settings, [...recipients.values()], remembered);
-	if (this.getExecutionCancelSignal()?.aborted) {
-		throw new NodeOperationError(node, 'The execution was cancelled before every invitation was sent');
-	}
+	// n8n discards a cancelled execution's output and runs nothing after this node.
+	if (this.getExecutionCancelSignal()?.aborted) return [[], [], []];
 
 	const results = addresses.map((address): ItemResult | undefined => {
 		if ('failure' in address) return { ...address, attempts: 0 };

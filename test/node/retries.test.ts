@@ -1,0 +1,188 @@
+import { emails, invitation, pairing, useSimulator } from './fixture';
+
+const invited = Array.from({ length: 40 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));
+const { sim, run } = useSimulator({ users: invited });
+
+const only = (email: string) => [{ email }];
+const requestsFor = (email: string) => sim().stats().byEmail[email] ?? 0;
+
+describe('transient failures are retried for the failing address only', () => {
+	test('503 twice, then success', async () => {
+		sim().addFault('customer1@example.com', { status: 503, times: 2 });
+		const { gcore } = await run({ items: [{ email: 'customer0@example.com' }, { email: 'customer1@example.com' }] });
+		expect(emails(gcore.success)).toEqual(['customer0@example.com', 'customer1@example.com']);
+		expect(invitation(gcore.success[1])).toMatchObject({ outcome: 'sent', attempts: 3, statusCode: 200 });
+		expect(requestsFor('customer0@example.com')).toBe(1);
+		expect(requestsFor('customer1@example.com')).toBe(3);
+	});
+
+	test("429 with Retry-After: 1, then success: the wait is honoured", async () => {
+		sim().addFault('customer2@example.com', { status: 429, retryAfter: 1, times: 1 });
+		const started = Date.now();
+		const { gcore } = await run({ items: only('customer2@example.com') });
+		expect(invitation(gcore.success[0])).toMatchObject({ outcome: 'sent', attempts: 2 });
+		const [limited, accepted] = sim().stats().log;
+		expect(limited.status).toBe(429);
+		expect(accepted.at - limited.at).toBeGreaterThanOrEqual(950);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+	});
+
+	test('a reset connection, then success', async () => {
+		sim().addFault('customer3@example.com', { reset: true, times: 1 });
+		const { gcore } = await run({ items: only('customer3@example.com') });
+		expect(invitation(gcore.success[0])).toMatchObject({ outcome: 'sent', attempts: 2 });
+		expect(sim().stats().statusCounts).toMatchObject({ reset: 1, 200: 1 });
+	});
+
+	test("a gateway's HTML 502 page, then success", async () => {
+		sim().addFault('customer4@example.com', {
+			status: 502,
+			contentType: 'text/html',
+			body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+			times: 1,
+		});
+		const { gcore } = await run({ items: only('customer4@example.com') });
+		expect(invitation(gcore.success[0])).toMatchObject({ outcome: 'sent', attempts: 2 });
+	});
+
+	test('no answer within the timeout, retries off: fails with a timeout message after one attempt', async () => {
+		sim().addFault('customer5@example.com', { hang: true });
+		const started = Date.now();
+		const result = await run({ items: only('customer5@example.com'), parameters: { options: { timeout: 300, maxRetries: 0 } } });
+		expect(result.error?.message).toMatch(/Item 0 \(customer5@example\.com\): no answer from the Gcore API within 300 ms \(1 attempt\)/);
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(requestsFor('customer5@example.com')).toBe(1);
+	});
+
+	test('retries exhausted: the error names the last status and the attempts', async () => {
+		sim().addFault('customer6@example.com', { status: 503, body: { message: 'Service unavailable', request_id: 'r-503' } });
+		const result = await run({
+			items: only('customer6@example.com'),
+			parameters: { options: { maxRetries: 2 } },
+			onError: 'continueRegularOutput',
+		});
+		const [item] = result.gcore.success;
+		expect(item.json.error).toMatch(/failed with status 503 after 3 attempts: Service unavailable/);
+		expect(invitation(item)).toMatchObject({ outcome: 'failed', statusCode: 503, attempts: 3, requestId: 'r-503' });
+		expect(requestsFor('customer6@example.com')).toBe(3);
+	});
+
+	test('a Retry-After beyond 60 s fails the item at once, saying so', async () => {
+		sim().addFault('customer7@example.com', { status: 429, retryAfter: 120 });
+		const result = await run({ items: only('customer7@example.com'), onError: 'continueRegularOutput' });
+		expect(result.gcore.success[0].json.error).toMatch(/rate limiting and asks to wait 120 s, longer than this node waits/);
+		expect(requestsFor('customer7@example.com')).toBe(1);
+	});
+
+	test('4xx answers are final: no retry', async () => {
+		sim().addFault('customer8@example.com', { status: 400, body: { errors: { email: ['bad'] } } });
+		await run({ items: only('customer8@example.com'), onError: 'continueRegularOutput' });
+		expect(requestsFor('customer8@example.com')).toBe(1);
+	});
+});
+
+describe('concurrency', () => {
+	test('never more than `concurrency` requests in flight, and input order kept whatever order answers come in', async () => {
+		sim().configure({ latencyMs: 15, jitterMs: 40 });
+		const items = invited.slice(0, 30).map(({ email }, row) => ({ email, row }));
+		const { gcore } = await run({ items, parameters: { options: { concurrency: 3 } } });
+		expect(sim().stats().maxInFlight).toBe(3);
+		expect(gcore.success.map((item) => item.json.row)).toEqual(items.map((item) => item.row));
+		expect(pairing(gcore.success)).toEqual(items.map((_, i) => ({ item: i })));
+	});
+
+	test('one 429 makes every worker wait out its Retry-After', async () => {
+		sim().configure({ latencyMs: 10 });
+		sim().addFault('*', { status: 429, retryAfter: 1, times: 1 });
+		const items = invited.slice(0, 12).map(({ email }) => ({ email }));
+		const { gcore } = await run({ items, parameters: { options: { concurrency: 4 } } });
+		expect(gcore.success).toHaveLength(12);
+		const log = sim().stats().log;
+		const limited = log.find((entry) => entry.status === 429)!;
+		const answeredAt = limited.at + 10;
+		const sentDuringWait = log.filter((entry) => entry.at > answeredAt + 5 && entry.at < limited.at + 950);
+		expect(sentDuringWait).toEqual([]);
+	});
+
+	test('a concurrency above what the API admits adapts: no failures, few 429s', async () => {
+		sim().configure({ latencyMs: 20, maxInFlight: 2, rateLimitRetryAfter: 1 });
+		const items = invited.map(({ email }) => ({ email }));
+		const { gcore, error } = await run({ items, parameters: { options: { concurrency: 10 } } });
+		expect(error).toBeUndefined();
+		expect(gcore.success).toHaveLength(invited.length);
+		expect(sim().stats().statusCounts[429]).toBeLessThanOrEqual(8);
+		expect(Object.values(sim().stats().sentByEmail).every((sent) => sent === 1)).toBe(true);
+	});
+});
+
+describe("n8n's own Retry On Fail does not e-mail anyone twice", () => {
+	test('stop mode: the node is re-run for one failing address; the others were sent once', async () => {
+		sim().addFault('customer9@example.com', { status: 500 });
+		const result = await run({
+			items: [{ email: 'customer10@example.com' }, { email: 'customer9@example.com' }, { email: 'customer11@example.com' }],
+			parameters: { options: { maxRetries: 0 } },
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 0,
+		});
+		expect(result.error?.message).toMatch(/customer9@example\.com/);
+		expect(requestsFor('customer9@example.com')).toBe(3);
+		expect(requestsFor('customer10@example.com')).toBe(1);
+		expect(requestsFor('customer11@example.com')).toBe(1);
+	});
+
+	test('error output: any failed item makes n8n retry, and only it is sent again', async () => {
+		sim().addFault('customer12@example.com', { status: 500, times: 1 });
+		const result = await run({
+			items: [{ email: 'customer13@example.com' }, { email: 'customer12@example.com' }],
+			parameters: { options: { maxRetries: 0 } },
+			onError: 'continueErrorOutput',
+			retryOnFail: true,
+			maxTries: 2,
+			waitBetweenTries: 0,
+		});
+		expect(result.gcore.error).toEqual([]);
+		expect(pairing(result.gcore.success)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(requestsFor('customer12@example.com')).toBe(2);
+		expect(requestsFor('customer13@example.com')).toBe(1);
+	});
+
+	test('a later execution is a new run: the same address is sent again', async () => {
+		await run({ items: only('customer14@example.com') });
+		await run({ items: only('customer14@example.com') });
+		expect(requestsFor('customer14@example.com')).toBe(2);
+	});
+});
+
+describe('cancellation', () => {
+	test('stopping the execution ends pending requests and waits promptly', async () => {
+		sim().addFault('*', { hang: true });
+		const controller = new AbortController();
+		const started = Date.now();
+		const running = run({ items: invited.slice(0, 10).map(({ email }) => ({ email })) }, { signal: controller.signal });
+		await waitFor(() => sim().stats().inFlight > 0);
+		controller.abort();
+		const result = await running;
+		expect(result.run.status).toBe('canceled');
+		expect(Date.now() - started).toBeLessThan(5_000);
+		await waitFor(() => sim().stats().inFlight === 0);
+	});
+
+	test('also during a Retry-After wait', async () => {
+		sim().addFault('*', { status: 429, retryAfter: 30 });
+		const controller = new AbortController();
+		const started = Date.now();
+		const running = run({ items: only('customer15@example.com') }, { signal: controller.signal });
+		await waitFor(() => sim().stats().requests > 0);
+		controller.abort();
+		const result = await running;
+		expect(result.run.status).toBe('canceled');
+		expect(Date.now() - started).toBeLessThan(5_000);
+		expect(requestsFor('customer15@example.com')).toBe(1);
+	});
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+	for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+	expect(condition()).toBe(true);
+}
