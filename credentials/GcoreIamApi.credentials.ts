@@ -52,5 +52,21 @@ export class GcoreIamApi implements ICredentialType {
 			url: '/iam/clients/me',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Gcore rejected the API key. Create a permanent API token in the Gcore Customer Portal and paste it here.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'No Gcore API answered at this Base URL. Use https://api.gcore.com or your own reseller API domain.',
+				},
+			},
+		],
 	};
 }
