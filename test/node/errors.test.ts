@@ -12,7 +12,7 @@ const { sim, run } = useSimulator({
 interface Case {
 	name: string;
 	/** The address of item 1, between an invited and an activated customer. */
-	email: unknown;
+	email: string | number;
 	fault?: Fault;
 	apiKey?: string;
 	baseUrlPath?: string;
@@ -82,7 +82,7 @@ async function runCase(c: Case, onError?: 'continueRegularOutput' | 'continueErr
 	);
 }
 
-const requestedFor = (email: unknown) => sim().stats().log.filter((entry) => (entry.body as { email?: unknown })?.email === email).length;
+const requestedFor = (email: string | number) => sim().stats().log.filter((entry) => (entry.body as { email?: unknown })?.email === email).length;
 
 describe.each(cases)('$name', (c) => {
 	test('stops the workflow by default, naming the item', async () => {
