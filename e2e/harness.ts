@@ -403,7 +403,8 @@ export class N8n {
 
 	/** `n8n execute --id=<id> --rawOutput`: returns the run (IRun) JSON it prints after its log lines. */
 	async execute(workflowId: string): Promise<{ run: N8nRun | undefined; result: CliResult }> {
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+		// No automatic retry here: a re-run re-sends e-mails, the caller resets the simulator first (run.ts).
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { retrySegv: false });
 		return { run: parseRawOutput(result.stdout), result };
 	}
 

@@ -1,0 +1,141 @@
+/**
+ * npm run n8n: the real n8n editor on localhost with this package installed, the Gcore IAM simulator
+ * running, a working credential and the example workflow imported, and an owner account to log in with.
+ *
+ *   npm run n8n              # keeps its n8n data between runs (in the cache folder)
+ *   npm run n8n -- --fresh   # starts from an empty n8n
+ *
+ * Environment: N8N_PORT (default 5678), GCORE_N8N_USER_FOLDER (default <cache>/dev-n8n-user),
+ * GCORE_E2E_CACHE (see realN8n.ts), GCORE_N8N_OWNER_EMAIL / GCORE_N8N_OWNER_PASSWORD; other N8N_*
+ * variables are passed to n8n. Ctrl-C stops n8n and the simulator.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+import {
+	buildAndPack,
+	cleanupAll,
+	credentialJson,
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	DEMO_OWNER,
+	EXAMPLE_WORKFLOW_ID,
+	installPackage,
+	installSignalHandlers,
+	loadExampleWorkflow,
+	mkTemp,
+	N8n,
+	portIsFree,
+	REPO,
+	startSimulator,
+	type Owner,
+} from './harness';
+import { cacheRoot, ensureRealN8n, tail } from './realN8n';
+
+interface SimulatorModule {
+	DEFAULT_API_KEY: string;
+	SAMPLE_CUSTOMERS: Array<{ email: string; status: string }>;
+	SAMPLE_UNKNOWN_EMAIL: string;
+}
+
+function usage(): never {
+	console.log('usage: npm run n8n [-- --fresh]');
+	process.exit(2);
+}
+
+/** The key n8n already uses for this folder (it writes it to .n8n/config), so stored credentials stay readable. */
+function existingEncryptionKey(userFolder: string): string | undefined {
+	try {
+		const cfg = JSON.parse(fs.readFileSync(path.join(userFolder, '.n8n', 'config'), 'utf8')) as { encryptionKey?: string };
+		return cfg.encryptionKey;
+	} catch {
+		return undefined;
+	}
+}
+
+async function main(): Promise<void> {
+	const args = process.argv.slice(2);
+	if (args.some((a) => a !== '--fresh')) usage();
+	installSignalHandlers();
+
+	const port = Number(process.env.N8N_PORT ?? 5678);
+	if (!(await portIsFree(port))) {
+		throw new Error(`port ${port} is in use (another n8n?). Stop it or choose another port: N8N_PORT=5679 npm run n8n`);
+	}
+	const owner: Owner = {
+		...DEMO_OWNER,
+		email: process.env.GCORE_N8N_OWNER_EMAIL ?? DEMO_OWNER.email,
+		password: process.env.GCORE_N8N_OWNER_PASSWORD ?? DEMO_OWNER.password,
+	};
+	const userFolder = path.resolve(process.env.GCORE_N8N_USER_FOLDER ?? path.join(cacheRoot(), 'dev-n8n-user'));
+	if (args.includes('--fresh')) fs.rmSync(userFolder, { recursive: true, force: true });
+	fs.mkdirSync(userFolder, { recursive: true });
+
+	const realP = ensureRealN8n();
+	realP.catch(() => undefined);
+	const work = mkTemp('gcore-iam-n8n-');
+	const tgz = buildAndPack(work);
+	installPackage(userFolder, tgz);
+	fs.rmSync(work, { recursive: true, force: true });
+	const real = await realP;
+
+	const sim = await startSimulator(path.join(userFolder, 'simulator.log'));
+	const simMod = createRequire(__filename)(path.join(REPO, 'simulator', 'index')) as SimulatorModule;
+
+	const logFile = path.join(userFolder, 'n8n.log');
+	fs.writeFileSync(logFile, '');
+	const n8n = new N8n(real, {
+		userFolder,
+		port,
+		logFile,
+		encryptionKey: existingEncryptionKey(userFolder),
+		inheritN8nEnv: true,
+		owner,
+	});
+	// The simulator's port changes every start: re-import the credential (same id) with the new URL,
+	// and the example as shipped in examples/ (same id: edits to it are replaced, save copies under another name).
+	await n8n.importCredentials([credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, simMod.DEFAULT_API_KEY, sim.url)]);
+	await n8n.importWorkflow(loadExampleWorkflow());
+	await n8n.start();
+	await n8n.login(owner); // proves the printed login works
+
+	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
+	const customers = simMod.SAMPLE_CUSTOMERS.map((c) => `${c.email} (${c.status})`).join(', ');
+	console.log(
+		[
+			'',
+			`n8n ${real.n8nVersion} (Node ${real.nodeVersion}) is running with ${pkg.name} ${pkg.version} installed.`,
+			'',
+			`  Editor:      ${n8n.baseUrl}/workflow/${EXAMPLE_WORKFLOW_ID}`,
+			`  Log in:      ${owner.email} / ${owner.password}`,
+			`  Credential:  "${CREDENTIAL_NAME}" → ${sim.url} (simulator, API key ${simMod.DEFAULT_API_KEY})`,
+			`  Simulator:   knows ${customers}; unknown: ${simMod.SAMPLE_UNKNOWN_EMAIL}`,
+			'',
+			'  Open the workflow and click "Execute workflow".',
+			`  n8n log: ${logFile}    data: ${userFolder} (npm run n8n -- --fresh to start over)`,
+			'',
+			'Press Ctrl-C to stop n8n and the simulator.',
+		].join('\n'),
+	);
+
+	// Stay up until Ctrl-C (handled by installSignalHandlers) or until n8n or the simulator dies.
+	await new Promise<void>((resolve) => {
+		n8n.server!.once('exit', (code, sig) => {
+			console.error(`\nn8n exited (${sig ?? `exit ${code}`}). Last log lines:\n${tail(logFile, 30)}`);
+			resolve();
+		});
+		sim.child.once('exit', (code, sig) => {
+			console.error(`\nthe simulator exited (${sig ?? `exit ${code}`}); see ${path.join(userFolder, 'simulator.log')}`);
+			resolve();
+		});
+	});
+	await cleanupAll();
+	process.exit(1);
+}
+
+main().catch(async (e: unknown) => {
+	console.error(`npm run n8n failed: ${e instanceof Error ? e.message : String(e)}`);
+	await cleanupAll();
+	process.exit(1);
+});
