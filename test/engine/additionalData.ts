@@ -1,0 +1,60 @@
+/**
+ * IWorkflowExecuteAdditionalData + ExecutionLifecycleHooks for one harness execution.
+ * Only what WorkflowExecute and the node contexts touch is real; sub-workflows, task
+ * runners (Code node sandbox) and external secrets are not available in the harness.
+ */
+import './env';
+
+import type {
+	ICredentialsHelper,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { ExecutionLifecycleHooks, ExternalSecretsProxy } from 'n8n-core';
+
+const BASE_URL = 'http://localhost:5678/';
+
+export interface AdditionalDataOptions {
+	executionId: string;
+	mode: WorkflowExecuteMode;
+	workflowData: IWorkflowBase;
+	credentialsHelper: ICredentialsHelper;
+	/** Called after every node run (one call per node run, not per item). */
+	onNodeExecuted?: (nodeName: string) => void;
+}
+
+function notInHarness(what: string): never {
+	throw new Error(`${what} is not available in the test harness`);
+}
+
+export function createAdditionalData(options: AdditionalDataOptions): IWorkflowExecuteAdditionalData {
+	const { executionId, mode, workflowData, credentialsHelper, onNodeExecuted } = options;
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
+	if (onNodeExecuted) hooks.addHandler('nodeExecuteAfter', (nodeName) => onNodeExecuted(nodeName));
+
+	return {
+		hooks,
+		executionId,
+		credentialsHelper,
+		workflowId: workflowData.id,
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		externalSecretsProxy: new ExternalSecretsProxy(),
+		restApiUrl: `${BASE_URL}rest`,
+		instanceBaseUrl: BASE_URL,
+		formBaseUrl: `${BASE_URL}form`,
+		formWaitingBaseUrl: `${BASE_URL}form-waiting`,
+		formTestBaseUrl: `${BASE_URL}form-test`,
+		webhookBaseUrl: `${BASE_URL}webhook`,
+		webhookWaitingBaseUrl: `${BASE_URL}webhook-waiting`,
+		webhookTestBaseUrl: `${BASE_URL}webhook-test`,
+		mcpBaseUrl: `${BASE_URL}mcp`,
+		mcpTestBaseUrl: `${BASE_URL}mcp-test`,
+		executeWorkflow: async () => notInHarness('Executing a sub-workflow'),
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => undefined,
+		startRunnerTask: async () => notInHarness('The task runner (Code node sandbox)'),
+	};
+}

@@ -1,0 +1,28 @@
+/**
+ * In-process n8n engine harness: runs workflows through n8n-core's real WorkflowExecute with
+ * the built package loaded from dist/ as n8n loads it. Used by the Jest tests, the demo and
+ * the benchmark. `./env` must be (and here is) imported before n8n-core.
+ */
+import './env';
+
+export { harnessUserFolder } from './env';
+export { runWorkflow } from './runWorkflow';
+export type { RunOptions, RunResult, WorkflowDefinition } from './runWorkflow';
+export {
+	gcoreWorkflow,
+	AGENT_NODE_NAME,
+	ERROR_NODE_NAME,
+	FROM_AI_EMAIL,
+	GCORE_CREDENTIAL_TYPE,
+	GCORE_NODE_NAME,
+	GCORE_NODE_TYPE,
+	GCORE_TOOL_NODE_TYPE,
+	OUTPUT_NODE_NAMES,
+	SOURCE_NODE_NAME,
+} from './gcoreWorkflow';
+export type { GcoreWorkflowOptions } from './gcoreWorkflow';
+export { testCredential } from './credentialTest';
+export { harnessTypes, registerCredentialType, registerNodeType, HarnessNodeTypes } from './nodeTypes';
+export { loadPackage, PACKAGE_NAME, PackageNotBuiltError, REPO_ROOT } from './loadPackage';
+export { HarnessCredentialsHelper } from './credentialsHelper';
+export { TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from './testNodes';

@@ -1,0 +1,156 @@
+/**
+ * Runs a workflow through n8n-core's real WorkflowExecute, in-process.
+ */
+import './env';
+
+import type {
+	ExecutionError,
+	IConnections,
+	ICredentialDataDecryptedObject,
+	INode,
+	INodeExecutionData,
+	IRun,
+	ITaskData,
+	IWorkflowBase,
+	IWorkflowSettings,
+	NodeConnectionType,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import { WorkflowExecute } from 'n8n-core';
+
+import { createAdditionalData } from './additionalData';
+import { HarnessCredentialsHelper } from './credentialsHelper';
+import { harnessTypes } from './nodeTypes';
+
+export interface WorkflowDefinition {
+	nodes: INode[];
+	connections: IConnections;
+	name?: string;
+	settings?: IWorkflowSettings;
+}
+
+export interface RunOptions {
+	/** Credential data by credential type name, e.g. `{ gcoreIamApi: { apiKey, baseUrl } }`. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** What `this.getExecutionId()` returns in nodes; a fresh id per run by default. */
+	executionId?: string;
+	/** Default 'manual' (the editor's "Execute workflow"). */
+	mode?: WorkflowExecuteMode;
+	/** Aborting it cancels the execution (n8n's "Stop"): nodes see getExecutionCancelSignal() abort. */
+	signal?: AbortSignal;
+	/** Start node name; default: the trigger, else the first node without a main input. */
+	startNode?: string;
+}
+
+export interface RunResult {
+	run: IRun;
+	executionId: string;
+	/** The error that stopped the workflow (as n8n stores it: a plain copy, not the class instance). */
+	error?: ExecutionError;
+	/** Names of the nodes in the order their runs finished (one entry per node run). */
+	nodeExecutionOrder: string[];
+	/**
+	 * Output of the node's last run, one array per output (incl. n8n's appended "Error"
+	 * output under continueErrorOutput); [] when it did not run. Tool nodes: 'ai_tool'.
+	 */
+	outputs(nodeName: string, connectionType?: NodeConnectionType): INodeExecutionData[][];
+	/** Every run of the node (an engine Retry On Fail is one run; loops make several). */
+	runs(nodeName: string): ITaskData[];
+}
+
+let executionCounter = 0;
+
+function pickStartNode(workflow: Workflow, nodes: INode[], requested?: string): INode {
+	if (requested) {
+		const node = workflow.getNode(requested);
+		if (!node) throw new Error(`Start node "${requested}" is not in the workflow`);
+		return node;
+	}
+	const trigger = workflow.getStartNode();
+	if (trigger) return trigger;
+	const start = nodes.find((node) => {
+		if (node.disabled) return false;
+		const incoming = workflow.connectionsByDestinationNode[node.name]?.main ?? [];
+		const outgoingTypes = Object.keys(workflow.connectionsBySourceNode[node.name] ?? {});
+		const isSubNode = outgoingTypes.some((type) => type !== NodeConnectionTypes.Main);
+		return !isSubNode && incoming.every((connections) => !connections?.length);
+	});
+	if (!start) throw new Error('No start node: give a trigger or a node without main input');
+	return start;
+}
+
+export async function runWorkflow(definition: WorkflowDefinition, opts: RunOptions = {}): Promise<RunResult> {
+	const { nodeTypes, credentialTypes } = await harnessTypes();
+	const mode = opts.mode ?? 'manual';
+	const executionId = opts.executionId ?? `harness-${process.pid}-${++executionCounter}`;
+	const name = definition.name ?? 'Harness workflow';
+	const workflowId = 'harness-workflow';
+	// The engine writes into node objects (defaults, disabled flags): keep the caller's intact.
+	const nodes = definition.nodes.map((node) => ({ ...node, parameters: { ...node.parameters } }));
+	const settings: IWorkflowSettings = { executionOrder: 'v1', ...definition.settings };
+
+	const workflow = new Workflow({
+		id: workflowId,
+		name,
+		nodes,
+		connections: definition.connections,
+		active: false,
+		nodeTypes,
+		settings,
+	});
+	const workflowData: IWorkflowBase = {
+		id: workflowId,
+		name,
+		active: false,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes,
+		connections: definition.connections,
+		settings,
+	};
+
+	const nodeExecutionOrder: string[] = [];
+	const additionalData = createAdditionalData({
+		executionId,
+		mode,
+		workflowData,
+		credentialsHelper: new HarnessCredentialsHelper(credentialTypes, opts.credentials),
+		onNodeExecuted: (nodeName) => nodeExecutionOrder.push(nodeName),
+	});
+
+	const execution = new WorkflowExecute(additionalData, mode).run({
+		workflow,
+		startNode: pickStartNode(workflow, nodes, opts.startNode),
+	});
+
+	const { signal } = opts;
+	const cancel = () => execution.cancel();
+	if (signal?.aborted) cancel();
+	else signal?.addEventListener('abort', cancel, { once: true });
+	let run: IRun;
+	try {
+		// With n8n's onCancel.shouldReject = false this resolves (status 'canceled') once the
+		// running node has returned: a node that ignores the cancel signal delays it.
+		run = await execution;
+	} finally {
+		signal?.removeEventListener('abort', cancel);
+	}
+
+	const { runData, error } = run.data.resultData;
+	return {
+		run,
+		executionId,
+		error,
+		nodeExecutionOrder,
+		outputs(nodeName, connectionType = NodeConnectionTypes.Main) {
+			const taskData = runData[nodeName]?.at(-1);
+			return (taskData?.data?.[connectionType] ?? []).map((items) => items ?? []);
+		},
+		runs(nodeName) {
+			return runData[nodeName] ?? [];
+		},
+	};
+}
