@@ -20,6 +20,8 @@ export type SendResult =
 	| { answer: FinalAnswer }
 	| { failure: Failure; attempts: number; statusCode?: number; verdict?: Verdict };
 
+const PROGRESS_EVERY_MS = 10_000;
+
 // These answers would be the same for every address, so the rest are not sent. (A 403 is not
 // among them: it may concern one customer only, e.g. one of another client.)
 const FAILS_EVERY_ADDRESS = new Set(['unauthorized', 'endpointNotFound']);
@@ -41,6 +43,14 @@ export async function sendAll(
 	let shared: SendResult | undefined;
 	let stopped = false;
 	let next = 0;
+	let lastProgressAt = Date.now();
+	const reportProgress = () => {
+		if (Date.now() - lastProgressAt < PROGRESS_EVERY_MS) return;
+		lastProgressAt = Date.now();
+		context.logger.info(
+			`Gcore IAM "${context.getNode().name}": ${results.size} of ${recipients.length} addresses answered, ${gate.currentLimit} requests at a time`,
+		);
+	};
 
 	const send = async (recipient: Recipient): Promise<SendResult> => {
 		const attempted = await sendWithRetries(
@@ -58,6 +68,7 @@ export async function sendAll(
 			const recipient = recipients[next++];
 			const result = await send(recipient);
 			results.set(recipient.key, result);
+			reportProgress();
 			if ('answer' in result) {
 				remembered.set(recipient.key, result.answer);
 				continue;
