@@ -38,13 +38,11 @@ export async function resendInvitation(this: IExecuteFunctions): Promise<INodeEx
 
 	const results = addresses.map((address): ItemResult | undefined => {
 		if ('failure' in address) return { ...address, attempts: 0 };
+		// sendAll wrote every final answer into `remembered`; what it left in `sent` are failures.
 		const answer = remembered.get(address.key);
 		if (answer) return { email: address.email, answer };
-		const result = sent.get(address.key);
-		if (!result) return undefined;
-		if ('answer' in result) return { email: address.email, answer: result.answer };
-		const { failure, attempts, statusCode, verdict } = result;
-		return { email: address.email, failure, attempts, statusCode, message: verdict?.message, requestId: verdict?.requestId };
+		const failed = sent.get(address.key);
+		return failed && 'failure' in failed ? { email: address.email, ...failed } : undefined;
 	});
 
 	if (settings.errorMode === 'stop') {

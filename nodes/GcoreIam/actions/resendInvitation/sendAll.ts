@@ -9,6 +9,7 @@ import { renewInvitation } from '../../transport/renewInvitation';
 import type { Attempted } from '../../transport/retry';
 import { sendWithRetries } from '../../transport/retry';
 import type { FinalAnswer } from './answerMemory';
+import type { FailedItem } from './routeItems';
 import type { RunSettings } from './settings';
 
 export interface Recipient {
@@ -16,9 +17,8 @@ export interface Recipient {
 	email: string;
 }
 
-export type SendResult =
-	| { answer: FinalAnswer }
-	| { failure: Failure; attempts: number; statusCode?: number; verdict?: Verdict };
+export type FailedSend = Omit<FailedItem, 'email'>;
+export type SendResult = { answer: FinalAnswer } | FailedSend;
 
 const PROGRESS_EVERY_MS = 10_000;
 
@@ -74,7 +74,7 @@ export async function sendAll(
 				continue;
 			}
 			if (settings.errorMode === 'stop') stopped = true;
-			if (result.verdict?.reason && FAILS_EVERY_ADDRESS.has(result.verdict.reason)) {
+			if (result.failure.kind === 'api' && FAILS_EVERY_ADDRESS.has(result.failure.verdict.reason ?? '')) {
 				shared = { ...result, attempts: 0 };
 				stopped = true;
 			}
@@ -96,18 +96,17 @@ function toSendResult(attempted: Attempted, apiKey: string): SendResult {
 			return { failure: { kind: 'connection', code: 'cancelled', timedOut: false }, attempts };
 		case 'connectionFailure':
 			return { failure: { kind: 'connection', code: attempted.code, timedOut: attempted.timedOut }, attempts };
-		case 'retryAfterTooLong': {
-			const verdict = safeVerdict(classify(attempted.answer), apiKey);
-			const { statusCode } = attempted.answer;
-			return { failure: { kind: 'retryAfterTooLong', statusCode, waitSeconds: attempted.waitSeconds, verdict }, attempts, statusCode, verdict };
-		}
+		case 'retryAfterTooLong':
 		case 'answer': {
-			const verdict = safeVerdict(classify(attempted.answer), apiKey);
 			const { statusCode } = attempted.answer;
-			if (verdict.route === 'error') return { failure: { kind: 'api', statusCode, verdict }, attempts, statusCode, verdict };
-			return {
-				answer: { route: verdict.route, statusCode, attempts, message: verdict.message, requestId: verdict.requestId },
-			};
+			const verdict = safeVerdict(classify(attempted.answer), apiKey);
+			const { message, requestId } = verdict;
+			if (verdict.route !== 'error') return { answer: { route: verdict.route, statusCode, attempts, message, requestId } };
+			const failure: Failure =
+				attempted.kind === 'retryAfterTooLong'
+					? { kind: 'retryAfterTooLong', statusCode, waitSeconds: attempted.waitSeconds, verdict }
+					: { kind: 'api', statusCode, verdict };
+			return { failure, attempts, statusCode, message, requestId };
 		}
 	}
 }
