@@ -1,0 +1,25 @@
+/** What every scenario gets: the simulator, the progress line and the run's settings. */
+import type { Progress } from './progress';
+import type { SimulatorProcess } from './simulatorProcess';
+
+export interface BenchSettings {
+	/** Repetitions of each timed run (the median is reported). */
+	reps: number;
+	/** Requests in flight, for our node and the raw clients alike. */
+	concurrency: number;
+	/** Run the real n8n 2.41.1 parts (scenario 3 baseline, ours in real n8n). */
+	realN8n: boolean;
+	/** Fewer items and repetitions: a smoke test of the benchmark itself, not a result. */
+	quick: boolean;
+}
+
+export interface BenchContext {
+	sim: SimulatorProcess;
+	progress: Progress;
+	settings: BenchSettings;
+}
+
+/** The item count of a scenario, shrunk in quick mode. */
+export function itemsFor(context: BenchContext, items: number): number {
+	return context.settings.quick ? Math.max(50, Math.round(items / 10)) : items;
+}

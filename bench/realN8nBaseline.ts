@@ -1,0 +1,112 @@
+/**
+ * Scenario 3 in the real n8n 2.41.1 (Node 24) from the e2e cache: `n8n execute` of imported
+ * workflows. The execution's own start/stop times (from the run data it prints) are the wall
+ * time compared; n8n's start-up around it is reported separately.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { spawnSync } from 'node:child_process';
+
+import { freePort, installPackage, mkTemp, N8n, NODE_TYPE, nodeOutputs, REPO, type N8nRun } from '../e2e/harness';
+import { ensureRealN8n } from '../e2e/realN8n';
+import { DEFAULT_API_KEY } from '../simulator';
+import { GCORE_CREDENTIAL, GCORE_NODE, gcoreWorkflow, HEADER_CREDENTIAL, HTTP_NODE, httpRequestWorkflow, SWITCH_NODE, type HttpRequestVariant } from './realN8nWorkflows';
+
+export interface RealN8nRun {
+	/** From the start of the node that sends to the end of the node that routes (run data). */
+	nodesMs: number;
+	/** The execution's stoppedAt − startedAt, as n8n records it (includes the Code node's task runner start). */
+	executionMs: number;
+	/** The `n8n execute` process from spawn to exit. */
+	cliMs: number;
+	/** What n8n spends around the execution: start-up, import of modules, shutdown. */
+	startupMs: number;
+	/** Per output of the routing node: Success, Already Activated, Not Found, Failed. */
+	routed: number[];
+	workflowError?: string;
+	n8nVersion: string;
+}
+
+export class RealN8nBench {
+	private constructor(
+		private readonly n8n: N8n,
+		readonly version: string,
+		private readonly folder: string,
+	) {}
+
+	/**
+	 * Fills/uses the cache, makes a throw-away user folder with both credentials and, when
+	 * `withOurPackage`, our package packed from the current build (dist/ must be built).
+	 */
+	static async start(simulatorUrl: string, withOurPackage: boolean): Promise<RealN8nBench> {
+		const real = await ensureRealN8n();
+		const folder = mkTemp('gcore-bench-n8n-');
+		const n8n = new N8n(real, {
+			userFolder: folder,
+			port: await freePort(),
+			logFile: path.join(folder, 'n8n.log'),
+			// Another n8n on this machine (an e2e run) may hold the task broker's default port 5679.
+			extraEnv: { N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
+		});
+		if (withOurPackage) installPackage(folder, pack(folder));
+		const credentials: IDataObject[] = [
+			{ ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` } },
+		];
+		if (withOurPackage) {
+			credentials.push({ ...GCORE_CREDENTIAL, type: 'gcoreIamApi', data: { apiKey: DEFAULT_API_KEY, baseUrl: simulatorUrl } });
+		}
+		await n8n.importCredentials(credentials);
+		return new RealN8nBench(n8n, real.n8nVersion, folder);
+	}
+
+	async runHttpRequest(id: string, url: string, items: IDataObject[], variant: HttpRequestVariant): Promise<RealN8nRun> {
+		await this.n8n.importWorkflow(httpRequestWorkflow(id, url, items, variant));
+		return await this.execute(id, SWITCH_NODE, HTTP_NODE);
+	}
+
+	async runGcore(id: string, items: IDataObject[], options: IDataObject): Promise<RealN8nRun> {
+		await this.n8n.importWorkflow(gcoreWorkflow(id, NODE_TYPE, items, options));
+		return await this.execute(id, GCORE_NODE, GCORE_NODE);
+	}
+
+	/** Removes the throw-away user folder (database, installed package, logs). */
+	dispose(): void {
+		rmSync(this.folder, { recursive: true, force: true });
+	}
+
+	private async execute(id: string, router: string, worker: string): Promise<RealN8nRun> {
+		const { run, result } = await this.n8n.execute(id);
+		if (!run) {
+			throw new Error(`n8n execute --id=${id} printed no run data (${result.signal ?? `exit ${result.code}`}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+		}
+		const timed = run as N8nRun & { startedAt?: string; stoppedAt?: string };
+		const executionMs = Date.parse(timed.stoppedAt ?? '') - Date.parse(timed.startedAt ?? '');
+		const runData = run.data.resultData.runData as Record<string, Array<{ startTime: number; executionTime: number }>>;
+		const first = runData[worker]?.[0];
+		const last = runData[router]?.at(-1) ?? runData[worker]?.at(-1);
+		const nodesMs = first && last ? last.startTime + last.executionTime - first.startTime : NaN;
+		const routed = [0, 1, 2, 3].map((output) => nodeOutputs(run, router)[output]?.length ?? 0);
+		const error = run.data.resultData.error?.message;
+		const workerError = run.data.resultData.runData[worker]?.at(-1)?.error?.message;
+		return {
+			nodesMs,
+			executionMs,
+			cliMs: result.ms,
+			startupMs: result.ms - executionMs,
+			routed,
+			workflowError: error ?? workerError,
+			n8nVersion: this.version,
+		};
+	}
+}
+
+/** `npm pack` of the repository as built now; returns the tarball path. */
+function pack(outDir: string): string {
+	const result = spawnSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: REPO, encoding: 'utf8' });
+	if (result.status !== 0) throw new Error(`npm pack failed: ${result.stderr}`);
+	const [info] = JSON.parse(result.stdout) as Array<{ filename: string }>;
+	return path.join(outDir, path.basename(info.filename));
+}

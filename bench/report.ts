@@ -1,0 +1,155 @@
+/** The benchmark's report: the JSON written to bench/results/latest.json and its tables. */
+import type { CpuResult } from './scenarios/cpu';
+import type { MemoryResult } from './scenarios/memory';
+import type { RateLimitedResult } from './scenarios/rateLimited';
+import type { RealThroughputResult } from './scenarios/realThroughput';
+import type { ThroughputResult } from './scenarios/throughput';
+import type { BenchSettings } from './context';
+
+export interface Target {
+	name: string;
+	value: string;
+	target: string;
+	met: boolean;
+}
+
+export interface BenchReport {
+	createdAt: string;
+	commit: string;
+	/** Files of the package that differed from the commit when the run started. */
+	uncommitted: string[];
+	machine: {
+		cpus: number;
+		cpuModel: string;
+		memoryGb: number;
+		node: string;
+		platform: string;
+		loadAverageAtStart: number[];
+		loadAverageAtEnd: number[];
+	};
+	settings: BenchSettings;
+	durationSeconds: number;
+	throughput: ThroughputResult[];
+	cpu: CpuResult;
+	rateLimited: RateLimitedResult;
+	memory: MemoryResult;
+	realN8nThroughput?: RealThroughputResult;
+	targets: Target[];
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const pct = (share: number) => `${Math.round(share * 100)} %`;
+const count = (n: number) => n.toLocaleString('en-US');
+const mark = (met: boolean) => (met ? 'met' : '**missed**');
+
+export function targetsOf(report: Omit<BenchReport, 'targets'>): Target[] {
+	const targets: Target[] = report.throughput.map((t) => ({
+		name: `Our time ÷ raw client, ${count(t.items)} items at ${t.latencyMs} ms`,
+		value: `${t.ratio.vsFasterRaw.toFixed(2)}`,
+		target: `<= ${t.target.toFixed(2)}`,
+		met: t.met,
+	}));
+	const mine = report.rateLimited.rows[0];
+	targets.push({
+		name: `Rate-limited API: ours, ${count(report.rateLimited.items)} items`,
+		value: `${s(mine.wallMs.median)}, ${mine.failed} failed, ${mine.emailedTwice} e-mailed twice`,
+		target: `<= ${s(report.rateLimited.target.maxWallMs)}, 0 failed, 0 twice`,
+		met: report.rateLimited.met,
+	});
+	targets.push({
+		name: `Memory: ${count(report.memory.items)} items, peak RSS above idle engine`,
+		value: `${report.memory.peakAboveIdleMb} MB`,
+		target: `<= ${report.memory.targetMb} MB`,
+		met: report.memory.met,
+	});
+	return targets;
+}
+
+function throughputTable(rows: ThroughputResult[]): string[] {
+	const cell = (t: ThroughputResult['axios']) => `${s(t.ms.median)} · ${Math.round(t.itemsPerSecond)}/s · ${pct(t.ofLimit)}`;
+	return [
+		'| Work (10 in flight) | Physical limit | Gcore IAM node (n8n engine) | raw axios | raw node:http | ours ÷ raw | Target |',
+		'|---|---|---|---|---|---|---|',
+		...rows.map(
+			(t) =>
+				`| ${count(t.items)} items, ${t.latencyMs} ms latency | ${s(t.limitMs)} · ${t.limitItemsPerSecond}/s | ${cell(t.ours)} | ${cell(t.axios)} | ${cell(t.nodeHttp)} | ` +
+				`${t.ratio.vsFasterRaw.toFixed(2)} (vs axios ${t.ratio.vsAxios.toFixed(2)}) | <= ${t.target.toFixed(2)} ${mark(t.met)} |`,
+		),
+	];
+}
+
+function cpuTable(cpu: CpuResult): string[] {
+	const ms = (value: number) => `${value.toFixed(3)} ms`;
+	const lines = [
+		`| CPU per item at 0 ms latency (${count(cpu.items)} items) | Gcore IAM node (n8n engine) | raw axios | raw node:http |`,
+		'|---|---|---|---|',
+		`| median (min–max) | ${ms(cpu.ours.median)} (${ms(cpu.ours.min)}–${ms(cpu.ours.max)}) | ${ms(cpu.axios.median)} | ${ms(cpu.nodeHttp.median)} |`,
+		'',
+		`Where our node's CPU goes (V8 sampling profile of one zero-latency run, ${count(cpu.profile.itemsProfiled)} items, ${s(cpu.profile.busyMs)} busy; profiler overhead included):`,
+		'',
+		'| Self time by area | ms | share |',
+		'|---|---|---|',
+		...cpu.profile.byArea.filter((a) => a.share >= 0.01).map((a) => `| ${a.area} | ${Math.round(a.ms)} | ${pct(a.share)} |`),
+		'',
+		'| Inclusive time (synchronous part) | ms | share |',
+		'|---|---|---|',
+		...cpu.profile.byFunction.map((f) => `| ${f.name.trim()} | ${Math.round(f.ms)} | ${pct(f.share)} |`),
+	];
+	return lines;
+}
+
+function rateLimitedTable(r: RateLimitedResult): string[] {
+	return [
+		`Rate-limited API: ${count(r.items)} items, ${r.latencyMs} ms latency, ${r.admitted} admitted in flight, 429 + Retry-After: ${r.retryAfterSeconds} beyond (the admitted concurrency allows ${s(r.admittedLimitMs)}).`,
+		'',
+		'| Workflow | Run in | Wall time | Failed | E-mailed twice+ | Requests (429s) | n8n start-up (not in wall) |',
+		'|---|---|---|---|---|---|---|',
+		...r.rows.map(
+			(row) =>
+				`| ${row.name} | ${row.where} | ${s(row.wallMs.median)}${row.workflowError ? ' (workflow failed)' : ''} | ${row.failed} | ${row.emailedTwice} | ${count(row.requests)} (${count(row.rateLimited)}) | ${row.startupMs === undefined ? '–' : s(row.startupMs)} |`,
+		),
+	];
+}
+
+function memoryTable(m: MemoryResult): string[] {
+	return [
+		'| Memory | Idle engine RSS | Peak RSS | Peak above idle | Heap peak above idle | Target |',
+		'|---|---|---|---|---|---|',
+		`| ${count(m.items)} items (${m.latencyMs} ms latency, ${s(m.nodeMs)}) | ${m.idleRssMb} MB | ${m.peakRssMb} MB | ${m.peakAboveIdleMb} MB | ${m.heapPeakAboveIdleMb} MB | <= ${m.targetMb} MB ${mark(m.met)} |`,
+	];
+}
+
+function realTable(r: RealThroughputResult): string[] {
+	return [
+		`In the real n8n ${r.n8nVersion} (Node 24, \`n8n execute\`): ${count(r.items)} items at ${r.latencyMs} ms, limit ${s(r.limitMs)}.`,
+		'',
+		'| Workflow | Wall time (nodes) | Items/s | Of limit | Failed | n8n start-up (not in wall) |',
+		'|---|---|---|---|---|---|',
+		...r.rows.map(
+			(row) =>
+				`| ${row.name} | ${s(row.nodesMs)}${row.workflowError ? ' (workflow failed)' : ''} | ${Math.round(row.itemsPerSecond)} | ${pct(row.ofLimit)} | ${row.failed} | ${s(row.startupMs)} |`,
+		),
+	];
+}
+
+export function renderTables(report: BenchReport): string {
+	const m = report.machine;
+	const lines = [
+		`Gcore IAM node benchmark, ${report.createdAt} (commit ${report.commit.slice(0, 7)}${report.uncommitted.length ? ', with uncommitted changes' : ''})`,
+		`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end.`,
+		`Medians of ${report.settings.reps} runs${report.settings.quick ? ' (QUICK MODE: fewer items, not a result)' : ''}; simulator in its own process on 127.0.0.1.`,
+		'',
+		...throughputTable(report.throughput),
+		'',
+		...cpuTable(report.cpu),
+		'',
+		...rateLimitedTable(report.rateLimited),
+		'',
+		...memoryTable(report.memory),
+	];
+	if (report.realN8nThroughput) lines.push('', ...realTable(report.realN8nThroughput));
+	lines.push('', '| Target | Value | Wanted | |', '|---|---|---|---|', ...report.targets.map((t) => `| ${t.name} | ${t.value} | ${t.target} | ${mark(t.met)} |`));
+	const problems = report.throughput.flatMap((t) => t.problems);
+	if (problems.length) lines.push('', 'Problems seen:', ...problems.map((p) => `- ${p}`));
+	return lines.join('\n');
+}

@@ -1,0 +1,153 @@
+/**
+ * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n]
+ *
+ * Builds the package, starts the Gcore IAM simulator in its own process, and runs the four
+ * scenarios of the benchmark (see bench/README-section.md): our node through n8n-core's real
+ * WorkflowExecute (test/engine harness) against raw axios/node:http clients, the rate-limited
+ * API against HTTP Request + Switch in the real n8n 2.41.1 (e2e cache), and memory. Prints the
+ * tables and writes bench/results/latest.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import type { BenchContext, BenchSettings } from './context';
+import { Progress } from './progress';
+import { RealN8nBench } from './realN8nBaseline';
+import { renderTables, targetsOf, type BenchReport } from './report';
+import { cpuAtZeroLatency } from './scenarios/cpu';
+import { memory } from './scenarios/memory';
+import { HTTP_VARIANTS, rateLimited } from './scenarios/rateLimited';
+import { realThroughput } from './scenarios/realThroughput';
+import { throughput } from './scenarios/throughput';
+import { warmUp } from './scenarios/warmUp';
+import { REPO, startSimulatorProcess, type SimulatorProcess } from './simulatorProcess';
+import { round } from './stats';
+
+const RESULTS = path.join(REPO, 'bench', 'results');
+const USAGE = 'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n]';
+
+function parseArgs(args: string[]): BenchSettings {
+	const settings: BenchSettings = { reps: 3, concurrency: 10, realN8n: true, quick: false };
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i];
+		if (arg === '--quick') settings.quick = true;
+		else if (arg === '--no-real-n8n') settings.realN8n = false;
+		else if (arg === '--reps') settings.reps = Math.max(1, Math.floor(Number(args[++i])));
+		else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+	}
+	if (!Number.isFinite(settings.reps)) throw new Error(`--reps needs a number\n${USAGE}`);
+	if (settings.quick && !args.includes('--reps')) settings.reps = 1;
+	return settings;
+}
+
+function git(args: string[]): string {
+	const result = spawnSync('git', args, { cwd: REPO, encoding: 'utf8' });
+	return result.status === 0 ? result.stdout.trim() : '';
+}
+
+function build(): void {
+	const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO, encoding: 'utf8' });
+	if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+function loadAverage(): number[] {
+	return os.loadavg().map((value) => round(value, 2));
+}
+
+async function main(): Promise<void> {
+	if (process.argv.includes('--help')) {
+		process.stdout.write(`${USAGE}\n`);
+		return;
+	}
+	const settings = parseArgs(process.argv.slice(2));
+	const started = Date.now();
+	const loadAverageAtStart = loadAverage();
+	const commit = git(['rev-parse', 'HEAD']);
+	const uncommitted = git(['status', '--porcelain', '--', 'nodes', 'credentials', 'package.json'])
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => line.slice(3));
+
+	const steps =
+		1 + // warm-up
+		2 * settings.reps * 3 + // throughput at 20 ms and 100 ms: ours, axios, node:http
+		settings.reps * 3 + 1 + // CPU per item + profile
+		settings.reps + // rate-limited: ours in the harness
+		1 + // memory
+		(settings.realN8n ? 1 + 1 + HTTP_VARIANTS.length + 2 : 0); // real n8n: set-up, ours + 3 HTTP variants, 2 throughput rows
+	const progress = new Progress(steps + 1);
+	await progress.run('building the package (npm run build)', async () => build());
+
+	let sim: SimulatorProcess | undefined;
+	let real: RealN8nBench | undefined;
+	const stop = async () => {
+		real?.dispose();
+		await sim?.stop();
+	};
+	process.once('SIGINT', () => {
+		progress.done();
+		void stop().finally(() => process.exit(130));
+	});
+	try {
+		sim = await startSimulatorProcess();
+		const context: BenchContext = { sim, progress, settings };
+		await warmUp(context);
+		const fast = await throughput(context, 2000, 20, 1.35);
+		const slow = await throughput(context, 500, 100, 1.05);
+		const cpu = await cpuAtZeroLatency(context, 2000, RESULTS);
+		const mem = await memory(context, 10_000, 60);
+		let realError: string | undefined;
+		if (settings.realN8n) {
+			const simulatorUrl = sim.url;
+			real = await progress
+				.run('real n8n 2.41.1: cache (first time: several minutes), user folder, our package, credentials', () =>
+					RealN8nBench.start(simulatorUrl, true),
+				)
+				.catch((error: unknown) => {
+					realError = (error as Error).message;
+					progress.note(`real n8n unavailable, its rows are skipped: ${realError.split('\n')[0]}`);
+					return undefined;
+				});
+		}
+		const limited = await rateLimited(context, 500, real);
+		const realRows = real ? await realThroughput(context, 2000, real) : undefined;
+		progress.done();
+
+		const partial: Omit<BenchReport, 'targets'> = {
+			createdAt: new Date().toISOString(),
+			commit,
+			uncommitted,
+			machine: {
+				cpus: os.cpus().length,
+				cpuModel: os.cpus()[0]?.model ?? 'unknown',
+				memoryGb: round(os.totalmem() / 1024 ** 3, 1),
+				node: process.versions.node,
+				platform: `${os.platform()} ${os.release()}`,
+				loadAverageAtStart,
+				loadAverageAtEnd: loadAverage(),
+			},
+			settings,
+			durationSeconds: round((Date.now() - started) / 1000),
+			throughput: [fast, slow],
+			cpu,
+			rateLimited: limited,
+			memory: mem,
+			realN8nThroughput: realRows,
+		};
+		const report: BenchReport = { ...partial, targets: targetsOf(partial) };
+		mkdirSync(RESULTS, { recursive: true });
+		const file = path.join(RESULTS, settings.quick ? 'quick.json' : 'latest.json');
+		writeFileSync(file, `${JSON.stringify({ ...report, realN8nError: realError }, null, 2)}\n`);
+		process.stdout.write(`${renderTables(report)}\n\nWritten to ${path.relative(REPO, file)}\n`);
+	} finally {
+		progress.done();
+		await stop();
+	}
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`\n${(error as Error).stack ?? String(error)}\n`);
+	process.exit(1);
+});

@@ -1,0 +1,117 @@
+/**
+ * Scenarios 1 and 2: N items at a fixed simulator latency, 10 in flight. Our node through the
+ * n8n engine against the raw clients (axios, node:http) doing the same work, interleaved run
+ * by run so that a slow moment of the machine hits all three alike. The physical limit is
+ * items × latency ÷ concurrency.
+ */
+import type { BenchContext } from '../context';
+import { itemsFor } from '../context';
+import { customers, expectedCounts, simulatorUsers } from '../customers';
+import { runOurNode } from '../ourNode';
+import { runAxiosClient, runNodeHttpClient, type RawResult } from '../rawClient';
+import { DEFAULT_API_KEY } from '../../simulator';
+import { round, spread, type Spread } from '../stats';
+
+export interface ClientTiming {
+	ms: Spread;
+	itemsPerSecond: number;
+	/** itemsPerSecond ÷ the physical limit. */
+	ofLimit: number;
+}
+
+export interface ThroughputResult {
+	items: number;
+	latencyMs: number;
+	concurrency: number;
+	limitMs: number;
+	limitItemsPerSecond: number;
+	/** Our node's execution time as n8n records it (the figure compared). */
+	ours: ClientTiming & { workflowMs: Spread; cpuMsPerItem: number };
+	axios: ClientTiming;
+	nodeHttp: ClientTiming;
+	/** Our median ÷ each raw client's median; the target is judged against the faster one. */
+	ratio: { vsAxios: number; vsNodeHttp: number; vsFasterRaw: number };
+	target: number;
+	met: boolean;
+	problems: string[];
+}
+
+export async function throughput(context: BenchContext, fullItems: number, latencyMs: number, target: number): Promise<ThroughputResult> {
+	const { sim, progress, settings } = context;
+	const items = itemsFor(context, fullItems);
+	const concurrency = settings.concurrency;
+	const input = customers(items);
+	const emails = input.map((item) => item.email as string);
+	const users = simulatorUsers(items);
+	const expected = expectedCounts(items);
+	const problems: string[] = [];
+	const times = { ours: [] as number[], workflow: [] as number[], cpu: [] as number[], axios: [] as number[], nodeHttp: [] as number[] };
+
+	const checkRaw = (name: string, result: RawResult) => {
+		const ok = result.statusCounts['200'] === expected.sent && result.statusCounts['400'] === expected.alreadyActivated;
+		if (!ok) problems.push(`${name}: unexpected answers ${JSON.stringify(result.statusCounts)}`);
+	};
+	const label = `${items} items, ${latencyMs} ms latency, ${concurrency} in flight`;
+	const runs: Record<string, () => Promise<void>> = {
+		ours: async () => {
+			const run = await runOurNode(sim.url, input, { concurrency });
+			times.ours.push(run.nodeMs);
+			times.workflow.push(run.workflowMs);
+			times.cpu.push(run.cpuMs / items);
+			const wanted = [expected.sent, expected.alreadyActivated, expected.notFound, 0];
+			if (run.workflowError || run.routed.some((count, output) => count !== wanted[output])) {
+				problems.push(`our node: routed ${run.routed.join('/')} ${run.workflowError ?? ''}`.trim());
+			}
+		},
+		axios: async () => {
+			const run = await runAxiosClient({ url: sim.url, apiKey: DEFAULT_API_KEY, emails, concurrency });
+			times.axios.push(run.ms);
+			checkRaw('axios', run);
+		},
+		nodeHttp: async () => {
+			const run = await runNodeHttpClient({ url: sim.url, apiKey: DEFAULT_API_KEY, emails, concurrency });
+			times.nodeHttp.push(run.ms);
+			checkRaw('node:http', run);
+		},
+	};
+	const order = ['ours', 'axios', 'nodeHttp'];
+	for (let rep = 0; rep < settings.reps; rep++) {
+		// Rotate who goes first, so no client always runs right after the same one.
+		const rotated = [...order.slice(rep % 3), ...order.slice(0, rep % 3)];
+		for (const name of rotated) {
+			const who = name === 'ours' ? 'our node (n8n engine)' : name === 'axios' ? 'raw axios' : 'raw node:http';
+			await progress.run(`${label}: ${who}, run ${rep + 1}/${settings.reps}`, async () => {
+				await sim.prepare({ users, latencyMs });
+				await runs[name]();
+			});
+		}
+	}
+
+	const limitMs = (items * latencyMs) / concurrency;
+	const limitItemsPerSecond = (1000 * concurrency) / latencyMs;
+	const timing = (values: number[]): ClientTiming => {
+		const ms = spread(values);
+		const itemsPerSecond = (1000 * items) / ms.median;
+		return { ms, itemsPerSecond: round(itemsPerSecond, 1), ofLimit: round(itemsPerSecond / limitItemsPerSecond, 3) };
+	};
+	const ours = { ...timing(times.ours), workflowMs: spread(times.workflow), cpuMsPerItem: round(spread(times.cpu).median, 3) };
+	const axios = timing(times.axios);
+	const nodeHttp = timing(times.nodeHttp);
+	const vsAxios = round(ours.ms.median / axios.ms.median, 3);
+	const vsNodeHttp = round(ours.ms.median / nodeHttp.ms.median, 3);
+	const vsFasterRaw = Math.max(vsAxios, vsNodeHttp);
+	return {
+		items,
+		latencyMs,
+		concurrency,
+		limitMs,
+		limitItemsPerSecond,
+		ours,
+		axios,
+		nodeHttp,
+		ratio: { vsAxios, vsNodeHttp, vsFasterRaw },
+		target,
+		met: vsFasterRaw <= target && problems.length === 0,
+		problems,
+	};
+}
