@@ -71,7 +71,14 @@ export async function browserCheck(opts: {
 				.locator(`[data-test-id="canvas-node"][data-node-name="${name}"] [data-test-id="canvas-node-status-success"]`)
 				.waitFor({ state: 'visible', timeout: 60_000 });
 		}
-		// Let the edge labels and animations settle, move the pointer out of the way.
+		// Close the "Workflow executed successfully" toast (it covers the canvas), let the edge labels
+		// and animations settle, move the pointer out of the way.
+		const toasts = page.locator('.el-notification');
+		await toasts.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+		for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) {
+			await close.click().catch(() => undefined);
+		}
+		await toasts.first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 		await page.mouse.move(5, 795);
 		await page.waitForTimeout(1500);
 

@@ -148,7 +148,7 @@ export function installPackage(userFolder: string, tgz: string): string {
 	}
 	const t0 = Date.now();
 	// Same switches n8n's own community package installer uses (no scripts, audit, fund or bin links).
-	npm(['install', tgz, '--audit=false', '--fund=false', '--bin-links=false', '--ignore-scripts=true', '--loglevel=error'], nodesDir);
+	npm(['install', tgz, '--prefer-offline', '--audit=false', '--fund=false', '--bin-links=false', '--ignore-scripts=true', '--loglevel=error'], nodesDir);
 	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	if (!fs.existsSync(path.join(installed, 'package.json'))) throw new Error(`${installed} missing after npm install`);
 	say(`installed ${PACKAGE_NAME} into ${nodesDir} (${Math.round((Date.now() - t0) / 1000)} s)`);
@@ -396,9 +396,15 @@ export class N8n {
 	}
 
 	async importWorkflow(workflow: unknown): Promise<void> {
-		const file = path.join(this.userFolder, `import-workflow-${Date.now()}.json`);
-		fs.writeFileSync(file, JSON.stringify(workflow, null, 2));
-		await this.cliOk(['import:workflow', `--input=${file}`]);
+		await this.importWorkflows([workflow]);
+	}
+
+	/** One `n8n import:workflow --separate` for all of them (each CLI start costs n8n's boot time). */
+	async importWorkflows(workflows: unknown[]): Promise<void> {
+		const dir = path.join(this.userFolder, `import-workflows-${Date.now()}`);
+		fs.mkdirSync(dir);
+		workflows.forEach((wf, i) => fs.writeFileSync(path.join(dir, `${i}.json`), JSON.stringify(wf, null, 2)));
+		await this.cliOk(['import:workflow', '--separate', `--input=${dir}`]);
 	}
 
 	/** `n8n execute --id=<id> --rawOutput`: returns the run (IRun) JSON it prints after its log lines. */

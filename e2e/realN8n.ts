@@ -192,6 +192,7 @@ async function ensureN8n(root: string, node: { binDir: string; headers: string }
 		fs.writeFileSync(path.join(dir, '.installed'), JSON.stringify({ at: new Date().toISOString() }));
 		log(`n8n packages installed (${Math.round((Date.now() - t0) / 1000)} s); rebuilding sqlite3 for Node 24 (about 1.5 min)`);
 	}
+	await ensureBuildTools(logFile);
 	const t1 = Date.now();
 	await run(npmCommand(), ['rebuild', 'sqlite3'], {
 		cwd: dir,
@@ -208,17 +209,36 @@ async function ensureN8n(root: string, node: { binDir: string; headers: string }
 	return dir;
 }
 
+function onPath(cmd: string): boolean {
+	return (process.env.PATH ?? '').split(path.delimiter).some((d) => d && fs.existsSync(path.join(d, cmd)));
+}
+
+/** sqlite3's native module is compiled from source (no prebuilt binary offline): needs make, a C++ compiler, python3. */
+async function ensureBuildTools(logFile: string): Promise<void> {
+	const missing = ['make', 'g++', 'python3'].filter((c) => !onPath(c));
+	if (!missing.length) return;
+	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+	if (!asRoot || !fs.existsSync('/usr/bin/apt-get')) {
+		throw new Error(`building sqlite3 for Node 24 needs ${missing.join(', ')}: install them (e.g. apt-get install make g++ python3)`);
+	}
+	log(`installing build tools for sqlite3 (${missing.join(', ')}) with apt-get`);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	await run('apt-get', ['update'], { cwd: '/', env, logFile });
+	await run('apt-get', ['install', '-y', '--no-install-recommends', 'make', 'g++', 'python3'], { cwd: '/', env, logFile });
+}
+
 /** Make sure Node 24 and n8n are in the cache; returns how to run them. Idempotent and safe to call concurrently. */
 export async function ensureRealN8n(): Promise<RealN8n> {
 	const root = cacheRoot();
 	fs.mkdirSync(root, { recursive: true });
 	const t0 = Date.now();
 	return withLock(root, async () => {
+		const wasComplete = !!readMarker(path.join(root, `n8n-${N8N_VERSION}`, '.complete'));
 		const node = await ensureNode(root);
 		const dir = await ensureN8n(root, node);
 		const n8nVersion = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version as string;
 		const took = Date.now() - t0;
-		if (took > 5000) log(`cache ready after ${Math.round(took / 1000)} s`);
+		if (!wasComplete) log(`cache ready after ${Math.round(took / 1000)} s`);
 		return {
 			cacheDir: root,
 			nodeBinDir: node.binDir,

@@ -293,9 +293,7 @@ async function main(): Promise<number> {
 			`the example has no ${NODE_TYPE} node`,
 		);
 		await n8n.importCredentials([credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, key, sim!.url)]);
-		await n8n.importWorkflow(example);
-		await n8n.importWorkflow(errorOutputVariant());
-		await n8n.importWorkflow(stopOnErrorVariant());
+		await n8n.importWorkflows([example, errorOutputVariant(), stopOnErrorVariant()]);
 	});
 
 	// --- n8n execute ------------------------------------------------------------------------------
