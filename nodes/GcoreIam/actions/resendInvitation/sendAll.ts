@@ -5,7 +5,7 @@ import { classify } from '../../outcome/classify';
 import type { Failure } from '../../outcome/failure';
 import { redact } from '../../outcome/redact';
 import { RateGate } from '../../transport/rateGate';
-import { renewInvitation } from '../../transport/renewInvitation';
+import { prepareRenewal } from '../../transport/renewInvitation';
 import type { Attempted } from '../../transport/retry';
 import { sendWithRetries } from '../../transport/retry';
 import type { FinalAnswer } from './answerMemory';
@@ -38,6 +38,8 @@ export async function sendAll(
 	remembered: Map<string, FinalAnswer>,
 ): Promise<Map<string, SendResult>> {
 	const results = new Map<string, SendResult>();
+	if (recipients.length === 0) return results;
+	const renew = await prepareRenewal(context, settings);
 	const signal = context.getExecutionCancelSignal();
 	const gate = new RateGate(settings.concurrency, signal);
 	let shared: SendResult | undefined;
@@ -54,7 +56,7 @@ export async function sendAll(
 
 	const send = async (recipient: Recipient): Promise<SendResult> => {
 		const attempted = await sendWithRetries(
-			async () => await renewInvitation(context, settings, recipient.email),
+			async () => await renew(recipient.email),
 			gate,
 			settings.maxRetries,
 			signal,
