@@ -8,6 +8,8 @@ export const DEFAULT_BASE_URL = 'https://api.gcore.com';
 export interface RequestSettings {
 	baseUrl: string;
 	timeoutMs: number;
+	/** The node's credential, read once per run. */
+	credential: ICredentialsDecrypted;
 }
 
 interface FullResponse {
@@ -26,9 +28,9 @@ export type Renewal = (email: string) => Promise<ApiAnswer>;
  * request (in n8n, a database read and a decryption each time).
  * Every status comes back as an answer; only a failure to get any answer throws.
  */
-export async function prepareRenewal(context: IExecuteFunctions, settings: RequestSettings): Promise<Renewal> {
+export function prepareRenewal(context: IExecuteFunctions, settings: RequestSettings): Renewal {
 	const url = `${settings.baseUrl}/iam/auth/renew_invitation`;
-	const credentialOptions = { credentialsDecrypted: await decryptedCredential(context) };
+	const credentialOptions = { credentialsDecrypted: settings.credential };
 	return async (email) => {
 		const options: IHttpRequestOptions = {
 			method: 'POST',
@@ -57,8 +59,8 @@ export async function prepareRenewal(context: IExecuteFunctions, settings: Reque
 	};
 }
 
-/** The node's credential as n8n's helper takes it ready-made: read once, used for every request. */
-async function decryptedCredential(context: IExecuteFunctions): Promise<ICredentialsDecrypted> {
+/** The node's credential as n8n's helper takes it ready-made, so it is not loaded per request. */
+export async function readCredential(context: IExecuteFunctions): Promise<ICredentialsDecrypted> {
 	const data = await context.getCredentials(CREDENTIAL_TYPE);
 	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 	return { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };

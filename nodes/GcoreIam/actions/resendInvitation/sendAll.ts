@@ -39,7 +39,7 @@ export async function sendAll(
 ): Promise<Map<string, SendResult>> {
 	const results = new Map<string, SendResult>();
 	if (recipients.length === 0) return results;
-	const renew = await prepareRenewal(context, settings);
+	const renew = prepareRenewal(context, settings);
 	const signal = context.getExecutionCancelSignal();
 	const gate = new RateGate(settings.concurrency, signal);
 	let shared: SendResult | undefined;

@@ -1,12 +1,13 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, normalizeBaseUrl } from '../../transport/renewInvitation';
+import { normalizeBaseUrl, readCredential } from '../../transport/renewInvitation';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './description';
 
 export type ErrorMode = 'stop' | 'continueRegularOutput' | 'continueErrorOutput';
 
 /** Everything that is the same for all items of one run, read once. */
 export interface RunSettings {
+	credential: ICredentialsDecrypted;
 	baseUrl: string;
 	apiKey: string;
 	timeoutMs: number;
@@ -18,12 +19,14 @@ export interface RunSettings {
 }
 
 export async function readSettings(context: IExecuteFunctions): Promise<RunSettings> {
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const credential = await readCredential(context);
+	const { apiKey, baseUrl } = credential.data ?? {};
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const node = context.getNode();
 	return {
-		baseUrl: normalizeBaseUrl(credentials.baseUrl),
-		apiKey: typeof credentials.apiKey === 'string' ? credentials.apiKey : '',
+		credential,
+		baseUrl: normalizeBaseUrl(baseUrl),
+		apiKey: typeof apiKey === 'string' ? apiKey : '',
 		timeoutMs: whole(options.timeout, DEFAULT_TIMEOUT_MS, 1),
 		concurrency: whole(options.concurrency, DEFAULT_CONCURRENCY, 1),
 		maxRetries: whole(options.maxRetries, DEFAULT_MAX_RETRIES, 0),
