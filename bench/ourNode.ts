@@ -20,7 +20,8 @@ export interface OurRun {
 	cpuMs: number;
 }
 
-export async function runOurNode(url: string, items: IDataObject[], options: IDataObject): Promise<OurRun> {
+/** `hold.run` keeps the engine's result (all items of all nodes, as n8n keeps them) when given. */
+export async function runOurNode(url: string, items: IDataObject[], options: IDataObject, hold?: { run?: unknown }): Promise<OurRun> {
 	const workflow = gcoreWorkflow({
 		items,
 		parameters: { operation: 'resendInvitation', email: '={{ $json.email }}', options },
@@ -32,6 +33,7 @@ export async function runOurNode(url: string, items: IDataObject[], options: IDa
 		credentials: { gcoreIamApi: { apiKey: DEFAULT_API_KEY, baseUrl: url } },
 	});
 	const workflowMs = performance.now() - started;
+	if (hold) hold.run = result;
 	const used = process.cpuUsage(cpu);
 	const task = result.runs(GCORE_NODE_NAME).at(-1);
 	const outputs = result.outputs(GCORE_NODE_NAME);

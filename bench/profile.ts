@@ -61,9 +61,13 @@ export function areaOf(frame: CallFrame): string {
 	const { url, functionName } = frame;
 	if (!url) {
 		if (functionName === '(garbage collector)') return 'V8: garbage collection';
-		if (functionName === '(program)') return 'V8/native (parsing, compiling, native code)';
 		if (functionName === '(idle)') return '(idle)';
-		return 'V8/native (parsing, compiling, native code)';
+		if (functionName === 'connect') return 'Node: TCP connect (a new connection per request)';
+		if (['writev', 'writeUtf8String', 'writeLatin1String', 'writeBuffer', 'close', 'shutdown', 'execute'].includes(functionName)) {
+			return 'Node: http/net/streams';
+		}
+		if (functionName === 'runMicrotasks') return 'Node: other internals (timers, promises, events, ...)';
+		return 'V8/native (program, compiling, other native code)';
 	}
 	if (url.startsWith('node:')) {
 		if (/node:(_http|http|https|net|stream|internal\/(http|streams|net|stream_base|dns|tls))/.test(url)) return 'Node: http/net/streams';
@@ -83,7 +87,8 @@ export function areaOf(frame: CallFrame): string {
 		if (/expression|extensions|workflow-data-proxy/i.test(rest)) return 'n8n-workflow: expressions';
 		return 'n8n-workflow: other (node parameters, helpers)';
 	}
-	if (name === '@n8n/tournament' || name === '@n8n/expression-runtime' || name === 'esprima-next' || name === 'recast' || name === 'ast-types') {
+	// luxon here is the data proxy's $now/$today, built for every expression evaluated.
+	if (['@n8n/tournament', '@n8n/expression-runtime', 'esprima-next', 'recast', 'ast-types', 'luxon'].includes(name)) {
 		return 'n8n-workflow: expressions';
 	}
 	if (name === '@n8n/backend-network') return '@n8n/backend-network (agents, axios config)';
@@ -103,6 +108,7 @@ const TRACKED: Array<{ name: string; fn: string; url: string }> = [
 	{ name: '  OutboundHttp request (backend-network)', fn: 'httpRequest', url: 'backend-network' },
 	{ name: '    setAxiosAgents (new http+https Agent)', fn: 'setAxiosAgents', url: 'backend-network' },
 	{ name: '    axios', fn: 'wrap', url: 'axios' },
+	{ name: '    TCP connect (no keep-alive: one connection per request)', fn: 'internalConnect', url: 'node:net' },
 	{ name: 'expression evaluation (any)', fn: 'getSimpleParameterValue', url: 'n8n-workflow' },
 	{ name: 'WorkflowExecute.runNode', fn: 'runNode', url: 'workflow-execute' },
 ];
@@ -112,9 +118,19 @@ export function summarize(cpuProfile: CpuProfile): ProfileSummary {
 	const selfUs = new Map<number, number>();
 	cpuProfile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (cpuProfile.timeDeltas[index] ?? 0)));
 
+	// Frames under node:inspector are the profiler itself (Profiler.stop serialising): left out.
+	const profiler = new Set<number>();
+	const markProfiler = (node: ProfileNode, inside: boolean) => {
+		const here = inside || node.callFrame.url === 'node:inspector';
+		if (here) profiler.add(node.id);
+		for (const child of node.children ?? []) markProfiler(byId.get(child)!, here);
+	};
+	markProfiler(cpuProfile.nodes[0], false);
+
 	const areas = new Map<string, number>();
 	let idleUs = 0;
 	for (const node of cpuProfile.nodes) {
+		if (profiler.has(node.id)) continue;
 		const us = selfUs.get(node.id) ?? 0;
 		const area = areaOf(node.callFrame);
 		if (area === '(idle)') idleUs += us;
@@ -130,7 +146,7 @@ export function summarize(cpuProfile: CpuProfile): ProfileSummary {
 			(t) => node.callFrame.functionName === t.fn && node.callFrame.url.includes(t.url) && !open.has(t.name),
 		);
 		const inner = matches.length > 0 ? new Set([...open, ...matches.map((t) => t.name)]) : open;
-		let total = selfUs.get(node.id) ?? 0;
+		let total = profiler.has(node.id) ? 0 : (selfUs.get(node.id) ?? 0);
 		for (const child of node.children ?? []) total += walk(byId.get(child)!, inner);
 		for (const t of matches) tracked.set(t.name, (tracked.get(t.name) ?? 0) + total);
 		return total;

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
 		2 * settings.reps * 3 + // throughput at 20 ms and 100 ms: ours, axios, node:http
 		settings.reps * 3 + 1 + // CPU per item + profile
 		settings.reps + // rate-limited: ours in the harness
-		1 + // memory
+		settings.reps + // memory probes
 		(settings.realN8n ? 1 + 1 + HTTP_VARIANTS.length + 2 : 0); // real n8n: set-up, ours + 3 HTTP variants, 2 throughput rows
 	const progress = new Progress(steps + 1);
 	await progress.run('building the package (npm run build)', async () => build());

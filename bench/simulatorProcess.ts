@@ -4,6 +4,7 @@
  * /__sim/ API on 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 
 import type { SimUser, SimulatorOptions, SimulatorStats } from '../simulator';
@@ -26,16 +27,7 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const url = await listeningUrl(child);
-	const call = async (method: string, pathname: string, body?: unknown): Promise<unknown> => {
-		const response = await fetch(url + pathname, {
-			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`simulator ${method} ${pathname}: ${response.status} ${text}`);
-		return text ? JSON.parse(text) : undefined;
-	};
+	const call = (method: string, pathname: string, body?: unknown) => control(url, method, pathname, body);
 	return {
 		url,
 		pid: child.pid ?? 0,
@@ -86,4 +78,30 @@ async function stopChild(child: ChildProcess): Promise<void> {
 	const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
 	await exited;
 	clearTimeout(timer);
+}
+
+/**
+ * One control call on a connection of its own (no keep-alive: a pooled socket that the
+ * simulator closed while a long run kept us busy would fail the next call).
+ */
+function control(url: string, method: string, pathname: string, body?: unknown): Promise<unknown> {
+	const payload = body === undefined ? undefined : JSON.stringify(body);
+	return new Promise((resolve, reject) => {
+		const request = http.request(
+			`${url}${pathname}`,
+			{ method, agent: false, headers: payload === undefined ? {} : { 'content-type': 'application/json' } },
+			(response) => {
+				let text = '';
+				response.setEncoding('utf8');
+				response.on('data', (chunk: string) => (text += chunk));
+				response.once('end', () => {
+					if ((response.statusCode ?? 0) >= 300) reject(new Error(`simulator ${method} ${pathname}: ${response.statusCode} ${text}`));
+					else resolve(text ? JSON.parse(text) : undefined);
+				});
+				response.once('error', reject);
+			},
+		);
+		request.once('error', reject);
+		request.end(payload);
+	});
 }
