@@ -33,6 +33,7 @@ export async function sendWithRetries(
 		}
 		let answer: ApiAnswer | undefined;
 		let failure: { code: string; timedOut: boolean } | undefined;
+		const startedAt = Date.now();
 		try {
 			answer = await send();
 		} catch (error) {
@@ -41,7 +42,10 @@ export async function sendWithRetries(
 			gate.release();
 		}
 		if (signal?.aborted) return { kind: 'cancelled', attempts };
-		if (answer && !isTransientStatus(answer.statusCode)) return { kind: 'answer', answer, attempts };
+		if (answer && !isTransientStatus(answer.statusCode)) {
+			gate.answered(Date.now() - startedAt);
+			return { kind: 'answer', answer, attempts };
+		}
 
 		const retryAfterMs = answer?.statusCode === 429 ? parseRetryAfter(answer, Date.now()) : undefined;
 		if (answer?.statusCode === 429) gate.rateLimited(place, retryAfterMs ?? backoff(attempts));
