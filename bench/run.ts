@@ -72,7 +72,7 @@ async function main(): Promise<void> {
 
 	const steps =
 		1 + // warm-up
-		2 * settings.reps * 3 + // throughput at 20 ms and 100 ms: ours, axios, node:http
+		3 * settings.reps * 3 + // throughput at 20 ms, 100 ms, 20 ms with jitter: ours, axios, node:http
 		settings.reps * 3 + 1 + // CPU per item + profile
 		settings.reps + // rate-limited: ours in the harness
 		settings.reps + // memory probes
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
 		await warmUp(context);
 		const fast = await throughput(context, 2000, 20, 1.35);
 		const slow = await throughput(context, 500, 100, 1.05);
+		const jittery = await throughput(context, 2000, 20, undefined, 20);
 		const cpu = await cpuAtZeroLatency(context, 2000, RESULTS);
 		const mem = await memory(context, 10_000, 60);
 		let realError: string | undefined;
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
 			},
 			settings,
 			durationSeconds: round((Date.now() - started) / 1000),
-			throughput: [fast, slow],
+			throughput: [fast, slow, jittery],
 			cpu,
 			rateLimited: limited,
 			memory: mem,
