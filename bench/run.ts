@@ -2,7 +2,7 @@
  * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n]
  *
  * Builds the package, starts the Gcore IAM simulator in its own process, and runs the four
- * scenarios of the benchmark (see bench/README-section.md): our node through n8n-core's real
+ * scenarios of the benchmark (see the README, Performance): our node through n8n-core's real
  * WorkflowExecute (test/engine harness) against raw axios/node:http clients, the rate-limited
  * API against HTTP Request + Switch in the real n8n 2.41.1 (e2e cache), and memory. Prints the
  * tables and writes bench/results/latest.json.

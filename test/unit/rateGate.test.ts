@@ -50,3 +50,31 @@ describe('RateGate: the number in flight adapts to what the API admits', () => {
 		expect(await waiting).toBe(2);
 	});
 });
+
+describe('RateGate: pacing', () => {
+	test('after a 40 ms answer, starts with 10 allowed in flight are spread 3 ms apart', async () => {
+		const gate = new RateGate(10);
+		gate.answered(40);
+		const startedAt: number[] = [];
+		for (let i = 0; i < 5; i++) {
+			await gate.acquire();
+			startedAt.push(performance.now());
+		}
+		const gaps = startedAt.slice(1).map((at, i) => at - startedAt[i]);
+		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(2);
+	});
+
+	test('no pacing before any answer, nor when answers are fast', async () => {
+		jest.useFakeTimers();
+		try {
+			// With the clock stopped, a start that had to wait would never come.
+			const gate = new RateGate(10);
+			for (let i = 0; i < 5; i++) await gate.acquire();
+			gate.answered(5);
+			for (let i = 0; i < 4; i++) await gate.acquire();
+			expect(jest.getTimerCount()).toBe(0);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+});
