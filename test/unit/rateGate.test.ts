@@ -52,7 +52,7 @@ describe('RateGate: the number in flight adapts to what the API admits', () => {
 });
 
 describe('RateGate: pacing', () => {
-	test('after a 40 ms answer, starts with 10 allowed in flight are spread 3 ms apart', async () => {
+	test('after a 40 ms answer, starts with 10 allowed in flight keep to a schedule 3 ms apart', async () => {
 		const gate = new RateGate(10);
 		gate.answered(40);
 		const startedAt: number[] = [];
@@ -60,8 +60,8 @@ describe('RateGate: pacing', () => {
 			await gate.acquire();
 			startedAt.push(performance.now());
 		}
-		const gaps = startedAt.slice(1).map((at, i) => at - startedAt[i]);
-		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(2);
+		// The k-th start is due 3k ms after the first; a late timer lets the next one catch up.
+		expect(startedAt[4] - startedAt[0]).toBeGreaterThanOrEqual(4 * 3 - 1);
 	});
 
 	test('no pacing before any answer, nor when answers are fast', async () => {
