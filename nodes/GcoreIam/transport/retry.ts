@@ -25,7 +25,7 @@ export async function sendWithRetries(
 	signal?: AbortSignal,
 ): Promise<Attempted> {
 	for (let attempts = 1; ; attempts++) {
-		if (signal?.aborted) return { kind: 'cancelled', attempts: attempts - 1 };
+		// The gate lets a cancelled run through at once; the slot is handed back here.
 		const place = await gate.acquire();
 		if (signal?.aborted) {
 			gate.release();
