@@ -6,6 +6,8 @@ export type Route = 'sent' | 'alreadyActivated' | 'notFound';
 
 export type ErrorReason =
 	| 'endpointNotFound'
+	/** A 404 that is not clearly the API's "user not found": the Base URL must be confirmed first. */
+	| 'unconfirmedNotFound'
 	| 'invalidRequest'
 	| 'unauthorized'
 	| 'forbidden'
@@ -35,8 +37,14 @@ export interface Verdict {
 }
 
 const ALREADY_ACTIVATED = /already\s+activ/i;
+const USER_NOT_FOUND = /\buser\b[^.]*\bnot\s+found\b/i;
 
-export function classify(answer: ApiAnswer): Verdict {
+/**
+ * `apiConfirmed`: whether this run's account check (GET /iam/clients/me) got the API's answer.
+ * Only needed for a 404 that is not clearly the API's "user not found" (reason
+ * 'unconfirmedNotFound' until it is known).
+ */
+export function classify(answer: ApiAnswer, apiConfirmed?: boolean): Verdict {
 	const { statusCode } = answer;
 	const parsed = parseBody(answer);
 	const details = { message: parsed.message, requestId: parsed.requestId ?? answer.requestIdHeader };
@@ -51,15 +59,30 @@ export function classify(answer: ApiAnswer): Verdict {
 		return { route: 'error', reason: 'invalidRequest', fieldErrors, ...details };
 	}
 	if (statusCode === 404) {
-		// A proxy's HTML page means the URL is wrong, not that the customer is unknown.
-		if (parsed.isHtml) return { route: 'error', reason: 'endpointNotFound', ...details };
-		return { route: 'notFound', ...details };
+		// Gcore documents the 404 ("User with given email not found") but not its body. A
+		// gateway in front of a wrong Base URL answers 404 too, so only the API's own words
+		// count; anything else is Not Found only once the account check reached the API. A web
+		// page is never the API's answer.
+		if (parsed.isJson && parsed.message !== undefined && USER_NOT_FOUND.test(parsed.message)) return { route: 'notFound', ...details };
+		if (parsed.isHtml || apiConfirmed === false) return { route: 'error', reason: 'endpointNotFound', ...details };
+		if (apiConfirmed) return { route: 'notFound', ...details };
+		return { route: 'error', reason: 'unconfirmedNotFound', ...details };
 	}
 	if (statusCode === 401) return { route: 'error', reason: 'unauthorized', ...details };
 	if (statusCode === 403) return { route: 'error', reason: 'forbidden', ...details };
 	if (statusCode === 429) return { route: 'error', reason: 'rateLimited', ...details };
 	if (statusCode >= 500) return { route: 'error', reason: 'serverError', fieldErrors, ...details };
 	return { route: 'error', reason: 'unexpectedStatus', fieldErrors, ...details };
+}
+
+/** The account check reached the API: 2xx with a JSON object, as GET /iam/clients/me answers. */
+export function isApiAccountAnswer(answer: ApiAnswer): boolean {
+	if (answer.statusCode < 200 || answer.statusCode >= 300) return false;
+	try {
+		return isRecord(JSON.parse(answer.body));
+	} catch {
+		return false;
+	}
 }
 
 /** 429 and the 5xx a gateway or an overloaded API answers: worth another attempt. */
@@ -69,6 +92,7 @@ export function isTransientStatus(statusCode: number): boolean {
 
 interface ParsedBody {
 	isHtml: boolean;
+	isJson?: boolean;
 	message?: string;
 	requestId?: string;
 	fieldErrors: string[];
@@ -89,6 +113,7 @@ function parseBody({ body, contentType }: ApiAnswer): ParsedBody {
 	if (!isRecord(json)) return { isHtml: false, fieldErrors: [] };
 	return {
 		isHtml: false,
+		isJson: true,
 		message: firstString(json.message, json.detail, json.error),
 		requestId: firstString(json.request_id, json.requestId),
 		fieldErrors: fieldMessages(json.errors),

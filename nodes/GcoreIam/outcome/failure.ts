@@ -6,11 +6,39 @@ import { redact } from './redact';
 
 /** Why an item could not be routed to one of the three outputs. */
 export type Failure =
-	| { kind: 'invalidEmail'; value: unknown }
+	| { kind: 'invalidEmail'; value: unknown; reason: InvalidEmailReason }
 	| { kind: 'expression'; message: string }
+	/** The credential's settings cannot work (no request was sent): what to fix, in words. */
+	| { kind: 'config'; problem: string }
 	| { kind: 'api'; statusCode: number; verdict: Verdict }
 	| { kind: 'connection'; code: string; timedOut: boolean }
+	/** n8n's request helper failed for a reason other than the network. */
+	| { kind: 'request'; message: string }
 	| { kind: 'retryAfterTooLong'; statusCode: number; waitSeconds: number; verdict: Verdict };
+
+export type InvalidEmailReason = 'empty' | 'notText' | 'controlCharacter' | 'severalAddresses' | 'tooLong' | 'notAnAddress';
+
+/** Connection failures that do not depend on the address: the host refuses or does not exist. */
+const UNREACHABLE_HOST = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether every other address would meet the same failure: then the run stops sending, the
+ * way it does for a rejected API key. (A 403 is not among them: it may concern one customer
+ * only, e.g. one of another client; a timeout or a reset may be this request's bad luck.)
+ */
+export function failsEveryAddress(failure: Failure): boolean {
+	switch (failure.kind) {
+		case 'config':
+		case 'request':
+			return true;
+		case 'connection':
+			return UNREACHABLE_HOST.has(failure.code);
+		case 'api':
+			return failure.verdict.reason === 'unauthorized' || failure.verdict.reason === 'endpointNotFound';
+		default:
+			return false;
+	}
+}
 
 export interface FailureContext {
 	itemIndex: number;
@@ -31,10 +59,10 @@ export function buildItemError(node: INode, failure: Failure, context: FailureCo
 	const { message, description } = explain(failure, context);
 	const safeMessage = redact(message, context.apiKey);
 	const safeDescription = redact(description, context.apiKey);
-	if (failure.kind === 'invalidEmail' || failure.kind === 'expression') {
+	if (failure.kind === 'invalidEmail' || failure.kind === 'expression' || failure.kind === 'config') {
 		return new NodeOperationError(node, safeMessage, { description: safeDescription, itemIndex: context.itemIndex });
 	}
-	const httpCode = failure.kind === 'connection' ? undefined : String(failure.statusCode);
+	const httpCode = 'statusCode' in failure ? String(failure.statusCode) : undefined;
 	const error = new NodeApiError(node, { message: safeMessage } as JsonObject, {
 		message: safeMessage,
 		description: safeDescription,
@@ -50,11 +78,17 @@ export function buildItemError(node: INode, failure: Failure, context: FailureCo
 
 function explain(failure: Failure, context: FailureContext): Explanation {
 	const who = `Item ${context.itemIndex} (${context.email})`;
-	const tries = context.attempts === 1 ? '1 attempt' : `${context.attempts} attempts`;
+	// 0 attempts: another address met the same failure first, and the run stopped sending.
+	const tries =
+		context.attempts === 0
+			? 'not sent: another address failed the same way'
+			: context.attempts === 1
+				? '1 attempt'
+				: `${context.attempts} attempts`;
 	switch (failure.kind) {
 		case 'invalidEmail':
 			return {
-				message: `Item ${context.itemIndex}: ${describeInvalidEmail(failure.value)}`,
+				message: `Item ${context.itemIndex}: ${describeInvalidEmail(failure.value, failure.reason)}`,
 				description:
 					"No request was sent for this item. Set the node's Email field to the customer's address; by default it reads {{ $json.email }} from the incoming item.",
 			};
@@ -62,6 +96,18 @@ function explain(failure: Failure, context: FailureContext): Explanation {
 			return {
 				message: `Item ${context.itemIndex}: the Email expression could not be evaluated: ${failure.message}`,
 				description: "No request was sent for this item. Fix the node's Email field so that it gives the customer's address.",
+			};
+		case 'config':
+			return {
+				message: `${who} was not sent: ${lowerFirst(failure.problem)}`,
+				description:
+					'Fix it in the Gcore IAM credential (Credentials → Gcore IAM API). No request was sent: the node checks the credential before the first request of a run.',
+			};
+		case 'request':
+			return {
+				message: `${who}: the request could not be made (${tries}): ${failure.message}`,
+				description:
+					'This is not a network failure, so it was not retried, and no other address was sent. Check the Base URL and the API Key in the Gcore IAM credential.',
 			};
 		case 'connection':
 			return failure.timedOut
@@ -137,10 +183,31 @@ function withApiDetails(advice: string, verdict: Verdict): string {
 	return parts.join(' ');
 }
 
-function describeInvalidEmail(value: unknown): string {
-	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-		return 'the email address is empty';
+const SHOWN_CHARACTERS = 80;
+
+function describeInvalidEmail(value: unknown, reason: InvalidEmailReason): string {
+	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+	// JSON quoting shows control characters as \u0000, \r, \n instead of writing them out.
+	const short = text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS)}…` : text;
+	const shown = JSON.stringify(short);
+	switch (reason) {
+		case 'empty':
+			return 'the email address is empty';
+		case 'notText': {
+			const what = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
+			return `${short} (${what}) is not an email address`;
+		}
+		case 'controlCharacter':
+			return `${shown} contains a control character (such as a line break, tab or NUL) and was not sent: remove it from the data`;
+		case 'severalAddresses':
+			return `${shown} holds more than one address: give each item one address (split the list into items first)`;
+		case 'tooLong':
+			return `${shown} (${text.length} characters) is too long to be an email address`;
+		case 'notAnAddress':
+			return `${shown} is not a valid email address`;
 	}
-	if (typeof value === 'string') return `"${value}" is not a valid email address`;
-	return `${JSON.stringify(value) ?? String(value)} (a ${typeof value}) is not an email address`;
+}
+
+function lowerFirst(text: string): string {
+	return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -1,16 +1,46 @@
 /**
- * Removes the API key from text that may be shown to the user. Gcore's 401 answer echoes the
- * token it received, sometimes only part of it, so any word of 6+ characters that is a piece
- * of the key is removed too.
+ * Removes the API key from text that may be shown to the user, without touching the rest.
+ *
+ * The rule:
+ * - Every exact occurrence of the key is replaced: as entered, as sent (without a pasted
+ *   "apikey " prefix), URL-encoded and JSON-escaped.
+ * - Gcore's 401 answer may echo the token it received, or only the start of it. So a run of
+ *   8 or more token characters that is part of the key and holds a digit or a sign
+ *   (`7711$eyJ0eXAi`) is replaced too. A run of letters only is a word, not a piece of a
+ *   token, and stays: a key that contains "credential" does not eat that word from a message.
+ * - A key shorter than MIN_API_KEY_LENGTH cannot be a Gcore token; the node refuses it before
+ *   any request, so no answer can echo it. In text the node writes itself, such a key is
+ *   replaced only where it stands alone: "k" never turns "Check" into "Chec[redacted]".
  */
-const REDACTED = '[redacted]';
-const MIN_PIECE = 6;
+export const REDACTED = '[redacted]';
+/** Gcore tokens are `<id>$<secret>` or `<id>_<secret>`, far longer than this. */
+export const MIN_API_KEY_LENGTH = 16;
+const MIN_PIECE = 8;
+const TOKEN_RUN = /[^\s"'`,;:()[\]{}<>]+/g;
+const PUNCTUATION_AROUND = /^[.!?…]+|[.!?…]+$/g;
+
+/** The token as the credential sends it: trimmed, a pasted "apikey " prefix dropped. */
+export function apiToken(apiKey: string): string {
+	return apiKey.trim().replace(/^apikey\s+/i, '').trim();
+}
 
 export function redact(text: string, apiKey: string): string {
-	const key = apiKey.trim();
-	if (key.length === 0) return text;
-	const whole = text.split(key).join(REDACTED);
-	return whole.replace(/[^\s"'`,;:=()[\]{}<>]+/g, (word) =>
-		word.length >= MIN_PIECE && key.includes(word) ? REDACTED : word,
+	const token = apiToken(apiKey);
+	if (token === '' || text === '') return text;
+	const forms = [...new Set([apiKey.trim(), token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)])].sort(
+		(a, b) => b.length - a.length,
 	);
+	if (token.length < MIN_API_KEY_LENGTH) return forms.reduce((shown, form) => standalone(shown, form), text);
+	const whole = forms.reduce((shown, form) => shown.split(form).join(REDACTED), text);
+	return whole.replace(TOKEN_RUN, (run) => {
+		const piece = run.replace(PUNCTUATION_AROUND, '');
+		if (piece.length < MIN_PIECE || !/[^\p{L}]/u.test(piece) || !token.includes(piece)) return run;
+		return run.replace(piece, REDACTED);
+	});
+}
+
+/** Replaces `form` only where no letter, digit or token sign touches it on either side. */
+function standalone(text: string, form: string): string {
+	const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return text.replace(new RegExp(`(?<![\\p{L}\\p{N}$_-])${escaped}(?![\\p{L}\\p{N}$_-])`, 'gu'), REDACTED);
 }

@@ -1,9 +1,12 @@
-import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import type { ApiAnswer } from '../outcome/classify';
 
 export const CREDENTIAL_TYPE = 'gcoreIamApi';
 export const DEFAULT_BASE_URL = 'https://api.gcore.com';
+export const RENEW_INVITATION_PATH = '/iam/auth/renew_invitation';
+/** The account of the API key: the call Gcore's docs use to check a token. */
+export const ACCOUNT_PATH = '/iam/clients/me';
 
 export interface RequestSettings {
 	baseUrl: string;
@@ -12,31 +15,36 @@ export interface RequestSettings {
 	credential: ICredentialsDecrypted;
 }
 
-interface FullResponse {
+export interface ApiCall {
+	method: 'GET' | 'POST';
+	path: string;
+	body?: IDataObject;
+}
+
+export interface FullResponse {
 	statusCode: number;
 	body: unknown;
 	headers: Record<string, unknown>;
 }
 
-/** Sends the renew_invitation request for one address. */
-export type Renewal = (email: string) => Promise<ApiAnswer>;
+/** One authenticated request to the Gcore API. */
+export type ApiRequest = (call: ApiCall) => Promise<ApiAnswer>;
 
 /**
- * The node's one authenticated request: POST {baseUrl}/iam/auth/renew_invitation.
- * What is the same for every address is prepared once per run, the decrypted credential
- * included: without it n8n's helper loads and decrypts the credential again for every
- * request (in n8n, a database read and a decryption each time).
+ * The node's one authenticated request (renew_invitation, and the account check that
+ * confirms an unclear 404). What is the same for every call is prepared once per run, the
+ * decrypted credential included: without it n8n's helper loads and decrypts the credential
+ * again for every request (in n8n, a database read and a decryption each time).
  * Every status comes back as an answer; only a failure to get any answer throws.
  */
-export function prepareRenewal(context: IExecuteFunctions, settings: RequestSettings): Renewal {
-	const url = `${settings.baseUrl}/iam/auth/renew_invitation`;
+export function prepareApiRequest(context: IExecuteFunctions, settings: RequestSettings): ApiRequest {
 	const credentialOptions = { credentialsDecrypted: settings.credential };
-	return async (email) => {
+	return async ({ method, path, body }) => {
 		const options: IHttpRequestOptions = {
-			method: 'POST',
-			url,
-			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-			body: { email },
+			method,
+			url: `${settings.baseUrl}${path}`,
+			headers: body ? { Accept: 'application/json', 'Content-Type': 'application/json' } : { Accept: 'application/json' },
+			body,
 			json: false,
 			encoding: 'text',
 			returnFullResponse: true,
@@ -49,13 +57,18 @@ export function prepareRenewal(context: IExecuteFunctions, settings: RequestSett
 			options,
 			credentialOptions,
 		)) as FullResponse;
-		return {
-			statusCode: response.statusCode,
-			body: bodyText(response.body),
-			contentType: header(response.headers, 'content-type'),
-			requestIdHeader: header(response.headers, 'x-request-id'),
-			retryAfter: header(response.headers, 'retry-after'),
-		};
+		return toApiAnswer(response);
+	};
+}
+
+/** A full response of one of n8n's request helpers, as the outcome code reads it. */
+export function toApiAnswer(response: FullResponse): ApiAnswer {
+	return {
+		statusCode: response.statusCode,
+		body: bodyText(response.body),
+		contentType: header(response.headers, 'content-type'),
+		requestIdHeader: header(response.headers, 'x-request-id'),
+		retryAfter: header(response.headers, 'retry-after'),
 	};
 }
 

@@ -10,6 +10,8 @@ const MAX_BACKOFF_MS = 8_000;
 export type Attempted =
 	| { kind: 'answer'; answer: ApiAnswer; attempts: number }
 	| { kind: 'connectionFailure'; code: string; timedOut: boolean; attempts: number }
+	/** Something other than the network failed (not retried): its own message. */
+	| { kind: 'requestError'; message: string; attempts: number }
 	| { kind: 'retryAfterTooLong'; answer: ApiAnswer; waitSeconds: number; attempts: number }
 	| { kind: 'cancelled'; attempts: number };
 
@@ -33,15 +35,19 @@ export async function sendWithRetries(
 		}
 		let answer: ApiAnswer | undefined;
 		let failure: { code: string; timedOut: boolean } | undefined;
+		let requestError: string | undefined;
 		const startedAt = Date.now();
 		try {
 			answer = await send();
 		} catch (error) {
-			failure = connectionFailure(error);
+			const thrown = thrownFailure(error);
+			if ('message' in thrown) requestError = thrown.message;
+			else failure = thrown;
 		} finally {
 			gate.release();
 		}
 		if (signal?.aborted) return { kind: 'cancelled', attempts };
+		if (requestError !== undefined) return { kind: 'requestError', message: requestError, attempts };
 		if (answer && !isTransientStatus(answer.statusCode)) {
 			gate.answered(Date.now() - startedAt);
 			return { kind: 'answer', answer, attempts };
@@ -75,21 +81,38 @@ export function parseRetryAfter(answer: Pick<ApiAnswer, 'retryAfter'>, now: numb
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+/** Failures of the network on the way, worth another attempt. Anything else is not. */
+const NETWORK_CODES = new Set([
+	...TIMEOUT_CODES,
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EPIPE',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'EHOSTDOWN',
+	'ENETUNREACH',
+	'ENETDOWN',
+	'ENETRESET',
+]);
 
-/** The network error code inside whatever n8n's request helper threw. */
-function connectionFailure(error: unknown): { code: string; timedOut: boolean } {
+/**
+ * What n8n's request helper threw: a network failure (its code), or anything else (a
+ * configuration or programming error, a certificate n8n does not trust): then its own message.
+ */
+function thrownFailure(error: unknown): { code: string; timedOut: boolean } | { message: string } {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	let message = '';
 	while (typeof current === 'object' && current !== null && !seen.has(current)) {
 		seen.add(current);
 		const { code, message: text, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
+		if (typeof text === 'string' && text !== '') message = text;
+		if (typeof code === 'string' && NETWORK_CODES.has(code)) {
 			return { code, timedOut: TIMEOUT_CODES.has(code) || /timeout/i.test(String(text)) };
 		}
-		if (!message && typeof text === 'string') message = text;
 		current = cause;
 	}
-	return { code: message.slice(0, 120) || 'network error', timedOut: /timeout/i.test(message) };
+	return { message: message.slice(0, 300) || String(error) };
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Failure } from '../../outcome/failure';
+import type { Failure, InvalidEmailReason } from '../../outcome/failure';
 
 /** A usable address with its comparison key, or why the item has none (`email` as given). */
 export type Address = { email: string; key: string } | { email: string; failure: Failure };
@@ -10,6 +10,10 @@ export type Address = { email: string; key: string } | { email: string; failure:
 const DEFAULT_EMAIL_EXPRESSION = /^=\s*\{\{\s*\$json(?:\.email|\[\s*(['"])email\1\s*\])\s*\}\}\s*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_EMAIL_LENGTH = 254;
+// C0 and C1 control characters, NUL, tab, CR and LF included: checked before trimming, so a
+// line break from a CSV export or an injected header line is refused, not cut off and sent.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const SEVERAL_ADDRESSES = /@[\s\S]*[\s,;][\s\S]*@/;
 
 /** The trimmed address of every item, or why it has none. No request is sent for the latter. */
 export function readAddresses(context: IExecuteFunctions, items: INodeExecutionData[]): Address[] {
@@ -28,9 +32,21 @@ export function readAddresses(context: IExecuteFunctions, items: INodeExecutionD
 }
 
 export function checkAddress(value: unknown): Address {
-	const email = typeof value === 'string' ? value.trim() : undefined;
-	if (email === undefined || email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) {
-		return { email: typeof value === 'string' ? value : '', failure: { kind: 'invalidEmail', value } };
+	const reason = invalidBecause(value);
+	if (reason !== undefined || typeof value !== 'string') {
+		return { email: typeof value === 'string' ? value : '', failure: { kind: 'invalidEmail', value, reason: reason ?? 'notText' } };
 	}
+	const email = value.trim();
 	return { email, key: email.toLowerCase() };
+}
+
+function invalidBecause(value: unknown): InvalidEmailReason | undefined {
+	if (value === undefined || value === null) return 'empty';
+	if (typeof value !== 'string') return 'notText';
+	const email = value.trim();
+	if (email === '') return 'empty';
+	if (CONTROL.test(value)) return 'controlCharacter';
+	if (SEVERAL_ADDRESSES.test(email)) return 'severalAddresses';
+	if (email.length > MAX_EMAIL_LENGTH) return 'tooLong';
+	return EMAIL.test(email) ? undefined : 'notAnAddress';
 }

@@ -1,11 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { Verdict } from '../../outcome/classify';
-import { classify } from '../../outcome/classify';
+import { classify, isApiAccountAnswer } from '../../outcome/classify';
 import type { Failure } from '../../outcome/failure';
+import { failsEveryAddress } from '../../outcome/failure';
 import { redact } from '../../outcome/redact';
+import { credentialProblem } from '../../transport/credentialCheck';
 import { RateGate } from '../../transport/rateGate';
-import { prepareRenewal } from '../../transport/renewInvitation';
+import { ACCOUNT_PATH, prepareApiRequest, RENEW_INVITATION_PATH } from '../../transport/renewInvitation';
 import type { Attempted } from '../../transport/retry';
 import { sendWithRetries } from '../../transport/retry';
 import type { FinalAnswer } from './answerMemory';
@@ -22,14 +24,15 @@ export type SendResult = { answer: FinalAnswer } | FailedSend;
 
 const PROGRESS_EVERY_MS = 10_000;
 
-// These answers would be the same for every address, so the rest are not sent. (A 403 is not
-// among them: it may concern one customer only, e.g. one of another client.)
-const FAILS_EVERY_ADDRESS = new Set(['unauthorized', 'endpointNotFound']);
+/** Thrown into the retry loops of addresses still going when the run stopped sending. */
+class RunStopped extends Error {}
 
 /**
  * Sends one request per recipient (with retries), at most `concurrency` in flight. Final answers
- * are also written to `remembered`. In stop mode the first failure stops new sends; in the
- * continue modes only a failure that every address would share does.
+ * are also written to `remembered`. The credential is checked first: a mistake in it fails
+ * every address without a request. In stop mode the first failure stops new sends; in every
+ * mode a failure that every address would share stops all sending, retries included, and
+ * the addresses not answered yet fail with that same error.
  */
 export async function sendAll(
 	context: IExecuteFunctions,
@@ -39,10 +42,21 @@ export async function sendAll(
 ): Promise<Map<string, SendResult>> {
 	const results = new Map<string, SendResult>();
 	if (recipients.length === 0) return results;
-	const renew = prepareRenewal(context, settings);
+	const problem = credentialProblem(settings.baseUrl, settings.apiKey);
+	if (problem) {
+		for (const recipient of recipients) results.set(recipient.key, { failure: { kind: 'config', problem }, attempts: 0 });
+		return results;
+	}
+	const request = prepareApiRequest(context, settings);
 	const signal = context.getExecutionCancelSignal();
 	const gate = new RateGate(settings.concurrency, signal);
-	let shared: SendResult | undefined;
+	let shared: FailedSend | undefined;
+	// Asked once per run, on the first 404 that is not clearly the API's "user not found".
+	let apiCheck: Promise<boolean> | undefined;
+	const apiConfirmed = async () =>
+		await (apiCheck ??= sendWithRetries(async () => await request({ method: 'GET', path: ACCOUNT_PATH }), gate, settings.maxRetries, signal).then(
+			(attempted) => attempted.kind === 'answer' && isApiAccountAnswer(attempted.answer),
+		));
 	let stopped = false;
 	let next = 0;
 	let lastProgressAt = Date.now();
@@ -55,13 +69,23 @@ export async function sendAll(
 	};
 
 	const send = async (recipient: Recipient): Promise<SendResult> => {
+		let stoppedHere = false;
 		const attempted = await sendWithRetries(
-			async () => await renew(recipient.email),
+			async () => {
+				if (shared) {
+					stoppedHere = true;
+					throw new RunStopped('the run stopped sending');
+				}
+				return await request({ method: 'POST', path: RENEW_INVITATION_PATH, body: { email: recipient.email } });
+			},
 			gate,
 			settings.maxRetries,
 			signal,
 		);
-		return toSendResult(attempted, settings.apiKey);
+		if (stoppedHere && shared) return { ...shared, attempts: attempted.attempts - 1 };
+		const result = toSendResult(attempted, settings.apiKey);
+		if (!('failure' in result && result.failure.kind === 'api' && result.failure.verdict.reason === 'unconfirmedNotFound')) return result;
+		return toSendResult(attempted, settings.apiKey, await apiConfirmed());
 	};
 
 	// Workers beyond `concurrency` wait at the gate; they keep it busy while others back off.
@@ -76,7 +100,7 @@ export async function sendAll(
 				continue;
 			}
 			if (settings.errorMode === 'stop') stopped = true;
-			if (result.failure.kind === 'api' && FAILS_EVERY_ADDRESS.has(result.failure.verdict.reason ?? '')) {
+			if (!shared && failsEveryAddress(result.failure)) {
 				shared = { ...result, attempts: 0 };
 				stopped = true;
 			}
@@ -91,17 +115,19 @@ export async function sendAll(
 	return results;
 }
 
-function toSendResult(attempted: Attempted, apiKey: string): SendResult {
+function toSendResult(attempted: Attempted, apiKey: string, apiConfirmed?: boolean): SendResult {
 	const { attempts } = attempted;
 	switch (attempted.kind) {
 		case 'cancelled':
 			return { failure: { kind: 'connection', code: 'cancelled', timedOut: false }, attempts };
 		case 'connectionFailure':
 			return { failure: { kind: 'connection', code: attempted.code, timedOut: attempted.timedOut }, attempts };
+		case 'requestError':
+			return { failure: { kind: 'request', message: redact(attempted.message, apiKey) }, attempts };
 		case 'retryAfterTooLong':
 		case 'answer': {
 			const { statusCode } = attempted.answer;
-			const verdict = safeVerdict(classify(attempted.answer), apiKey);
+			const verdict = safeVerdict(classify(attempted.answer, apiConfirmed), apiKey);
 			const { message, requestId } = verdict;
 			if (verdict.route !== 'error') return { answer: { route: verdict.route, statusCode, attempts, message, requestId } };
 			const failure: Failure =
@@ -117,6 +143,7 @@ function safeVerdict(verdict: Verdict, apiKey: string): Verdict {
 	return {
 		...verdict,
 		message: verdict.message === undefined ? undefined : redact(verdict.message, apiKey),
+		requestId: verdict.requestId === undefined ? undefined : redact(verdict.requestId, apiKey),
 		fieldErrors: verdict.fieldErrors?.map((line) => redact(line, apiKey)),
 	};
 }
