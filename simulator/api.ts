@@ -1,6 +1,6 @@
 import { defaultFaultMessage } from './faults';
 import { emailKey, type SimState } from './state';
-import type { Fault } from './types';
+import type { Fault, UnknownRouteStyle } from './types';
 
 /** An HTTP answer before it is written. */
 export interface Answer {
@@ -16,10 +16,16 @@ export const ME_PATH = '/iam/clients/me';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-// What nginx answers in front of an API when the path is wrong (e.g. a wrong Base URL).
+// What a gateway in front of an API answers when the path is wrong (e.g. a wrong Base URL).
 const NOT_FOUND_HTML =
 	'<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n' +
 	'<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+/** The 404 of a gateway's unknown route: nginx's page, Go's plain text, Kong's JSON. */
+export const GATEWAY_NOT_FOUND: Record<UnknownRouteStyle, Answer> = {
+	html: { status: 404, body: NOT_FOUND_HTML, contentType: 'text/html' },
+	text: { status: 404, body: '404 page not found\n', contentType: 'text/plain; charset=utf-8' },
+	json: { status: 404, body: { message: 'no Route matched with those values' } },
+};
 
 /** The 401 answer, or undefined when the header carries the right key. */
 export function checkAuth(header: string | undefined, apiKey: string, requestId: string): Answer | undefined {
@@ -58,8 +64,21 @@ export function methodNotAllowed(method: string, requestId: string): Answer {
 	return { status: 405, body: { detail: `Method "${method}" not allowed.`, request_id: requestId } };
 }
 
-export function notFoundPage(): Answer {
-	return { status: 404, body: NOT_FOUND_HTML, contentType: 'text/html' };
+export function notFoundPage(style: UnknownRouteStyle): Answer {
+	return GATEWAY_NOT_FOUND[style];
+}
+
+/**
+ * The same error answer with the token it was sent in its message, as Gcore's 401 does:
+ * with `echoKey` every error answer does, so a test can prove the node never shows it.
+ */
+export function withEchoedKey(answer: Answer, authorization: string | undefined): Answer {
+	if (answer.status < 400 || typeof answer.body !== 'object') return answer;
+	const token = /^\S+\s+([\s\S]*)$/.exec(authorization ?? '')?.[1] ?? authorization ?? '';
+	const body = answer.body as Record<string, unknown>;
+	const field = typeof body.detail === 'string' && typeof body.message !== 'string' ? 'detail' : 'message';
+	const said = typeof body[field] === 'string' ? `${body[field] as string} ` : '';
+	return { ...answer, body: { ...body, [field]: `${said}(token: ${token})` } };
 }
 
 export function rateLimited(retryAfter: number, requestId: string): Answer {

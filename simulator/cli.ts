@@ -1,12 +1,13 @@
 /**
- * tsx simulator/cli.ts [--port N] [--latency MS] [--jitter MS] [--max-in-flight N] [--api-key K] [--no-log]
+ * tsx simulator/cli.ts [--port N] [--latency MS] [--jitter MS] [--max-in-flight N] [--api-key K]
+ *   [--unknown-route html|text|json] [--echo-key] [--no-log]
  * The first stdout line is exactly "Gcore IAM simulator listening on http://127.0.0.1:PORT": others parse it.
  */
 import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL, startSimulator } from './index';
 import type { SimulatorOptions } from './types';
 
 const USAGE =
-	'usage: tsx simulator/cli.ts [--port N] [--latency MS] [--jitter MS] [--max-in-flight N] [--api-key K] [--no-log]';
+	'usage: tsx simulator/cli.ts [--port N] [--latency MS] [--jitter MS] [--max-in-flight N] [--api-key K] [--unknown-route html|text|json] [--echo-key] [--no-log]';
 
 const NUMBER_FLAGS = {
 	'--port': 'port',
@@ -25,7 +26,9 @@ function parseArgs(args: string[]): SimulatorOptions {
 			return v;
 		};
 		if (flag === '--no-log') options.logRequests = false;
+		else if (flag === '--echo-key') options.echoKey = true;
 		else if (flag === '--api-key') options.apiKey = value();
+		else if (flag === '--unknown-route') options.unknownRoute = value() as SimulatorOptions['unknownRoute'];
 		else if (flag in NUMBER_FLAGS) {
 			const n = Number(value());
 			if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a non-negative number`);

@@ -22,10 +22,10 @@ export class FaultBook {
 		else this.queues.set(key, [{ fault, left }]);
 	}
 
-	/** The fault for this request, per address first, then '*'; counts `times` down. */
-	take(key: string | undefined): Fault | undefined {
+	/** The fault for this request, per address first, then '*' (unless `exact`); counts `times` down. */
+	take(key: string | undefined, exact = false): Fault | undefined {
 		if (this.queues.size === 0) return undefined;
-		return (key !== undefined ? this.takeFrom(key) : undefined) ?? this.takeFrom('*');
+		return (key !== undefined ? this.takeFrom(key) : undefined) ?? (exact ? undefined : this.takeFrom('*'));
 	}
 
 	clear(): void {

@@ -12,10 +12,11 @@ import {
 	rateLimited,
 	RENEW_PATH,
 	renewAnswer,
+	withEchoedKey,
 } from './api';
 import { CONTROL_PREFIX, controlAnswer } from './control';
 import { randomFault } from './faults';
-import { emailKey, SimState } from './state';
+import { emailKey, ME_FAULT_KEY, SimState } from './state';
 import type { AnswerStatus, Simulator, SimulatorOptions } from './types';
 
 /** Starts a simulator on 127.0.0.1 (a free port unless options.port is set). */
@@ -128,10 +129,11 @@ class SimServer {
 					req.socket.resetAndDestroy();
 					return;
 				}
-				const answer =
+				const plain =
 					fault?.status !== undefined
 						? faultAnswer({ ...fault, status: fault.status }, requestId)
 						: renewAnswer(state, req.headers.authorization, body, requestId);
+				const answer = state.settings.echoKey ? withEchoedKey(plain, req.headers.authorization) : plain;
 				finish(answer.status);
 				write(res, answer);
 			});
@@ -145,12 +147,15 @@ class SimServer {
 		}
 		const method = req.method ?? 'GET';
 		let answer: Answer;
-		if (path === ME_PATH) {
+		const fault = path === ME_PATH ? this.state.faults.take(ME_FAULT_KEY, true) : undefined;
+		if (fault?.status !== undefined) {
+			answer = faultAnswer({ ...fault, status: fault.status }, requestId);
+		} else if (path === ME_PATH) {
 			answer = method === 'GET' ? meAnswer(this.state, req.headers.authorization, requestId) : methodNotAllowed(method, requestId);
 		} else if (path === RENEW_PATH) {
 			answer = methodNotAllowed(method, requestId);
 		} else {
-			answer = notFoundPage();
+			answer = notFoundPage(this.state.settings.unknownRoute);
 		}
 		if (this.state.settings.logRequests) {
 			const authorization = req.headers.authorization;

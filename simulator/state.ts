@@ -1,8 +1,21 @@
 import { FaultBook, isNonNegative, validateFault, validateRandomFaults } from './faults';
 import { SAMPLE_CUSTOMERS } from './sampleCustomers';
-import type { AnswerStatus, Fault, LogEntry, RandomFaults, SimUser, SimulatorOptions, SimulatorStats } from './types';
+import type {
+	AnswerStatus,
+	Fault,
+	LogEntry,
+	RandomFaults,
+	SimUser,
+	SimulatorOptions,
+	SimulatorStats,
+	UnknownRouteStyle,
+} from './types';
 
-export const DEFAULT_API_KEY = 'sim-key$abc_123';
+const UNKNOWN_ROUTE_STYLES: UnknownRouteStyle[] = ['html', 'text', 'json'];
+/** Faults for this path are kept apart from those of renew_invitation. */
+export const ME_FAULT_KEY = '/iam/clients/me';
+
+export const DEFAULT_API_KEY = '4242$sim-key_abc123';
 
 export interface Settings {
 	apiKey: string;
@@ -12,6 +25,8 @@ export interface Settings {
 	rateLimitRetryAfter: number;
 	randomFaults: RandomFaults | undefined;
 	logRequests: boolean;
+	echoKey: boolean;
+	unknownRoute: UnknownRouteStyle;
 }
 
 /** How the simulator compares addresses: trimmed and lower-cased. */
@@ -47,6 +62,8 @@ export class SimState {
 			rateLimitRetryAfter: 1,
 			randomFaults: undefined,
 			logRequests: true,
+			echoKey: false,
+			unknownRoute: 'html',
 		};
 		this.configure({ ...this.initial, users: this.initial.users ?? SAMPLE_CUSTOMERS });
 		this.faults.clear();
@@ -78,6 +95,12 @@ export class SimState {
 			s.randomFaults = partial.randomFaults == null ? undefined : validateRandomFaults(partial.randomFaults);
 		}
 		if (has('logRequests')) s.logRequests = partial.logRequests ?? true;
+		if (has('echoKey')) s.echoKey = partial.echoKey ?? false;
+		if (has('unknownRoute')) {
+			const style = partial.unknownRoute ?? 'html';
+			if (!UNKNOWN_ROUTE_STYLES.includes(style)) throw new TypeError(`unknownRoute must be one of ${UNKNOWN_ROUTE_STYLES.join(', ')}`);
+			s.unknownRoute = style;
+		}
 		if (has('users')) this.setUsers(partial.users ?? SAMPLE_CUSTOMERS);
 	}
 
@@ -95,7 +118,7 @@ export class SimState {
 
 	addFault(email: string, fault: Fault): void {
 		if (typeof email !== 'string' || email.trim() === '') throw new TypeError("email must be an address or '*'");
-		this.faults.add(email === '*' ? '*' : emailKey(email), validateFault(fault));
+		this.faults.add(email === '*' || email === ME_FAULT_KEY ? email : emailKey(email), validateFault(fault));
 	}
 
 	findUser(key: string): SimUser | undefined {

@@ -34,6 +34,9 @@ export interface RandomFaults {
 	retryAfter?: number;
 }
 
+/** How a 404 for an unknown route looks: nginx's HTML page, Go's plain text, Kong's JSON. */
+export type UnknownRouteStyle = 'html' | 'text' | 'json';
+
 export interface SimulatorOptions {
 	/** Default 0 = a free port; always binds 127.0.0.1. */
 	port?: number;
@@ -52,6 +55,10 @@ export interface SimulatorOptions {
 	randomFaults?: RandomFaults;
 	/** Keep a per-request log (default true). */
 	logRequests?: boolean;
+	/** Every renew_invitation error answer with a JSON body echoes the token it was sent (default false). */
+	echoKey?: boolean;
+	/** The 404 for paths the API does not have (default 'html'). */
+	unknownRoute?: UnknownRouteStyle;
 }
 
 /** 'aborted': the client went away before the (delayed) answer was due. */
@@ -92,7 +99,10 @@ export interface Simulator {
 	reset(): void;
 	configure(partial: Partial<SimulatorOptions>): void;
 	setUsers(users: SimUser[]): void;
-	/** Per address (case-insensitive) or '*' for all renew_invitation requests. */
+	/**
+	 * Per address (case-insensitive), '*' for all renew_invitation requests, or
+	 * '/iam/clients/me' for the account endpoint.
+	 */
 	addFault(email: string, fault: Fault): void;
 	close(): Promise<void>;
 }

@@ -1,12 +1,15 @@
-import type { Fault } from '../../simulator';
+import type { Fault, SimulatorOptions } from '../../simulator';
 import type { NodeRun } from './fixture';
 import { API_KEY, emails, everythingShown, invitation, pairing, useSimulator } from './fixture';
 
+// Every error answer echoes the token it was sent, so "the key never shows" is tested in
+// every case, with the key the run actually used.
 const { sim, run } = useSimulator({
 	users: [
 		{ email: 'invited@example.com', status: 'invited' },
 		{ email: 'active@example.com', status: 'active' },
 	],
+	echoKey: true,
 });
 
 interface Case {
@@ -16,6 +19,9 @@ interface Case {
 	fault?: Fault;
 	apiKey?: string;
 	baseUrlPath?: string;
+	/** The whole Base URL, from the simulator's URL. */
+	baseUrl?: (simUrl: string) => string;
+	simulator?: Partial<SimulatorOptions>;
 	/** What the message must say. */
 	says: RegExp;
 	/** Whether a request for item 1 reaches the API. */
@@ -68,18 +74,96 @@ const cases: Case[] = [
 		requested: true,
 		othersRouted: false,
 	},
+	{
+		name: 'a wrong Base URL behind a gateway answering 404 in plain text',
+		email: 'someone@example.com',
+		baseUrlPath: '/not-the-api',
+		simulator: { unknownRoute: 'text' },
+		says: /the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/not-the-api: check the Base URL/,
+		requested: true,
+		othersRouted: false,
+	},
+	{
+		name: 'a wrong Base URL behind a gateway answering 404 in its own JSON',
+		email: 'someone@example.com',
+		baseUrlPath: '/not-the-api',
+		simulator: { unknownRoute: 'json' },
+		says: /the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/not-the-api: check the Base URL/,
+		requested: true,
+		othersRouted: false,
+	},
+	{
+		name: 'a Base URL without scheme',
+		email: 'someone@example.com',
+		baseUrl: (url) => url.replace('http://', ''),
+		says: /was not sent: the Base URL "127\.0\.0\.1:\d+" must start with https:\/\/ \(for example https:\/\/api\.gcore\.com\)/,
+		requested: false,
+		othersRouted: false,
+	},
+	{
+		name: 'a Base URL with an unsupported scheme',
+		email: 'someone@example.com',
+		baseUrl: (url) => url.replace('http://', 'htps://'),
+		says: /was not sent: the Base URL "htps:\/\/127\.0\.0\.1:\d+" must start with https:\/\/ .*"htps:\/\/" is not supported/,
+		requested: false,
+		othersRouted: false,
+	},
+	{
+		name: 'a Base URL with a query',
+		email: 'someone@example.com',
+		baseUrl: (url) => `${url}?x=1`,
+		says: /was not sent: the Base URL "http:\/\/127\.0\.0\.1:\d+\?x=1" must not contain a query/,
+		requested: false,
+		othersRouted: false,
+	},
+	{
+		name: 'a placeholder API key ("test")',
+		email: 'someone@example.com',
+		apiKey: 'test',
+		says: /was not sent: the API Key in the Gcore IAM credential is too short to be a Gcore API token \(4 characters/,
+		requested: false,
+		othersRouted: false,
+	},
+	{
+		name: 'an address with a NUL (CSV import)',
+		email: 'p2@example.com\u0000',
+		says: /Item 1: "p2@example\.com\\u0000" contains a control character/,
+		requested: false,
+		othersRouted: true,
+	},
+	{
+		name: 'two addresses in one field',
+		email: 'p1@example.com, p2@example.com',
+		says: /Item 1: "p1@example\.com, p2@example\.com" holds more than one address/,
+		requested: false,
+		othersRouted: true,
+	},
 ];
+
+const baseUrlOf = (c: Case) => (c.baseUrl ? c.baseUrl(sim().url) : c.baseUrlPath ? `${sim().url}${c.baseUrlPath}` : undefined);
+const keyOf = (c: Case) => c.apiKey ?? API_KEY;
 
 async function runCase(c: Case, onError?: 'continueRegularOutput' | 'continueErrorOutput'): Promise<NodeRun> {
 	if (c.fault && typeof c.email === 'string') sim().addFault(c.email, c.fault);
+	if (c.simulator) sim().configure(c.simulator);
 	return await run(
 		{
 			items: [{ email: 'invited@example.com', row: 0 }, { email: c.email, row: 1 }, { email: 'active@example.com', row: 2 }],
 			parameters: { options: { maxRetries: 0 } },
 			onError,
 		},
-		{ apiKey: c.apiKey, baseUrl: c.baseUrlPath ? `${sim().url}${c.baseUrlPath}` : undefined },
+		{ apiKey: c.apiKey, baseUrl: baseUrlOf(c) },
 	);
+}
+
+/** The key never shows: the key the run used, and the configured one. */
+function expectNoKey(result: NodeRun, c: Case): void {
+	const shown = everythingShown(result);
+	// A placeholder such as "test" is refused before any request, so nothing can echo it; and
+	// redacting it must not have mangled the words around it.
+	if (keyOf(c).length >= 16) expect(shown).not.toContain(keyOf(c));
+	else expect(shown).not.toContain('[redacted]');
+	expect(shown).not.toContain(API_KEY);
 }
 
 const requestedFor = (email: string | number) => sim().stats().log.filter((entry) => (entry.body as { email?: unknown })?.email === email).length;
@@ -93,7 +177,7 @@ describe.each(cases)('$name', (c) => {
 		expect(result.gcore.success).toEqual([]);
 		expect(requestedFor(c.email)).toBe(c.requested ? 1 : 0);
 		if (!c.requested) expect(sim().stats().requests).toBe(0);
-		expect(everythingShown(result)).not.toContain(API_KEY);
+		expectNoKey(result, c);
 	});
 
 	test('"Continue (using error output)" sends the item to the Error output with its fields', async () => {
@@ -113,7 +197,8 @@ describe.each(cases)('$name', (c) => {
 		expect(failed.json).toMatchObject({ row: 1, email: c.email, details: { outcome: 'failed' } });
 		expect(failed.json.error).toMatch(c.says);
 		expect(requestedFor(c.email)).toBe(c.requested ? 1 : 0);
-		expect(everythingShown(result)).not.toContain(API_KEY);
+		if (!c.requested && !c.othersRouted) expect(sim().stats().log).toEqual([]);
+		expectNoKey(result, c);
 	});
 
 	test('"Continue (regular output)" keeps the item on the first output, marked failed, in input order', async () => {
@@ -125,7 +210,7 @@ describe.each(cases)('$name', (c) => {
 		expect(invitation(first[1])).toMatchObject({ outcome: 'failed' });
 		expect(first[1].json.error).toMatch(c.says);
 		expect(emails(gcore.alreadyActivated)).toEqual(c.othersRouted ? ['active@example.com'] : []);
-		expect(everythingShown(result)).not.toContain(API_KEY);
+		expectNoKey(result, c);
 	});
 });
 
@@ -138,6 +223,23 @@ describe('the API key never shows', () => {
 		expect(shown).toContain('[redacted]');
 		expect(shown).not.toContain(apiKey.slice(0, 14));
 		expect(shown).not.toContain(apiKey.slice(6));
+	});
+
+	test('a wrong key that the API echoes in full, entered with its prefix', async () => {
+		const apiKey = 'wrong$Key_0123456789abcdef';
+		const result = await run({ items: [{ email: 'invited@example.com' }], onError: 'continueErrorOutput' }, { apiKey: `APIKey ${apiKey}` });
+		expect(sim().stats().log[0].authorization).toBe(`apikey ${apiKey}`);
+		expect(result.gcore.error[0].json.details).toMatchObject({ description: expect.stringContaining('Bad permanent token: [redacted] (token: [redacted])') });
+		expect(everythingShown(result)).not.toContain(apiKey);
+	});
+
+	test('a one-letter key is refused in readable words, and nothing is sent', async () => {
+		const result = await run({ items: [{ email: 'invited@example.com' }] }, { apiKey: 'k' });
+		expect(result.error?.message).toBe(
+			'Item 0 (invited@example.com) was not sent: the API Key in the Gcore IAM credential is too short to be a Gcore API token (1 characters, a token has at least 16): paste the whole permanent token from the Gcore Customer Portal',
+		);
+		expect(everythingShown(result)).not.toContain('[redacted]');
+		expect(sim().stats().log).toEqual([]);
 	});
 });
 

@@ -16,7 +16,7 @@ export const REDACTED = '[redacted]';
 /** Gcore tokens are `<id>$<secret>` or `<id>_<secret>`, far longer than this. */
 export const MIN_API_KEY_LENGTH = 16;
 const MIN_PIECE = 8;
-const TOKEN_RUN = /[^\s"'`,;:()[\]{}<>]+/g;
+const TOKEN_RUN = /[^\s"'`,;:=()[\]{}<>]+/g;
 const PUNCTUATION_AROUND = /^[.!?…]+|[.!?…]+$/g;
 
 /** The token as the credential sends it: trimmed, a pasted "apikey " prefix dropped. */

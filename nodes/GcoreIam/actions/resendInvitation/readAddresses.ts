@@ -10,8 +10,8 @@ export type Address = { email: string; key: string } | { email: string; failure:
 const DEFAULT_EMAIL_EXPRESSION = /^=\s*\{\{\s*\$json(?:\.email|\[\s*(['"])email\1\s*\])\s*\}\}\s*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_EMAIL_LENGTH = 254;
-// C0 and C1 control characters, NUL, tab, CR and LF included: checked before trimming, so a
-// line break from a CSV export or an injected header line is refused, not cut off and sent.
+// C0 and C1 control characters, NUL, tab, CR and LF included, left after trimming: a NUL
+// from a CSV import or an injected line ("a@x.com\r\nBcc: …") is refused, not sent.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const SEVERAL_ADDRESSES = /@[\s\S]*[\s,;][\s\S]*@/;
 
@@ -45,7 +45,7 @@ function invalidBecause(value: unknown): InvalidEmailReason | undefined {
 	if (typeof value !== 'string') return 'notText';
 	const email = value.trim();
 	if (email === '') return 'empty';
-	if (CONTROL.test(value)) return 'controlCharacter';
+	if (CONTROL.test(email)) return 'controlCharacter';
 	if (SEVERAL_ADDRESSES.test(email)) return 'severalAddresses';
 	if (email.length > MAX_EMAIL_LENGTH) return 'tooLong';
 	return EMAIL.test(email) ? undefined : 'notAnAddress';
