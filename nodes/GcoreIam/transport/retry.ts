@@ -101,7 +101,7 @@ const NETWORK_CODES = new Set([
  * What n8n's request helper threw: a network failure (its code), or anything else (a
  * configuration or programming error, a certificate n8n does not trust): then its own message.
  */
-function thrownFailure(error: unknown): { code: string; timedOut: boolean } | { message: string } {
+export function thrownFailure(error: unknown): { code: string; timedOut: boolean } | { message: string } {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	let message = '';

@@ -3,7 +3,6 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { Verdict } from '../../outcome/classify';
 import { classify, isApiAccountAnswer } from '../../outcome/classify';
 import type { Failure } from '../../outcome/failure';
-import { failsEveryAddress } from '../../outcome/failure';
 import { redact } from '../../outcome/redact';
 import { credentialProblem } from '../../transport/credentialCheck';
 import { RateGate } from '../../transport/rateGate';
@@ -12,6 +11,7 @@ import type { Attempted } from '../../transport/retry';
 import { sendWithRetries } from '../../transport/retry';
 import type { FinalAnswer } from './answerMemory';
 import type { FailedItem } from './routeItems';
+import { RunStop } from './runStop';
 import type { RunSettings } from './settings';
 
 export interface Recipient {
@@ -24,15 +24,11 @@ export type SendResult = { answer: FinalAnswer } | FailedSend;
 
 const PROGRESS_EVERY_MS = 10_000;
 
-/** Thrown into the retry loops of addresses still going when the run stopped sending. */
-class RunStopped extends Error {}
-
 /**
  * Sends one request per recipient (with retries), at most `concurrency` in flight. Final answers
  * are also written to `remembered`. The credential is checked first: a mistake in it fails
  * every address without a request. In stop mode the first failure stops new sends; in every
- * mode a failure that every address would share stops all sending, retries included, and
- * the addresses not answered yet fail with that same error.
+ * mode a failure that every address would share stops all sending (see RunStop).
  */
 export async function sendAll(
 	context: IExecuteFunctions,
@@ -50,7 +46,7 @@ export async function sendAll(
 	const request = prepareApiRequest(context, settings);
 	const signal = context.getExecutionCancelSignal();
 	const gate = new RateGate(settings.concurrency, signal);
-	let shared: FailedSend | undefined;
+	const stop = new RunStop();
 	// Asked once per run, on the first 404 that is not clearly the API's "user not found".
 	let apiCheck: Promise<boolean> | undefined;
 	const apiConfirmed = async () =>
@@ -69,20 +65,18 @@ export async function sendAll(
 	};
 
 	const send = async (recipient: Recipient): Promise<SendResult> => {
-		let stoppedHere = false;
-		const attempted = await sendWithRetries(
-			async () => {
-				if (shared) {
-					stoppedHere = true;
-					throw new RunStopped('the run stopped sending');
-				}
-				return await request({ method: 'POST', path: RENEW_INVITATION_PATH, body: { email: recipient.email } });
-			},
-			gate,
-			settings.maxRetries,
-			signal,
-		);
-		if (stoppedHere && shared) return { ...shared, attempts: attempted.attempts - 1 };
+		const body = { email: recipient.email };
+		const guarded = stop.guard(recipient.key, async () => await request({ method: 'POST', path: RENEW_INVITATION_PATH, body }));
+		let attempted = await sendWithRetries(guarded.send, gate, settings.maxRetries, signal);
+		while (guarded.held) {
+			await stop.clear();
+			guarded.held = false;
+			// Its next attempt is a retry when it has sent before: the retries it has left.
+			const retriesLeft = Math.max(0, settings.maxRetries - guarded.sent);
+			attempted = await sendWithRetries(guarded.send, gate, retriesLeft, signal);
+		}
+		if (guarded.stopped && stop.failure) return { ...stop.failure, attempts: guarded.sent };
+		attempted = { ...attempted, attempts: guarded.sent };
 		const result = toSendResult(attempted, settings.apiKey);
 		if (!('failure' in result && result.failure.kind === 'api' && result.failure.verdict.reason === 'unconfirmedNotFound')) return result;
 		return toSendResult(attempted, settings.apiKey, await apiConfirmed());
@@ -94,24 +88,20 @@ export async function sendAll(
 			const recipient = recipients[next++];
 			const result = await send(recipient);
 			results.set(recipient.key, result);
+			stop.settled(recipient.key, result);
 			reportProgress();
 			if ('answer' in result) {
 				remembered.set(recipient.key, result.answer);
 				continue;
 			}
-			if (settings.errorMode === 'stop') stopped = true;
-			if (!shared && failsEveryAddress(result.failure)) {
-				shared = { ...result, attempts: 0 };
-				stopped = true;
-			}
+			if (settings.errorMode === 'stop' || stop.failure) stopped = true;
 		}
 	};
 	const workers = Math.min(recipients.length, settings.concurrency * 4);
 	await Promise.all(Array.from({ length: workers }, worker));
 
-	if (shared) {
-		for (const recipient of recipients) if (!results.has(recipient.key)) results.set(recipient.key, shared);
-	}
+	const { failure } = stop;
+	if (failure) for (const recipient of recipients) if (!results.has(recipient.key)) results.set(recipient.key, failure);
 	return results;
 }
 
