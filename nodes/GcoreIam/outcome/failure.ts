@@ -194,7 +194,8 @@ function describeInvalidEmail(value: unknown, reason: InvalidEmailReason): strin
 		case 'empty':
 			return 'the email address is empty';
 		case 'notText': {
-			const what = Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
+			const type = typeof value;
+			const what = Array.isArray(value) ? 'a list' : type === 'object' ? 'an object' : `a ${type}`;
 			return `${short} (${what}) is not an email address`;
 		}
 		case 'controlCharacter':
