@@ -33,7 +33,7 @@ export class GcoreIamApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.gcore.com',
 			description:
-				'Address of the Gcore API. Change it only if your reseller API runs on your own domain (api.your-domain).',
+				'Address of the Gcore API, starting with https:// and without a query (?) or fragment (#). Change it only if your reseller API runs on your own domain (https://api.your-domain).',
 		},
 	];
 

@@ -26,7 +26,7 @@ const hostile: Array<[string, unknown, RegExp]> = [
 	['a list without spaces', 'a@example.com;b@example.com', /holds more than one address/],
 ];
 
-const itemsWith = (value: unknown) => [{ email: 'first@example.com' }, { email: value }, { email: 'last@example.com' }];
+const itemsWith = (value: unknown): IDataObject[] => [{ email: 'first@example.com' }, { email: value as IDataObject }, { email: 'last@example.com' }];
 const sentBodies = () => sim().stats().log.map((entry) => entry.body as IDataObject);
 
 describe.each(hostile)('%s in the Email field', (_name, value, says) => {
