@@ -35,6 +35,18 @@ export class GcoreIamApi implements ICredentialType {
 			description:
 				'Address of the Gcore API, starting with https:// and without a query (?) or fragment (#). Change it only if your reseller API runs on your own domain (https://api.your-domain).',
 		},
+		{
+			// Shown while the Base URL has the wrong shape, as it is typed: the Test (a declarative
+			// request) could only report n8n's bare error code, such as ERR_INVALID_URL.
+			displayName:
+				'The Base URL must start with https:// (for example https://api.gcore.com), with no spaces, user name, query (?) or fragment (#). The node refuses any other Base URL before it sends anything.',
+			name: 'baseUrlNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				hide: { baseUrl: [{ _cnd: { regex: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s?#/@]+(/[^\\s?#]*)?$' } }] },
+			},
+		},
 	];
 
 	// The token is sent as it is (it may contain $ or _); only a pasted "apikey " prefix is dropped.

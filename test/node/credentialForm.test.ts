@@ -1,0 +1,32 @@
+import { NodeHelpers } from 'n8n-workflow';
+
+import { harnessTypes } from '../engine';
+import { baseUrlProblem } from '../../nodes/GcoreIam/transport/credentialCheck';
+
+/**
+ * The credential form warns about a malformed Base URL as it is typed, before any request:
+ * n8n shows the notice by the same `displayParameter` the editor's credential form runs.
+ */
+async function noticeShownFor(baseUrl: string): Promise<boolean> {
+	const { credentialTypes } = await harnessTypes();
+	const notice = credentialTypes.get('gcoreIamApi')!.properties.find((property) => property.name === 'baseUrlNotice')!;
+	return NodeHelpers.displayParameter({ apiKey: 'x', baseUrl }, notice, null, null);
+}
+
+describe('the Base URL notice in the credential form', () => {
+	test.each(['api.gcore.com', 'htps://api.gcore.com', 'https://api.gcore.com?x=1', 'https://api.gcore.com#top', 'https://api gcore.com', 'https://me:pw@api.gcore.com', 'localhost:8080'])(
+		'is shown for %s, which the node refuses',
+		async (baseUrl) => {
+			expect(await noticeShownFor(baseUrl)).toBe(true);
+			expect(baseUrlProblem(baseUrl)).toBeDefined();
+		},
+	);
+
+	test.each(['https://api.gcore.com', 'https://api.gcore.com/', 'http://127.0.0.1:8080', 'https://api.reseller.example/gcore/v1', 'HTTPS://API.GCORE.COM'])(
+		'is hidden for %s, which the node accepts',
+		async (baseUrl) => {
+			expect(await noticeShownFor(baseUrl)).toBe(false);
+			expect(baseUrlProblem(baseUrl.replace(/\/+$/, ''))).toBeUndefined();
+		},
+	);
+});
