@@ -110,6 +110,16 @@ describe('a retried execution (mode "retry") never e-mails an address sent withi
 		expect(invitation(again.gcore.success[0])).toMatchObject({ outcome: 'sent' });
 		expect(sent('customer60@example.com')).toBe(2);
 	});
+
+	test('a retried execution that fails an address leaves nothing behind: the next retry sends it', async () => {
+		sim().addFault('customer61@example.com', { status: 500, times: 1 });
+		const options = { parameters: { options: { maxRetries: 0 } }, onError: 'continueRegularOutput' as const };
+		const first = await run({ items: items('customer61@example.com'), ...options }, { mode: 'retry' });
+		expect(invitation(first.gcore.success[0])).toMatchObject({ outcome: 'failed' });
+		const second = await run({ items: items('customer61@example.com'), ...options }, { mode: 'retry' });
+		expect(invitation(second.gcore.success[0])).toMatchObject({ outcome: 'sent' });
+		expect(sent('customer61@example.com')).toBe(1);
+	});
 });
 
 describe('two executions racing for the same address in one n8n process', () => {
