@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 	const [url, itemsArg, concurrencyArg, variant] = process.argv.slice(2);
 	const items = customers(Number(itemsArg));
 	const options = { concurrency: Number(concurrencyArg) };
-	const warmUp = customers(400);
+	const warmUp = customers(100);
 	await runOurNode(url, warmUp, options);
 	await runOurNode(url, warmUp, options);
 

@@ -1,4 +1,5 @@
 import { AGENT_NODE_NAME } from '../engine';
+import { addressHash } from '../../nodes/GcoreIam/actions/resendInvitation/sentBeforeTokens';
 import type { MemoryDeduplicationStore } from '../engine/deduplicationStore';
 import { installDeduplicationStore } from '../engine/deduplicationStore';
 import { emails, invitation, pairing, useSimulator } from './fixture';
@@ -68,6 +69,14 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 		const everything = JSON.stringify([store.calls, [...store.rows.entries()]]).toLowerCase();
 		expect(everything).not.toContain('customer');
 		expect(everything).not.toContain('example.com');
+	});
+
+	test('during a long run, successes are written every 5 s, not only at the end', async () => {
+		sim().addFault('customer5@example.com', { delayMs: 6_000 });
+		await run({ items: items('customer6@example.com', 'customer5@example.com'), parameters: { options: { concurrency: 2 } } });
+		const writes = store.calls.filter((call) => call.method === 'checkProcessedAndRecord').slice(1);
+		const whose = (values: unknown[]) => [...new Set(values.map((value) => String(value).split(':').at(-1)))];
+		expect(writes.map((call) => whose(call.items))).toEqual([[addressHash('customer6@example.com')], [addressHash('customer5@example.com')]]);
 	});
 
 	test('as an AI tool, a skipped address reaches the agent on output 0 with outcome "sentBefore"', async () => {

@@ -6,6 +6,8 @@ import type { Recipient, SendResult } from './sendAll';
 import type { Family } from './sentBeforeTokens';
 import { addressHash, checkToken, sentTokens } from './sentBeforeTokens';
 import type { RunSettings } from './settings';
+import { pause } from '../../transport/pause';
+import { inTurn, takeAddresses } from './sentBeforeTurns';
 
 /*
  * Across executions: skip addresses this node sent to successfully not long ago.
@@ -14,9 +16,9 @@ import type { RunSettings } from './settings';
  * 'entries'. n8n keeps it in its database: one row per workflow and node holding a list of
  * strings (each md5-hashed again by n8n), pruned oldest first beyond `maxEntries`; every call
  * reads the row, changes it and writes it back. So the node calls it a few times per run, each
- * with all addresses of the run, never once per item: one check before sending, one write of
- * the successes (plus one release of unused claims) after. See sentBeforeTokens.ts for how time
- * is encoded in the strings.
+ * with many addresses, never once per item: one check before sending, one write of the new
+ * successes every 5 s while sending and one at the end, one release of unused claims. See
+ * sentBeforeTokens.ts for how time is encoded in the strings.
  *
  * Ordinary execution: the check asks for the current bucket of the "Skip If Invited Within"
  * window; found means skipped; not found means it is now written, which is a claim that other
@@ -32,6 +34,7 @@ import type { RunSettings } from './settings';
  */
 
 const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 100_000 };
+const FLUSH_EVERY_MS = 5_000;
 const MISSING = Symbol('store missing');
 
 type Store = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRecord' | 'removeProcessed'>;
@@ -41,11 +44,6 @@ export interface SentBeforeRun {
 	/** Keys of the addresses skipped because they were sent to before. */
 	sentBefore: Set<string>;
 }
-
-// Per store row (workflow and node): the tail of the queue of calls to it.
-const rowTurns = new Map<string, Promise<void>>();
-// Per store row and address hash: settles when the run sending to it has written its answers.
-const inFlight = new Map<string, Promise<void>>();
 
 /** Sends through `send` the recipients not sent to before, and records its successes. */
 export async function skipSentBefore(
@@ -106,26 +104,46 @@ export async function skipSentBefore(
 		}
 
 		const toSend = skipped.size > 0 ? recipients.filter((recipient) => !skipped.has(recipient.key)) : recipients;
+		// Successes are written every FLUSH_EVERY_MS while the run goes on, so that an n8n that
+		// dies in a long run forgets at most the last few seconds of sends.
+		const recorded = new Set<string>();
+		const record = async (): Promise<unknown> => {
+			const now = Date.now();
+			const keys = toSend.filter(({ key }) => !recorded.has(key) && remembered.get(key)?.route === 'sent').map(({ key }) => key);
+			if (keys.length === 0) return undefined;
+			const written = keys.flatMap((key) => {
+				const hash = addressHash(key);
+				return [...(window ? sentTokens(window, hash, started, now) : []), ...sentTokens({ kind: 'retry' }, hash, started, now)];
+			});
+			const outcome = await inTurn(row, async () => await call(async () => await store.checkProcessedAndRecord(written, 'node', STORE_OPTIONS)));
+			if (outcome === MISSING) return MISSING;
+			for (const key of keys) {
+				recorded.add(key);
+				claims.delete(key);
+			}
+			return undefined;
+		};
+		const sending = new AbortController();
+		const recording = (async () => {
+			let outcome: unknown;
+			while (outcome !== MISSING && !sending.signal.aborted) {
+				await pause(FLUSH_EVERY_MS, sending.signal);
+				if (!sending.signal.aborted) outcome = await record().catch(() => undefined);
+			}
+		})();
 		try {
 			return { sent: await send(toSend), sentBefore: skipped };
 		} finally {
-			const ended = Date.now();
-			const written: string[] = [];
-			for (const recipient of toSend) {
-				if (remembered.get(recipient.key)?.route !== 'sent') continue;
-				claims.delete(recipient.key);
-				const hash = addressHash(recipient.key);
-				if (window) written.push(...sentTokens(window, hash, started, ended));
-				written.push(...sentTokens({ kind: 'retry' }, hash, started, ended));
-			}
-			const released = [...claims.values()];
-			const outcome = await inTurn(row, async () => {
-				if (written.length > 0 && (await call(async () => await store.checkProcessedAndRecord(written, 'node', STORE_OPTIONS))) === MISSING) {
-					return MISSING;
-				}
-				if (released.length > 0) await call(async () => await store.removeProcessed(released, 'node', STORE_OPTIONS));
-				return undefined;
-			}).catch((error: unknown) => error);
+			sending.abort();
+			await recording;
+			const outcome = await record()
+				.then(async (recordOutcome) => {
+					const released = [...claims.values()];
+					if (recordOutcome === MISSING || released.length === 0) return recordOutcome;
+					await inTurn(row, async () => await call(async () => await store.removeProcessed(released, 'node', STORE_OPTIONS)));
+					return undefined;
+				})
+				.catch((error: unknown) => error ?? new Error('unknown error'));
 			if (outcome === MISSING) warnStoreMissing();
 			else if (outcome !== undefined) {
 				context.logger.warn(
@@ -160,43 +178,6 @@ async function call<T>(work: () => Promise<T>): Promise<T | typeof MISSING> {
 		if (isStoreMissing(error)) return MISSING;
 		return await work();
 	}
-}
-
-async function inTurn<T>(row: string, work: () => Promise<T>): Promise<T> {
-	const previous = rowTurns.get(row) ?? Promise.resolve();
-	const result = previous.then(work);
-	const tail = result.then(
-		() => undefined,
-		() => undefined,
-	);
-	rowTurns.set(row, tail);
-	try {
-		return await result;
-	} finally {
-		if (rowTurns.get(row) === tail) rowTurns.delete(row);
-	}
-}
-
-/** Waits for other runs sending to these addresses, then marks them as this run's; call the result when done. */
-async function takeAddresses(row: string, hashes: string[], signal?: AbortSignal): Promise<() => void> {
-	const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
-	for (;;) {
-		const busy = new Set<Promise<void>>();
-		for (const hash of hashes) {
-			const other = inFlight.get(`${row}\u0000${hash}`);
-			if (other) busy.add(other);
-		}
-		if (busy.size === 0 || signal?.aborted) break;
-		await Promise.race([Promise.all(busy), aborted]);
-	}
-	let finish = () => {};
-	const mine = new Promise<void>((resolve) => (finish = resolve));
-	const keys = hashes.map((hash) => `${row}\u0000${hash}`);
-	for (const key of keys) inFlight.set(key, mine);
-	return () => {
-		for (const key of keys) if (inFlight.get(key) === mine) inFlight.delete(key);
-		finish();
-	};
 }
 
 function message(error: unknown): string {
