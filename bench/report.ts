@@ -139,7 +139,7 @@ function memoryTable(m: MemoryResult): string[] {
 
 function sentBeforeTable(r: SentBeforeResult): string[] {
 	return [
-		`Skip If Invited Within (default 10 min): the node without a deduplication store (check off) and with n8n's store (in-memory, every address new: one check and one write per run), ${r.concurrency} in flight, fresh process per run.`,
+		`Skip If Invited Within (default 10 min): the node without a deduplication store (check off) and with n8n's store (in-memory, every address new: one check, then the new successes written every 5 s and at the end), ${r.concurrency} in flight, fresh process per run.`,
 		'',
 		'| Work | Without store | With store | with ÷ without | CPU per item without / with | Second run (sent ones skipped) | Store calls per run | Values stored | Target |',
 		'|---|---|---|---|---|---|---|---|---|',
