@@ -27,7 +27,7 @@ describe('without a deduplication store', () => {
 		const addresses = [{ email: 'customer0@example.com' }, { email: 'customer1@example.com' }];
 		const first = await run({ items: addresses });
 		expect(logged()).toHaveLength(1);
-		expect(logged()[0]).toMatch(/^Gcore IAM "Gcore IAM": this n8n has no deduplication store, so "Skip If Invited Within"/);
+		expect(logged()[0]).toMatch(/^Gcore IAM "Gcore IAM": n8n's deduplication store is not available here \(this n8n has none, or the workflow is not saved\), so "Skip If Invited Within"/);
 		const second = await run({ items: addresses });
 		expect(logged()).toHaveLength(2);
 		for (const result of [first, second]) {

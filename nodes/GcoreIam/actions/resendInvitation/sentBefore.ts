@@ -56,7 +56,7 @@ export async function skipSentBefore(
 	const node = context.getNode();
 	const warnStoreMissing = () =>
 		context.logger.warn(
-			`Gcore IAM "${node.name}": this n8n has no deduplication store, so "Skip If Invited Within" and the 24 h rule for retried executions are off in this run. Addresses e-mailed by earlier executions may be e-mailed again.`,
+			`Gcore IAM "${node.name}": n8n's deduplication store is not available here (this n8n has none, or the workflow is not saved), so "Skip If Invited Within" and the 24 h rule for retried executions are off in this run. Addresses e-mailed by earlier executions may be e-mailed again.`,
 		);
 	const unchecked = async () => {
 		warnStoreMissing();
@@ -70,7 +70,7 @@ export async function skipSentBefore(
 	const minutes = settings.skipIfInvitedWithin;
 	const window: Family | undefined = minutes > 0 ? { kind: 'window', minutes } : undefined;
 	const checked: Family | undefined = retry ? { kind: 'retry' } : window;
-	const row = `${context.getWorkflow().id ?? ''}\u0000${node.id ?? node.name}`;
+	const row = `${context.getWorkflow().id}\u0000${node.id ?? node.name}`;
 	const hashes = recipients.map((recipient) => addressHash(recipient.key));
 	const signal = context.getExecutionCancelSignal();
 
@@ -157,6 +157,8 @@ export async function skipSentBefore(
 }
 
 function storeOf(context: IExecuteFunctions): Store | undefined {
+	// n8n's store keeps a record per saved workflow: without an id it cannot.
+	if (!context.getWorkflow().id) return undefined;
 	const helpers = context.helpers as Partial<Store>;
 	const { checkProcessedAndRecord, removeProcessed } = helpers;
 	if (typeof checkProcessedAndRecord !== 'function' || typeof removeProcessed !== 'function') return undefined;
