@@ -60,19 +60,25 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 
 	test('the store holds no address in clear, and is called a few times per run, not once per item', async () => {
 		const addresses = invited.slice(10, 210).map((user) => user.email);
+		// A check, a write at the end, and one write per 5 s the run took.
+		const allowed = (started: number) => 2 + Math.floor((Date.now() - started) / 5_000);
+		let started = Date.now();
 		await run({ items: items(...addresses) });
+		expect(store.calls.length).toBeLessThanOrEqual(allowed(started));
 		const calls = store.calls.length;
-		expect(calls).toBeLessThanOrEqual(3);
+		started = Date.now();
 		const second = await run({ items: items(...addresses) });
 		expect(second.gcore.success.every((item) => invitation(item).outcome === 'sentBefore')).toBe(true);
-		expect(store.calls.length - calls).toBeLessThanOrEqual(3);
+		expect(store.calls.length - calls).toBeLessThanOrEqual(allowed(started));
 		const everything = JSON.stringify([store.calls, [...store.rows.entries()]]).toLowerCase();
 		expect(everything).not.toContain('customer');
 		expect(everything).not.toContain('example.com');
 	});
 
 	test('during a long run, successes are written every 5 s, not only at the end', async () => {
-		sim().addFault('customer5@example.com', { delayMs: 6_000 });
+		// customer5 answers after 11 s: customer6's success is written before that (at 5 s, or at
+		// 10 s on a very busy machine), customer5's at the end.
+		sim().addFault('customer5@example.com', { delayMs: 11_000 });
 		await run({ items: items('customer6@example.com', 'customer5@example.com'), parameters: { options: { concurrency: 2 } } });
 		const writes = store.calls.filter((call) => call.method === 'checkProcessedAndRecord').slice(1);
 		const whose = (values: unknown[]) => [...new Set(values.map((value) => String(value).split(':').at(-1)))];
