@@ -3,6 +3,7 @@ import type { CpuResult } from './scenarios/cpu';
 import type { MemoryResult } from './scenarios/memory';
 import type { RateLimitedResult } from './scenarios/rateLimited';
 import type { RealThroughputResult } from './scenarios/realThroughput';
+import type { SentBeforeResult } from './scenarios/sentBefore';
 import type { ThroughputResult } from './scenarios/throughput';
 import type { BenchSettings } from './context';
 
@@ -33,6 +34,7 @@ export interface BenchReport {
 	cpu: CpuResult;
 	rateLimited: RateLimitedResult;
 	memory: MemoryResult;
+	sentBefore: SentBeforeResult;
 	realN8nThroughput?: RealThroughputResult;
 	targets: Target[];
 }
@@ -68,6 +70,14 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): Target[] {
 		target: `<= ${report.memory.targetMb} MB`,
 		met: report.memory.met,
 	});
+	for (const row of report.sentBefore.rows.filter((r) => r.target !== undefined)) {
+		targets.push({
+			name: `Skip If Invited Within: with ÷ without the store, ${count(row.items)} items at ${row.latencyMs} ms`,
+			value: row.ratio.toFixed(3),
+			target: `<= ${row.target?.toFixed(2)}`,
+			met: row.met,
+		});
+	}
 	return targets;
 }
 
@@ -127,6 +137,19 @@ function memoryTable(m: MemoryResult): string[] {
 	];
 }
 
+function sentBeforeTable(r: SentBeforeResult): string[] {
+	return [
+		`Skip If Invited Within (default 10 min): the node without a deduplication store (check off) and with n8n's store (in-memory, every address new: one check, then the new successes written every 5 s and at the end), ${r.concurrency} in flight, fresh process per run.`,
+		'',
+		'| Work | Without store | With store | with ÷ without | CPU per item without / with | Second run (sent ones skipped) | Store calls per run | Values stored | Target |',
+		'|---|---|---|---|---|---|---|---|---|',
+		...r.rows.map(
+			(row) =>
+				`| ${count(row.items)} items, ${row.latencyMs} ms | ${s(row.noStoreMs.median)} | ${s(row.withStoreMs.median)} | ${row.ratio.toFixed(3)} | ${row.cpuMsPerItem.noStore.toFixed(3)} / ${row.cpuMsPerItem.withStore.toFixed(3)} ms | ${s(row.secondRunMs.median)} (${count(row.skippedInSecondRun)} skipped) | ${row.storeCallsPerRun} | ${count(row.storedValues)} | ${row.target === undefined ? 'none (for reference)' : `<= ${row.target.toFixed(2)} ${mark(row.met)}`} |`,
+		),
+	];
+}
+
 function realTable(r: RealThroughputResult): string[] {
 	return [
 		`In the real n8n ${r.n8nVersion} (Node 24, \`n8n execute\`): ${count(r.items)} items at ${r.latencyMs} ms, limit ${s(r.limitMs)}.`,
@@ -154,10 +177,12 @@ export function renderTables(report: BenchReport): string {
 		...rateLimitedTable(report.rateLimited),
 		'',
 		...memoryTable(report.memory),
+		'',
+		...sentBeforeTable(report.sentBefore),
 	];
 	if (report.realN8nThroughput) lines.push('', ...realTable(report.realN8nThroughput));
 	lines.push('', '| Target | Value | Wanted | |', '|---|---|---|---|', ...report.targets.map((t) => `| ${t.name} | ${t.value} | ${t.target} | ${mark(t.met)} |`));
-	const problems = report.throughput.flatMap((t) => t.problems);
+	const problems = [...report.throughput.flatMap((t) => t.problems), ...report.sentBefore.rows.flatMap((r) => r.problems)];
 	if (problems.length) lines.push('', 'Problems seen:', ...problems.map((p) => `- ${p}`));
 	return lines.join('\n');
 }

@@ -20,6 +20,7 @@ import { cpuAtZeroLatency } from './scenarios/cpu';
 import { memory } from './scenarios/memory';
 import { HTTP_VARIANTS, rateLimited } from './scenarios/rateLimited';
 import { realThroughput } from './scenarios/realThroughput';
+import { sentBefore } from './scenarios/sentBefore';
 import { throughput } from './scenarios/throughput';
 import { warmUp } from './scenarios/warmUp';
 import { REPO, startSimulatorProcess, type SimulatorProcess } from './simulatorProcess';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
 		settings.reps * 3 + 1 + // CPU per item + profile
 		settings.reps + // rate-limited: ours in the harness
 		settings.reps + // memory probes
+		3 * settings.reps * 2 + // sent-before check: 3 rows, without and with the store
 		(settings.realN8n ? 1 + 1 + HTTP_VARIANTS.length + 2 : 0); // real n8n: set-up, ours + 3 HTTP variants, 2 throughput rows
 	const progress = new Progress(steps + 1);
 	await progress.run('building the package (npm run build)', async () => build());
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
 		const jittery = await throughput(context, 2000, 20, undefined, 20);
 		const cpu = await cpuAtZeroLatency(context, 2000, RESULTS);
 		const mem = await memory(context, 10_000, 60);
+		const skipCheck = await sentBefore(context);
 		let realError: string | undefined;
 		if (settings.realN8n) {
 			const simulatorUrl = sim.url;
@@ -135,6 +138,7 @@ async function main(): Promise<void> {
 			cpu,
 			rateLimited: limited,
 			memory: mem,
+			sentBefore: skipCheck,
 			realN8nThroughput: realRows,
 		};
 		const report: BenchReport = { ...partial, targets: targetsOf(partial) };

@@ -2,13 +2,10 @@
  * Scenario 4: 10,000 items through our node; peak RSS above the idle engine, measured in a
  * process of its own (bench/memoryProbe.ts) against the shared simulator at 5 ms latency.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-
 import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { simulatorUsers } from '../customers';
-import { REPO } from '../simulatorProcess';
+import { runProbe } from '../probeProcess';
 import { round } from '../stats';
 
 const MB = 1024 * 1024;
@@ -56,23 +53,7 @@ interface ProbeOutput {
 }
 
 function probe(args: string[]): Promise<ProbeOutput> {
-	return new Promise((resolve, reject) => {
-		const tsxCli = require.resolve('tsx/cli', { paths: [REPO] });
-		const child = spawn(process.execPath, [tsxCli, path.join(REPO, 'bench', 'memoryProbe.ts'), ...args], {
-			cwd: REPO,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let out = '';
-		let err = '';
-		child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-		child.once('error', reject);
-		child.once('exit', (code) => {
-			const line = out.trim().split('\n').at(-1) ?? '';
-			if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as ProbeOutput);
-			else reject(new Error(`memory probe failed (exit ${code}):\n${err}${out}`));
-		});
-	});
+	return runProbe<ProbeOutput>('memoryProbe.ts', args);
 }
 
 export async function memory(context: BenchContext, fullItems: number, targetMb: number): Promise<MemoryResult> {

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 5;
 export const DEFAULT_MAX_RETRIES = 3;
+export const DEFAULT_SKIP_IF_INVITED_WITHIN_MINUTES = 10;
 
 const showFor = { show: { operation: ['resendInvitation'] } };
 
@@ -43,6 +44,15 @@ export const resendInvitationProperties: INodeProperties[] = [
 				default: DEFAULT_MAX_RETRIES,
 				description:
 					'How often one address is tried again after a rate limit (429), a gateway or server error (500, 502, 503, 504), a lost connection or a timeout. 0 disables retries.',
+			},
+			{
+				displayName: 'Skip If Invited Within',
+				name: 'skipIfInvitedWithin',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1440, numberPrecision: 0 },
+				default: DEFAULT_SKIP_IF_INVITED_WITHIN_MINUTES,
+				description:
+					'Minutes: an address this node e-mailed successfully within this time (in any execution) is not sent again; the item leaves on Success with outcome "sentBefore". 0 turns the check off. A retried execution never e-mails an address again within 24 hours, whatever this says.',
 			},
 			{
 				displayName: 'Timeout',

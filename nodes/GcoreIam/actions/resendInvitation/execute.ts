@@ -7,6 +7,7 @@ import type { ItemResult } from './routeItems';
 import { itemError, routeItems } from './routeItems';
 import type { Recipient } from './sendAll';
 import { sendAll } from './sendAll';
+import { skipSentBefore } from './sentBefore';
 import { readSettings } from './settings';
 
 export async function resendInvitation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -32,12 +33,15 @@ export async function resendInvitation(this: IExecuteFunctions): Promise<INodeEx
 			recipients.set(address.key, address);
 		}
 	}
-	const sent = await sendAll(this, settings, [...recipients.values()], remembered);
+	const { sent, sentBefore } = await skipSentBefore(this, settings, [...recipients.values()], remembered, async (toSend) =>
+		await sendAll(this, settings, toSend, remembered),
+	);
 	// n8n discards a cancelled execution's output and runs nothing after this node.
 	if (this.getExecutionCancelSignal()?.aborted) return [[], [], []];
 
 	const results = addresses.map((address): ItemResult | undefined => {
 		if ('failure' in address) return { ...address, attempts: 0 };
+		if (sentBefore.has(address.key)) return { email: address.email, sentBefore: true };
 		// sendAll wrote every final answer into `remembered`; what it left in `sent` are failures.
 		const answer = remembered.get(address.key);
 		if (answer) return { email: address.email, answer };

@@ -15,7 +15,13 @@ export interface FailedItem {
 	requestId?: string;
 }
 
-export type ItemResult = { email: string; answer: FinalAnswer } | FailedItem;
+/** Not sent: this node e-mailed the address successfully not long ago (see sentBefore.ts). */
+export interface SentBeforeItem {
+	email: string;
+	sentBefore: true;
+}
+
+export type ItemResult = { email: string; answer: FinalAnswer } | SentBeforeItem | FailedItem;
 
 const OUTPUT_OF: Record<Route, number> = { sent: 0, alreadyActivated: 1, notFound: 2 };
 
@@ -46,6 +52,11 @@ export function routeItems(
 	const failedFirst: INodeExecutionData[] = [];
 	results.forEach((result, itemIndex) => {
 		const pairedItem = { item: itemIndex };
+		if ('sentBefore' in result) {
+			const invitation = { email: result.email, outcome: 'sentBefore', attempts: 0 };
+			outputs[0].push({ json: { ...items[itemIndex].json, invitation }, pairedItem });
+			return;
+		}
 		if ('answer' in result) {
 			const { route, statusCode, attempts, message, requestId } = result.answer;
 			const invitation = compact({ email: result.email, outcome: route, statusCode, attempts, message, requestId });

@@ -1,7 +1,7 @@
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { normalizeBaseUrl, readCredential } from '../../transport/renewInvitation';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './description';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_SKIP_IF_INVITED_WITHIN_MINUTES, DEFAULT_TIMEOUT_MS } from './description';
 
 export type ErrorMode = 'stop' | 'continueRegularOutput' | 'continueErrorOutput';
 
@@ -13,6 +13,8 @@ export interface RunSettings {
 	timeoutMs: number;
 	concurrency: number;
 	maxRetries: number;
+	/** Minutes; 0 = off. */
+	skipIfInvitedWithin: number;
 	errorMode: ErrorMode;
 	/** Run as an AI agent's tool: the agent only sees the first output. */
 	asTool: boolean;
@@ -30,6 +32,7 @@ export async function readSettings(context: IExecuteFunctions): Promise<RunSetti
 		timeoutMs: whole(options.timeout, DEFAULT_TIMEOUT_MS, 1),
 		concurrency: whole(options.concurrency, DEFAULT_CONCURRENCY, 1),
 		maxRetries: whole(options.maxRetries, DEFAULT_MAX_RETRIES, 0),
+		skipIfInvitedWithin: Math.min(whole(options.skipIfInvitedWithin, DEFAULT_SKIP_IF_INVITED_WITHIN_MINUTES, 0), 1440),
 		errorMode: !context.continueOnFail()
 			? 'stop'
 			: node.onError === 'continueErrorOutput'

@@ -1,0 +1,96 @@
+/**
+ * Scenario 5: what "Skip If Invited Within" costs. The same items through our node in fresh
+ * processes (bench/sentBeforeProbe.ts), alternately without a deduplication store (the check
+ * off: the node as it was before it) and with n8n's store (in-memory, installed as n8n's server
+ * does), every address new: one check before sending, writes every 5 s and at the end.
+ * Medians of the node's time and of the process CPU per item.
+ */
+import type { BenchContext } from '../context';
+import { itemsFor } from '../context';
+import { expectedCounts, simulatorUsers } from '../customers';
+import { runProbe } from '../probeProcess';
+import type { SentBeforeProbeOutput } from '../sentBeforeProbe';
+import { round, spread, type Spread } from '../stats';
+
+export interface SentBeforeRow {
+	items: number;
+	latencyMs: number;
+	noStoreMs: Spread;
+	withStoreMs: Spread;
+	/** withStore ÷ noStore, medians. */
+	ratio: number;
+	/** CPU per item of the first run (process CPU ÷ items), medians, ms. */
+	cpuMsPerItem: { noStore: number; withStore: number };
+	/** The second run with the store: sent addresses skipped, the others asked again. */
+	secondRunMs: Spread;
+	skippedInSecondRun: number;
+	storeCallsPerRun: number;
+	storedValues: number;
+	target?: number;
+	met: boolean;
+	problems: string[];
+}
+
+export interface SentBeforeResult {
+	concurrency: number;
+	rows: SentBeforeRow[];
+}
+
+const ROWS: { items: number; latencyMs: number; target?: number }[] = [
+	{ items: 500, latencyMs: 100, target: 1.03 },
+	{ items: 2000, latencyMs: 20 },
+	{ items: 10_000, latencyMs: 20 },
+];
+
+export async function sentBefore(context: BenchContext): Promise<SentBeforeResult> {
+	const { sim, progress, settings } = context;
+	const rows: SentBeforeRow[] = [];
+	for (const row of ROWS) {
+		const items = itemsFor(context, row.items);
+		const expected = expectedCounts(items);
+		const runs = { none: [] as SentBeforeProbeOutput[], store: [] as SentBeforeProbeOutput[] };
+		for (let rep = 0; rep < settings.reps; rep++) {
+			const order = rep % 2 === 0 ? (['none', 'store'] as const) : (['store', 'none'] as const);
+			for (const variant of order) {
+				const label = `sent-before check: ${items} items at ${row.latencyMs} ms, ${variant === 'store' ? 'with' : 'without'} the store, run ${rep + 1}/${settings.reps} (fresh process)`;
+				runs[variant].push(
+					await progress.run(label, async () => {
+						await sim.prepare({ users: simulatorUsers(items), latencyMs: row.latencyMs });
+						return await runProbe<SentBeforeProbeOutput>('sentBeforeProbe.ts', [sim.url, String(items), String(settings.concurrency), variant]);
+					}),
+				);
+			}
+		}
+		const problems: string[] = [];
+		const wanted = [expected.sent, expected.alreadyActivated, expected.notFound, 0];
+		for (const run of [...runs.none, ...runs.store]) {
+			if (run.workflowError || run.firstRouted.some((count, output) => count !== wanted[output])) {
+				problems.push(`${run.withStore ? 'with' : 'without'} store: routed ${run.firstRouted.join('/')} ${run.workflowError ?? ''}`.trim());
+			}
+		}
+		const skipped = runs.store[0].skippedInSecondRun;
+		if (skipped !== expected.sent) problems.push(`second run with the store: ${skipped} skipped as sentBefore, wanted ${expected.sent}`);
+		const noStoreMs = spread(runs.none.map((run) => run.firstMs));
+		const withStoreMs = spread(runs.store.map((run) => run.firstMs));
+		const ratio = round(withStoreMs.median / noStoreMs.median, 3);
+		rows.push({
+			items,
+			latencyMs: row.latencyMs,
+			noStoreMs,
+			withStoreMs,
+			ratio,
+			cpuMsPerItem: {
+				noStore: round(spread(runs.none.map((run) => run.firstCpuMs / items)).median, 3),
+				withStore: round(spread(runs.store.map((run) => run.firstCpuMs / items)).median, 3),
+			},
+			secondRunMs: spread(runs.store.map((run) => run.secondMs)),
+			skippedInSecondRun: skipped,
+			storeCallsPerRun: runs.store[0].storeCalls,
+			storedValues: runs.store[0].storedValues,
+			target: row.target,
+			met: (row.target === undefined || ratio <= row.target) && problems.length === 0,
+			problems,
+		});
+	}
+	return { concurrency: settings.concurrency, rows };
+}

@@ -1,0 +1,40 @@
+import { addressHash, checkToken, sentTokens } from '../../nodes/GcoreIam/actions/resendInvitation/sentBeforeTokens';
+
+const MINUTE = 60_000;
+const hash = addressHash('maria.garcia@northwind.example.com');
+const window = { kind: 'window', minutes: 10 } as const;
+
+function foundAt(family: typeof window | { kind: 'retry' }, sentAt: number, checkedAt: number, runMs = 0): boolean {
+	return sentTokens(family, hash, sentAt, sentAt + runMs).includes(checkToken(family, hash, checkedAt));
+}
+
+describe('what a successful send writes and what a check asks for', () => {
+	test('the address is hashed, never written in clear', () => {
+		expect(hash).toMatch(/^[A-Za-z0-9_-]{22}$/);
+		expect(checkToken(window, hash, 0)).not.toMatch(/maria|northwind/);
+		expect(addressHash('maria.garcia@northwind.example.com')).toBe(hash);
+		expect(addressHash('other@northwind.example.com')).not.toBe(hash);
+	});
+
+	test('every check within the window after a send finds it, wherever the bucket edges fall', () => {
+		for (let sentAt = 1_700_000_000_000; sentAt < 1_700_000_000_000 + 10 * MINUTE; sentAt += 7_919) {
+			for (let after = 0; after <= 10 * MINUTE; after += 30_011) expect(foundAt(window, sentAt, sentAt + after)).toBe(true);
+			expect(foundAt(window, sentAt, sentAt + 10 * MINUTE)).toBe(true);
+			expect(foundAt(window, sentAt, sentAt + 15 * MINUTE)).toBe(false);
+			expect(foundAt(window, sentAt, sentAt - 5 * MINUTE - 1)).toBe(false);
+		}
+	});
+
+	test('a long run covers from its start to the window after its end', () => {
+		const start = 1_700_000_000_000;
+		const runMs = 40 * MINUTE;
+		for (let after = 0; after <= runMs + 10 * MINUTE; after += MINUTE) expect(foundAt(window, start, start + after, runMs)).toBe(true);
+	});
+
+	test('retried executions: found for 24 h, gone after 36 h; another window length does not match', () => {
+		const sentAt = 1_700_000_123_456;
+		for (let hours = 0; hours <= 24; hours += 0.5) expect(foundAt({ kind: 'retry' }, sentAt, sentAt + hours * 60 * MINUTE)).toBe(true);
+		expect(foundAt({ kind: 'retry' }, sentAt, sentAt + 36 * 60 * MINUTE)).toBe(false);
+		expect(sentTokens(window, hash, sentAt, sentAt)).not.toContain(checkToken({ kind: 'window', minutes: 20 }, hash, sentAt));
+	});
+});
