@@ -4,6 +4,8 @@ import type { Verdict } from '../../outcome/classify';
 import { classify } from '../../outcome/classify';
 import type { Failure } from '../../outcome/failure';
 import { redact } from '../../outcome/redact';
+import { MAX_RATE_LIMIT_WAIT_MS } from '../../transport/accountGate';
+import { accountGate } from '../../transport/accounts';
 import { RateGate } from '../../transport/rateGate';
 import { prepareRenewal } from '../../transport/renewInvitation';
 import type { Attempted } from '../../transport/retry';
@@ -21,6 +23,7 @@ export type FailedSend = Omit<FailedItem, 'email'>;
 export type SendResult = { answer: FinalAnswer } | FailedSend;
 
 const PROGRESS_EVERY_MS = 10_000;
+const MAX_WAIT_SECONDS = MAX_RATE_LIMIT_WAIT_MS / 1000;
 
 // These answers would be the same for every address, so the rest are not sent. (A 403 is not
 // among them: it may concern one customer only, e.g. one of another client.)
@@ -41,7 +44,7 @@ export async function sendAll(
 	if (recipients.length === 0) return results;
 	const renew = prepareRenewal(context, settings);
 	const signal = context.getExecutionCancelSignal();
-	const gate = new RateGate(settings.concurrency, signal);
+	const gate = new RateGate(settings.concurrency, await accountGate(settings.baseUrl, settings.apiKey), signal);
 	let shared: SendResult | undefined;
 	let stopped = false;
 	let next = 0;
@@ -83,7 +86,11 @@ export async function sendAll(
 		}
 	};
 	const workers = Math.min(recipients.length, settings.concurrency * 4);
-	await Promise.all(Array.from({ length: workers }, worker));
+	try {
+		await Promise.all(Array.from({ length: workers }, worker));
+	} finally {
+		gate.close();
+	}
 
 	if (shared) {
 		for (const recipient of recipients) if (!results.has(recipient.key)) results.set(recipient.key, shared);
@@ -98,16 +105,23 @@ function toSendResult(attempted: Attempted, apiKey: string): SendResult {
 			return { failure: { kind: 'connection', code: 'cancelled', timedOut: false }, attempts };
 		case 'connectionFailure':
 			return { failure: { kind: 'connection', code: attempted.code, timedOut: attempted.timedOut }, attempts };
-		case 'retryAfterTooLong':
+		case 'retryAfterTooLong': {
+			const verdict = attempted.answer ? safeVerdict(classify(attempted.answer), apiKey) : undefined;
+			const { waitSeconds, waitedSeconds } = attempted;
+			return {
+				failure: { kind: 'retryAfterTooLong', statusCode: 429, waitSeconds, waitedSeconds, maxWaitSeconds: MAX_WAIT_SECONDS, verdict },
+				attempts,
+				statusCode: 429,
+				message: verdict?.message,
+				requestId: verdict?.requestId,
+			};
+		}
 		case 'answer': {
 			const { statusCode } = attempted.answer;
 			const verdict = safeVerdict(classify(attempted.answer), apiKey);
 			const { message, requestId } = verdict;
 			if (verdict.route !== 'error') return { answer: { route: verdict.route, statusCode, attempts, message, requestId } };
-			const failure: Failure =
-				attempted.kind === 'retryAfterTooLong'
-					? { kind: 'retryAfterTooLong', statusCode, waitSeconds: attempted.waitSeconds, verdict }
-					: { kind: 'api', statusCode, verdict };
+			const failure: Failure = { kind: 'api', statusCode, verdict };
 			return { failure, attempts, statusCode, message, requestId };
 		}
 	}
