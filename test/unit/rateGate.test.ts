@@ -43,11 +43,24 @@ describe('what the API admits is learned per account, shared by all its runs', (
 		expect(account.admitted).toBe(1);
 	});
 
+	test('runs together keep to the largest Concurrency among them', async () => {
+		const account = new AccountGate();
+		const runs = [new RateGate(3, account), new RateGate(2, account), new RateGate(3, account)];
+		const admitted = runs.map((run) => track(run.acquire(fullBudget())));
+		const fourth = track(runs[1].acquire(fullBudget()));
+		await jest.advanceTimersByTimeAsync(0);
+		expect(admitted.map((a) => a.admission)).toEqual([{ place: 1 }, { place: 2 }, { place: 3 }]);
+		expect(fourth.admission).toBeUndefined();
+		runs[0].release();
+		await jest.advanceTimersByTimeAsync(0);
+		expect(fourth.admission).toEqual({ place: 3 });
+	});
+
 	test('two runs on one account: each keeps to its Concurrency, both together to what the API admits', async () => {
 		const account = new AccountGate();
 		account.rateLimited(4, 0);
 		const a = new RateGate(2, account);
-		const b = new RateGate(2, account);
+		const b = new RateGate(3, account);
 		expect(place(await a.acquire(fullBudget()))).toBe(1);
 		expect(place(await a.acquire(fullBudget()))).toBe(2);
 		const aThird = track(a.acquire(fullBudget()));
@@ -67,7 +80,7 @@ describe('what the API admits is learned per account, shared by all its runs', (
 	test('after a pause the waiting requests leave one per free slot, in the order they came', async () => {
 		const account = new AccountGate();
 		account.rateLimited(3, 1_000);
-		const waiting = [...Array(5).keys()].map(() => track(new RateGate(1, account).acquire(fullBudget())));
+		const waiting = [...Array(5).keys()].map(() => track(new RateGate(2, account).acquire(fullBudget())));
 		await jest.advanceTimersByTimeAsync(999);
 		expect(waiting.filter((w) => w.admission)).toEqual([]);
 

@@ -43,8 +43,9 @@ interface Waiter {
  * until when a 429 asked everyone to wait. Requests wait in one line, first come first served,
  * so that after a pause they leave one by one as slots free up instead of all at once.
  *
- * The limit is unknown until the API answers 429; then it drops to what the API admitted and
- * creeps back up by one for every RECOVERY_MS without a 429.
+ * The runs together keep to the largest Concurrency among them (see `cap`). Within that, the
+ * limit is unknown until the API answers 429; then it drops to what the API admitted and creeps
+ * back up by one for every RECOVERY_MS without a 429.
  *
  * Starts are also spread out a little (see `paced`). Without it the requests of one round
  * leave together, their answers come back together, and each waits for the others' share of
@@ -70,39 +71,41 @@ export class AccountGate {
 	/** Someone is waiting for the pause to end, to let the line move again. */
 	private waking = false;
 
+	/** Requests in flight when the current pause began that the API then answered (not 429). */
+	private answeredAcrossPause = 0;
+
 	/** The shortest time from a start to a final answer seen on this account. */
 	private fastestAnswerMs = Infinity;
 
 	/** When the next start is due (pacing). */
 	private nextStartAt = 0;
 
-	private openRuns = 0;
-
-	/** The sum of the Concurrency options of the runs using the account now. */
-	private demand = 0;
+	/** The Concurrency options of the runs using the account now: how many runs have each. */
+	private readonly openRuns = new Map<number, number>();
 
 	lastUsedAt = Date.now();
 
-	/** What the API admits in flight, as far as known (Infinity until its first 429). */
+	/** How many requests may be in flight on the account now. */
 	get admitted(): number {
-		return this.limit;
+		return Math.min(this.limit, this.cap());
 	}
 
 	/** Nothing in flight or waiting, no run using it and no pause pending: it can be forgotten. */
 	isIdle(now: number): boolean {
-		return this.openRuns === 0 && this.inFlight === 0 && this.queue.length === 0 && this.pausedUntil <= now;
+		return this.openRuns.size === 0 && this.inFlight === 0 && this.queue.length === 0 && this.pausedUntil <= now;
 	}
 
 	open(concurrency: number): void {
-		this.openRuns++;
-		this.demand += concurrency;
+		this.openRuns.set(concurrency, (this.openRuns.get(concurrency) ?? 0) + 1);
 		this.lastUsedAt = Date.now();
 	}
 
 	close(concurrency: number): void {
-		this.openRuns--;
-		this.demand -= concurrency;
+		const runs = (this.openRuns.get(concurrency) ?? 1) - 1;
+		if (runs > 0) this.openRuns.set(concurrency, runs);
+		else this.openRuns.delete(concurrency);
 		this.lastUsedAt = Date.now();
+		this.dispatch();
 	}
 
 	/**
@@ -131,20 +134,29 @@ export class AccountGate {
 		this.dispatch();
 	}
 
-	/** A request got its final answer `ms` after it started. */
+	/**
+	 * A request got its final answer `ms` after it started. One that was in flight when the
+	 * current pause began shows the API admitted that many at once: the order in which requests
+	 * took their places is not the order in which they reached the API, so after a burst of
+	 * requests sent at once, the places of the 429s alone would set the limit too low.
+	 */
 	answered(ms: number): void {
 		if (ms < this.fastestAnswerMs) this.fastestAnswerMs = ms;
+		if (Date.now() - ms < this.pauseStartedAt && ++this.answeredAcrossPause > this.limit) {
+			this.limit = Math.min(this.answeredAcrossPause, this.cap());
+		}
 	}
 
 	/** A request that was `place`-th in flight got a 429 asking to wait `waitMs`. */
 	rateLimited(place: number, waitMs: number): void {
 		const now = Date.now();
-		this.limit = Math.max(1, Math.min(this.limit, place - 1));
+		this.limit = Math.max(1, Math.min(this.limit, this.cap(), place - 1));
 		this.lastLimitedAt = now;
 		if (now + waitMs > this.pausedUntil) {
 			if (this.pausedUntil <= now) {
 				this.endedPausesMs += this.pausedUntil - this.pauseStartedAt;
 				this.pauseStartedAt = now;
+				this.answeredAcrossPause = 0;
 			}
 			this.pausedUntil = now + waitMs;
 			this.dropWaitersBeyondBudget(now);
@@ -156,7 +168,7 @@ export class AccountGate {
 		const now = Date.now();
 		this.lastUsedAt = now;
 		this.recover(now);
-		if (this.queue.length === 0 && this.pausedUntil <= now && this.inFlight < this.limit) {
+		if (this.queue.length === 0 && this.pausedUntil <= now && this.inFlight < this.admitted) {
 			return Promise.resolve(++this.inFlight);
 		}
 		return new Promise((resolve) => {
@@ -188,7 +200,7 @@ export class AccountGate {
 			if (this.queue.length > 0 && !this.waking) void this.dispatchAfterPause();
 			return;
 		}
-		while (this.queue.length > 0 && this.inFlight < this.limit) this.queue.shift()!.settle('admitted');
+		while (this.queue.length > 0 && this.inFlight < this.admitted) this.queue.shift()!.settle('admitted');
 	}
 
 	/** Sleeps in slices, so that once nobody waits (all cancelled) at most one slice is left behind. */
@@ -220,7 +232,7 @@ export class AccountGate {
 
 	/** Holds a start (its slot already taken) until its turn; true if it had to wait. */
 	private async paced(now: number, signal?: AbortSignal): Promise<boolean> {
-		const allowed = Math.min(this.limit, this.demand > 0 ? this.demand : Infinity);
+		const allowed = this.admitted;
 		if (!Number.isFinite(this.fastestAnswerMs) || !Number.isFinite(allowed)) return false;
 		const gap = Math.min((PACING_SHARE * this.fastestAnswerMs) / allowed, MAX_PACING_GAP_MS);
 		if (gap < MIN_PACING_GAP_MS) return false;
@@ -231,8 +243,17 @@ export class AccountGate {
 		return true;
 	}
 
+	/**
+	 * Together, the runs of an account keep to the largest Concurrency among them: a burst of
+	 * executions does not multiply what one of them would send, and while the API's own limit is
+	 * unknown, no more than that is asked of it.
+	 */
+	private cap(): number {
+		return this.openRuns.size === 0 ? Infinity : Math.max(...this.openRuns.keys());
+	}
+
 	private recover(now: number): void {
-		if (Number.isFinite(this.limit) && now - this.lastLimitedAt >= RECOVERY_MS) {
+		if (this.limit < this.cap() && now - this.lastLimitedAt >= RECOVERY_MS) {
 			this.limit++;
 			this.lastLimitedAt = now;
 		}
