@@ -35,6 +35,19 @@ describe('what the API admits is learned per account, shared by all its runs', (
 		expect(account.admitted).toBe(6);
 	});
 
+	test('requests sent together reach the API in another order: answers across the pause raise a 429 place set too low', async () => {
+		const account = new AccountGate();
+		const run = new RateGate(10, account);
+		for (let i = 0; i < 10; i++) await run.acquire(fullBudget());
+		await jest.advanceTimersByTimeAsync(5);
+		// The 3rd to take its place was among the last to reach the API.
+		run.rateLimited(3, 1_000);
+		expect(account.admitted).toBe(2);
+		await jest.advanceTimersByTimeAsync(15);
+		for (let i = 0; i < 5; i++) run.answered(20);
+		expect(account.admitted).toBe(5);
+	});
+
 	test('never below one, and later 429s only lower it', () => {
 		const account = new AccountGate();
 		account.rateLimited(1, 0);
