@@ -121,12 +121,15 @@ describe('accounts stay apart', () => {
 describe('cancelling one execution while others wait', () => {
 	test('only the cancelled one stops; the others are sent once the pause is over', async () => {
 		const burst = customers(10);
-		sim().addFault('*', { status: 429, retryAfter: 2, times: burst.length });
+		// A 5 s pause: the cancelled execution must end long before it is over.
+		sim().addFault('*', { status: 429, retryAfter: 5, times: burst.length });
 		const stop = new AbortController();
 		const cancelled = 3;
 		const ended = new Set<number>();
 		const running = burst.map(({ email }, i) =>
-			run({ items: [{ email }] }, i === cancelled ? { signal: stop.signal } : {}).finally(() => ended.add(i)),
+			run({ items: [{ email }], parameters: { options: { concurrency: 10 } } }, i === cancelled ? { signal: stop.signal } : {}).finally(
+				() => ended.add(i),
+			),
 		);
 		await waitFor(() => sim().stats().requests >= burst.length);
 
