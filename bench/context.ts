@@ -11,6 +11,8 @@ export interface BenchSettings {
 	realN8n: boolean;
 	/** Fewer items and repetitions: a smoke test of the benchmark itself, not a result. */
 	quick: boolean;
+	/** Run only this scenario (`--only burst`), written to bench/results/<name>.json. */
+	only?: 'burst';
 }
 
 export interface BenchContext {
@@ -20,6 +22,6 @@ export interface BenchContext {
 }
 
 /** The item count of a scenario, shrunk in quick mode. */
-export function itemsFor(context: BenchContext, items: number): number {
+export function itemsFor(context: Pick<BenchContext, 'settings'>, items: number): number {
 	return context.settings.quick ? Math.max(50, Math.round(items / 10)) : items;
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n]
+ * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst]
  *
  * Builds the package, starts the Gcore IAM simulator in its own process, and runs the four
  * scenarios of the benchmark (see the README, Performance): our node through n8n-core's real
@@ -15,7 +15,8 @@ import path from 'node:path';
 import type { BenchContext, BenchSettings } from './context';
 import { Progress } from './progress';
 import { RealN8nBench } from './realN8nBaseline';
-import { renderTables, targetsOf, type BenchReport } from './report';
+import { burstTable, renderTables, targetsOf, type BenchReport } from './report';
+import { burst, BURST_SIZES } from './scenarios/burst';
 import { cpuAtZeroLatency } from './scenarios/cpu';
 import { memory } from './scenarios/memory';
 import { HTTP_VARIANTS, rateLimited } from './scenarios/rateLimited';
@@ -27,7 +28,7 @@ import { REPO, startSimulatorProcess, type SimulatorProcess } from './simulatorP
 import { round } from './stats';
 
 const RESULTS = path.join(REPO, 'bench', 'results');
-const USAGE = 'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n]';
+const USAGE = 'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst]';
 
 function parseArgs(args: string[]): BenchSettings {
 	const settings: BenchSettings = { reps: 3, concurrency: 10, realN8n: true, quick: false };
@@ -36,6 +37,7 @@ function parseArgs(args: string[]): BenchSettings {
 		if (arg === '--quick') settings.quick = true;
 		else if (arg === '--no-real-n8n') settings.realN8n = false;
 		else if (arg === '--reps') settings.reps = Math.max(1, Math.floor(Number(args[++i])));
+		else if (arg === '--only' && args[i + 1] === 'burst') settings.only = args[++i] as 'burst';
 		else throw new Error(`unknown argument ${arg}\n${USAGE}`);
 	}
 	if (!Number.isFinite(settings.reps)) throw new Error(`--reps needs a number\n${USAGE}`);
@@ -71,6 +73,11 @@ async function main(): Promise<void> {
 		.filter(Boolean)
 		.map((line) => line.slice(3));
 
+	if (settings.only === 'burst') {
+		await onlyBurst(settings, commit, uncommitted, loadAverageAtStart);
+		return;
+	}
+
 	const steps =
 		1 + // warm-up
 		3 * settings.reps * 3 + // throughput at 20 ms, 100 ms, 20 ms with jitter: ours, axios, node:http
@@ -78,6 +85,7 @@ async function main(): Promise<void> {
 		settings.reps + // rate-limited: ours in the harness
 		settings.reps + // memory probes
 		3 * settings.reps * 2 + // sent-before check: 3 rows, without and with the store
+		BURST_SIZES.length * settings.reps + // bursts of one-customer executions
 		(settings.realN8n ? 1 + 1 + HTTP_VARIANTS.length + 2 : 0); // real n8n: set-up, ours + 3 HTTP variants, 2 throughput rows
 	const progress = new Progress(steps + 1);
 	await progress.run('building the package (npm run build)', async () => build());
@@ -102,6 +110,7 @@ async function main(): Promise<void> {
 		const cpu = await cpuAtZeroLatency(context, 2000, RESULTS);
 		const mem = await memory(context, 10_000, 60);
 		const skipCheck = await sentBefore(context);
+		const bursts = await burst(context);
 		let realError: string | undefined;
 		if (settings.realN8n) {
 			const simulatorUrl = sim.url;
@@ -139,6 +148,7 @@ async function main(): Promise<void> {
 			rateLimited: limited,
 			memory: mem,
 			sentBefore: skipCheck,
+			burst: bursts,
 			realN8nThroughput: realRows,
 		};
 		const report: BenchReport = { ...partial, targets: targetsOf(partial) };
@@ -149,6 +159,23 @@ async function main(): Promise<void> {
 	} finally {
 		progress.done();
 		await stop();
+	}
+}
+
+/** `--only burst`: the burst scenario alone, written to bench/results/burst.json. */
+async function onlyBurst(settings: BenchSettings, commit: string, uncommitted: string[], loadAverageAtStart: number[]): Promise<void> {
+	const progress = new Progress(1 + BURST_SIZES.length * settings.reps);
+	try {
+		await progress.run('building the package (npm run build)', async () => build());
+		const result = await burst({ progress, settings });
+		progress.done();
+		const file = path.join(RESULTS, 'burst.json');
+		mkdirSync(RESULTS, { recursive: true });
+		const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageAtStart, loadAverageAtEnd: loadAverage() };
+		writeFileSync(file, `${JSON.stringify({ createdAt: new Date().toISOString(), commit, uncommitted, machine, settings, burst: result }, null, 2)}\n`);
+		process.stdout.write(`${burstTable(result).join('\n')}\n\nWritten to ${path.relative(REPO, file)}\n`);
+	} finally {
+		progress.done();
 	}
 }
 

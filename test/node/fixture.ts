@@ -7,6 +7,7 @@ import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../engine';
 import { GCORE_NODE_NAME, gcoreWorkflow, runWorkflow } from '../engine';
 import type { Simulator, SimulatorOptions } from '../../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../../simulator';
+import { forgetLearnedLimits } from './freshProcess';
 
 export const API_KEY = DEFAULT_API_KEY;
 
@@ -27,7 +28,10 @@ export function useSimulator(options: SimulatorOptions = {}) {
 	beforeAll(async () => {
 		state.sim = await startSimulator(options);
 	});
-	afterEach(() => state.sim?.reset());
+	afterEach(async () => {
+		state.sim?.reset();
+		await forgetLearnedLimits();
+	});
 	afterAll(async () => await state.sim?.close());
 
 	const sim = () => {

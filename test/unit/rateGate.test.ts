@@ -1,63 +1,188 @@
+import { getEventListeners } from 'node:events';
+
+import type { Admission, WaitBudget } from '../../nodes/GcoreIam/transport/accountGate';
+import { AccountGate, MAX_RATE_LIMIT_WAIT_MS } from '../../nodes/GcoreIam/transport/accountGate';
 import { RateGate } from '../../nodes/GcoreIam/transport/rateGate';
 
-describe('RateGate: the number in flight adapts to what the API admits', () => {
+const fullBudget = (): WaitBudget => ({ leftMs: MAX_RATE_LIMIT_WAIT_MS });
+const place = (admission: Admission) => ('place' in admission ? admission.place : admission);
+
+/** Starts an acquire and records when it is settled, without awaiting it. */
+function track(pending: Promise<Admission>) {
+	const state: { admission?: Admission } = {};
+	void pending.then((admission) => (state.admission = admission));
+	return state;
+}
+
+describe('what the API admits is learned per account, shared by all its runs', () => {
 	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-26T12:00:00Z') }));
 	afterEach(() => jest.useRealTimers());
 
-	test('a 429 for the 6th request in flight lowers the limit to 5; it creeps back once the 429s stop', async () => {
-		const gate = new RateGate(10);
-		gate.rateLimited(6, 1000);
-		expect(gate.currentLimit).toBe(5);
+	test('unknown until a 429; one for the 6th in flight lowers it to 5; it creeps back once the 429s stop', async () => {
+		const account = new AccountGate();
+		expect(account.admitted).toBe(Infinity);
+		account.rateLimited(6, 0);
+		expect(account.admitted).toBe(5);
 
 		jest.setSystemTime(Date.now() + 4_000);
-		await gate.acquire();
-		gate.release();
-		expect(gate.currentLimit).toBe(5);
+		await account.acquire(fullBudget());
+		account.release();
+		expect(account.admitted).toBe(5);
 
 		jest.setSystemTime(Date.now() + 1_000);
-		await gate.acquire();
-		gate.release();
-		expect(gate.currentLimit).toBe(6);
+		await account.acquire(fullBudget());
+		account.release();
+		expect(account.admitted).toBe(6);
+	});
 
-		for (let i = 0; i < 10; i++) {
-			jest.setSystemTime(Date.now() + 5_000);
-			await gate.acquire();
-			gate.release();
-		}
-		expect(gate.currentLimit).toBe(10);
+	test('requests sent together reach the API in another order: answers across the pause raise a 429 place set too low', async () => {
+		const account = new AccountGate();
+		const run = new RateGate(10, account);
+		for (let i = 0; i < 10; i++) await run.acquire(fullBudget());
+		await jest.advanceTimersByTimeAsync(5);
+		// The 3rd to take its place was among the last to reach the API.
+		run.rateLimited(3, 1_000);
+		expect(account.admitted).toBe(2);
+		await jest.advanceTimersByTimeAsync(15);
+		for (let i = 0; i < 5; i++) run.answered(20);
+		expect(account.admitted).toBe(5);
 	});
 
 	test('never below one, and later 429s only lower it', () => {
-		const gate = new RateGate(4);
-		gate.rateLimited(1, 0);
-		expect(gate.currentLimit).toBe(1);
-		gate.rateLimited(3, 0);
-		expect(gate.currentLimit).toBe(1);
+		const account = new AccountGate();
+		account.rateLimited(1, 0);
+		expect(account.admitted).toBe(1);
+		account.rateLimited(3, 0);
+		expect(account.admitted).toBe(1);
 	});
 
-	test('holds requests beyond the limit until one is released', async () => {
-		const gate = new RateGate(2);
-		expect(await gate.acquire()).toBe(1);
-		expect(await gate.acquire()).toBe(2);
-		let third = false;
-		const waiting = gate.acquire().then((place) => {
-			third = true;
-			return place;
-		});
-		await Promise.resolve();
-		expect(third).toBe(false);
-		gate.release();
-		expect(await waiting).toBe(2);
+	test('runs together keep to the largest Concurrency among them', async () => {
+		const account = new AccountGate();
+		const runs = [new RateGate(3, account), new RateGate(2, account), new RateGate(3, account)];
+		const admitted = runs.map((run) => track(run.acquire(fullBudget())));
+		const fourth = track(runs[1].acquire(fullBudget()));
+		await jest.advanceTimersByTimeAsync(0);
+		expect(admitted.map((a) => a.admission)).toEqual([{ place: 1 }, { place: 2 }, { place: 3 }]);
+		expect(fourth.admission).toBeUndefined();
+		runs[0].release();
+		await jest.advanceTimersByTimeAsync(0);
+		expect(fourth.admission).toEqual({ place: 3 });
+	});
+
+	test('two runs on one account: each keeps to its Concurrency, both together to what the API admits', async () => {
+		const account = new AccountGate();
+		account.rateLimited(4, 0);
+		const a = new RateGate(2, account);
+		const b = new RateGate(3, account);
+		expect(place(await a.acquire(fullBudget()))).toBe(1);
+		expect(place(await a.acquire(fullBudget()))).toBe(2);
+		const aThird = track(a.acquire(fullBudget()));
+		expect(place(await b.acquire(fullBudget()))).toBe(3);
+		const bSecond = track(b.acquire(fullBudget()));
+		await jest.advanceTimersByTimeAsync(0);
+		expect(aThird.admission).toBeUndefined();
+		expect(bSecond.admission).toBeUndefined();
+
+		// A frees a slot: B was first in the account's line, A's third is held by A's own cap till now.
+		a.release();
+		await jest.advanceTimersByTimeAsync(0);
+		expect(bSecond.admission).toEqual({ place: 3 });
+		expect(aThird.admission).toBeUndefined();
+	});
+
+	test('after a pause the waiting requests leave one per free slot, in the order they came', async () => {
+		const account = new AccountGate();
+		account.rateLimited(3, 1_000);
+		const waiting = [...Array(5).keys()].map(() => track(new RateGate(2, account).acquire(fullBudget())));
+		await jest.advanceTimersByTimeAsync(999);
+		expect(waiting.filter((w) => w.admission)).toEqual([]);
+
+		await jest.advanceTimersByTimeAsync(1);
+		expect(waiting.map((w) => w.admission)).toEqual([{ place: 1 }, { place: 2 }, undefined, undefined, undefined]);
+		account.release();
+		await jest.advanceTimersByTimeAsync(0);
+		expect(waiting.map((w) => w.admission)).toEqual([{ place: 1 }, { place: 2 }, { place: 2 }, undefined, undefined]);
 	});
 });
 
-describe('RateGate: pacing', () => {
-	test('after a 40 ms answer, starts with 10 allowed in flight keep to a schedule 3 ms apart', async () => {
-		const gate = new RateGate(10);
+describe("an item's wait budget", () => {
+	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-26T12:00:00Z') }));
+	afterEach(() => jest.useRealTimers());
+
+	test('a pause longer than what is left of it fails the item at once', async () => {
+		const account = new AccountGate();
+		account.rateLimited(1, 61_000);
+		expect(await account.acquire(fullBudget())).toEqual({ waitTooLongMs: 61_000 });
+	});
+
+	test('time waited in pauses is taken from it; requests in flight are not', async () => {
+		const account = new AccountGate();
+		account.rateLimited(2, 10_000);
+		const budget = fullBudget();
+		const waiting = track(account.acquire(budget));
+		await jest.advanceTimersByTimeAsync(10_000);
+		expect(waiting.admission).toEqual({ place: 1 });
+		expect(budget.leftMs).toBe(50_000);
+	});
+
+	test('a waiter whose budget a longer pause would outlast leaves the line at once', async () => {
+		const account = new AccountGate();
+		account.rateLimited(2, 1_000);
+		const short = track(account.acquire({ leftMs: 5_000 }));
+		const long = track(account.acquire(fullBudget()));
+		account.rateLimited(1, 8_000);
+		await jest.advanceTimersByTimeAsync(0);
+		expect(short.admission).toEqual({ waitTooLongMs: 8_000 });
+		expect(long.admission).toBeUndefined();
+		await jest.advanceTimersByTimeAsync(8_000);
+		expect(long.admission).toEqual({ place: 1 });
+	});
+});
+
+describe('cancelling a run', () => {
+	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-26T12:00:00Z') }));
+	afterEach(() => jest.useRealTimers());
+
+	test("ends its own waits only; the others keep their place in line", async () => {
+		const account = new AccountGate();
+		account.rateLimited(2, 1_000);
+		const stop = new AbortController();
+		const cancelled = new RateGate(1, account, stop.signal);
+		const first = track(cancelled.acquire(fullBudget()));
+		const other = track(new RateGate(1, account).acquire(fullBudget()));
+		stop.abort();
+		await jest.advanceTimersByTimeAsync(0);
+		expect(first.admission).toEqual({ cancelled: true });
+		expect(other.admission).toBeUndefined();
+		await jest.advanceTimersByTimeAsync(1_000);
+		expect(other.admission).toEqual({ place: 1 });
+	});
+
+	test('a run leaves no listener behind on the execution signal', async () => {
+		const execution = new AbortController();
+		const account = new AccountGate();
+		for (let run = 0; run < 3; run++) {
+			const gate = new RateGate(2, account, execution.signal);
+			await gate.acquire(fullBudget());
+			gate.rateLimited(1, 500);
+			gate.release();
+			const waited = track(gate.acquire(fullBudget()));
+			await jest.advanceTimersByTimeAsync(500);
+			expect(waited.admission).toEqual({ place: 1 });
+			gate.release();
+			gate.close();
+		}
+		expect(getEventListeners(execution.signal, 'abort')).toHaveLength(0);
+	});
+});
+
+describe('pacing', () => {
+	test('after a 40 ms answer, starts of a run with 10 allowed in flight keep to a schedule 3 ms apart', async () => {
+		const gate = new RateGate(10, new AccountGate());
 		gate.answered(40);
 		const startedAt: number[] = [];
 		for (let i = 0; i < 5; i++) {
-			await gate.acquire();
+			await gate.acquire(fullBudget());
 			startedAt.push(performance.now());
 		}
 		// The k-th start is due 3k ms after the first; a late timer lets the next one catch up.
@@ -68,10 +193,10 @@ describe('RateGate: pacing', () => {
 		jest.useFakeTimers();
 		try {
 			// With the clock stopped, a start that had to wait would never come.
-			const gate = new RateGate(10);
-			for (let i = 0; i < 5; i++) await gate.acquire();
+			const gate = new RateGate(10, new AccountGate());
+			for (let i = 0; i < 5; i++) await gate.acquire(fullBudget());
 			gate.answered(5);
-			for (let i = 0; i < 4; i++) await gate.acquire();
+			for (let i = 0; i < 4; i++) await gate.acquire(fullBudget());
 			expect(jest.getTimerCount()).toBe(0);
 		} finally {
 			jest.useRealTimers();

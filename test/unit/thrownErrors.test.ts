@@ -1,3 +1,4 @@
+import { AccountGate } from '../../nodes/GcoreIam/transport/accountGate';
 import { RateGate } from '../../nodes/GcoreIam/transport/rateGate';
 import { sendWithRetries } from '../../nodes/GcoreIam/transport/retry';
 
@@ -21,7 +22,7 @@ describe('what the retry loop does with a thrown error', () => {
 		['a reset', { code: 'ECONNRESET', message: 'socket hang up' }],
 	])('%s is a network failure: retried, then reported with its code', async (_name, cause) => {
 		const { calls, send } = throwing(wrapped(cause));
-		const attempted = await sendWithRetries(send, new RateGate(1), 1);
+		const attempted = await sendWithRetries(send, new RateGate(1, new AccountGate()), 1);
 		expect(attempted).toMatchObject({ kind: 'connectionFailure', code: cause.code, attempts: 2 });
 		expect(calls.count).toBe(2);
 	});
@@ -34,7 +35,7 @@ describe('what the retry loop does with a thrown error', () => {
 		['a programming error', new TypeError("Cannot read properties of undefined (reading 'body')"), "Cannot read properties of undefined (reading 'body')"],
 	])('%s is not: it fails at once with its own message', async (_name, error, message) => {
 		const { calls, send } = throwing(error);
-		const attempted = await sendWithRetries(send, new RateGate(1), 3);
+		const attempted = await sendWithRetries(send, new RateGate(1, new AccountGate()), 3);
 		expect(attempted).toEqual({ kind: 'requestError', message, attempts: 1 });
 		expect(calls.count).toBe(1);
 	});

@@ -14,7 +14,17 @@ export type Failure =
 	| { kind: 'connection'; code: string; timedOut: boolean }
 	/** n8n's request helper failed for a reason other than the network. */
 	| { kind: 'request'; message: string }
-	| { kind: 'retryAfterTooLong'; statusCode: number; waitSeconds: number; verdict: Verdict };
+	| {
+			kind: 'retryAfterTooLong';
+			statusCode: number;
+			/** What the API (still) asks to wait. */
+			waitSeconds: number;
+			/** What this item has already waited for rate limits, of at most maxWaitSeconds. */
+			waitedSeconds: number;
+			maxWaitSeconds: number;
+			/** The item's own 429 answer; none when it only waited behind other requests' 429s. */
+			verdict?: Verdict;
+	  };
 
 export type InvalidEmailReason = 'empty' | 'notText' | 'controlCharacter' | 'severalAddresses' | 'tooLong' | 'notAnAddress';
 
@@ -120,11 +130,18 @@ function explain(failure: Failure, context: FailureContext): Explanation {
 						message: `${who}: could not reach ${context.baseUrl} (${failure.code}, ${tries})`,
 						description: 'Check the Base URL in the Gcore IAM credential and the network between n8n and the API.',
 					};
-		case 'retryAfterTooLong':
+		case 'retryAfterTooLong': {
+			const advice =
+				'Nothing was sent for this customer that the API accepted: it answered 429 (rate limited). Try again later. ' +
+				'With many executions at once, let fewer run at the same time (for example with N8N_CONCURRENCY_PRODUCTION_LIMIT) or lower the Concurrency option.';
 			return {
-				message: `${who}: the Gcore API is rate limiting and asks to wait ${failure.waitSeconds} s, longer than this node waits`,
-				description: withApiDetails('Try again later, or lower the Concurrency option.', failure.verdict),
+				message:
+					failure.waitedSeconds > 0
+						? `${who}: the Gcore API kept rate limiting (429): this item waited ${failure.waitedSeconds} s and the API asks for ${failure.waitSeconds} s more, beyond the ${failure.maxWaitSeconds} s this node waits for one item`
+						: `${who}: the Gcore API is rate limiting and asks to wait ${failure.waitSeconds} s, longer than this node waits (${failure.maxWaitSeconds} s)`,
+				description: failure.verdict ? withApiDetails(advice, failure.verdict) : advice,
 			};
+		}
 		case 'api':
 			return explainApiAnswer(who, tries, failure.statusCode, failure.verdict, context.baseUrl);
 	}

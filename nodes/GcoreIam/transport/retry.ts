@@ -1,8 +1,9 @@
 import type { ApiAnswer } from '../outcome/classify';
 import { isTransientStatus } from '../outcome/classify';
+import type { WaitBudget } from './accountGate';
+import { MAX_RATE_LIMIT_WAIT_MS } from './accountGate';
 import { pause } from './pause';
 import type { RateGate } from './rateGate';
-import { MAX_RETRY_AFTER_MS } from './rateGate';
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 8_000;
@@ -12,13 +13,22 @@ export type Attempted =
 	| { kind: 'connectionFailure'; code: string; timedOut: boolean; attempts: number }
 	/** Something other than the network failed (not retried): its own message. */
 	| { kind: 'requestError'; message: string; attempts: number }
-	| { kind: 'retryAfterTooLong'; answer: ApiAnswer; waitSeconds: number; attempts: number }
+	| {
+			kind: 'retryAfterTooLong';
+			/** The item's last 429, if it got one (it may have waited behind others' 429s only). */
+			answer?: ApiAnswer;
+			waitSeconds: number;
+			waitedSeconds: number;
+			attempts: number;
+	  }
 	| { kind: 'cancelled'; attempts: number };
 
 /**
- * The retry loop, per address: transient answers (429, 5xx of a gateway) and lost connections
- * are tried again up to `maxRetries` times, with exponential backoff and jitter, or after the
- * 429's Retry-After. Any other answer is final and returned at once.
+ * The retry loop, per address: gateway errors (500, 502, 503, 504) and lost connections are
+ * tried again up to `maxRetries` times, with exponential backoff and jitter. A 429 is the API
+ * asking to wait, not a failure: the account's gate holds the item (and everyone else on that
+ * account) for its Retry-After, without using up a retry, as long as the item's wait budget
+ * (MAX_RATE_LIMIT_WAIT_MS in all) lasts. Any other answer is final and returned at once.
  */
 export async function sendWithRetries(
 	send: () => Promise<ApiAnswer>,
@@ -26,9 +36,18 @@ export async function sendWithRetries(
 	maxRetries: number,
 	signal?: AbortSignal,
 ): Promise<Attempted> {
+	const budget: WaitBudget = { leftMs: MAX_RATE_LIMIT_WAIT_MS };
+	const waitedSeconds = () => Math.round((MAX_RATE_LIMIT_WAIT_MS - budget.leftMs) / 1000);
+	let retries = 0;
+	let rateLimits = 0;
+	let limitedBy: ApiAnswer | undefined;
 	for (let attempts = 1; ; attempts++) {
-		// The gate lets a cancelled run through at once; the slot is handed back here.
-		const place = await gate.acquire();
+		const admission = await gate.acquire(budget);
+		if ('cancelled' in admission) return { kind: 'cancelled', attempts: attempts - 1 };
+		if ('waitTooLongMs' in admission) {
+			const waitSeconds = Math.ceil(admission.waitTooLongMs / 1000);
+			return { kind: 'retryAfterTooLong', answer: limitedBy, waitSeconds, waitedSeconds: waitedSeconds(), attempts: attempts - 1 };
+		}
 		if (signal?.aborted) {
 			gate.release();
 			return { kind: 'cancelled', attempts: attempts - 1 };
@@ -53,16 +72,21 @@ export async function sendWithRetries(
 			return { kind: 'answer', answer, attempts };
 		}
 
-		const retryAfterMs = answer?.statusCode === 429 ? parseRetryAfter(answer, Date.now()) : undefined;
-		if (answer?.statusCode === 429) gate.rateLimited(place, retryAfterMs ?? backoff(attempts));
-		if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS && answer) {
-			return { kind: 'retryAfterTooLong', answer, waitSeconds: Math.ceil(retryAfterMs / 1000), attempts };
+		if (answer?.statusCode === 429) {
+			limitedBy = answer;
+			const waitMs = parseRetryAfter(answer, Date.now()) ?? backoff(++rateLimits);
+			gate.rateLimited(admission.place, waitMs);
+			if (waitMs > budget.leftMs) {
+				const waitSeconds = Math.ceil(waitMs / 1000);
+				return { kind: 'retryAfterTooLong', answer, waitSeconds, waitedSeconds: waitedSeconds(), attempts };
+			}
+			// The gate holds this item, with every other request of the account, until the wait is over.
+			continue;
 		}
-		if (attempts > maxRetries) {
+		if (++retries > maxRetries) {
 			return answer ? { kind: 'answer', answer, attempts } : { kind: 'connectionFailure', ...failure!, attempts };
 		}
-		// After a 429 the gate holds every request until Retry-After has passed.
-		if (answer?.statusCode !== 429) await pause(backoff(attempts), signal);
+		await pause(backoff(retries), signal);
 	}
 }
 

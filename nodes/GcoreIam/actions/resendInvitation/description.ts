@@ -34,7 +34,7 @@ export const resendInvitationProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
 				default: DEFAULT_CONCURRENCY,
 				description:
-					'How many requests may be in flight at once. When the API answers 429, the node waits and sends fewer at a time on its own.',
+					'How many requests may be in flight at once, also together with the other executions of this node that use the same credential. When the API answers 429, the node waits and sends fewer at a time on its own.',
 			},
 			{
 				displayName: 'Max Retries',
@@ -43,7 +43,7 @@ export const resendInvitationProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 				default: DEFAULT_MAX_RETRIES,
 				description:
-					'How often one address is tried again after a rate limit (429), a gateway or server error (500, 502, 503, 504), a lost connection or a timeout. 0 disables retries.',
+					'How often one address is tried again after a gateway or server error (500, 502, 503, 504), a lost connection or a timeout. 0 disables retries. Rate limits (429) are waited out without using retries, up to 60 s per address.',
 			},
 			{
 				displayName: 'Skip If Invited Within',

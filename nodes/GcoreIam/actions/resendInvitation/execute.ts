@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { answersOfThisRun } from './answerMemory';
+import type { FinalAnswer } from './answerMemory';
+import { withAnswersOfThisRun } from './answerMemory';
 import type { Address } from './readAddresses';
 import { readAddresses } from './readAddresses';
 import type { ItemResult } from './routeItems';
@@ -11,6 +12,10 @@ import { skipSentBefore } from './sentBefore';
 import { readSettings } from './settings';
 
 export async function resendInvitation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await withAnswersOfThisRun(this, async (remembered) => await sendAndRoute.call(this, remembered));
+}
+
+async function sendAndRoute(this: IExecuteFunctions, remembered: Map<string, FinalAnswer>): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[], [], []];
 	const node = this.getNode();
@@ -26,7 +31,6 @@ export async function resendInvitation(this: IExecuteFunctions): Promise<INodeEx
 		}
 	}
 
-	const remembered = answersOfThisRun(this);
 	const recipients = new Map<string, Recipient>();
 	for (const address of addresses) {
 		if ('key' in address && !remembered.has(address.key) && !recipients.has(address.key)) {

@@ -5,6 +5,8 @@ import { classify, isApiAccountAnswer } from '../../outcome/classify';
 import type { Failure } from '../../outcome/failure';
 import { redact } from '../../outcome/redact';
 import { credentialProblem } from '../../transport/credentialCheck';
+import { MAX_RATE_LIMIT_WAIT_MS } from '../../transport/accountGate';
+import { accountGate } from '../../transport/accounts';
 import { RateGate } from '../../transport/rateGate';
 import { ACCOUNT_PATH, prepareApiRequest, RENEW_INVITATION_PATH } from '../../transport/renewInvitation';
 import type { Attempted } from '../../transport/retry';
@@ -23,6 +25,7 @@ export type FailedSend = Omit<FailedItem, 'email'>;
 export type SendResult = { answer: FinalAnswer } | FailedSend;
 
 const PROGRESS_EVERY_MS = 10_000;
+const MAX_WAIT_SECONDS = MAX_RATE_LIMIT_WAIT_MS / 1000;
 
 /**
  * Sends one request per recipient (with retries), at most `concurrency` in flight. Final answers
@@ -45,7 +48,7 @@ export async function sendAll(
 	}
 	const request = prepareApiRequest(context, settings);
 	const signal = context.getExecutionCancelSignal();
-	const gate = new RateGate(settings.concurrency, signal);
+	const gate = new RateGate(settings.concurrency, await accountGate(settings.baseUrl, settings.apiKey), signal);
 	const stop = new RunStop();
 	// Asked once per run, on the first 404 that is not clearly the API's "user not found".
 	let apiCheck: Promise<boolean> | undefined;
@@ -98,7 +101,11 @@ export async function sendAll(
 		}
 	};
 	const workers = Math.min(recipients.length, settings.concurrency * 4);
-	await Promise.all(Array.from({ length: workers }, worker));
+	try {
+		await Promise.all(Array.from({ length: workers }, worker));
+	} finally {
+		gate.close();
+	}
 
 	const { failure } = stop;
 	if (failure) for (const recipient of recipients) if (!results.has(recipient.key)) results.set(recipient.key, failure);
@@ -114,16 +121,23 @@ function toSendResult(attempted: Attempted, apiKey: string, apiConfirmed?: boole
 			return { failure: { kind: 'connection', code: attempted.code, timedOut: attempted.timedOut }, attempts };
 		case 'requestError':
 			return { failure: { kind: 'request', message: redact(attempted.message, apiKey) }, attempts };
-		case 'retryAfterTooLong':
+		case 'retryAfterTooLong': {
+			const verdict = attempted.answer ? safeVerdict(classify(attempted.answer), apiKey) : undefined;
+			const { waitSeconds, waitedSeconds } = attempted;
+			return {
+				failure: { kind: 'retryAfterTooLong', statusCode: 429, waitSeconds, waitedSeconds, maxWaitSeconds: MAX_WAIT_SECONDS, verdict },
+				attempts,
+				statusCode: 429,
+				message: verdict?.message,
+				requestId: verdict?.requestId,
+			};
+		}
 		case 'answer': {
 			const { statusCode } = attempted.answer;
 			const verdict = safeVerdict(classify(attempted.answer, apiConfirmed), apiKey);
 			const { message, requestId } = verdict;
 			if (verdict.route !== 'error') return { answer: { route: verdict.route, statusCode, attempts, message, requestId } };
-			const failure: Failure =
-				attempted.kind === 'retryAfterTooLong'
-					? { kind: 'retryAfterTooLong', statusCode, waitSeconds: attempted.waitSeconds, verdict }
-					: { kind: 'api', statusCode, verdict };
+			const failure: Failure = { kind: 'api', statusCode, verdict };
 			return { failure, attempts, statusCode, message, requestId };
 		}
 	}
