@@ -50,6 +50,11 @@ export const engineDiffers = {
 	 * stop at the first run without it and keep the last run's output.
 	 */
 	continueRetryKeepsFirstRun: coreVersion === '1.84.0',
+	/**
+	 * The credential test's `rules` (custom messages per status) apply: n8n-core 1.122's RoutingNode
+	 * throws the test request's error without its HTTP cause, so n8n 1.123 shows stock text.
+	 */
+	credentialTestRules: !coreVersion.startsWith('1.122.'),
 	/** n8n-core 1.84 leaves the final status to the server's hooks: a failed run reports `running`. */
 	reportsFailedStatus: coreVersion !== '1.84.0',
 };
