@@ -55,6 +55,14 @@ export const engineDiffers = {
 	 * throws the test request's error without its HTTP cause, so n8n 1.123 shows stock text.
 	 */
 	credentialTestRules: !coreVersion.startsWith('1.122.'),
+	/** NodeApiError from the HTTP helpers keeps the AxiosError as `cause` (not in n8n-core 1.122). */
+	nodeApiErrorKeepsCause: !coreVersion.startsWith('1.122.'),
+	/**
+	 * As an AI tool: n8n-core 1.84 counts run indexes per getInputConnectionData call, does not
+	 * apply Retry On Fail, and hands a thrown error to the agent as the text "Error during node
+	 * execution: …"; later engines retry, number runs by the node's run data and throw.
+	 */
+	toolRetriesAndThrows: coreVersion !== '1.84.0',
 	/** n8n-core 1.84 leaves the final status to the server's hooks: a failed run reports `running`. */
 	reportsFailedStatus: coreVersion !== '1.84.0',
 };
