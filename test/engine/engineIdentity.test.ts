@@ -29,13 +29,13 @@ describe(`the engine of this project (n8n ${expected.n8n})`, () => {
 		expect(engine).toEqual({ n8n: expected.n8n, core: expected.core, workflow: expected.workflow });
 	});
 
-	test('the harness loads the engine’s own modules', () => {
-		expect(core).toBe(require(expected.coreMain));
-		expect(workflowPackage).toBe(require(expected.workflowMain));
+	test('the harness loads the engine’s own modules', async () => {
+		expect(core).toBe(await import(expected.coreMain));
+		expect(workflowPackage).toBe(await import(expected.workflowMain));
 	});
 
-	test('the built package resolves n8n-workflow to the engine’s copy: its errors are the engine’s classes', () => {
-		const { buildItemError } = require(path.join(REPO_ROOT, 'dist/nodes/GcoreIam/outcome/failure.js'));
+	test('the built package resolves n8n-workflow to the engine’s copy: its errors are the engine’s classes', async () => {
+		const { buildItemError } = await import(path.join(REPO_ROOT, 'dist/nodes/GcoreIam/outcome/failure.js'));
 		const error = buildItemError(node, { kind: 'connection', code: 'ECONNRESET', timedOut: false }, {
 			itemIndex: 0,
 			email: 'a@example.com',
@@ -44,11 +44,12 @@ describe(`the engine of this project (n8n ${expected.n8n})`, () => {
 			timeoutMs: 1000,
 			apiKey: 'k',
 		});
-		const engineWorkflow = require(expected.workflowMain) as typeof workflowPackage;
+		const engineWorkflow = (await import(expected.workflowMain)) as typeof workflowPackage;
 		expect(error).toBeInstanceOf(engineWorkflow.NodeApiError);
 		// Not the repo's own dev copy (n8n-workflow 2.41.0), unless that is the engine's.
-		const devCopy = require(path.join(REPO_ROOT, 'node_modules/n8n-workflow')) as typeof workflowPackage;
+		const devCopy = (await import(path.join(REPO_ROOT, 'node_modules/n8n-workflow'))) as typeof workflowPackage;
+		const devCopyVersion = ((await import(path.join(REPO_ROOT, 'node_modules/n8n-workflow/package.json'))) as { version: string }).version;
 		expect(error instanceof devCopy.NodeApiError).toBe(devCopy === engineWorkflow);
-		expect(devCopy === engineWorkflow).toBe(expected.workflow === require(path.join(REPO_ROOT, 'node_modules/n8n-workflow/package.json')).version);
+		expect(devCopy === engineWorkflow).toBe(expected.workflow === devCopyVersion);
 	});
 });
