@@ -11,7 +11,9 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ExecutionLifecycleHooks, ExternalSecretsProxy } from 'n8n-core';
+import { ExecutionLifecycleHooks } from 'n8n-core';
+
+import { noExternalSecrets } from './engineLine';
 
 const BASE_URL = 'http://localhost:5678/';
 
@@ -40,7 +42,7 @@ export function createAdditionalData(options: AdditionalDataOptions): IWorkflowE
 		workflowId: workflowData.id,
 		currentNodeExecutionIndex: 0,
 		variables: {},
-		externalSecretsProxy: new ExternalSecretsProxy(),
+		...noExternalSecrets(),
 		restApiUrl: `${BASE_URL}rest`,
 		instanceBaseUrl: BASE_URL,
 		formBaseUrl: `${BASE_URL}form`,

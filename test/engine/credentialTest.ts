@@ -17,11 +17,12 @@ import type {
 	IRunExecutionData,
 	IWorkflowBase,
 } from 'n8n-workflow';
-import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 
 import { createAdditionalData } from './additionalData';
 import { HarnessCredentialsHelper } from './credentialsHelper';
+import { emptyRunExecutionData } from './engineLine';
 import { harnessTypes } from './nodeTypes';
 import { NoOpStandIn } from './standInNodes';
 
@@ -94,7 +95,7 @@ export async function testCredential(
 	});
 	// As in n8n, credential-type defaults are applied to the data before the test runs.
 	const decrypted = await helper.getDecrypted(additionalData, { id: 'test', name: 'test' }, credentialTypeName, 'internal');
-	const runExecutionData: IRunExecutionData = createRunExecutionData({ resultData: { runData: {} } });
+	const runExecutionData: IRunExecutionData = emptyRunExecutionData();
 	const executeData: IExecuteData = { node, data: {}, source: null };
 	const context = new ExecuteContext(
 		workflow,

@@ -29,8 +29,10 @@ import type {
 	Workflow,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ICredentialsHelper, isExpression, NodeHelpers } from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
 import { Credentials, getAdditionalKeys } from 'n8n-core';
+
+import { isExpression } from './engineLine';
 
 export class CredentialsNotGivenError extends Error {
 	constructor(type: string, nodeCredentials: INodeCredentialsDetails) {

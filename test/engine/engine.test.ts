@@ -18,6 +18,7 @@ import type {
 import { NodeConnectionTypes, sleep } from 'n8n-workflow';
 
 import {
+	engineDiffers,
 	harnessTypes,
 	harnessUserFolder,
 	loadPackage,
@@ -82,19 +83,18 @@ class RequiredParam extends EchoParam {
 	});
 }
 
-const cancellation: { started?: () => void; signalAborted?: boolean; sleepError?: string } = {};
+const cancellation: { started?: () => void; signalAborted?: boolean } = {};
 
-/** Sleeps 30 s on n8n's execution cancel signal. */
+/** Waits up to 30 s for n8n's execution cancel signal (n8n-workflow 1.x's sleep takes no signal). */
 class WaitForCancel implements INodeType {
 	description = describeNode('test.waitForCancel');
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const signal = this.getExecutionCancelSignal();
 		cancellation.started?.();
-		try {
-			await sleep(30_000, signal);
-		} catch (error) {
-			cancellation.sleepError = `${(error as Error).name}: ${(error as Error).message}`;
+		const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+		for (let waited = 0; waited < 30_000 && !signal?.aborted; waited += 100) {
+			await Promise.race([sleep(100), aborted]);
 		}
 		cancellation.signalAborted = signal?.aborted;
 		return [this.getInputData()];
@@ -245,7 +245,7 @@ describe('runWorkflow', () => {
 			],
 			connections: chain('Items', 'Code', 'NoOp'),
 		});
-		expect(result.run.status).toBe('error');
+		expect(result.run.status).toBe(engineDiffers.reportsFailedStatus ? 'error' : 'running');
 		expect(result.error?.message).toBe('boom at 3');
 		expect((result.error as NodeOperationError | undefined)?.node?.name).toBe('Code');
 		expect(result.runs('Code')[0].error?.message).toBe('boom at 3');
@@ -282,9 +282,6 @@ describe('runWorkflow', () => {
 
 		expect(Date.now() - t0).toBeLessThan(5_000);
 		expect(cancellation.signalAborted).toBe(true);
-		// n8n-workflow's sleep(ms, signal) rejects with the signal's reason: a DOMException
-		// "AbortError" in Node (under Jest's separate realm @n8n/utils re-wraps it in a plain Error).
-		expect(cancellation.sleepError).toBeDefined();
 		expect(result.run.status).toBe('canceled');
 		expect(result.runs('After')).toEqual([]);
 	});
@@ -349,7 +346,7 @@ describe('credentials', () => {
 
 	test('a credential the run was not given fails the node with a clear message', async () => {
 		const result = await runWorkflow(workflow('a@example.com'));
-		expect(result.run.status).toBe('error');
+		expect(result.run.status).toBe(engineDiffers.reportsFailedStatus ? 'error' : 'running');
 		expect(result.error?.message).toMatch(/does not exist for type "harnessEchoApi"/);
 	});
 

@@ -1,5 +1,5 @@
 /**
- * What n8n-core 2.41 does around a node, pinned through the harness with a probe node: the
+ * What n8n-core does around a node, on each engine line (see engineLine.ts for where they differ), pinned through the harness with a probe node: the
  * Gcore node's error handling, retries and cancellation rely on these. If an n8n upgrade
  * changes one, this file says which.
  */
@@ -15,7 +15,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { registerCredentialType, registerNodeType, runWorkflow, TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from '.';
+import { engineDiffers, registerCredentialType, registerNodeType, runWorkflow, TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from '.';
 import type { HttpFixture } from './httpFixture';
 import { startHttpFixture } from './httpFixture';
 
@@ -202,6 +202,26 @@ describe('Retry On Fail', () => {
 		expect(probe.calls).toHaveLength(1);
 	});
 
+	test('under a continue mode, when a retry succeeds: n8n-core 1.84 still runs every try and keeps the first run’s output', async () => {
+		probe.fn = async (context) => {
+			const [a, b] = context.getInputData();
+			if (probe.calls.length === 1) return [[{ json: { error: 'failed a' }, pairedItem: { item: 0 } }], [{ ...b, pairedItem: { item: 1 } }], []];
+			return [[{ ...a, pairedItem: { item: 0 } }], [{ ...b, pairedItem: { item: 1 } }], []];
+		};
+		const result = await runWorkflow(
+			workflow({ retryOnFail: true, maxTries: 3, waitBetweenTries: 1, onError: 'continueErrorOutput' }),
+			{ credentials },
+		);
+		const outputs = result.outputs('Probe').map((items) => items.map((item) => item.json));
+		if (engineDiffers.continueRetryKeepsFirstRun) {
+			expect(probe.calls).toHaveLength(3);
+			expect(outputs).toEqual([[], [{ email: 'b@x.io' }], [], [{ email: 'a@x.io', error: 'failed a' }]]);
+		} else {
+			expect(probe.calls).toHaveLength(2);
+			expect(outputs).toEqual([[{ email: 'a@x.io' }], [{ email: 'b@x.io' }], [], []]);
+		}
+	});
+
 	test('waitBetweenTries 0 means the 1000 ms default (`0 || 1000`)', async () => {
 		probe.fn = async (context) => {
 			if (probe.calls.length < 2) throw new NodeOperationError(context.getNode(), 'again');
@@ -214,26 +234,39 @@ describe('Retry On Fail', () => {
 });
 
 describe('Error output and continue modes', () => {
-	test('an item with item.error or only error/message/details keys moves to the Error output; others stay', async () => {
+	test('which items move to the Error output, and with what json, on each line', async () => {
+		const shapes: IDataObject[] = [
+			{ email: 'a@x.io', error: 'has other keys' },
+			{ error: 'only error' },
+			{ error: 'error and message', message: 'm' },
+			{ error: 'error and a message object', message: { outcome: 'failed' } },
+			{ error: 'error and details', details: 'd' },
+			{ error: 'error, message and details', message: 'm', details: 'd' },
+		];
 		probe.fn = async (context) => {
-			const [a, b] = context.getInputData();
+			const [, b] = context.getInputData();
 			return [
-				[
-					{ json: { ...a.json, error: 'kept: has other keys' }, pairedItem: { item: 0 } },
-					{ json: { message: 'm', error: 'moved' }, pairedItem: { item: 1 } },
-				],
+				shapes.map((json) => ({ json, pairedItem: { item: 0 } })),
 				[{ json: { ...b.json }, error: new NodeOperationError(context.getNode(), 'item.error'), pairedItem: { item: 1 } }],
 				[],
 			];
 		};
 		const result = await runWorkflow(workflow({ onError: 'continueErrorOutput' }), { credentials });
 		const outputs = result.outputs('Probe');
-		expect(outputs[0].map((item) => item.json)).toEqual([{ email: 'a@x.io', error: 'kept: has other keys' }]);
+		const withDetails = shapes.slice(4);
+		expect(outputs[0].map((item) => item.json)).toEqual([
+			shapes[0],
+			...(engineDiffers.errorOutputAcceptsDetails ? [] : withDetails),
+		]);
 		expect(outputs[1]).toEqual([]);
-		// The item with item.error is normalized to json { error: message } after the move.
+		// Moved items are merged over the paired input item's json; an item with item.error keeps its
+		// json on n8n-core 1.84 and is normalized to { error: message } after the move on later engines.
 		expect(outputs[3].map((item) => item.json)).toEqual([
-			{ email: 'b@x.io', message: 'm', error: 'moved' },
-			{ error: 'item.error' },
+			...[shapes[1], shapes[2], shapes[3], ...(engineDiffers.errorOutputAcceptsDetails ? withDetails : [])].map((json) => ({
+				email: 'a@x.io',
+				...json,
+			})),
+			engineDiffers.itemErrorKeepsJson ? { email: 'b@x.io' } : { error: 'item.error' },
 		]);
 	});
 
@@ -253,7 +286,11 @@ describe('Error output and continue modes', () => {
 	});
 });
 
-describe('HTTP helpers (n8n-core 2.41, axios)', () => {
+/** n8n-core 1.122 throws a NodeApiError without its cause (the AxiosError); the others keep it. */
+const withCause = (fields: IDataObject): IDataObject =>
+	engineDiffers.nodeApiErrorKeepsCause ? fields : { causeName: null, causeCode: null, causeMessage: null };
+
+describe('HTTP helpers (axios)', () => {
 	test('httpRequest timeout: AxiosError ECONNABORTED "timeout of N ms exceeded" (not wrapped)', async () => {
 		fixture.setHandler(() => undefined);
 		const { outcome } = await probeRequest({ url: `${fixture.baseUrl}/hang`, timeout: 150 }, false);
@@ -267,9 +304,7 @@ describe('HTTP helpers (n8n-core 2.41, axios)', () => {
 			isNodeApiError: true,
 			message: 'The connection was aborted, perhaps the server is offline',
 			httpCode: 'ECONNABORTED',
-			causeName: 'AxiosError',
-			causeCode: 'ECONNABORTED',
-			causeMessage: 'timeout of 150ms exceeded',
+			...withCause({ causeName: 'AxiosError', causeCode: 'ECONNABORTED', causeMessage: 'timeout of 150ms exceeded' }),
 		});
 	});
 
@@ -279,8 +314,7 @@ describe('HTTP helpers (n8n-core 2.41, axios)', () => {
 		expect(outcome).toMatchObject({
 			isNodeApiError: true,
 			httpCode: 'ECONNRESET',
-			causeCode: 'ECONNRESET',
-			causeMessage: 'socket hang up',
+			...withCause({ causeCode: 'ECONNRESET', causeMessage: 'socket hang up' }),
 		});
 	});
 
@@ -293,7 +327,7 @@ describe('HTTP helpers (n8n-core 2.41, axios)', () => {
 			isNodeApiError: true,
 			message: 'canceled',
 			httpCode: 'ERR_CANCELED',
-			causeName: 'CanceledError',
+			...withCause({ causeName: 'CanceledError' }),
 		});
 		expect(result.run.status).toBe('canceled');
 	});
@@ -371,9 +405,18 @@ describe('as an AI tool (test.probeTool through n8n-core createNodeAsTool)', () 
 		// The agent's arguments arrive as the one input item (ai_tool), filtered by the tool's schema,
 		// which holds only the keys the parameters ask for with $fromAI() (none here); type ends in Tool.
 		expect(seen[0]).toEqual({ type: 'test.probeTool', input: [{}] });
-		expect(probe.calls.map((call) => call.runIndex)).toEqual([0, 1, 2, 3, 4]);
 		expect(probe.calls.every((call) => call.executionId === 'exec-tool')).toBe(true);
 		const agent = result.outputs('Agent')[0].map((item) => item.json);
+		if (!engineDiffers.toolRetriesAndThrows) {
+			// n8n 1.85: no Retry On Fail for a tool; a throw reaches the agent as text.
+			expect(probe.calls.map((call) => call.runIndex)).toEqual([0, 1, 2]);
+			expect(agent[0].response).toMatch(/^Error during node execution: /);
+			expect(agent[1].parsed).toEqual([{ ok: 2 }]); // output 1 never reaches the agent
+			expect(agent[2].parsed).toEqual([{ ok: 3 }]);
+			expect(result.runs('Probe')).toHaveLength(3);
+			return;
+		}
+		expect(probe.calls.map((call) => call.runIndex)).toEqual([0, 1, 2, 3, 4]);
 		expect(agent[0].parsed).toEqual([{ ok: 2 }]); // try 1 threw, try 2 answered; output 1 never reaches the agent
 		expect(agent[1].parsed).toEqual([{ ok: 3 }]);
 		expect(agent[2].toolError).toMatch(/tool failed/); // both tries threw

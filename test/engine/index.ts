@@ -26,3 +26,5 @@ export { harnessTypes, registerCredentialType, registerNodeType, HarnessNodeType
 export { loadPackage, PACKAGE_NAME, PackageNotBuiltError, REPO_ROOT } from './loadPackage';
 export { HarnessCredentialsHelper } from './credentialsHelper';
 export { TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from './testNodes';
+export { engine, engineDiffers } from './engineLine';
+export type { EngineLine } from './engineLine';

@@ -21,6 +21,7 @@ import { WorkflowExecute } from 'n8n-core';
 
 import { createAdditionalData } from './additionalData';
 import { HarnessCredentialsHelper } from './credentialsHelper';
+import { startRun } from './engineLine';
 import { harnessTypes } from './nodeTypes';
 
 export interface WorkflowDefinition {
@@ -121,10 +122,7 @@ export async function runWorkflow(definition: WorkflowDefinition, opts: RunOptio
 		onNodeExecuted: (nodeName) => nodeExecutionOrder.push(nodeName),
 	});
 
-	const execution = new WorkflowExecute(additionalData, mode).run({
-		workflow,
-		startNode: pickStartNode(workflow, nodes, opts.startNode),
-	});
+	const execution = startRun(new WorkflowExecute(additionalData, mode), workflow, pickStartNode(workflow, nodes, opts.startNode));
 
 	const { signal } = opts;
 	const cancel = () => execution.cancel();

@@ -86,11 +86,14 @@ export class TestToolCaller implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const output: INodeExecutionData[] = [];
+		// Asked for once, as an agent gets its tools once per run (n8n-core 1.84 counts a tool's
+		// run index per getInputConnectionData call, so asking per item would reuse run index 0).
+		const tool = items.length > 0 ? await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0) : undefined;
+		if (items.length > 0 && !isCallableTool(tool)) {
+			throw new NodeOperationError(this.getNode(), 'test.toolCaller: the connected node did not supply a tool');
+		}
 		for (let i = 0; i < items.length; i++) {
-			const tool = await this.getInputConnectionData(NodeConnectionTypes.AiTool, i);
-			if (!isCallableTool(tool)) {
-				throw new NodeOperationError(this.getNode(), 'test.toolCaller: the connected node did not supply a tool');
-			}
+			if (!isCallableTool(tool)) break;
 			let json: IDataObject;
 			try {
 				const response = await tool.invoke(items[i].json);

@@ -192,9 +192,18 @@ describe.each(cases)('$name', (c) => {
 		} else {
 			expect(failedRows).toEqual([0, 1, 2]);
 		}
+		// No failed item on Success, Already Activated or Not Found, whatever the n8n line.
+		const routed = [...gcore.success, ...gcore.alreadyActivated, ...gcore.notFound];
+		expect(routed.filter((item) => item.json.error !== undefined || invitation(item).outcome === 'failed')).toEqual([]);
 		const failed = gcore.error.find((item) => item.json.row === 1)!;
 		expect(failed.pairedItem).toEqual({ item: 1 });
-		expect(failed.json).toMatchObject({ row: 1, email: c.email, details: { outcome: 'failed' } });
+		// The input item's fields, `error` (the message) and `message` (the failure's facts).
+		expect(Object.keys(failed.json).sort()).toEqual(['email', 'error', 'message', 'row']);
+		expect(failed.json).toMatchObject({
+			row: 1,
+			email: c.email,
+			message: { outcome: 'failed', attempts: c.requested || !c.othersRouted ? expect.any(Number) : 0, description: expect.any(String) },
+		});
 		expect(failed.json.error).toMatch(c.says);
 		expect(requestedFor(c.email)).toBe(c.requested ? 1 : 0);
 		if (!c.requested && !c.othersRouted) expect(sim().stats().log).toEqual([]);
@@ -249,7 +258,7 @@ describe('an error every address shares', () => {
 		const { gcore } = await run({ items, onError: 'continueErrorOutput' }, { apiKey: 'wrong-key$1234567' });
 		expect(gcore.error).toHaveLength(50);
 		expect(sim().stats().requests).toBeLessThanOrEqual(5 * 4);
-		const unsent = gcore.error.filter((item) => (item.json.details as { attempts: number }).attempts === 0);
+		const unsent = gcore.error.filter((item) => (item.json.message as { attempts: number }).attempts === 0);
 		expect(unsent.length).toBeGreaterThan(0);
 	});
 });

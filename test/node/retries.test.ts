@@ -1,3 +1,4 @@
+import { engineDiffers } from '../engine';
 import { emails, invitation, pairing, useSimulator } from './fixture';
 
 const invited = Array.from({ length: 40 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));
@@ -141,8 +142,15 @@ describe("n8n's own Retry On Fail does not e-mail anyone twice", () => {
 			maxTries: 2,
 			waitBetweenTries: 0,
 		});
-		expect(result.gcore.error).toEqual([]);
-		expect(pairing(result.gcore.success)).toEqual([{ item: 0 }, { item: 1 }]);
+		if (engineDiffers.continueRetryKeepsFirstRun) {
+			// n8n 1.85 re-runs the node but keeps its first output: the retried address was sent
+			// (and answered 200) yet is reported on the Error output as the first try failed.
+			expect(pairing(result.gcore.error)).toEqual([{ item: 1 }]);
+			expect(pairing(result.gcore.success)).toEqual([{ item: 0 }]);
+		} else {
+			expect(result.gcore.error).toEqual([]);
+			expect(pairing(result.gcore.success)).toEqual([{ item: 0 }, { item: 1 }]);
+		}
 		expect(requestsFor('customer12@example.com')).toBe(2);
 		expect(requestsFor('customer13@example.com')).toBe(1);
 	});

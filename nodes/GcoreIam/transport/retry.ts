@@ -131,7 +131,9 @@ export function thrownFailure(error: unknown): { code: string; timedOut: boolean
 	let message = '';
 	while (typeof current === 'object' && current !== null && !seen.has(current)) {
 		seen.add(current);
-		const { code, message: text, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+		// n8n-core 1.122 (n8n 1.123) throws a NodeApiError without its cause; the code is its httpCode.
+		const { code: ownCode, httpCode, message: text, cause } = current as { code?: unknown; httpCode?: unknown; message?: unknown; cause?: unknown };
+		const code = typeof ownCode === 'string' ? ownCode : httpCode;
 		if (typeof text === 'string' && text !== '') message = text;
 		if (typeof code === 'string' && NETWORK_CODES.has(code)) {
 			return { code, timedOut: TIMEOUT_CODES.has(code) || /timeout/i.test(String(text)) };

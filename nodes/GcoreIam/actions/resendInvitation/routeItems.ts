@@ -67,9 +67,10 @@ export function routeItems(
 		const { email, attempts, statusCode, message, requestId } = result;
 		const invitation = compact({ email, outcome: 'failed', statusCode, attempts, message, requestId });
 		if (settings.errorMode === 'continueErrorOutput') {
-			// Only `error`, `message` and `details`: n8n then moves the item to its Error output
-			// and adds the input item's fields (an item with `.error` set would lose them).
-			failedFirst.push({ json: { error: error.message, details: { ...invitation, description: error.description } }, pairedItem });
+			// Exactly `error` and `message`: the one json every n8n line (1.x: {error} or {error, message};
+			// 2.x: any of error/message/details) moves to its Error output, adding the input item's
+			// fields. An item with `.error` set would lose them on n8n 1.1xx and 2.x.
+			failedFirst.push({ json: { error: error.message, message: { ...invitation, description: error.description } }, pairedItem });
 		} else {
 			outputs[0].push({ json: { ...items[itemIndex].json, error: error.message, invitation }, pairedItem });
 		}
