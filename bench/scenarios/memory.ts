@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { simulatorUsers } from '../customers';
-import { REPO } from '../simulatorProcess';
+import { REPO } from '../../e2e/ourPackage';
 import { round } from '../stats';
 
 const MB = 1024 * 1024;

@@ -1,23 +1,49 @@
 /**
- * A real n8n 2.41.1 running on Node 24, both taken from the npm registry and cached outside the
- * repository (default ~/.cache/n8n-nodes-gcore-iam, override with GCORE_E2E_CACHE).
+ * The real n8n on Node 24, both from the npm registry, cached outside the repository per n8n
+ * version (default ~/.cache/n8n-nodes-gcore-iam, override with GCORE_E2E_CACHE):
  *
- * The first call takes several minutes (Node 24 about 10 s, n8n about 4 min, sqlite3 rebuild about
- * 1.5 min); later calls find the completion marker and return at once.
+ *   <cache>/node24/             Node 24 (the `node@24` package: binary and C headers)
+ *   <cache>/n8n-<version>/      one n8n install per version, `.complete` once usable
  *
- * Why this shape (see ../shared/reference/facts.md, "Running n8n here"):
- * - n8n 2.x needs Node >= 24; the machine runs Node 20. The `node@24` npm package ships a Node 24 binary.
+ * The first call for a version takes minutes (n8n 2.41.1: about 4 min + 1.5 min sqlite3 rebuild;
+ * 1.123.81: about 1 min + the rebuild); later calls find the marker and return at once. One lock
+ * for the whole cache keeps installs (also from other worktrees) apart.
+ *
+ * Why this shape (../shared/reference/facts.md, "Running n8n here"):
+ * - n8n 2.x needs Node >= 24 and 1.123 runs on it too; the machine runs Node 20.
  * - A plain `npm install n8n` fails offline (a Kafka client downloads zlib in an install script), so
  *   n8n is installed with --ignore-scripts and only sqlite3's native module is rebuilt, against the
  *   headers that come with the Node 24 package.
+ * - n8n 1.x's tree fetches `xlsx` from a URL outside the registry: an npm `overrides` entry in the
+ *   install folder's package.json points it at the registry's 0.18.5 (only the Spreadsheet File
+ *   node uses it).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const N8N_VERSION = process.env.GCORE_E2E_N8N_VERSION ?? '2.41.1';
-export const NODE_SPEC = process.env.GCORE_E2E_NODE_SPEC ?? '24';
+import { tail } from './log';
+
+/** The n8n versions `npm run test:e2e` runs on, newest first; GCORE_E2E_N8N_VERSIONS="a,b" overrides. */
+export const TESTED_N8N_VERSIONS = ['2.41.1', '1.123.81'];
+/** What `npm run n8n` and the benchmark run. */
+export const DEFAULT_N8N_VERSION = '2.41.1';
+const NODE_SPEC = '24';
+
+export function n8nVersionsToTest(): string[] {
+	const v = process.env.GCORE_E2E_N8N_VERSIONS;
+	return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : TESTED_N8N_VERSIONS;
+}
+
+export function majorOf(version: string): number {
+	return Number(version.split('.')[0]);
+}
+
+/** npm `overrides` the install of this n8n version needs (see the header). */
+function overridesFor(version: string): Record<string, string> | undefined {
+	return majorOf(version) < 2 ? { xlsx: '0.18.5' } : undefined;
+}
 
 export interface RealN8n {
 	cacheDir: string;
@@ -25,6 +51,8 @@ export interface RealN8n {
 	nodeBinDir: string;
 	nodeExe: string;
 	nodeVersion: string;
+	/** the install folder; n8n's own packages are under its node_modules */
+	n8nDir: string;
 	/** n8n's CLI entry point, run it with nodeExe */
 	n8nBin: string;
 	n8nVersion: string;
@@ -59,19 +87,6 @@ function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.Proc
 	});
 }
 
-export function tail(file: string, lines: number): string {
-	try {
-		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-	} catch {
-		return '(no log)';
-	}
-}
-
-/** npm from the machine's Node 20, run under whatever `node` is first on PATH */
-function npmCommand(): string {
-	return process.platform === 'win32' ? 'npm.cmd' : 'npm';
-}
-
 function pathWith(binDir: string): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` };
 	// Settings meant for the repository (ignore-scripts etc.) must not leak into the cache installs.
@@ -93,6 +108,7 @@ function readMarker(file: string): Record<string, string> | undefined {
 async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
 	const lock = path.join(dir, '.install-lock');
 	const started = Date.now();
+	let lastNote = 0;
 	for (;;) {
 		try {
 			fs.mkdirSync(lock);
@@ -120,7 +136,10 @@ async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
 				continue;
 			}
 			if (Date.now() - started > 30 * 60_000) throw new Error(`install lock ${lock} held for 30 min`);
-			if ((Date.now() - started) % 30_000 < 1000) log(`waiting for another install (pid ${owner}) to finish ...`);
+			if (Date.now() - lastNote > 30_000) {
+				lastNote = Date.now();
+				log(`waiting for another install (pid ${owner}) to finish ...`);
+			}
 			await new Promise((r) => setTimeout(r, 1000));
 		}
 	}
@@ -147,13 +166,9 @@ async function ensureNode(root: string): Promise<{ binDir: string; exe: string; 
 	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'gcore-e2e-node', private: true }, null, 2));
 	const logFile = path.join(root, 'install.log');
 	// The node package's preinstall script fetches the platform binary package: scripts must run here.
-	await run(npmCommand(), ['install', '--no-save', '--ignore-scripts=false', `node@${NODE_SPEC}`], {
-		cwd: dir,
-		env: pathWith(''),
-		logFile,
-	});
+	await run('npm', ['install', '--no-save', '--ignore-scripts=false', `node@${NODE_SPEC}`], { cwd: dir, env: pathWith(''), logFile });
 	const version = await capture(exe, ['--version']);
-	if (!/^v24\./.test(version) && NODE_SPEC === '24') throw new Error(`expected Node 24, got ${version}`);
+	if (!version.startsWith(`v${NODE_SPEC}.`)) throw new Error(`expected Node ${NODE_SPEC}, got ${version}`);
 	if (!fs.existsSync(path.join(headers, 'include', 'node', 'node_api.h'))) throw new Error(`Node headers missing in ${headers}`);
 	fs.writeFileSync(marker, JSON.stringify({ version, at: new Date().toISOString() }));
 	log(`Node ${version} ready (${Math.round((Date.now() - t0) / 1000)} s)`);
@@ -172,8 +187,8 @@ function capture(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<
 	});
 }
 
-async function ensureN8n(root: string, node: { binDir: string; headers: string }): Promise<string> {
-	const dir = path.join(root, `n8n-${N8N_VERSION}`);
+async function ensureN8n(root: string, version: string, node: { binDir: string; headers: string }): Promise<string> {
+	const dir = path.join(root, `n8n-${version}`);
 	const marker = path.join(dir, '.complete');
 	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (readMarker(marker) && fs.existsSync(bin)) return dir;
@@ -182,30 +197,30 @@ async function ensureN8n(root: string, node: { binDir: string; headers: string }
 	const env = pathWith(node.binDir);
 	const t0 = Date.now();
 	if (fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'package.json')) && readMarker(path.join(dir, '.installed'))) {
-		log(`n8n ${N8N_VERSION} packages already present, only the sqlite3 rebuild is left`);
+		log(`n8n ${version} packages already present, only the sqlite3 rebuild is left`);
 	} else {
-		log(`installing n8n ${N8N_VERSION} into ${dir} with Node 24 (about 4 min, ~2,400 packages, ~3 GB; log: ${logFile})`);
+		log(`installing n8n ${version} into ${dir} with Node ${NODE_SPEC} (minutes, ~2,400 packages, ~3 GB; log: ${logFile})`);
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'gcore-e2e-n8n', private: true }, null, 2));
-		await run(npmCommand(), ['install', '--ignore-scripts', '--no-save', `n8n@${N8N_VERSION}`], { cwd: dir, env, logFile });
-		fs.writeFileSync(path.join(dir, '.installed'), JSON.stringify({ at: new Date().toISOString() }));
-		log(`n8n packages installed (${Math.round((Date.now() - t0) / 1000)} s); rebuilding sqlite3 for Node 24 (about 1.5 min)`);
+		const overrides = overridesFor(version);
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'gcore-e2e-n8n', private: true, ...(overrides && { overrides }) }, null, 2));
+		await run('npm', ['install', '--ignore-scripts', '--no-save', `n8n@${version}`], { cwd: dir, env, logFile });
+		fs.writeFileSync(path.join(dir, '.installed'), JSON.stringify({ at: new Date().toISOString(), ms: Date.now() - t0 }));
+		log(`n8n ${version} packages installed (${Math.round((Date.now() - t0) / 1000)} s); rebuilding sqlite3 for Node ${NODE_SPEC}`);
 	}
 	await ensureBuildTools(logFile);
 	const t1 = Date.now();
-	await run(npmCommand(), ['rebuild', 'sqlite3'], {
+	await run('npm', ['rebuild', 'sqlite3'], {
 		cwd: dir,
 		env: { ...env, npm_config_nodedir: node.headers, npm_config_ignore_scripts: 'false' },
 		logFile,
 	});
 	log(`sqlite3 rebuilt (${Math.round((Date.now() - t1) / 1000)} s)`);
-	const version = await capture(path.join(node.binDir, 'node'), [bin, '--version'], {
-		...env,
-		N8N_USER_FOLDER: fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-')),
-	});
-	fs.writeFileSync(marker, JSON.stringify({ version, at: new Date().toISOString() }));
-	log(`n8n ${version} ready in ${dir}`);
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-'));
+	const printed = await capture(path.join(node.binDir, 'node'), [bin, '--version'], { ...env, N8N_USER_FOLDER: userFolder });
+	fs.rmSync(userFolder, { recursive: true, force: true });
+	fs.writeFileSync(marker, JSON.stringify({ version: printed, at: new Date().toISOString(), rebuildMs: Date.now() - t1 }));
+	log(`n8n ${printed} ready in ${dir} (${Math.round((Date.now() - t0) / 1000)} s)`);
 	return dir;
 }
 
@@ -227,36 +242,39 @@ async function ensureBuildTools(logFile: string): Promise<void> {
 	await run('apt-get', ['install', '-y', '--no-install-recommends', 'make', 'g++', 'python3'], { cwd: '/', env, logFile });
 }
 
-/** Make sure Node 24 and n8n are in the cache; returns how to run them. Idempotent and safe to call concurrently. */
-export async function ensureRealN8n(): Promise<RealN8n> {
+/** Make sure Node 24 and this n8n version are in the cache; returns how to run them. Idempotent and safe to call concurrently. */
+export async function ensureRealN8n(version = DEFAULT_N8N_VERSION): Promise<RealN8n> {
 	const root = cacheRoot();
 	fs.mkdirSync(root, { recursive: true });
 	const t0 = Date.now();
 	return withLock(root, async () => {
-		const wasComplete = !!readMarker(path.join(root, `n8n-${N8N_VERSION}`, '.complete'));
+		const wasComplete = !!readMarker(path.join(root, `n8n-${version}`, '.complete'));
 		const node = await ensureNode(root);
-		const dir = await ensureN8n(root, node);
-		const n8nVersion = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version as string;
-		const took = Date.now() - t0;
-		if (!wasComplete) log(`cache ready after ${Math.round(took / 1000)} s`);
+		const dir = await ensureN8n(root, version, node);
+		const n8nVersion = (JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string }).version;
+		if (!wasComplete) log(`cache for n8n ${version} ready after ${Math.round((Date.now() - t0) / 1000)} s`);
 		return {
 			cacheDir: root,
 			nodeBinDir: node.binDir,
 			nodeExe: node.exe,
 			nodeVersion: node.version,
+			n8nDir: dir,
 			n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
 			n8nVersion,
 		};
 	});
 }
 
-// `tsx e2e/realN8n.ts` only fills the cache (CI can call it as a separate, cacheable step).
+// `tsx e2e/n8nInstall.ts [version ...]` only fills the cache (default: every tested version).
 if (require.main === module) {
-	ensureRealN8n().then(
-		(r) => console.log(`n8n ${r.n8nVersion} on Node ${r.nodeVersion}: ${r.n8nBin}`),
-		(e: Error) => {
-			console.error(e.message);
-			process.exit(1);
-		},
-	);
+	const versions = process.argv.length > 2 ? process.argv.slice(2) : n8nVersionsToTest();
+	(async () => {
+		for (const v of versions) {
+			const r = await ensureRealN8n(v);
+			console.log(`n8n ${r.n8nVersion} on Node ${r.nodeVersion}: ${r.n8nBin}`);
+		}
+	})().catch((e: Error) => {
+		console.error(e.message);
+		process.exit(1);
+	});
 }
