@@ -247,12 +247,10 @@ export async function ensureRealN8n(version = DEFAULT_N8N_VERSION): Promise<Real
 	const root = cacheRoot();
 	fs.mkdirSync(root, { recursive: true });
 	const t0 = Date.now();
-	return withLock(root, async () => {
-		const wasComplete = !!readMarker(path.join(root, `n8n-${version}`, '.complete'));
+	const describe = async (): Promise<RealN8n> => {
 		const node = await ensureNode(root);
 		const dir = await ensureN8n(root, version, node);
 		const n8nVersion = (JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string }).version;
-		if (!wasComplete) log(`cache for n8n ${version} ready after ${Math.round((Date.now() - t0) / 1000)} s`);
 		return {
 			cacheDir: root,
 			nodeBinDir: node.binDir,
@@ -262,6 +260,13 @@ export async function ensureRealN8n(version = DEFAULT_N8N_VERSION): Promise<Real
 			n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
 			n8nVersion,
 		};
+	};
+	// A complete install is only read: no need to wait while another version is being installed.
+	if (readMarker(path.join(root, `node${NODE_SPEC}`, '.complete')) && readMarker(path.join(root, `n8n-${version}`, '.complete'))) return describe();
+	return withLock(root, async () => {
+		const real = await describe();
+		log(`cache for n8n ${version} ready after ${Math.round((Date.now() - t0) / 1000)} s`);
+		return real;
 	});
 }
 

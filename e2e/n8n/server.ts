@@ -18,10 +18,10 @@ export interface N8nServer {
 }
 
 /**
- * Ready means: `/healthz/readiness` answers 200 (n8n sets it once the database is migrated and,
- * on `n8n start`, after every REST controller is registered), the REST API knows `/rest/login`
- * (an early start once answered /rest/settings while POST /rest/login was still a 404), and the
- * editor page is served.
+ * Ready means: `/healthz/readiness` answers 200, the REST API knows `/rest/login`, and the editor
+ * page is served. Readiness alone is not enough on every line: n8n 2.41 sets it after every REST
+ * controller is registered, 1.123 as soon as the database is migrated, before the controllers (a
+ * start once answered /rest/settings while POST /rest/login was still a 404).
  */
 async function isReady(baseUrl: string): Promise<string | true> {
 	const probes: Array<[string, (status: number) => boolean]> = [
