@@ -36,7 +36,9 @@ export function assertBranches(run: N8nRun, inputs: N8nItem[], failing: Set<stri
 	assert.ok(outs.length >= 3, `${GCORE_NODE} produced ${outs.length} outputs, expected 3 (${OUTPUT_NAMES.join(', ')})`);
 	for (let k = 0; k < 3; k++) {
 		const want = emails(inputs).filter((e) => !failing.has(e) && expectedOutput(e) === k);
-		assert.deepEqual(emails(outs[k]), want, `output ${k} "${OUTPUT_NAMES[k]}"`);
+		const strays = outs[k].filter((i) => !want.includes(String(i.json.email)));
+		const shown = strays.length ? `; items that do not belong there: ${JSON.stringify(strays.map((i) => i.json)).slice(0, 1500)}` : '';
+		assert.deepEqual(emails(outs[k]), want, `output ${k} "${OUTPUT_NAMES[k]}"${shown}`);
 		for (const item of outs[k]) {
 			const input = inputs.find((i) => i.json.email === item.json.email)!;
 			for (const [key, value] of Object.entries(input.json)) {

@@ -11,6 +11,7 @@
  * n8n log tails). Everything it started is stopped, also on failure and Ctrl-C.
  *
  * Environment: GCORE_E2E_N8N_VERSIONS (comma-separated; default every tested version),
+ * GCORE_E2E_ONLY (run only the scenarios whose name contains this),
  * GCORE_E2E_CACHE, GCORE_E2E_SCREENSHOT, GCORE_E2E_SKIP_BROWSER=1, GCORE_E2E_KEEP=1,
  * GCORE_E2E_TIMEOUT_MIN (default 45); see README.md.
  */
@@ -38,7 +39,8 @@ const logs: Array<{ title: string; file: string; lines: number }> = [];
 
 async function runVersion(version: string, install: Promise<RealN8n>, tgz: string, sim: SimulatorProcess, work: string): Promise<void> {
 	const label = (name: string) => `[n8n ${version}] ${name}`;
-	const scenarios = SCENARIOS.filter((s) => s.runsOn?.(version) ?? true);
+	const only = process.env.GCORE_E2E_ONLY?.toLowerCase();
+	const scenarios = SCENARIOS.filter((s) => (s.runsOn?.(version) ?? true) && (!only || s.name.toLowerCase().includes(only)));
 	const skipped = (s: Scenario) => s.skipReason?.();
 	const toRun = scenarios.filter((s) => {
 		const why = skipped(s);
