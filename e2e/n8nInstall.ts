@@ -208,20 +208,48 @@ async function ensureN8n(root: string, version: string, node: { binDir: string; 
 		fs.writeFileSync(path.join(dir, '.installed'), JSON.stringify({ at: new Date().toISOString(), ms: Date.now() - t0 }));
 		log(`n8n ${version} packages installed (${Math.round((Date.now() - t0) / 1000)} s); rebuilding sqlite3 for Node ${NODE_SPEC}`);
 	}
-	await ensureBuildTools(logFile);
 	const t1 = Date.now();
-	await run('npm', ['rebuild', 'sqlite3'], {
-		cwd: dir,
-		env: { ...env, npm_config_nodedir: node.headers, npm_config_ignore_scripts: 'false' },
-		logFile,
-	});
-	log(`sqlite3 rebuilt (${Math.round((Date.now() - t1) / 1000)} s)`);
+	const built = sqlite3BuiltElsewhere(root, dir);
+	if (built) {
+		fs.cpSync(built, path.join(dir, 'node_modules', 'sqlite3', 'build'), { recursive: true });
+		log(`sqlite3 for Node ${NODE_SPEC}: same version already built in ${path.relative(root, built)}, copied`);
+	} else {
+		await ensureBuildTools(logFile);
+		await run('npm', ['rebuild', 'sqlite3'], {
+			cwd: dir,
+			env: { ...env, npm_config_nodedir: node.headers, npm_config_ignore_scripts: 'false' },
+			logFile,
+		});
+		log(`sqlite3 rebuilt (${Math.round((Date.now() - t1) / 1000)} s)`);
+	}
+	// The native module must load in Node 24, whichever way it got here.
+	await capture(path.join(node.binDir, 'node'), ['-e', `require(${JSON.stringify(path.join(dir, 'node_modules', 'sqlite3'))})`], env);
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-'));
 	const printed = await capture(path.join(node.binDir, 'node'), [bin, '--version'], { ...env, N8N_USER_FOLDER: userFolder });
 	fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.writeFileSync(marker, JSON.stringify({ version: printed, at: new Date().toISOString(), rebuildMs: Date.now() - t1 }));
 	log(`n8n ${printed} ready in ${dir} (${Math.round((Date.now() - t0) / 1000)} s)`);
 	return dir;
+}
+
+function sqlite3Version(n8nDir: string): string | undefined {
+	return readMarker(path.join(n8nDir, 'node_modules', 'sqlite3', 'package.json'))?.version;
+}
+
+/**
+ * The sqlite3 build folder of another complete n8n in the cache with the same sqlite3 version
+ * (2.41.1 and 1.123.81 both use 5.1.7): built for the same Node 24, so the rebuild (minutes) can be
+ * skipped.
+ */
+function sqlite3BuiltElsewhere(root: string, dir: string): string | undefined {
+	const want = sqlite3Version(dir);
+	for (const other of fs.readdirSync(root)) {
+		const otherDir = path.join(root, other);
+		if (!other.startsWith('n8n-') || otherDir === dir || !readMarker(path.join(otherDir, '.complete'))) continue;
+		const build = path.join(otherDir, 'node_modules', 'sqlite3', 'build');
+		if (want && sqlite3Version(otherDir) === want && fs.existsSync(path.join(build, 'Release', 'node_sqlite3.node'))) return build;
+	}
+	return undefined;
 }
 
 function onPath(cmd: string): boolean {
