@@ -11,7 +11,7 @@ import type { Owner } from '../n8n/owner';
 import type { N8nRest } from '../n8n/rest';
 import type { N8nRun } from '../n8n/runData';
 import type { N8nServer } from '../n8n/server';
-import type { CliResult } from '../n8n/cli';
+import { SIGSEGV_RETRIES, type CliResult } from '../n8n/cli';
 import { say } from '../log';
 import type { SimulatorProcess } from '../simulatorProcess';
 import type { WorkflowJson } from '../workflows';
@@ -56,16 +56,15 @@ export type Scenario =
 
 /**
  * Resets the simulator, applies `prepare` (faults), runs the workflow once with `n8n execute`.
- * A run that crashed with SIGSEGV (a rare n8n crash seen here) is repeated once after another
- * reset; a wrong result never is.
+ * A run that crashed with SIGSEGV (n8n/cli.ts) is repeated after another reset, up to
+ * SIGSEGV_RETRIES times; a wrong result never is.
  */
 export async function executeFresh(ctx: CliContext, workflowId: string, prepare: () => Promise<void> = async () => undefined): Promise<{ run: N8nRun | undefined; result: CliResult }> {
-	await ctx.sim.reset();
-	await prepare();
-	const attempt = await ctx.cli.execute(workflowId);
-	if (attempt.result.signal !== 'SIGSEGV') return attempt;
-	say(`n8n execute crashed with SIGSEGV (${attempt.result.ms} ms): resetting the simulator and retrying once`);
-	await ctx.sim.reset();
-	await prepare();
-	return ctx.cli.execute(workflowId);
+	for (let retry = 0; ; retry++) {
+		await ctx.sim.reset();
+		await prepare();
+		const attempt = await ctx.cli.execute(workflowId);
+		if (attempt.result.signal !== 'SIGSEGV' || retry === SIGSEGV_RETRIES) return attempt;
+		say(`n8n execute crashed with SIGSEGV (${attempt.result.ms} ms): resetting the simulator, retry ${retry + 1} of ${SIGSEGV_RETRIES}`);
+	}
 }
