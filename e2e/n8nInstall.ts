@@ -98,7 +98,7 @@ async function ensureN8n(root: string, version: string, node: { binDir: string; 
 	const env = pathWith(node.binDir);
 	const t0 = Date.now();
 	if (fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'package.json')) && readMarker(path.join(dir, '.installed'))) {
-		log(`n8n ${version} packages already present, only the sqlite3 rebuild is left`);
+		log(`n8n ${version} packages already present, only the sqlite3 step is left`);
 	} else {
 		log(`installing n8n ${version} into ${dir} with Node ${NODE_SPEC} (minutes, ~2,400 packages, ~3 GB; log: ${logFile})`);
 		fs.rmSync(dir, { recursive: true, force: true });
