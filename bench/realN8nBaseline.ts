@@ -8,10 +8,12 @@ import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { spawnSync } from 'node:child_process';
-
-import { freePort, installPackage, mkTemp, N8n, NODE_TYPE, nodeOutputs, REPO, type N8nRun } from '../e2e/harness';
-import { ensureRealN8n } from '../e2e/realN8n';
+import { N8nCli } from '../e2e/n8n/cli';
+import { N8nInstance } from '../e2e/n8n/instance';
+import { nodeOutputs, type N8nRun } from '../e2e/n8n/runData';
+import { ensureRealN8n } from '../e2e/n8nInstall';
+import { installPackage, NODE_TYPE, packPackage } from '../e2e/ourPackage';
+import { mkTemp } from '../e2e/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
 import { GCORE_CREDENTIAL, GCORE_NODE, gcoreWorkflow, HEADER_CREDENTIAL, HTTP_NODE, httpRequestWorkflow, SWITCH_NODE, type HttpRequestVariant } from './realN8nWorkflows';
 
@@ -32,7 +34,7 @@ export interface RealN8nRun {
 
 export class RealN8nBench {
 	private constructor(
-		private readonly n8n: N8n,
+		private readonly n8n: N8nCli,
 		readonly version: string,
 		private readonly folder: string,
 	) {}
@@ -44,14 +46,8 @@ export class RealN8nBench {
 	static async start(simulatorUrl: string, withOurPackage: boolean): Promise<RealN8nBench> {
 		const real = await ensureRealN8n();
 		const folder = mkTemp('gcore-bench-n8n-');
-		const n8n = new N8n(real, {
-			userFolder: folder,
-			port: await freePort(),
-			logFile: path.join(folder, 'n8n.log'),
-			// Another n8n on this machine (an e2e run) may hold the task broker's default port 5679.
-			extraEnv: { N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
-		});
-		if (withOurPackage) installPackage(folder, pack(folder));
+		const n8n = new N8nCli(await N8nInstance.create(real, { userFolder: folder, logFile: path.join(folder, 'n8n.log') }));
+		if (withOurPackage) installPackage(folder, packPackage(folder));
 		const credentials: IDataObject[] = [
 			{ ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` } },
 		];
@@ -63,12 +59,12 @@ export class RealN8nBench {
 	}
 
 	async runHttpRequest(id: string, url: string, items: IDataObject[], variant: HttpRequestVariant): Promise<RealN8nRun> {
-		await this.n8n.importWorkflow(httpRequestWorkflow(id, url, items, variant));
+		await this.n8n.importWorkflows([httpRequestWorkflow(id, url, items, variant)]);
 		return await this.execute(id, SWITCH_NODE, HTTP_NODE);
 	}
 
 	async runGcore(id: string, items: IDataObject[], options: IDataObject): Promise<RealN8nRun> {
-		await this.n8n.importWorkflow(gcoreWorkflow(id, NODE_TYPE, items, options));
+		await this.n8n.importWorkflows([gcoreWorkflow(id, NODE_TYPE, items, options)]);
 		return await this.execute(id, GCORE_NODE, GCORE_NODE);
 	}
 
@@ -101,12 +97,4 @@ export class RealN8nBench {
 			n8nVersion: this.version,
 		};
 	}
-}
-
-/** `npm pack` of the repository as built now; returns the tarball path. */
-function pack(outDir: string): string {
-	const result = spawnSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: REPO, encoding: 'utf8' });
-	if (result.status !== 0) throw new Error(`npm pack failed: ${result.stderr}`);
-	const [info] = JSON.parse(result.stdout) as Array<{ filename: string }>;
-	return path.join(outDir, path.basename(info.filename));
 }

@@ -24,7 +24,8 @@ import { realThroughput } from './scenarios/realThroughput';
 import { sentBefore } from './scenarios/sentBefore';
 import { throughput } from './scenarios/throughput';
 import { warmUp } from './scenarios/warmUp';
-import { REPO, startSimulatorProcess, type SimulatorProcess } from './simulatorProcess';
+import { REPO } from '../e2e/ourPackage';
+import { startSimulatorProcess, type SimulatorProcess } from '../e2e/simulatorProcess';
 import { round } from './stats';
 
 const RESULTS = path.join(REPO, 'bench', 'results');

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { chromium, selectors, type Browser, type Page } from 'playwright-core';
 
 import { CHROMIUM_ARGS } from './chromium';
-import type { Owner } from './harness';
+import type { Owner } from './n8n/owner';
 
 selectors.setTestIdAttribute('data-test-id');
 

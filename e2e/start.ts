@@ -5,39 +5,28 @@
  *   npm run n8n              # keeps its n8n data between runs (in the cache folder)
  *   npm run n8n -- --fresh   # starts from an empty n8n
  *
- * Environment: N8N_PORT (default 5678), GCORE_N8N_USER_FOLDER (default <cache>/dev-n8n-user),
- * GCORE_E2E_CACHE (see realN8n.ts), GCORE_N8N_OWNER_EMAIL / GCORE_N8N_OWNER_PASSWORD; other N8N_*
+ * Environment: N8N_PORT (default 5678), GCORE_N8N_VERSION (default 2.41.1; 1.123.81 works too),
+ * GCORE_N8N_USER_FOLDER (default <cache>/dev-n8n-user, per version for other versions),
+ * GCORE_E2E_CACHE (see n8nInstall.ts), GCORE_N8N_OWNER_EMAIL / GCORE_N8N_OWNER_PASSWORD; other N8N_*
  * variables are passed to n8n. Ctrl-C stops n8n and the simulator.
  */
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-import {
-	buildAndPack,
-	cleanupAll,
-	credentialJson,
-	CREDENTIAL_ID,
-	CREDENTIAL_NAME,
-	DEMO_OWNER,
-	EXAMPLE_WORKFLOW_ID,
-	installPackage,
-	installSignalHandlers,
-	loadExampleWorkflow,
-	mkTemp,
-	N8n,
-	portIsFree,
-	REPO,
-	startSimulator,
-	type Owner,
-} from './harness';
-import { cacheRoot, ensureRealN8n, tail } from './realN8n';
-
-interface SimulatorModule {
-	DEFAULT_API_KEY: string;
-	SAMPLE_CUSTOMERS: Array<{ email: string; status: string }>;
-	SAMPLE_UNKNOWN_EMAIL: string;
-}
+import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL } from '../simulator';
+import { tail } from './log';
+import { N8nCli } from './n8n/cli';
+import { N8nInstance } from './n8n/instance';
+import { DEMO_OWNER, logInAsOwner, type Owner } from './n8n/owner';
+import { N8nRest } from './n8n/rest';
+import { startServer } from './n8n/server';
+import { cacheRoot, DEFAULT_N8N_VERSION, ensureRealN8n } from './n8nInstall';
+import { buildAndPack, installPackage, REPO } from './ourPackage';
+import { portIsFree } from './ports';
+import { cleanupAll, installSignalHandlers } from './processes';
+import { startSimulatorProcess } from './simulatorProcess';
+import { mkTemp } from './workFolder';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, credentialJson, EXAMPLE_WORKFLOW_ID, loadExampleWorkflow } from './workflows';
 
 function usage(): never {
 	console.log('usage: npm run n8n [-- --fresh]');
@@ -68,11 +57,14 @@ async function main(): Promise<void> {
 		email: process.env.GCORE_N8N_OWNER_EMAIL ?? DEMO_OWNER.email,
 		password: process.env.GCORE_N8N_OWNER_PASSWORD ?? DEMO_OWNER.password,
 	};
-	const userFolder = path.resolve(process.env.GCORE_N8N_USER_FOLDER ?? path.join(cacheRoot(), 'dev-n8n-user'));
+	const version = process.env.GCORE_N8N_VERSION ?? DEFAULT_N8N_VERSION;
+	// One data folder per n8n version: an older n8n must not open a database a newer one migrated.
+	const defaultFolder = version === DEFAULT_N8N_VERSION ? 'dev-n8n-user' : `dev-n8n-user-${version}`;
+	const userFolder = path.resolve(process.env.GCORE_N8N_USER_FOLDER ?? path.join(cacheRoot(), defaultFolder));
 	if (args.includes('--fresh')) fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
 
-	const realP = ensureRealN8n();
+	const realP = ensureRealN8n(version);
 	realP.catch(() => undefined);
 	const work = mkTemp('gcore-iam-n8n-');
 	const tgz = buildAndPack(work);
@@ -80,12 +72,11 @@ async function main(): Promise<void> {
 	fs.rmSync(work, { recursive: true, force: true });
 	const real = await realP;
 
-	const sim = await startSimulator(path.join(userFolder, 'simulator.log'));
-	const simMod = createRequire(__filename)(path.join(REPO, 'simulator', 'index')) as SimulatorModule;
+	const sim = await startSimulatorProcess({ logFile: path.join(userFolder, 'simulator.log') });
 
 	const logFile = path.join(userFolder, 'n8n.log');
 	fs.writeFileSync(logFile, '');
-	const n8n = new N8n(real, {
+	const n8n = await N8nInstance.create(real, {
 		userFolder,
 		port,
 		logFile,
@@ -95,13 +86,14 @@ async function main(): Promise<void> {
 	});
 	// The simulator's port changes every start: re-import the credential (same id) with the new URL,
 	// and the example as shipped in examples/ (same id: edits to it are replaced, save copies under another name).
-	await n8n.importCredentials([credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, simMod.DEFAULT_API_KEY, sim.url)]);
-	await n8n.importWorkflow(loadExampleWorkflow());
-	await n8n.start();
-	await n8n.login(owner); // proves the printed login works
+	const cli = new N8nCli(n8n);
+	await cli.importCredentials([credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, sim.url)]);
+	await cli.importWorkflows([loadExampleWorkflow()]);
+	const server = await startServer(n8n);
+	await logInAsOwner(real, new N8nRest(n8n), owner); // sets the owner up where n8n cannot from env; proves the printed login works
 
 	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
-	const customers = simMod.SAMPLE_CUSTOMERS.map((c) => `${c.email} (${c.status})`).join(', ');
+	const customers = SAMPLE_CUSTOMERS.map((c) => `${c.email} (${c.status})`).join(', ');
 	console.log(
 		[
 			'',
@@ -109,8 +101,8 @@ async function main(): Promise<void> {
 			'',
 			`  Editor:      ${n8n.baseUrl}/workflow/${EXAMPLE_WORKFLOW_ID}`,
 			`  Log in:      ${owner.email} / ${owner.password}`,
-			`  Credential:  "${CREDENTIAL_NAME}" → ${sim.url} (simulator, API key ${simMod.DEFAULT_API_KEY})`,
-			`  Simulator:   knows ${customers}; unknown: ${simMod.SAMPLE_UNKNOWN_EMAIL}`,
+			`  Credential:  "${CREDENTIAL_NAME}" → ${sim.url} (simulator, API key ${DEFAULT_API_KEY})`,
+			`  Simulator:   knows ${customers}; unknown: ${SAMPLE_UNKNOWN_EMAIL}`,
 			'',
 			'  Open the workflow and click "Execute workflow".',
 			`  n8n log: ${logFile}    data: ${userFolder} (npm run n8n -- --fresh to start over)`,
@@ -120,16 +112,10 @@ async function main(): Promise<void> {
 	);
 
 	// Stay up until Ctrl-C (handled by installSignalHandlers) or until n8n or the simulator dies.
-	await new Promise<void>((resolve) => {
-		n8n.server!.once('exit', (code, sig) => {
-			console.error(`\nn8n exited (${sig ?? `exit ${code}`}). Last log lines:\n${tail(logFile, 30)}`);
-			resolve();
-		});
-		sim.child.once('exit', (code, sig) => {
-			console.error(`\nthe simulator exited (${sig ?? `exit ${code}`}); see ${path.join(userFolder, 'simulator.log')}`);
-			resolve();
-		});
-	});
+	await Promise.race([
+		server.exited.then((how) => console.error(`\nn8n exited (${how}). Last log lines:\n${tail(logFile, 30)}`)),
+		sim.exited.then((how) => console.error(`\nthe simulator exited (${how}); see ${path.join(userFolder, 'simulator.log')}`)),
+	]);
 	await cleanupAll();
 	process.exit(1);
 }

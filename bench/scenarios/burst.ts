@@ -12,7 +12,7 @@ import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, simulatorUsers } from '../customers';
 import { runOurNode } from '../ourNode';
-import { startSimulatorProcess } from '../simulatorProcess';
+import { startSimulatorProcess } from '../../e2e/simulatorProcess';
 import { emailedMoreThanOnce, spread, type Spread } from '../stats';
 
 const ADMITTED = 5;

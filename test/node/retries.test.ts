@@ -100,18 +100,24 @@ describe('concurrency', () => {
 		expect(gcore.success).toHaveLength(12);
 		const log = sim().stats().log;
 		const limited = log.find((entry) => entry.status === 429)!;
-		const answeredAt = limited.at + 10;
-		const sentDuringWait = log.filter((entry) => entry.at > answeredAt + 5 && entry.at < limited.at + 950);
+		// Requests the node started before the 429 reached it may still arrive just after it
+		// (at most the other workers' slots; later on a loaded machine). None after that.
+		const justAfter = log.filter((entry) => entry.at > limited.at && entry.at <= limited.at + 200);
+		expect(justAfter.length).toBeLessThanOrEqual(3);
+		const sentDuringWait = log.filter((entry) => entry.at > limited.at + 200 && entry.at < limited.at + 950);
 		expect(sentDuringWait).toEqual([]);
 	});
 
 	test('a concurrency above what the API admits adapts: no failures, few 429s', async () => {
 		sim().configure({ latencyMs: 20, maxInFlight: 2, rateLimitRetryAfter: 1 });
 		const items = invited.map(({ email }) => ({ email }));
+		const startedAt = Date.now();
 		const { gcore, error } = await run({ items, parameters: { options: { concurrency: 10 } } });
+		const quietSpells = Math.floor((Date.now() - startedAt) / 5000);
 		expect(error).toBeUndefined();
 		expect(gcore.success).toHaveLength(invited.length);
-		expect(sim().stats().statusCounts[429]).toBeLessThanOrEqual(8);
+		// The first round's 8 extra requests, and one probe per 5 s without a 429 (the limit creeps back up).
+		expect(sim().stats().statusCounts[429]).toBeLessThanOrEqual(8 + quietSpells);
 		expect(Object.values(sim().stats().sentByEmail).every((sent) => sent === 1)).toBe(true);
 	});
 });

@@ -1,0 +1,114 @@
+/**
+ * One n8n installation as a user runs it: a user folder with our package, an encryption key, a
+ * port, a log file, and the environment every n8n process of it (CLI commands, `n8n start`, later
+ * workers) gets. CLI, server and REST client are in the files beside this one.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { tail } from '../log';
+import { majorOf, type RealN8n } from '../n8nInstall';
+import { freePort } from '../ports';
+import type { Service } from '../services/service';
+import { ownerEnv, type Owner } from './owner';
+
+export interface N8nOptions {
+	userFolder: string;
+	logFile: string;
+	/** default: a free port */
+	port?: number;
+	/** default: a random key for this run */
+	encryptionKey?: string;
+	/** pass the caller's N8N_* / DB_* variables through (npm run n8n); the e2e starts from a clean slate */
+	inheritN8nEnv?: boolean;
+	/** the instance owner, set up from the environment where n8n supports it (owner.ts) */
+	owner?: Owner;
+	/** PostgreSQL, Redis, ...: their variables go to every n8n process */
+	services?: Service[];
+	extraEnv?: NodeJS.ProcessEnv;
+}
+
+export class N8nInstance {
+	private constructor(
+		readonly real: RealN8n,
+		readonly opts: N8nOptions,
+		readonly port: number,
+		readonly encryptionKey: string,
+		private readonly fixedEnv: NodeJS.ProcessEnv,
+	) {}
+
+	static async create(real: RealN8n, opts: N8nOptions): Promise<N8nInstance> {
+		fs.mkdirSync(opts.userFolder, { recursive: true });
+		const port = opts.port ?? (await freePort());
+		const encryptionKey = opts.encryptionKey ?? randomBytes(24).toString('hex');
+		const fixedEnv: NodeJS.ProcessEnv = {
+			// Other n8n processes on this machine (e2e runs of other worktrees, the benchmark) hold the
+			// task broker's default port 5679.
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			...(opts.owner ? ownerEnv(real, opts.owner) : {}),
+		};
+		return new N8nInstance(real, opts, port, encryptionKey, fixedEnv);
+	}
+
+	get version(): string {
+		return this.real.n8nVersion;
+	}
+
+	get major(): number {
+		return majorOf(this.real.n8nVersion);
+	}
+
+	get userFolder(): string {
+		return this.opts.userFolder;
+	}
+
+	get logFile(): string {
+		return this.opts.logFile;
+	}
+
+	/** n8n builds its own URLs with N8N_HOST=localhost; the server listens on 127.0.0.1 only. */
+	get baseUrl(): string {
+		return `http://localhost:${this.port}`;
+	}
+
+	env(): NodeJS.ProcessEnv {
+		const env: NodeJS.ProcessEnv = { ...process.env };
+		for (const k of Object.keys(env)) {
+			if (k.toLowerCase().startsWith('npm_')) delete env[k];
+			else if (!this.opts.inheritN8nEnv && /^(N8N_|DB_|EXECUTIONS_|QUEUE_)/.test(k)) delete env[k];
+		}
+		const defaults: NodeJS.ProcessEnv = {
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_REINSTALL_MISSING_PACKAGES: 'false',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: 'localhost',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_LEVEL: 'info',
+			...this.fixedEnv,
+		};
+		const forced: NodeJS.ProcessEnv = {
+			PATH: `${this.real.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: this.encryptionKey,
+			N8N_PORT: String(this.port),
+			NODE_ENV: 'production',
+		};
+		for (const [k, v] of Object.entries(defaults)) if (env[k] === undefined) env[k] = v;
+		const services = Object.assign({}, ...(this.opts.services ?? []).map((s) => s.n8nEnv())) as NodeJS.ProcessEnv;
+		return { ...env, ...forced, ...services, ...this.opts.extraEnv };
+	}
+
+	appendLog(header: string, text: string): void {
+		fs.appendFileSync(this.logFile, `\n===== ${header} =====\n${text}`);
+	}
+
+	logTail(lines = 60): string {
+		return tail(this.logFile, lines);
+	}
+}

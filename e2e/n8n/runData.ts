@@ -1,0 +1,49 @@
+/** n8n's run data (IRun) as `n8n execute --rawOutput` prints it and the REST API returns it, reduced to what the checks read. */
+
+export interface N8nItem {
+	json: Record<string, unknown>;
+	pairedItem?: unknown;
+	error?: unknown;
+}
+
+export interface N8nTaskData {
+	startTime?: number;
+	executionTime?: number;
+	executionStatus?: string;
+	error?: { message?: string; description?: string };
+	data?: { main?: Array<N8nItem[] | null> };
+}
+
+export interface N8nRun {
+	status?: string;
+	finished?: boolean;
+	startedAt?: string;
+	stoppedAt?: string;
+	data: { resultData: { runData: Record<string, N8nTaskData[]>; error?: { message?: string } } };
+}
+
+/** `--rawOutput` prints log lines, then the run as pretty JSON: a line `{` up to the line `}`. */
+export function parseRawOutput(stdout: string): N8nRun | undefined {
+	const lines = stdout.split('\n');
+	for (let i = 0; i < lines.length; i++) {
+		if (lines[i] !== '{') continue;
+		for (let j = i + 1; j < lines.length; j++) {
+			if (lines[j] !== '}') continue;
+			try {
+				const v = JSON.parse(lines.slice(i, j + 1).join('\n')) as N8nRun;
+				if (v && typeof v === 'object' && 'data' in v) return v;
+			} catch {
+				/* not it */
+			}
+			break;
+		}
+	}
+	return undefined;
+}
+
+/** Items per output of a node's last run, e.g. nodeOutputs(run, 'Gcore IAM')[1] = items on "Already Activated". */
+export function nodeOutputs(run: N8nRun, nodeName: string): N8nItem[][] {
+	const tasks = run.data.resultData.runData[nodeName];
+	if (!tasks?.length) return [];
+	return (tasks[tasks.length - 1].data?.main ?? []).map((o) => o ?? []);
+}

@@ -1,0 +1,64 @@
+/**
+ * A user in headless Chromium: log in, open the example, read the Gcore IAM node's three output
+ * labels, click "Execute workflow"; then n8n's record of that execution (REST) must route every
+ * customer as the CLI run does and match the item counts on the canvas edges. Saves the screenshot
+ * docs/example-workflow.png (GCORE_E2E_SCREENSHOT=none keeps it in the work folder).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { browserCheck as driveBrowser } from '../browser';
+import { ensureChromium } from '../chromium';
+import { assertBranches, assertSimulatorSaw, emails, once, OUTPUT_NAMES } from '../expect';
+import { majorOf } from '../n8nInstall';
+import { nodeOutputs } from '../n8n/runData';
+import { REPO } from '../ourPackage';
+import { EXAMPLE_WORKFLOW_ID, GCORE_NODE, INPUT_NODE, loadExampleWorkflow, targetsOf } from '../workflows';
+import type { Scenario } from './scenario';
+
+export const browserCheck: Scenario = {
+	name: 'headless Chromium: three labelled outputs, execute, item counts as n8n recorded them, screenshot',
+	phase: 'server',
+	// The canvas selectors are n8n 2.x's; the node's behaviour on 1.x is covered by the CLI scenarios.
+	runsOn: (version) => majorOf(version) >= 2,
+	skipReason: () => (process.env.GCORE_E2E_SKIP_BROWSER === '1' ? 'GCORE_E2E_SKIP_BROWSER=1' : undefined),
+	async run({ n8n, rest, sim, apiKey, owner, workFolder }) {
+		const chromium = await ensureChromium();
+		await sim.reset();
+		const shot = path.join(workFolder, 'example-workflow.png');
+		const targets = targetsOf(loadExampleWorkflow(), GCORE_NODE).map((t) => t[0]);
+		const before = new Set((await rest.executions({ workflowId: EXAMPLE_WORKFLOW_ID })).map((e) => e.id));
+		const r = await driveBrowser({
+			chromium,
+			baseUrl: n8n.baseUrl,
+			owner,
+			workflowId: EXAMPLE_WORKFLOW_ID,
+			nodeName: GCORE_NODE,
+			expectRan: [GCORE_NODE, ...targets.filter((t): t is string => !!t)],
+			screenshot: shot,
+		});
+		assert.deepEqual(r.outputLabels, OUTPUT_NAMES, 'output labels on the canvas');
+
+		const mine = (await rest.executions({ workflowId: EXAMPLE_WORKFLOW_ID })).filter((e) => !before.has(e.id));
+		assert.equal(mine.length, 1, `executions n8n recorded for the browser's run: ${JSON.stringify(mine)}`);
+		assert.equal(mine[0].status, 'success', `status of execution ${mine[0].id}`);
+		const { run } = await rest.execution(mine[0].id);
+		const inputs = nodeOutputs(run, INPUT_NODE)[0] ?? [];
+		assertBranches(run, inputs, new Set());
+		const outs = nodeOutputs(run, GCORE_NODE);
+		for (let k = 0; k < 3; k++) {
+			if (!targets[k]) continue;
+			const want = `${outs[k].length} item${outs[k].length === 1 ? '' : 's'}`;
+			assert.equal(r.edgeCounts[`${GCORE_NODE} → ${targets[k]}`], want, `item count on the "${OUTPUT_NAMES[k]}" edge`);
+		}
+		await assertSimulatorSaw(sim, apiKey, once(emails(inputs)));
+
+		const dest = process.env.GCORE_E2E_SCREENSHOT ?? path.join(REPO, 'docs', 'example-workflow.png');
+		if (dest !== 'none') {
+			fs.mkdirSync(path.dirname(dest), { recursive: true });
+			fs.copyFileSync(shot, dest);
+		}
+		return `labels ${r.outputLabels.join(' / ')}; ${Object.values(r.edgeCounts).join(', ')}; execution ${mine[0].id} ${mine[0].status}; screenshot ${dest === 'none' ? shot : path.relative(process.cwd(), dest)}`;
+	},
+};

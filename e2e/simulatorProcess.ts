@@ -1,0 +1,123 @@
+/**
+ * The Gcore IAM simulator in its own process (spawned through tsx), for the e2e, `npm run n8n` and
+ * the benchmark: its CPU never competes with the client being measured, and the real n8n reaches it
+ * like a remote API. Controlled over its /__sim/ API on 127.0.0.1.
+ */
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+import type { Fault, SimUser, SimulatorOptions, SimulatorStats } from '../simulator';
+import { REPO } from './ourPackage';
+import { spawnGroup, stopProcessGroup } from './processes';
+
+export interface SimulatorProcess {
+	url: string;
+	pid: number;
+	/** Resolves with how the process ended ("exit 1", "SIGKILL"), should it end before stop(). */
+	exited: Promise<string>;
+	/** Counters, log and faults back to zero; users and settings back to those at start. */
+	reset(): Promise<void>;
+	/** Counters back to zero, then these settings (latency, rate limit, users). */
+	prepare(settings: Partial<SimulatorOptions> & { users: SimUser[] }): Promise<void>;
+	/** A fault for one address (case-insensitive) or '*'. */
+	addFault(email: string, fault: Fault): Promise<void>;
+	stats(): Promise<SimulatorStats>;
+	stop(): Promise<void>;
+}
+
+export interface SimulatorProcessOptions {
+	/** Append the simulator's output here (default: discarded). */
+	logFile?: string;
+	/** More `simulator/cli.ts` arguments. */
+	args?: string[];
+}
+
+export async function startSimulatorProcess(options: SimulatorProcessOptions = {}): Promise<SimulatorProcess> {
+	const tsxCli = require.resolve('tsx/cli', { paths: [REPO] });
+	const child = spawnGroup('simulator', process.execPath, [tsxCli, path.join(REPO, 'simulator', 'cli.ts'), '--port', '0', ...(options.args ?? [])], {
+		cwd: REPO,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	}, 5000);
+	const url = await listeningUrl(child, options.logFile);
+	const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
+	const call = (method: string, pathname: string, body?: unknown) => control(url, method, pathname, body);
+	return {
+		url,
+		pid: child.pid ?? 0,
+		exited,
+		async reset() {
+			await call('POST', '/__sim/reset');
+		},
+		async prepare({ users, ...settings }) {
+			await call('POST', '/__sim/reset');
+			await call('POST', '/__sim/config', { logRequests: false, ...settings });
+			await call('POST', '/__sim/users', users);
+		},
+		async addFault(email, fault) {
+			await call('POST', '/__sim/faults', { email, fault });
+		},
+		stats: async () => (await call('GET', '/__sim/stats')) as SimulatorStats,
+		stop: () => stopProcessGroup(child, 'simulator', 5000),
+	};
+}
+
+/** Waits for the simulator's first line (its URL); then its output goes to the log file or nowhere. */
+function listeningUrl(child: ChildProcess, logFile: string | undefined): Promise<string> {
+	const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
+	return new Promise((resolve, reject) => {
+		let out = '';
+		let err = '';
+		const timer = setTimeout(() => fail(new Error('the simulator did not start within 30 s')), 30_000);
+		const fail = (error: Error) => {
+			clearTimeout(timer);
+			child.kill('SIGKILL');
+			reject(new Error(`${error.message}\n${out}${err}`));
+		};
+		const drain = (stream: NodeJS.ReadableStream | null) => (log ? stream?.pipe(log) : stream?.resume());
+		child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+		child.stdout?.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			const match = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+			if (match) {
+				clearTimeout(timer);
+				child.removeListener('exit', onEarlyExit);
+				child.stdout?.removeAllListeners('data');
+				child.stderr?.removeAllListeners('data');
+				log?.write(out + err);
+				drain(child.stdout);
+				drain(child.stderr);
+				resolve(match[1]);
+			}
+		});
+		const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) => fail(new Error(`the simulator exited (${signal ?? code}) before listening`));
+		child.once('exit', onEarlyExit);
+	});
+}
+
+/**
+ * One control call on a connection of its own (no keep-alive: a pooled socket that the
+ * simulator closed while a long run kept us busy would fail the next call).
+ */
+function control(url: string, method: string, pathname: string, body?: unknown): Promise<unknown> {
+	const payload = body === undefined ? undefined : JSON.stringify(body);
+	return new Promise((resolve, reject) => {
+		const request = http.request(
+			`${url}${pathname}`,
+			{ method, agent: false, headers: payload === undefined ? {} : { 'content-type': 'application/json' } },
+			(response) => {
+				let text = '';
+				response.setEncoding('utf8');
+				response.on('data', (chunk: string) => (text += chunk));
+				response.once('end', () => {
+					if ((response.statusCode ?? 0) >= 300) reject(new Error(`simulator ${method} ${pathname}: ${response.statusCode} ${text}`));
+					else resolve(text ? JSON.parse(text) : undefined);
+				});
+				response.once('error', reject);
+			},
+		);
+		request.once('error', reject);
+		request.end(payload);
+	});
+}

@@ -1,0 +1,57 @@
+/** The example workflow as shipped in examples/ and the simulator credential, ready for `n8n import:*`. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { CREDENTIAL_TYPE, REPO } from './ourPackage';
+
+export const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'gcore-iam-onboarding.workflow.json');
+export const EXAMPLE_WORKFLOW_ID = 'gcoreIamExample1';
+export const CREDENTIAL_ID = 'gcoreIamSimCred1';
+export const CREDENTIAL_NAME = 'Gcore IAM account (simulator)';
+/** Node names in the example. */
+export const GCORE_NODE = 'Gcore IAM';
+export const INPUT_NODE = 'New CRM customers';
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: string;
+	[k: string]: unknown;
+}
+
+export interface WorkflowJson {
+	id?: string;
+	name: string;
+	nodes: WorkflowNode[];
+	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	[k: string]: unknown;
+}
+
+/** The example as shipped, with this workflow id and every gcoreIamApi reference pointing at `credentialId`. */
+export function loadExampleWorkflow(id = EXAMPLE_WORKFLOW_ID, credentialId = CREDENTIAL_ID): WorkflowJson {
+	const wf = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8')) as WorkflowJson;
+	wf.id = id;
+	let refs = 0;
+	for (const node of wf.nodes) {
+		if (node.credentials?.[CREDENTIAL_TYPE]) {
+			node.credentials[CREDENTIAL_TYPE] = { id: credentialId, name: CREDENTIAL_NAME };
+			refs++;
+		}
+	}
+	if (!refs) throw new Error(`${EXAMPLE_WORKFLOW} has no node using a ${CREDENTIAL_TYPE} credential`);
+	return wf;
+}
+
+export function credentialJson(id: string, name: string, apiKey: string, baseUrl: string): unknown {
+	return { id, name, type: CREDENTIAL_TYPE, data: { apiKey, baseUrl } };
+}
+
+/** The nodes each output of `nodeName` feeds, by output index. */
+export function targetsOf(wf: WorkflowJson, nodeName: string): string[][] {
+	return (wf.connections[nodeName]?.main ?? []).map((o) => o.map((t) => t.node));
+}
