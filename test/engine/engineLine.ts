@@ -114,3 +114,16 @@ export function emptyRunExecutionData(): IRunExecutionData {
 export function isExpression(value: unknown): value is string {
 	return typeof value === 'string' && value.charAt(0) === '=';
 }
+
+/**
+ * The Logger the engine's node contexts log through (`this.logger` in a node), for tests that
+ * watch what a node logs: read through the contexts' own getter, so it is the engine's instance
+ * whichever package the line keeps it in (n8n-core 1.84 itself, later @n8n/backend-common).
+ */
+export function engineLogger(): { warn(message: string, ...rest: unknown[]): void } {
+	let prototype: object | null = core.ExecuteContext.prototype;
+	while (prototype && !Object.getOwnPropertyDescriptor(prototype, 'logger')) prototype = Object.getPrototypeOf(prototype);
+	const getter = prototype && Object.getOwnPropertyDescriptor(prototype, 'logger')?.get;
+	if (!getter) throw new Error(`n8n-core ${coreVersion}: execution contexts have no logger`);
+	return getter.call({}) as { warn(message: string, ...rest: unknown[]): void };
+}

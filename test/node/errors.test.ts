@@ -238,7 +238,7 @@ describe('the API key never shows', () => {
 		const apiKey = 'wrong$Key_0123456789abcdef';
 		const result = await run({ items: [{ email: 'invited@example.com' }], onError: 'continueErrorOutput' }, { apiKey: `APIKey ${apiKey}` });
 		expect(sim().stats().log[0].authorization).toBe(`apikey ${apiKey}`);
-		expect(result.gcore.error[0].json.details).toMatchObject({ description: expect.stringContaining('Bad permanent token: [redacted] (token: [redacted])') });
+		expect(result.gcore.error[0].json.message).toMatchObject({ description: expect.stringContaining('Bad permanent token: [redacted] (token: [redacted])') });
 		expect(everythingShown(result)).not.toContain(apiKey);
 	});
 

@@ -2,9 +2,7 @@
  * An engine without n8n's deduplication service (this test file never installs the store):
  * the node works as before, the check is off, and each run logs one warning.
  */
-import { Logger } from '@n8n/backend-common';
-import { Container } from '@n8n/di';
-
+import { engineLogger } from '../engine/engineLine';
 import { invitation, useSimulator } from './fixture';
 
 const { sim, run } = useSimulator({
@@ -15,7 +13,7 @@ const { sim, run } = useSimulator({
 });
 
 const warnings = () => {
-	const warn = jest.spyOn(Container.get(Logger), 'warn');
+	const warn = jest.spyOn(engineLogger(), 'warn');
 	return () => warn.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('deduplication store'));
 };
 

@@ -16,7 +16,7 @@ async function closedPort(): Promise<number> {
 	return port;
 }
 
-const attemptsOf = (items: Array<{ json: IDataObject }>) => items.map((item) => (item.json.details as { attempts: number }).attempts);
+const attemptsOf = (items: Array<{ json: IDataObject }>) => items.map((item) => (item.json.message as { attempts: number }).attempts);
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 const { sim, run } = useSimulator({
