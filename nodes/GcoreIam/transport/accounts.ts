@@ -11,8 +11,8 @@ const accounts = new Map<string, AccountGate>();
 let lastSweepAt = 0;
 
 /** The shared rate-limit state of the account with this Base URL and API key. */
-export async function accountGate(baseUrl: string, apiKey: string): Promise<AccountGate> {
-	const key = await accountKey(baseUrl, apiKey);
+export function accountGate(baseUrl: string, apiKey: string): AccountGate {
+	const key = accountKey(baseUrl, apiKey);
 	forgetIdle(Date.now());
 	let gate = accounts.get(key);
 	if (!gate) {

@@ -48,7 +48,7 @@ export async function sendAll(
 	}
 	const request = prepareApiRequest(context, settings);
 	const signal = context.getExecutionCancelSignal();
-	const gate = new RateGate(settings.concurrency, await accountGate(settings.baseUrl, settings.apiKey), signal);
+	const gate = new RateGate(settings.concurrency, accountGate(settings.baseUrl, settings.apiKey), signal);
 	const stop = new RunStop();
 	// Asked once per run, on the first 404 that is not clearly the API's "user not found".
 	let apiCheck: Promise<boolean> | undefined;
