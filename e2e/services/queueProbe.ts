@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 	lap(`redis ${redis.url}, postgres 127.0.0.1:${pg.port}`);
 	const real = completeCache() ?? (await ensureRealN8n());
 	const tgz = buildAndPack(work);
-	const sim = await startSimulator(path.join(work, 'simulator.log'), process.env.GCORE_PROBE_LATENCY ? ['--latency', process.env.GCORE_PROBE_LATENCY] : []);
+	const sim = await startSimulator(path.join(work, 'simulator.log'), [...(process.env.GCORE_PROBE_LATENCY ? ['--latency', process.env.GCORE_PROBE_LATENCY] : []), ...(process.env.GCORE_PROBE_SIM_ARGS ?? '').split(' ').filter(Boolean)]);
 	lap(`simulator ${sim.url}`);
 
 	const encryptionKey = randomBytes(24).toString('hex');
@@ -91,6 +91,8 @@ async function main(): Promise<void> {
 		N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: process.env.GCORE_PROBE_RECOVERY_MIN ?? '180',
 		QUEUE_WORKER_STALLED_INTERVAL: process.env.GCORE_PROBE_STALLED_MS ?? '30000',
 		QUEUE_WORKER_LOCK_DURATION: process.env.GCORE_PROBE_LOCK_MS ?? '60000',
+		QUEUE_WORKER_LOCK_RENEW_TIME: process.env.GCORE_PROBE_LOCK_RENEW_MS ?? '10000',
+		...(JSON.parse(process.env.GCORE_PROBE_EXTRA_ENV ?? '{}') as NodeJS.ProcessEnv),
 	};
 	const instance = async (name: string, owner: boolean) => {
 		const userFolder = path.join(work, name);
@@ -135,28 +137,43 @@ async function main(): Promise<void> {
 	}
 
 	const url = `${mainN8n.baseUrl}/webhook/${WEBHOOK_PATH}`;
-	const emails = ['maria.garcia@northwind.example.com', 'ops@fjordstream.example.org', 'no.such.customer@example.com', 'li.wei@bluepeak-hosting.example.net'];
 	const n = Number(process.env.GCORE_PROBE_POSTS ?? 40);
+	const sample = ['maria.garcia@northwind.example.com', 'ops@fjordstream.example.org', 'no.such.customer@example.com', 'li.wei@bluepeak-hosting.example.net'];
+	// GCORE_PROBE_MIX=1: one customer per POST, 7 in 10 new invited ones, 1 a repeat of an invited one, 1 already active, 1 unknown
+	const mix = process.env.GCORE_PROBE_MIX === '1';
+	const emails = mix
+		? Array.from({ length: n }, (_, i) => (i % 10 === 7 ? `c${i - 7}@burst.example.com` : i % 10 === 8 ? `a${i}@burst.example.com` : i % 10 === 9 ? `u${i}@burst.example.com` : `c${i}@burst.example.com`))
+		: Array.from({ length: n }, (_, i) => sample[i % sample.length]);
+	if (mix) {
+		const users = emails.filter((e) => !e.startsWith('u')).map((email) => ({ email, status: email.startsWith('a') ? 'active' : 'invited' }));
+		await sim.post('/__sim/users', [...new Map(users.map((u) => [u.email, u])).values()]);
+	}
 	const tb = Date.now();
 	const answers = await Promise.all(
 		Array.from({ length: n }, (_, i) =>
-			fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: emails[i % emails.length] }) }).then(async (r) => `${r.status} ${(await r.text()).slice(0, 80)}`),
+			fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: emails[i] }) }).then(async (r) => `${r.status} ${(await r.text()).slice(0, 80)}`),
 		),
 	);
 	lap(`${n} POSTs answered in ${Date.now() - tb} ms: ${JSON.stringify(countBy(answers))}`);
 
 	const cookie = await mainN8n.login(DEMO_OWNER);
-	let list: { results: Array<{ id: string; status: string; mode: string }>; count: number } = { results: [], count: 0 };
-	for (let i = 0; i < 120; i++) {
-		list = await mainN8n.rest(cookie, 'GET', `/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }))}&limit=100`);
+	let list: { results: Array<{ id: string; status: string; mode: string }> } = { results: [] };
+	for (let i = 0; i < 600; i++) {
+		list = { results: await allExecutions(mainN8n, cookie) };
 		if (list.results.length >= n && list.results.every((e) => !['new', 'running'].includes(e.status))) break;
-		await sleep(500);
+		await sleep(1000);
 	}
+	lap(`last execution finished ${Date.now() - tb} ms after the first POST`);
 	lap(`executions: ${list.results.length} ${JSON.stringify(countBy(list.results.map((e) => `${e.mode}/${e.status}`)))}`);
 	const byWorker = workers.map((w) => `${w.name}: ${(fs.readFileSync(w.n8n.logFile, 'utf8').match(/Worker started execution \d+/g) ?? []).length}`);
 	lap(`started per worker (from each worker's log): ${byWorker.join(', ')}`);
 	const stats = await sim.stats();
-	lap(`simulator requests ${stats.requests}, by e-mail ${JSON.stringify(stats.byEmail)}`);
+	lap(`simulator requests ${stats.requests}, answers ${JSON.stringify(stats.statusCounts)}`);
+	const expected = countBy(emails);
+	const invited = [...new Set(emails)].filter((e) => !/^(a|u)\d|ops@|no\.such/.test(e));
+	const never = invited.filter((e) => !(stats.sentByEmail[e] > 0));
+	const twice = Object.entries(stats.sentByEmail).filter(([e, k]) => k > (expected[e] ?? 0));
+	lap(`invited customers ${invited.length}: never sent ${never.length}, sent more often than POSTed ${twice.length} ${JSON.stringify(twice.slice(0, 5))}`);
 	const one = await mainN8n.rest<{ data: string; status: string }>(cookie, 'GET', `/executions/${list.results[0].id}`);
 	fs.writeFileSync(path.join(work, 'execution-sample.json'), JSON.stringify(one, null, 2));
 
@@ -205,8 +222,12 @@ async function killProbe(
 		if (!['new', 'running'].includes(e.status)) break;
 		await sleep(1000);
 	}
-	const stats = await sim.stats();
-	lap(`simulator after the kill: ${JSON.stringify(stats.byEmail)}`);
+	lap(`simulator after the kill: ${JSON.stringify((await sim.stats()).byEmail)}`);
+	// What "Retry" in the executions list does with it (the editor calls this endpoint).
+	const retried = await mainN8n.rest<unknown>(cookie, 'POST', `/executions/${execId}/retry`, { loadWorkflow: false }).catch((err: Error) => `retry refused: ${err.message.slice(0, 300)}`);
+	lap(`retry answered ${JSON.stringify(retried).slice(0, 300)}`);
+	await sleep(15_000);
+	lap(`simulator after the retry: ${JSON.stringify((await sim.stats()).byEmail)}`);
 }
 
 /** The cached n8n 2.41.1 when it is complete, without waiting for the install lock (another worktree may hold it for another version). */
@@ -217,6 +238,22 @@ function completeCache(): RealN8n | undefined {
 	if (!fs.existsSync(path.join(dir, '.complete')) || !fs.existsSync(path.join(root, 'node24', '.complete'))) return undefined;
 	const nodeVersion = (JSON.parse(fs.readFileSync(path.join(root, 'node24', '.complete'), 'utf8')) as { version: string }).version;
 	return { cacheDir: root, nodeBinDir, nodeExe: path.join(nodeBinDir, 'node'), nodeVersion, n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), n8nVersion: '2.41.1' };
+}
+
+/** Every execution of the probe workflow, 100 a page (the REST limit), following nextCursor. */
+async function allExecutions(n8n: N8n, cookie: string): Promise<Array<{ id: string; status: string; mode: string }>> {
+	const all: Array<{ id: string; status: string; mode: string }> = [];
+	let cursor: string | undefined;
+	do {
+		const page = await n8n.rest<{ results: Array<{ id: string; status: string; mode: string }>; nextCursor?: string | null }>(
+			cookie,
+			'GET',
+			`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }))}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+		);
+		all.push(...page.results);
+		cursor = page.nextCursor ?? undefined;
+	} while (cursor);
+	return all;
 }
 
 function countBy(xs: string[]): Record<string, number> {
