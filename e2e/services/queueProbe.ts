@@ -240,21 +240,24 @@ function completeCache(): RealN8n | undefined {
 	return { cacheDir: root, nodeBinDir, nodeExe: path.join(nodeBinDir, 'node'), nodeVersion, n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), n8nVersion: '2.41.1' };
 }
 
-/** Every execution of the probe workflow, 100 a page (the REST limit), following nextCursor. */
+/**
+ * Every execution of the probe workflow through the public API, 100 a page. (The REST list
+ * GET /rest/executions pages by id but sorts by start time: in queue mode it skips executions.)
+ */
 async function allExecutions(n8n: N8n, cookie: string): Promise<Array<{ id: string; status: string; mode: string }>> {
+	apiKey ??= (await n8n.rest<{ rawApiKey: string }>(cookie, 'POST', '/api-keys', { label: 'queue probe', scopes: ['execution:list', 'execution:read'], expiresAt: null })).rawApiKey;
 	const all: Array<{ id: string; status: string; mode: string }> = [];
 	let cursor: string | undefined;
 	do {
-		const page = await n8n.rest<{ results: Array<{ id: string; status: string; mode: string }>; nextCursor?: string | null }>(
-			cookie,
-			'GET',
-			`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }))}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-		);
-		all.push(...page.results);
+		const res = await fetch(`${n8n.baseUrl}/api/v1/executions?workflowId=${WORKFLOW_ID}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { 'X-N8N-API-KEY': apiKey } });
+		if (!res.ok) throw new Error(`GET /api/v1/executions: ${res.status} ${(await res.text()).slice(0, 300)}`);
+		const page = (await res.json()) as { data: Array<{ id: string; status: string; mode: string }>; nextCursor?: string | null };
+		all.push(...page.data);
 		cursor = page.nextCursor ?? undefined;
 	} while (cursor);
 	return all;
 }
+let apiKey: string | undefined;
 
 function countBy(xs: string[]): Record<string, number> {
 	const out: Record<string, number> = {};
