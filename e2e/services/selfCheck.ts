@@ -57,11 +57,11 @@ async function main(): Promise<void> {
 	for (const [name, inst] of [['redis', redis], ['postgres', pg]] as const) {
 		if (!inst) continue;
 		if (groupAlive(inst.pid)) problems.push(`${name}: process group ${inst.pid} still alive`);
-		const ps = execFileSync('ps', ['-eo', 'pid,pgid,args'], { encoding: 'utf8' })
-			.split('\n')
-			.filter((l) => l.includes(workDir));
-		if (ps.length) problems.push(`${name}: processes still running from ${workDir}:\n${ps.join('\n')}`);
 	}
+	const ps = execFileSync('ps', ['-eo', 'pid,pgid,args'], { encoding: 'utf8' })
+		.split('\n')
+		.filter((l) => l.includes(workDir));
+	if (ps.length) problems.push(`processes still running from ${workDir}:\n${ps.join('\n')}`);
 	for (const [name, inst] of [['redis', redis], ['postgres', pg]] as const) {
 		if (inst && !(await portFree(inst.port))) problems.push(`${name}: port ${inst.port} still taken`);
 	}
