@@ -1,26 +1,15 @@
 /**
- * The few process helpers the services need: a free loopback port, a daemon started in its own
- * process group with its output in a log file, waiting until it answers, and stopping it so that no
- * process of its group is left. (Kept local until the shared e2e process module lands; the names
- * mirror what that module is expected to offer.)
+ * A service's daemon (redis-server, postgres): started in its own process group with its output in
+ * a log file, waited for until it answers, and stopped with the signal that daemon wants for a quick
+ * shutdown (PostgreSQL: SIGINT) so that no process of its group is left. Runs as another user where
+ * needed (PostgreSQL refuses root), which processes.ts's spawnGroup does not offer.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address() as net.AddressInfo;
-			srv.close(() => resolve(port));
-		});
-	});
-}
+import { tail } from '../log';
 
-export function sleep(ms: number): Promise<void> {
+function sleep(ms: number): Promise<void> {
 	return new Promise((r) => setTimeout(r, ms));
 }
 
@@ -109,13 +98,5 @@ export async function waitUntilAnswers(daemon: Daemon, probe: () => Promise<bool
 		if (await probe().catch(() => false)) return;
 		if (Date.now() - t0 > timeoutMs) throw new Error(`${daemon.name} did not answer within ${timeoutMs / 1000} s; log ${daemon.logFile}:\n${tail(daemon.logFile, 20)}`);
 		await sleep(100);
-	}
-}
-
-export function tail(file: string, lines: number): string {
-	try {
-		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-	} catch {
-		return '(no log)';
 	}
 }

@@ -11,12 +11,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { ensureDebianPackages } from './apt';
-import { freePort, startDaemon, waitUntilAnswers } from './daemon';
+import { freePort } from '../ports';
+import { startDaemon, waitUntilAnswers } from './daemon';
+import type { Service } from './service';
 
 const PG_ROOT = '/usr/lib/postgresql';
 const RUN_AS = 'postgres';
 
-export interface PostgresInstance {
+export interface PostgresInstance extends Service {
 	host: '127.0.0.1';
 	port: number;
 	database: string;
@@ -145,6 +147,15 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 			throw e;
 		}
 		return {
+			name: 'postgres',
+			n8nEnv: () => ({
+				DB_TYPE: 'postgresdb',
+				DB_POSTGRESDB_HOST: '127.0.0.1',
+				DB_POSTGRESDB_PORT: String(port),
+				DB_POSTGRESDB_DATABASE: 'n8n',
+				DB_POSTGRESDB_USER: 'n8n',
+				DB_POSTGRESDB_PASSWORD: password,
+			}),
 			host: '127.0.0.1',
 			port,
 			database: 'n8n',

@@ -8,11 +8,13 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 
 import { ensureDebianPackages } from './apt';
-import { freePort, startDaemon, waitUntilAnswers } from './daemon';
+import { freePort } from '../ports';
+import { startDaemon, waitUntilAnswers } from './daemon';
+import type { Service } from './service';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
-export interface RedisInstance {
+export interface RedisInstance extends Service {
 	host: '127.0.0.1';
 	port: number;
 	/** redis://127.0.0.1:port */
@@ -68,6 +70,8 @@ export async function startRedis(workDir: string): Promise<RedisInstance> {
 			throw e;
 		}
 		return {
+			name: 'redis',
+			n8nEnv: () => ({ QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) }),
 			host: '127.0.0.1',
 			port,
 			url: `redis://127.0.0.1:${port}`,

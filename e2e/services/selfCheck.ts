@@ -5,24 +5,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { portIsFree } from '../ports';
 import { groupAlive } from './daemon';
 import { startPostgres, type PostgresInstance } from './postgres';
 import { redisPing, startRedis, type RedisInstance } from './redis';
 
 function seconds(since: number): string {
 	return `${((Date.now() - since) / 1000).toFixed(1)} s`;
-}
-
-function portFree(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const srv = net.createServer();
-		srv.once('error', () => resolve(false));
-		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-	});
 }
 
 async function main(): Promise<void> {
@@ -63,7 +55,7 @@ async function main(): Promise<void> {
 		.filter((l) => l.includes(workDir));
 	if (ps.length) problems.push(`processes still running from ${workDir}:\n${ps.join('\n')}`);
 	for (const [name, inst] of [['redis', redis], ['postgres', pg]] as const) {
-		if (inst && !(await portFree(inst.port))) problems.push(`${name}: port ${inst.port} still taken`);
+		if (inst && !(await portIsFree(inst.port))) problems.push(`${name}: port ${inst.port} still taken`);
 	}
 	if (!problems.length) fs.rmSync(workDir, { recursive: true, force: true });
 	else console.log(`work folder kept: ${workDir}`);

@@ -1,0 +1,67 @@
+/** Reading a queue-mode run back: executions through the public API, which worker ran each (its log), the run data over REST. */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { N8nPublicApi } from '../n8n/publicApi';
+import type { ExecutionSummary } from '../n8n/rest';
+import type { N8nWorker } from '../n8n/worker';
+
+export const FINAL = ['success', 'error', 'crashed', 'canceled'];
+
+/** Waits until the workflow has at least `count` executions and none of them is new/running/waiting; returns them. */
+export async function waitForExecutions(api: N8nPublicApi, workflowId: string, count: number, timeoutMs: number): Promise<ExecutionSummary[]> {
+	const t0 = Date.now();
+	let last: ExecutionSummary[] = [];
+	for (;;) {
+		last = await api.executions(workflowId);
+		if (last.length >= count && last.every((e) => FINAL.includes(e.status))) return last;
+		if (Date.now() - t0 > timeoutMs) {
+			throw new Error(`after ${timeoutMs / 1000} s: ${last.length} of ${count} executions, ${JSON.stringify(countBy(last.map((e) => e.status)))}`);
+		}
+		await sleep(1000);
+	}
+}
+
+/** Execution id → worker name, from the workers' logs ("Worker started execution <id>"). */
+export function workerOf(workers: N8nWorker[]): Map<string, string> {
+	const map = new Map<string, string>();
+	for (const w of workers) for (const id of w.startedExecutions()) map.set(id, map.has(id) ? `${map.get(id)}+${w.name}` : w.name);
+	return map;
+}
+
+/** Polls the workers' logs until one of them starts an execution not in `known`. */
+export async function nextStartedExecution(workers: N8nWorker[], known: Set<string>, timeoutMs: number): Promise<{ id: string; worker: N8nWorker }> {
+	const t0 = Date.now();
+	while (Date.now() - t0 < timeoutMs) {
+		for (const w of workers) {
+			const id = w.startedExecutions().find((e) => !known.has(e));
+			if (id) return { id, worker: w };
+		}
+		await sleep(100);
+	}
+	throw new Error(`no worker started a new execution within ${timeoutMs / 1000} s`);
+}
+
+export function countBy(xs: string[]): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+	return out;
+}
+
+/** Runs fn over items with at most `parallel` at once (reading 300 executions one by one is slow). */
+export async function mapLimit<T, R>(items: T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+	const out: R[] = new Array(items.length);
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.min(parallel, items.length) }, async () => {
+			while (next < items.length) {
+				const i = next++;
+				out[i] = await fn(items[i]);
+			}
+		}),
+	);
+	return out;
+}
+
+export function seconds(ms: number): string {
+	return `${(ms / 1000).toFixed(1)} s`;
+}
