@@ -1,9 +1,11 @@
 /** One batch execution of the batch workflow: the POST that starts it, the worker that takes it, its end. */
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { SimUser } from '../../simulator';
 import type { N8nItem } from '../n8n/runData';
 import type { ExecutionSummary } from '../n8n/rest';
 import type { N8nWorker } from '../n8n/worker';
-import { nextStartedExecution, waitForExecutions } from './executions';
+import { waitForExecutions, workerStarting } from './executions';
 import type { QueueContext } from './scenarios/scenario';
 import { BATCH_WORKFLOW } from './workflows';
 
@@ -17,12 +19,16 @@ export function batchCustomers(n: number, domain: string): { customers: Array<{ 
 /** POSTs the batch (the webhook answers at once) and returns the execution a worker started for it. */
 export async function startBatch(ctx: QueueContext, customers: Array<{ email: string }>): Promise<{ id: string; worker: N8nWorker; postedAt: number }> {
 	const { cluster } = ctx;
-	const known = new Set(cluster.workers.flatMap((w) => w.startedExecutions()));
+	const known = new Set((await cluster.api.executions(BATCH_WORKFLOW.id)).map((e) => e.id));
 	const postedAt = Date.now();
 	const res = await fetch(`${cluster.main.baseUrl}/webhook/${BATCH_WORKFLOW.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customers }) });
 	if (!res.ok) throw new Error(`batch webhook answered ${res.status} ${(await res.text()).slice(0, 300)}`);
-	const started = await nextStartedExecution(cluster.workers, known, 120_000);
-	return { ...started, postedAt };
+	for (;;) {
+		const id = (await cluster.api.executions(BATCH_WORKFLOW.id)).map((e) => e.id).find((e) => !known.has(e));
+		if (id) return { id, worker: await workerStarting(cluster.workers, id, 120_000), postedAt };
+		if (Date.now() - postedAt > 60_000) throw new Error('the batch webhook created no execution within 60 s');
+		await sleep(200);
+	}
 }
 
 /** Waits until the batch workflow's executions are all final; returns the one with this id. */

@@ -28,17 +28,15 @@ export function workerOf(workers: N8nWorker[]): Map<string, string> {
 	return map;
 }
 
-/** Polls the workers' logs until one of them starts an execution not in `known`. */
-export async function nextStartedExecution(workers: N8nWorker[], known: Set<string>, timeoutMs: number): Promise<{ id: string; worker: N8nWorker }> {
+/** Polls the workers' logs until one of them says it started execution `id`. */
+export async function workerStarting(workers: N8nWorker[], id: string, timeoutMs: number): Promise<N8nWorker> {
 	const t0 = Date.now();
 	while (Date.now() - t0 < timeoutMs) {
-		for (const w of workers) {
-			const id = w.startedExecutions().find((e) => !known.has(e));
-			if (id) return { id, worker: w };
-		}
+		const worker = workers.find((w) => w.startedExecutions().includes(id));
+		if (worker) return worker;
 		await sleep(100);
 	}
-	throw new Error(`no worker started a new execution within ${timeoutMs / 1000} s`);
+	throw new Error(`no worker started execution ${id} within ${timeoutMs / 1000} s`);
 }
 
 export function countBy(xs: string[]): Record<string, number> {

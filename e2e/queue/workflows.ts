@@ -19,7 +19,7 @@ export const BATCH_RETRY = { maxTries: 3, waitBetweenTries: 1000, maxRetries: 1 
 let ids = 0;
 function node(name: string, type: string, typeVersion: number, position: [number, number], parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
 	ids++;
-	return { id: `e2e0queue-0000-4000-8000-${String(ids).padStart(12, '0')}`, name, type, typeVersion, position, parameters, ...extra };
+	return { id: `e2e0a000-0000-4000-8000-${String(ids).padStart(12, '0')}`, name, type, typeVersion, position, parameters, ...extra };
 }
 
 function webhook(path: string, webhookId: string): WorkflowNode {
@@ -46,7 +46,7 @@ export function customerWorkflow(): WorkflowJson {
 	return {
 		id: CUSTOMER_WORKFLOW.id,
 		name: 'Queue mode: one customer per webhook call',
-		nodes: [webhook(CUSTOMER_WORKFLOW.path, 'e2e0queue-hook-4000-8000-000000000001'), gcore('={{ $json.body.email }}', {}), ...out.nodes],
+		nodes: [webhook(CUSTOMER_WORKFLOW.path, 'e2e0b000-0000-4000-8000-000000000001'), gcore('={{ $json.body.email }}', {}), ...out.nodes],
 		connections: {
 			Webhook: { main: [[{ node: GCORE_NODE, type: 'main', index: 0 }]] },
 			[GCORE_NODE]: { main: out.outputs },
@@ -62,7 +62,7 @@ export function batchWorkflow(): WorkflowJson {
 		id: BATCH_WORKFLOW.id,
 		name: 'Queue mode: a batch of customers per webhook call',
 		nodes: [
-			webhook(BATCH_WORKFLOW.path, 'e2e0queue-hook-4000-8000-000000000002'),
+			webhook(BATCH_WORKFLOW.path, 'e2e0b000-0000-4000-8000-000000000002'),
 			node(SPLIT_NODE, 'n8n-nodes-base.code', 2, [220, 200], { jsCode: 'return $input.first().json.body.customers.map((c) => ({ json: c }));' }),
 			gcore('={{ $json.email }}', { onError: 'continueErrorOutput', retryOnFail: true, maxTries: BATCH_RETRY.maxTries, waitBetweenTries: BATCH_RETRY.waitBetweenTries }, { maxRetries: BATCH_RETRY.maxRetries }),
 			...out.nodes,
