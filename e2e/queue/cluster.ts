@@ -88,7 +88,7 @@ export async function startCluster(opts: {
 	// The first CLI command migrates the empty database; the others follow it.
 	await cli.importCredentials(opts.credentials);
 	await cli.importWorkflows(opts.workflows);
-	for (const wf of opts.workflows) await cli.publishWorkflow(wf.id!);
+	await Promise.all(opts.workflows.map((wf) => cli.publishWorkflow(wf.id!)));
 	say('credential and workflows imported and published into PostgreSQL');
 	// Main and the workers start side by side (the database is migrated already).
 	const [server, ...workers] = await Promise.all([

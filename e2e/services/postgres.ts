@@ -33,6 +33,8 @@ export interface PostgresInstance extends Service {
 	binDir: string;
 	pid: number;
 	logFile: string;
+	/** One SQL statement as the superuser over the socket; rows of tab-separated fields. */
+	query(sql: string): Promise<string[][]>;
 	stop(): Promise<void>;
 }
 
@@ -167,6 +169,11 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 			binDir,
 			pid: daemon.pid,
 			logFile,
+			query: async (sql) =>
+				(await run(path.join(binDir, 'psql'), ['-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', 'n8n', '-v', 'ON_ERROR_STOP=1', '-tA', '-F', '\t', '-c', sql], { ...owner, cwd: base }))
+					.split('\n')
+					.filter(Boolean)
+					.map((line) => line.split('\t')),
 			stop,
 		};
 	}
