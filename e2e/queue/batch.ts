@@ -5,7 +5,7 @@ import type { SimUser } from '../../simulator';
 import type { N8nItem } from '../n8n/runData';
 import type { ExecutionSummary } from '../n8n/rest';
 import type { N8nWorker } from '../n8n/worker';
-import { waitForExecutions, workerStarting } from './executions';
+import { executionsOf, waitForExecutions, workerStarting } from './executions';
 import type { QueueContext } from './scenarios/scenario';
 import { BATCH_WORKFLOW } from './workflows';
 
@@ -19,12 +19,12 @@ export function batchCustomers(n: number, domain: string): { customers: Array<{ 
 /** POSTs the batch (the webhook answers at once) and returns the execution a worker started for it. */
 export async function startBatch(ctx: QueueContext, customers: Array<{ email: string }>): Promise<{ id: string; worker: N8nWorker; postedAt: number }> {
 	const { cluster } = ctx;
-	const known = new Set((await cluster.api.executions(BATCH_WORKFLOW.id)).map((e) => e.id));
+	const known = new Set((await executionsOf(cluster.postgres, BATCH_WORKFLOW.id)).map((e) => e.id));
 	const postedAt = Date.now();
 	const res = await fetch(`${cluster.main.baseUrl}/webhook/${BATCH_WORKFLOW.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customers }) });
 	if (!res.ok) throw new Error(`batch webhook answered ${res.status} ${(await res.text()).slice(0, 300)}`);
 	for (;;) {
-		const id = (await cluster.api.executions(BATCH_WORKFLOW.id)).map((e) => e.id).find((e) => !known.has(e));
+		const id = (await executionsOf(cluster.postgres, BATCH_WORKFLOW.id)).map((e) => e.id).find((e) => !known.has(e));
 		if (id) return { id, worker: await workerStarting(cluster.workers, id, 120_000), postedAt };
 		if (Date.now() - postedAt > 60_000) throw new Error('the batch webhook created no execution within 60 s');
 		await sleep(200);
@@ -33,7 +33,7 @@ export async function startBatch(ctx: QueueContext, customers: Array<{ email: st
 
 /** Waits until the batch workflow's executions are all final; returns the one with this id. */
 export async function batchFinished(ctx: QueueContext, id: string, timeoutMs: number): Promise<ExecutionSummary> {
-	const all = await waitForExecutions(ctx.cluster.api, BATCH_WORKFLOW.id, 1, timeoutMs);
+	const all = await waitForExecutions(ctx.cluster.postgres, BATCH_WORKFLOW.id, 1, timeoutMs);
 	const mine = all.find((e) => e.id === id);
 	if (!mine) throw new Error(`execution ${id} is not among the batch workflow's executions`);
 	return mine;

@@ -10,7 +10,7 @@ import type { SimUser, SimulatorOptions } from '../../simulator';
 import { say } from '../log';
 import { nodeOutputs } from '../n8n/runData';
 import { GCORE_NODE } from '../workflows';
-import { countBy, mapLimit, seconds, waitForExecutions, workerOf } from './executions';
+import { countBy, executionsOf, listedByPublicApi, mapLimit, seconds, waitForExecutions, workerOf } from './executions';
 import { measured } from './report';
 import type { QueueContext } from './scenarios/scenario';
 import { BRANCH_NODES, CUSTOMER_WORKFLOW } from './workflows';
@@ -45,7 +45,7 @@ export async function runBurst(ctx: QueueContext, label: string, opts: { posts: 
 	const { cluster, sim } = ctx;
 	const mix = customerMix(opts.posts, opts.domain);
 	await sim.prepare({ ...opts.simulator, logRequests: true, users: mix.users });
-	const before = new Set((await cluster.api.executions(CUSTOMER_WORKFLOW.id)).map((e) => e.id));
+	const before = new Set((await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id)).map((e) => e.id));
 
 	const url = `${cluster.main.baseUrl}/webhook/${CUSTOMER_WORKFLOW.path}`;
 	const t0 = Date.now();
@@ -59,7 +59,7 @@ export async function runBurst(ctx: QueueContext, label: string, opts: { posts: 
 	assert.deepEqual(countBy(answers), { 200: opts.posts }, 'answers of the webhook POSTs');
 	say(`${label}: ${opts.posts} POSTs answered in ${seconds(postsMs)}; waiting for the executions`);
 
-	const all = await waitForExecutions(cluster.api, CUSTOMER_WORKFLOW.id, before.size + opts.posts, 10 * 60_000);
+	const all = await waitForExecutions(cluster.postgres, CUSTOMER_WORKFLOW.id, before.size + opts.posts, 10 * 60_000);
 	const mine = all.filter((e) => !before.has(e.id));
 	const lastStop = Math.max(...mine.map((e) => Date.parse(e.stoppedAt ?? '')));
 	const wallMs = lastStop - t0;
@@ -95,6 +95,7 @@ export async function runBurst(ctx: QueueContext, label: string, opts: { posts: 
 	const branchCounts = BRANCH_NODES.map((b, k) => `${b} ${routed.filter((r) => r.branch === k).length}`).join(', ');
 
 	measured(label, 'executions (status)', JSON.stringify(countBy(mine.map((e) => e.status))));
+	measured(label, 'listed by the public API (n8n 2.41.1 leaves out some finished ones)', `${await listedByPublicApi(cluster.api, CUSTOMER_WORKFLOW.id, mine.map((e) => e.id))} of ${mine.length}`);
 	measured(label, 'per worker (worker logs)', cluster.workers.map((w) => perWorker[w.name] ?? 0).join(' / '));
 	measured(label, 'branches', branchCounts);
 	measured(label, `POSTs answered (${POSTS_IN_FLIGHT} at a time)`, seconds(postsMs));

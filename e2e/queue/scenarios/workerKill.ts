@@ -13,7 +13,7 @@ import { groupAlive } from '../../services/daemon';
 import { hasExited } from '../../processes';
 import { batchCustomers, batchFinished, startBatch } from '../batch';
 import { LOCK_SETTINGS } from '../cluster';
-import { countBy, FINAL, seconds, waitForExecutions, workerOf } from '../executions';
+import { countBy, executionsOf, FINAL, seconds, waitForExecutions, workerOf } from '../executions';
 import { measured } from '../report';
 import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../workflows';
 import type { QueueScenario } from './scenario';
@@ -33,8 +33,8 @@ export const workerKill: QueueScenario = {
 		const batch = batchCustomers(ITEMS, 'kill.example.com');
 		const invited = batch.customers.map((c) => c.email).filter((e) => batch.expectedBranch(e) === 0);
 		await sim.prepare({ latencyMs: LATENCY_MS, logRequests: true, users: batch.users });
-		const earlier = await cluster.api.executions(CUSTOMER_WORKFLOW.id);
-		const earlierBatch = await cluster.api.executions(BATCH_WORKFLOW.id);
+		const earlier = await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id);
+		const earlierBatch = await executionsOf(cluster.postgres, BATCH_WORKFLOW.id);
 
 		const { id, worker: victim } = await startBatch(ctx, batch.customers);
 		const survivor = cluster.workers.find((w) => w !== victim)!;
@@ -71,10 +71,10 @@ export const workerKill: QueueScenario = {
 		// Main and the survivor go on: new executions (customers unknown to the API, so nobody's e-mail count changes) all succeed there.
 		assert.ok(!hasExited(cluster.server.child), 'main (n8n start) exited');
 		assert.ok(survivor.running(), `${survivor.name} exited`);
-		const before = new Set((await cluster.api.executions(CUSTOMER_WORKFLOW.id)).map((e) => e.id));
+		const before = new Set((await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id)).map((e) => e.id));
 		const url = `${cluster.main.baseUrl}/webhook/${CUSTOMER_WORKFLOW.path}`;
 		await Promise.all(Array.from({ length: AFTER_KILL_POSTS }, (_, i) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `later${i}@kill.example.com` }) })));
-		const customerRuns = await waitForExecutions(cluster.api, CUSTOMER_WORKFLOW.id, before.size + AFTER_KILL_POSTS, 5 * 60_000);
+		const customerRuns = await waitForExecutions(cluster.postgres, CUSTOMER_WORKFLOW.id, before.size + AFTER_KILL_POSTS, 5 * 60_000);
 		const fresh = customerRuns.filter((e) => !before.has(e.id));
 		const ranOn = workerOf(cluster.workers);
 
@@ -107,7 +107,7 @@ export const workerKill: QueueScenario = {
 		const now = new Map(customerRuns.map((e) => [e.id, e.status]));
 		const changed = earlier.filter((e) => now.get(e.id) !== e.status);
 		assert.equal(changed.length, 0, `earlier executions changed or vanished: ${JSON.stringify(changed.slice(0, 5))}`);
-		const batchNow = new Map((await cluster.api.executions(BATCH_WORKFLOW.id)).map((e) => [e.id, e.status]));
+		const batchNow = new Map((await executionsOf(cluster.postgres, BATCH_WORKFLOW.id)).map((e) => [e.id, e.status]));
 		assert.ok(earlierBatch.every((e) => batchNow.get(e.id) === e.status), 'earlier batch executions unchanged');
 		assert.ok(!hasExited(cluster.server.child) && survivor.running(), 'main and the surviving worker still running at the end');
 		assert.equal(rerunExec.status, 'success', 'the new run of the batch');
