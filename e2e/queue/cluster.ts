@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { say } from '../log';
 import { N8nCli } from '../n8n/cli';
@@ -52,6 +53,27 @@ export interface QueueCluster {
 	rest: N8nRest;
 	api: N8nPublicApi;
 	workers: N8nWorker[];
+}
+
+function webhookPaths(wf: WorkflowJson): string[] {
+	return wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook').map((n) => String(n.parameters.path));
+}
+
+/**
+ * Main reports ready before it has registered the published workflows' webhooks (measured: the
+ * first 22 of 300 POSTs answered 404). A CORS preflight asks without starting an execution: 204
+ * with POST among the allowed methods once the webhook is registered, 404 before.
+ */
+async function webhooksRegistered(baseUrl: string, paths: string[], timeoutMs = 120_000): Promise<void> {
+	const t0 = Date.now();
+	for (const p of paths) {
+		for (;;) {
+			const res = await fetch(`${baseUrl}/webhook/${p}`, { method: 'OPTIONS', headers: { origin: 'http://localhost', 'access-control-request-method': 'POST' } }).catch(() => undefined);
+			if (res?.status === 204 && (res.headers.get('access-control-allow-methods') ?? '').includes('POST')) break;
+			if (Date.now() - t0 > timeoutMs) throw new Error(`webhook ${p} not registered ${timeoutMs / 1000} s after main was ready (last answer ${res?.status})`);
+			await sleep(250);
+		}
+	}
 }
 
 /** Starts Redis and PostgreSQL (registered for clean-up); call early, they take a few seconds. */
@@ -100,6 +122,7 @@ export async function startCluster(opts: {
 			return startWorker(n8n, name, { concurrency: WORKER_CONCURRENCY });
 		}),
 	]);
+	await webhooksRegistered(main.baseUrl, opts.workflows.flatMap((wf) => webhookPaths(wf)));
 	const rest = new N8nRest(main);
 	await logInAsOwner(opts.real, rest, DEMO_OWNER);
 	const api = await N8nPublicApi.create(main, rest);
