@@ -1,0 +1,18 @@
+/** What a queue-mode scenario gets: the running cluster, the simulator, the work folder. One file per scenario, listed in index.ts. */
+import type { SimulatorProcess } from '../../simulatorProcess';
+import type { QueueCluster } from '../cluster';
+
+export interface QueueContext {
+	cluster: QueueCluster;
+	sim: SimulatorProcess;
+	work: string;
+}
+
+export interface QueueScenario {
+	/** The check line: what is shown to work. */
+	name: string;
+	/** Short label for the measured table. */
+	label: string;
+	/** A note for the check line; throws (assert) on failure. */
+	run(ctx: QueueContext): Promise<string>;
+}

@@ -1,0 +1,117 @@
+/**
+ * Scenario 4: the worker running a batch is SIGKILLed halfway (as a crash or an OOM kill would end
+ * it). Measured: what n8n does with that execution (status, how long after the kill), which
+ * customers were e-mailed and which not, what n8n's own "Retry" of it does, and who a new run of
+ * the same batch e-mails again. Asserted: main and the other worker keep running, the earlier
+ * executions stay as they were, new executions all succeed on the surviving worker.
+ * Runs last: it leaves one worker.
+ */
+import * as assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { groupAlive } from '../../services/daemon';
+import { hasExited } from '../../processes';
+import { batchCustomers, batchFinished, startBatch } from '../batch';
+import { LOCK_SETTINGS } from '../cluster';
+import { countBy, executionsOf, FINAL, seconds, waitForExecutions, workerOf } from '../executions';
+import { measured } from '../report';
+import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../workflows';
+import type { QueueScenario } from './scenario';
+
+const ITEMS = 400;
+const LATENCY_MS = 300;
+/** Kill once the API has received this many of the batch's requests. */
+const KILL_AFTER_REQUESTS = 120;
+const AFTER_KILL_POSTS = 20;
+const LABEL = '4. worker SIGKILL';
+
+export const workerKill: QueueScenario = {
+	name: `a worker SIGKILLed in the middle of a ${ITEMS}-customer batch: n8n marks that execution, main and the other worker go on, no other execution lost`,
+	label: LABEL,
+	async run(ctx) {
+		const { cluster, sim } = ctx;
+		const batch = batchCustomers(ITEMS, 'kill.example.com');
+		const invited = batch.customers.map((c) => c.email).filter((e) => batch.expectedBranch(e) === 0);
+		await sim.prepare({ latencyMs: LATENCY_MS, logRequests: true, users: batch.users });
+		const earlier = await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id);
+		const earlierBatch = await executionsOf(cluster.postgres, BATCH_WORKFLOW.id);
+
+		const { id, worker: victim } = await startBatch(ctx, batch.customers);
+		const survivor = cluster.workers.find((w) => w !== victim)!;
+		for (let t0 = Date.now(); (await sim.stats()).requests < KILL_AFTER_REQUESTS; ) {
+			if (Date.now() - t0 > 120_000) throw new Error(`the batch did not reach ${KILL_AFTER_REQUESTS} requests within 120 s`);
+			await sleep(50);
+		}
+		process.kill(victim.pid, 'SIGKILL');
+		const killedAt = Date.now();
+		const atKill = await sim.stats();
+		await victim.exited;
+
+		// The execution as n8n shows it, until it reaches a final status.
+		const seen: string[] = [];
+		let status = '';
+		for (;;) {
+			const e = await cluster.rest.call<{ status: string }>('GET', `/executions/${id}`);
+			if (e.status !== status) seen.push(`${e.status} at +${seconds(Date.now() - killedAt)}`);
+			status = e.status;
+			if (FINAL.includes(status)) break;
+			if (Date.now() - killedAt > 5 * 60_000) throw new Error(`execution ${id} still ${status} 5 min after the kill`);
+			await sleep(500);
+		}
+		const finalMs = Date.now() - killedAt;
+		const killed = await cluster.rest.execution(id);
+		const message = killed.run.data.resultData.error?.message ?? '(none)';
+		const keptNodes = Object.keys(killed.run.data.resultData.runData);
+		const runnerLeft = groupAlive(victim.pid);
+		const afterKill = await sim.stats();
+		const emailed = invited.filter((e) => afterKill.sentByEmail[e]);
+		const notEmailed = invited.filter((e) => !afterKill.sentByEmail[e]);
+		const aborted = afterKill.statusCounts.aborted ?? 0;
+
+		// Main and the survivor go on: new executions (customers unknown to the API, so nobody's e-mail count changes) all succeed there.
+		assert.ok(!hasExited(cluster.server.child), 'main (n8n start) exited');
+		assert.ok(survivor.running(), `${survivor.name} exited`);
+		const before = new Set((await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id)).map((e) => e.id));
+		const url = `${cluster.main.baseUrl}/webhook/${CUSTOMER_WORKFLOW.path}`;
+		await Promise.all(Array.from({ length: AFTER_KILL_POSTS }, (_, i) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `later${i}@kill.example.com` }) })));
+		const customerRuns = await waitForExecutions(cluster.postgres, CUSTOMER_WORKFLOW.id, before.size + AFTER_KILL_POSTS, 5 * 60_000);
+		const fresh = customerRuns.filter((e) => !before.has(e.id));
+		const ranOn = workerOf(cluster.workers);
+
+		// n8n's own "Retry" of the failed execution (the executions list's button).
+		const requestsBeforeRetry = (await sim.stats()).requests;
+		const retry = await cluster.rest.call<{ id: string | number }>('POST', `/executions/${id}/retry`, { loadWorkflow: false });
+		const retryExec = await batchFinished(ctx, String(retry.id), 5 * 60_000);
+		const retryRequests = (await sim.stats()).requests - requestsBeforeRetry;
+
+		// The user's way to finish: run the batch again. Who gets a second e-mail?
+		const rerun = await startBatch(ctx, batch.customers);
+		const rerunExec = await batchFinished(ctx, rerun.id, 10 * 60_000);
+		const final = await sim.stats();
+		const twice = invited.filter((e) => (final.sentByEmail[e] ?? 0) > 1);
+
+		const lock = `lock ${Number(LOCK_SETTINGS.QUEUE_WORKER_LOCK_DURATION) / 1000} s, renew ${Number(LOCK_SETTINGS.QUEUE_WORKER_LOCK_RENEW_TIME) / 1000} s, stalled check ${Number(LOCK_SETTINGS.QUEUE_WORKER_STALLED_INTERVAL) / 1000} s`;
+		measured(LABEL, 'killed', `${victim.name} after ${atKill.requests} of the batch's requests (${lock})`);
+		measured(LABEL, 'the execution in n8n', `${seen.join(' → ')}; final "${status}" ${seconds(finalMs)} after the kill`);
+		measured(LABEL, 'its error / run data kept', `"${message.slice(0, 120)}" / nodes: ${keptNodes.length ? keptNodes.join(', ') : 'none'}`);
+		measured(LABEL, `invited customers e-mailed / not (of ${invited.length})`, `${emailed.length} / ${notEmailed.length} (requests cut off by the kill: ${aborted})`);
+		measured(LABEL, "the killed worker's task runner", runnerLeft ? 'still running after the kill (stopped by the clean-up)' : 'exited with it');
+		measured(LABEL, `${AFTER_KILL_POSTS} executions after the kill`, `${JSON.stringify(countBy(fresh.map((e) => e.status)))}, on ${JSON.stringify(countBy(fresh.map((e) => ranOn.get(e.id) ?? '?')))}`);
+		measured(LABEL, 'n8n "Retry" of the killed execution', `execution ${retry.id}: ${retryExec.status}, ${retryRequests} API requests`);
+		measured(LABEL, 'a new run of the same batch', `${rerunExec.status} on ${rerun.worker.name}; e-mailed a second time: ${twice.length} (= those e-mailed before the kill: ${twice.length === emailed.length})`);
+		if (runnerLeft) process.kill(-victim.pid, 'SIGKILL');
+
+		assert.ok(FINAL.includes(status) && status !== 'success', `the killed execution ended ${status}`);
+		assert.deepEqual(countBy(fresh.map((e) => e.status)), { success: AFTER_KILL_POSTS }, 'executions after the kill');
+		assert.ok(fresh.every((e) => ranOn.get(e.id) === survivor.name), `executions after the kill ran on ${survivor.name}`);
+		const now = new Map(customerRuns.map((e) => [e.id, e.status]));
+		const changed = earlier.filter((e) => now.get(e.id) !== e.status);
+		assert.equal(changed.length, 0, `earlier executions changed or vanished: ${JSON.stringify(changed.slice(0, 5))}`);
+		const batchNow = new Map((await executionsOf(cluster.postgres, BATCH_WORKFLOW.id)).map((e) => [e.id, e.status]));
+		assert.ok(earlierBatch.every((e) => batchNow.get(e.id) === e.status), 'earlier batch executions unchanged');
+		assert.ok(!hasExited(cluster.server.child) && survivor.running(), 'main and the surviving worker still running at the end');
+		assert.equal(rerunExec.status, 'success', 'the new run of the batch');
+		assert.deepEqual(new Set(twice), new Set(emailed), 'a new run e-mails again exactly those e-mailed before the kill');
+		return `${victim.name} killed after ${atKill.requests} requests; execution ${id} ${status} after ${seconds(finalMs)}; e-mailed ${emailed.length}, not ${notEmailed.length}; n8n Retry sent ${retryRequests}; a re-run e-mails ${twice.length} again; ${AFTER_KILL_POSTS} later executions success on ${survivor.name}`;
+	},
+};
