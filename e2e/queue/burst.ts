@@ -15,7 +15,8 @@ import { measured } from './report';
 import type { QueueContext } from './scenarios/scenario';
 import { BRANCH_NODES, CUSTOMER_WORKFLOW } from './workflows';
 
-const OUTCOMES = ['sent', 'alreadyActivated', 'notFound'];
+// A repeated customer may be skipped as sent before (Skip If Invited Within, default 10 min).
+const OUTCOMES = [['sent', 'sentBefore'], ['alreadyActivated'], ['notFound']];
 /** The CRM's side: this many webhook calls open at once (a queue of 300 executions builds up all the same). */
 export const POSTS_IN_FLIGHT = 50;
 
@@ -81,12 +82,15 @@ export async function runBurst(ctx: QueueContext, label: string, opts: { posts: 
 		const item = outs[branch][0].json as { body?: { email?: string }; invitation?: { email?: string; outcome?: string } };
 		return { id: e.id, email: String(item.body?.email), branch, outcome: item.invitation?.outcome };
 	});
-	const wrong = routed.filter((r) => r.branch !== mix.expectedBranch(r.email) || r.outcome !== OUTCOMES[r.branch]);
+	const wrong = routed.filter((r) => r.branch !== mix.expectedBranch(r.email) || !OUTCOMES[r.branch].includes(String(r.outcome)));
 
 	const stats = await sim.stats();
 	const posted = countBy(mix.posts);
 	const finals = countBy(stats.log.filter((l) => l.path === '/iam/auth/renew_invitation' && isFinalAnswer(l.status)).map((l) => String((l.body as { email?: string }).email).toLowerCase()));
-	const offFinal = Object.keys(posted).filter((e) => (finals[e] ?? 0) !== posted[e]);
+	// Each address gets a final answer at least once and at most once per POST (fewer when skipped as sent before).
+	const offFinal = Object.keys(posted).filter((e) => (finals[e] ?? 0) < 1 || (finals[e] ?? 0) > posted[e]);
+	const repeatedInvited = Object.keys(posted).filter((e) => posted[e] > 1 && mix.expectedBranch(e) === 0);
+	const repeatedSentAgain = repeatedInvited.filter((e) => (stats.sentByEmail[e] ?? 0) > 1);
 	const invited = Object.keys(posted).filter((e) => mix.expectedBranch(e) === 0);
 	const never = invited.filter((e) => !stats.sentByEmail[e]);
 	const double = invited.filter((e) => (stats.sentByEmail[e] ?? 0) > posted[e]);
@@ -100,6 +104,7 @@ export async function runBurst(ctx: QueueContext, label: string, opts: { posts: 
 	measured(label, 'first POST → last execution stopped (wall time)', seconds(wallMs));
 	measured(label, 'simulator answers', JSON.stringify(stats.statusCounts));
 	measured(label, 'peak requests in flight at the API', stats.maxInFlight);
+	measured(label, 'invited customers POSTed twice: e-mailed once / twice (the deduplication store across workers)', `${repeatedInvited.length - repeatedSentAgain.length} / ${repeatedSentAgain.length}`);
 	measured(label, 'failed executions / invited never e-mailed / e-mailed more often than POSTed', `${failedRuns.length} / ${never.length} / ${double.length}`);
 	if (failures.length) measured(label, 'why executions failed', failures.slice(0, 5).join('; ').replace(/\|/g, '/'));
 
@@ -108,6 +113,6 @@ export async function runBurst(ctx: QueueContext, label: string, opts: { posts: 
 	assert.deepEqual(countBy(routed.map((r) => r.email)), countBy(mix.posts), 'each POSTed customer in exactly as many executions as POSTs');
 	assert.equal(never.length, 0, `invited customers never e-mailed: ${never.slice(0, 10).join(', ')}`);
 	assert.equal(double.length, 0, `customers e-mailed more often than POSTed: ${double.slice(0, 10).map((e) => `${e} ${stats.sentByEmail[e]}×`).join(', ')}`);
-	assert.equal(offFinal.length, 0, `addresses with final answers ≠ POSTs: ${offFinal.slice(0, 10).map((e) => `${e} ${finals[e] ?? 0}/${posted[e]}`).join(', ')}`);
+	assert.equal(offFinal.length, 0, `addresses with no final answer or more than one per POST: ${offFinal.slice(0, 10).map((e) => `${e} ${finals[e] ?? 0}/${posted[e]}`).join(', ')}`);
 	return `${opts.posts} success, per worker ${cluster.workers.map((w) => `${w.name} ${perWorker[w.name]}`).join(' / ')}; ${branchCounts}; API ${JSON.stringify(stats.statusCounts)}; 0 never, 0 twice; wall ${seconds(wallMs)}`;
 }

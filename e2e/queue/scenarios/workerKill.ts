@@ -98,7 +98,7 @@ export const workerKill: QueueScenario = {
 		measured(LABEL, "the killed worker's task runner", runnerLeft ? 'still running after the kill (stopped by the clean-up)' : 'exited with it');
 		measured(LABEL, `${AFTER_KILL_POSTS} executions after the kill`, `${JSON.stringify(countBy(fresh.map((e) => e.status)))}, on ${JSON.stringify(countBy(fresh.map((e) => ranOn.get(e.id) ?? '?')))}`);
 		measured(LABEL, 'n8n "Retry" of the killed execution', `execution ${retry.id}: ${retryExec.status}, ${retryRequests} API requests`);
-		measured(LABEL, 'a new run of the same batch', `${rerunExec.status} on ${rerun.worker.name}; e-mailed a second time: ${twice.length} (= those e-mailed before the kill: ${twice.length === emailed.length})`);
+		measured(LABEL, 'a new run of the same batch', `${rerunExec.status} on ${rerun.worker.name}; e-mailed a second time: ${twice.length} of the ${emailed.length} e-mailed before the kill (the rest were skipped as sent before)`);
 		if (runnerLeft) process.kill(-victim.pid, 'SIGKILL');
 
 		assert.ok(FINAL.includes(status) && status !== 'success', `the killed execution ended ${status}`);
@@ -111,7 +111,9 @@ export const workerKill: QueueScenario = {
 		assert.ok(earlierBatch.every((e) => batchNow.get(e.id) === e.status), 'earlier batch executions unchanged');
 		assert.ok(!hasExited(cluster.server.child) && survivor.running(), 'main and the surviving worker still running at the end');
 		assert.equal(rerunExec.status, 'success', 'the new run of the batch');
-		assert.deepEqual(new Set(twice), new Set(emailed), 'a new run e-mails again exactly those e-mailed before the kill');
+		// Sends are recorded in n8n's deduplication store every 5 s: a new run skips those recorded, and
+		// may e-mail again only customers e-mailed before the kill whose record was not yet written.
+		assert.ok(twice.every((e) => emailed.includes(e)), `a new run e-mailed again someone not e-mailed before the kill: ${twice.filter((e) => !emailed.includes(e)).slice(0, 5).join(', ')}`);
 		return `${victim.name} killed after ${atKill.requests} requests; execution ${id} ${status} after ${seconds(finalMs)}; e-mailed ${emailed.length}, not ${notEmailed.length}; n8n Retry sent ${retryRequests}; a re-run e-mails ${twice.length} again; ${AFTER_KILL_POSTS} later executions success on ${survivor.name}`;
 	},
 };
