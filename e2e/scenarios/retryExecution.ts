@@ -28,15 +28,14 @@ function sentIn(stats: SimulatorStats, email: string): number {
 }
 
 export const retryExecution: Scenario = {
-	name: `retried execution: a "Stop Workflow" run of ${CUSTOMERS} stops on an address answering 500; after the fix, n8n's Retry e-mails everyone exactly once`,
+	name: `retried execution: a webhook's "Stop Workflow" run of ${CUSTOMERS} stops on an address answering 500; after the fix, n8n's Retry e-mails everyone exactly once`,
 	phase: 'server',
 	workflows: () => [webhookWorkflow({ id: WORKFLOW_ID, path: PATH, codeBefore: SPLIT })],
 	beforeStart: (ctx) => ctx.cli.publishWorkflow(WORKFLOW_ID),
 	async run(ctx) {
 		const { rest, sim } = ctx;
 		const url = webhookUrl(ctx, PATH);
-		await waitUntilListening(url, { customers: [] });
-		const before = (await rest.allExecutions(WORKFLOW_ID)).length;
+		const before = await waitUntilListening(ctx, WORKFLOW_ID, PATH, { customers: [] });
 		await sim.prepare({ users, latencyMs: LATENCY_MS });
 		await sim.addFault(FAILING, { status: 500 });
 		assert.equal(await post(url, { customers: emails.map((email) => ({ email })) }), 200, 'POST of the export');

@@ -25,9 +25,8 @@ function sameEventTwice(spec: { id: string; path: string; skipIfInvitedWithin?: 
 		async run(ctx) {
 			const { rest, sim } = ctx;
 			const url = webhookUrl(ctx, spec.path);
-			await waitUntilListening(url);
+			const before = await waitUntilListening(ctx, spec.id, spec.path);
 			await sim.reset();
-			const before = (await rest.allExecutions(spec.id)).length;
 			const event = { email: spec.email, name: 'Maria Garcia', company: 'Northwind Traders' };
 			const t0 = Date.now();
 			assert.equal(await post(url, event), 200, 'first POST');

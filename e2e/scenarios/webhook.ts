@@ -9,7 +9,7 @@ import type { N8nRest } from '../n8n/rest';
 import { nodeOutputs } from '../n8n/runData';
 import { NODE_TYPE } from '../ourPackage';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from '../workflows';
-import type { CliContext } from './scenario';
+import type { CliContext, ServerContext } from './scenario';
 
 export const BRANCHES = ['Success', 'Already Activated', 'Not Found'];
 
@@ -69,17 +69,21 @@ export async function post(url: string, body: unknown): Promise<number> {
 export const PROBE_EMAIL = 'webhook.probe@nobody.example.com';
 
 /**
- * Polls the production URL until n8n answers 200: the workflow is active. Each probe is an
- * execution (`body`: by default one customer nobody has). Returns how many POSTs that took.
+ * Polls the production URL until n8n answers 200: the workflow is active. The POST that got the 200
+ * started an execution (`body`: by default one customer nobody has); once that one has finished,
+ * returns how many executions the workflow has, so that a scenario counts only its own.
  */
-export async function waitUntilListening(url: string, body: unknown = { email: PROBE_EMAIL }, timeoutMs = 60_000): Promise<number> {
+export async function waitUntilListening(ctx: ServerContext, workflowId: string, path: string, body: unknown = { email: PROBE_EMAIL }, timeoutMs = 60_000): Promise<number> {
+	const url = webhookUrl(ctx, path);
 	const t0 = Date.now();
-	for (let tries = 1; ; tries++) {
+	for (;;) {
 		const status = await post(url, body).catch(() => 0);
-		if (status === 200) return tries;
+		if (status === 200) break;
 		if (Date.now() - t0 > timeoutMs) throw new Error(`${url} answered ${status} for ${timeoutMs / 1000} s`);
 		await new Promise((r) => setTimeout(r, 500));
 	}
+	const known = await ctx.rest.allExecutions(workflowId);
+	return (await ctx.rest.waitForExecutions(workflowId, Math.max(1, known.length), 60_000)).length;
 }
 
 export interface Routed {
