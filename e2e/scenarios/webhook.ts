@@ -65,6 +65,20 @@ export async function post(url: string, body: unknown): Promise<number> {
 	return res.status;
 }
 
+/**
+ * POSTs like a CRM that redelivers an event n8n refused with 503. n8n 1.123.81 on SQLite answers
+ * every request 503 "Database is not ready!" (before any execution is created) while its 2-second
+ * database ping is more than 5 s late, which a burst on a busy machine can cause. Resolves with the
+ * last status and the redeliveries it took.
+ */
+export async function deliver(url: string, body: unknown, attempts = 10): Promise<{ status: number; redelivered: number }> {
+	for (let redelivered = 0; ; redelivered++) {
+		const status = await post(url, body);
+		if (status !== 503 || redelivered + 1 >= attempts) return { status, redelivered };
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
+
 /** The readiness probe's address: nobody has it, the API answers 404 Not Found (no e-mail). */
 export const PROBE_EMAIL = 'webhook.probe@nobody.example.com';
 
