@@ -1,8 +1,8 @@
 /**
  * Issue 9 in the real n8n: a CRM fires one webhook per new customer, 200 at once, at an API that
  * takes 300 ms and admits 5 requests in flight (429 + Retry-After: 1 beyond). Every execution
- * succeeds, every customer is routed and e-mailed exactly once: the executions share what they
- * learn about the account's limits instead of colliding.
+ * succeeds, every customer is routed and e-mailed exactly once, and the API answers hardly any
+ * 429: the executions share what they learn about the account's limits instead of colliding.
  */
 import * as assert from 'node:assert/strict';
 
@@ -16,6 +16,8 @@ const PATH = 'gcore-e2e-burst';
 const POSTS = 200;
 const LATENCY_MS = 300;
 const ADMITS = 5;
+/** A few 429s while the account's limit is learned; executions that each learn it alone draw hundreds. */
+const MAX_429 = 20;
 
 /** One customer per POST: 8 in 10 invited (Success), 1 already active, 1 unknown to the API. */
 function customers(): Array<{ email: string; branch: number }> {
@@ -62,6 +64,9 @@ export const webhookBurst: Scenario = {
 			assert.equal(r.outcome, ['sent', 'alreadyActivated', 'notFound'][c.branch], `${c.email}: invitation.outcome`);
 			assert.equal(stats.sentByEmail[c.email] ?? 0, c.branch === 0 ? 1 : 0, `e-mails the API sent to ${c.email}`);
 		}
+		// Executions that learn the limit alone collide: with nothing shared this burst drew 984 × 429 (all still succeeded within the wait budget); shared, 0.
+		const tooMany = stats.statusCounts['429'] ?? 0;
+		assert.ok(tooMany <= MAX_429, `${tooMany} × 429 (at most ${MAX_429}): the executions collide instead of queueing behind the account's shared limit`);
 		const invited = list.filter((c) => c.branch === 0).length;
 		const line = `${POSTS} executions succeeded; Success ${invited}, Already Activated ${POSTS / 10}, Not Found ${POSTS / 10}; each invited customer e-mailed once; wall time ${(wallMs / 1000).toFixed(1)} s (first POST to last execution stopped; POSTs answered in ${(answeredMs / 1000).toFixed(1)} s${redelivered ? `, ${redelivered} redelivered after n8n's 503 "Database is not ready!"` : ''}); API: ${stats.requests} requests, ${stats.statusCounts['429'] ?? 0} × 429, peak ${stats.maxInFlight} in flight`;
 		say(`webhook burst on n8n ${ctx.n8n.version}: ${line}`);
