@@ -1,7 +1,7 @@
 /**
  * n8n's internal REST API as the editor uses it: a session cookie from POST /rest/login, then
- * credentials, executions. (The webhook and execution-retry scenarios of later issues add their
- * calls here.)
+ * credentials, executions, the executions list's "Retry"; and n8n's public API (/api/v1) with a
+ * key made through REST, to list every execution of a workflow.
  */
 import { createRequire } from 'node:module';
 
@@ -16,8 +16,12 @@ export interface ExecutionSummary {
 	mode: string;
 	finished?: boolean;
 	startedAt?: string;
-	stoppedAt?: string;
+	stoppedAt?: string | null;
+	retryOf?: string | null;
 }
+
+/** Statuses after which an execution changes no more. */
+export const FINAL_STATUSES = ['success', 'error', 'crashed', 'canceled'];
 
 export class RestError extends Error {
 	constructor(
@@ -30,6 +34,7 @@ export class RestError extends Error {
 
 export class N8nRest {
 	private cookie = '';
+	private publicApiKey = '';
 
 	constructor(private readonly n8n: N8nInstance) {}
 
@@ -84,4 +89,50 @@ export class N8nRest {
 		const { data, ...summary } = raw;
 		return { ...summary, run: { status: summary.status, finished: summary.finished, data: flatted.parse(data) } };
 	}
+
+	/** The executions list's "Retry" (from the failed node, with the stored workflow). n8n 2.x answers the new execution, 1.x whether it succeeded. */
+	retryExecution(id: string): Promise<unknown> {
+		return this.call('POST', `/executions/${id}/retry`, { loadWorkflow: false });
+	}
+
+	/**
+	 * Every execution of a workflow, oldest first, through the public API (GET /api/v1/executions,
+	 * paged by id). Not GET /rest/executions: on n8n 2.41.1 its paging can skip rows (ordered by
+	 * start time, continued below the last row's id; see e2e/QUEUE-MODE.md on the queue branch).
+	 */
+	async allExecutions(workflowId: string): Promise<ExecutionSummary[]> {
+		this.publicApiKey ||= (await this.call<{ rawApiKey: string }>('POST', '/api-keys', { label: 'gcore e2e', scopes: ['execution:list', 'execution:read'], expiresAt: null })).rawApiKey;
+		const all: ExecutionSummary[] = [];
+		let cursor: string | undefined;
+		do {
+			const query = new URLSearchParams({ workflowId, limit: '100', ...(cursor ? { cursor } : {}) });
+			const res = await fetch(`${this.n8n.baseUrl}/api/v1/executions?${query.toString()}`, { headers: { 'X-N8N-API-KEY': this.publicApiKey } });
+			const text = await res.text();
+			if (!res.ok) throw new RestError(res.status, `GET /api/v1/executions: ${res.status} ${text.slice(0, 500)}`);
+			const page = JSON.parse(text) as { data: Array<ExecutionSummary & { id: string | number; retryOf?: string | number | null }>; nextCursor?: string | null };
+			all.push(...page.data.map((e) => ({ ...e, id: String(e.id), retryOf: e.retryOf == null ? null : String(e.retryOf) })));
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		return all.sort((a, b) => Number(a.id) - Number(b.id));
+	}
+
+	/** Polls allExecutions until `count` of them (at least) are in a final status. */
+	async waitForExecutions(workflowId: string, count: number, timeoutMs: number): Promise<ExecutionSummary[]> {
+		const t0 = Date.now();
+		for (;;) {
+			const all = await this.allExecutions(workflowId);
+			const done = all.filter((e) => FINAL_STATUSES.includes(e.status));
+			if (done.length >= count) return all;
+			if (Date.now() - t0 > timeoutMs) {
+				throw new Error(`after ${timeoutMs / 1000} s, ${done.length} of ${count} executions of ${workflowId} finished (${all.length} listed: ${JSON.stringify(countBy(all.map((e) => e.status)))})`);
+			}
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+	}
+}
+
+function countBy(values: string[]): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const v of values) out[v] = (out[v] ?? 0) + 1;
+	return out;
 }
