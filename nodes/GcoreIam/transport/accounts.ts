@@ -34,7 +34,7 @@ function forgetIdle(now: number): void {
 	}
 }
 
-/** Forgets every account, as a restart of n8n would. The tests start each case like a fresh process. */
+/** Forgets every account, as a restart of n8n would. The tests start each case as a newly started n8n would. */
 export function forgetAllAccounts(): void {
 	accounts.clear();
 }
