@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 
 import type { Admission, WaitBudget } from '../../nodes/GcoreIam/transport/accountGate';
-import { AccountGate, MAX_RATE_LIMIT_WAIT_MS } from '../../nodes/GcoreIam/transport/accountGate';
+import { AccountGate, MAX_RATE_LIMIT_WAIT_MS, RECOVERY_MS } from '../../nodes/GcoreIam/transport/accountGate';
 import { RateGate } from '../../nodes/GcoreIam/transport/rateGate';
 
 const fullBudget = (): WaitBudget => ({ leftMs: MAX_RATE_LIMIT_WAIT_MS });
@@ -24,15 +24,35 @@ describe('what the API admits is learned per account, shared by all its runs', (
 		account.rateLimited(6, 0);
 		expect(account.admitted).toBe(5);
 
-		jest.setSystemTime(Date.now() + 4_000);
-		await account.acquire(fullBudget());
-		account.release();
-		expect(account.admitted).toBe(5);
+		const admittedAfter = async (ms: number) => {
+			jest.setSystemTime(Date.now() + ms);
+			await account.acquire(fullBudget());
+			account.release();
+			return account.admitted;
+		};
+		expect(await admittedAfter(RECOVERY_MS - 1_000)).toBe(5);
+		expect(await admittedAfter(1_000)).toBe(6);
+	});
 
-		jest.setSystemTime(Date.now() + 1_000);
-		await account.acquire(fullBudget());
-		account.release();
-		expect(account.admitted).toBe(6);
+	test('a try of one more that draws a 429 doubles the wait before the next try', async () => {
+		const account = new AccountGate();
+		account.rateLimited(6, 0);
+		const admittedAfter = async (ms: number) => {
+			jest.setSystemTime(Date.now() + ms);
+			await account.acquire(fullBudget());
+			account.release();
+			return account.admitted;
+		};
+		expect(await admittedAfter(RECOVERY_MS)).toBe(6);
+		account.rateLimited(6, 0);
+		expect(account.admitted).toBe(5);
+		expect(await admittedAfter(RECOVERY_MS)).toBe(5);
+		expect(await admittedAfter(RECOVERY_MS)).toBe(6);
+		account.rateLimited(6, 0);
+		expect(await admittedAfter(3 * RECOVERY_MS)).toBe(5);
+		expect(await admittedAfter(RECOVERY_MS)).toBe(6);
+		// A try that held: the next one comes after the same wait, not a longer one.
+		expect(await admittedAfter(4 * RECOVERY_MS)).toBe(7);
 	});
 
 	test('requests sent together reach the API in another order: answers across the pause raise a 429 place set too low', async () => {

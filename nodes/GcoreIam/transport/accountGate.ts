@@ -6,8 +6,13 @@ import { pause } from './pause';
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
 /** The wake-up after a pause sleeps in slices of this: see dispatchAfterPause. */
 const WAKE_SLICE_MS = 1_000;
-/** After this long without a 429, one more request may be in flight again. */
-const RECOVERY_MS = 5_000;
+/**
+ * After this long without a 429, one more request may be in flight again. Each such try that
+ * draws a 429 doubles the wait before the next, up to MAX_RECOVERY_MS: every failed try pauses
+ * all of the account's requests for a Retry-After, and an API's limit seldom changes.
+ */
+export const RECOVERY_MS = 30_000;
+const MAX_RECOVERY_MS = 600_000;
 
 /**
  * Starts are paced at most this share of (fastest answer ÷ requests allowed in flight) apart,
@@ -45,7 +50,7 @@ interface Waiter {
  *
  * The runs together keep to the largest Concurrency among them (see `cap`). Within that, the
  * limit is unknown until the API answers 429; then it drops to what the API admitted and creeps
- * back up by one for every RECOVERY_MS without a 429.
+ * back up by one after RECOVERY_MS without a 429 (longer after each try that failed).
  *
  * Starts are also spread out a little (see `paced`). Without it the requests of one round
  * leave together, their answers come back together, and each waits for the others' share of
@@ -58,6 +63,11 @@ export class AccountGate {
 	private limit = Infinity;
 
 	private lastLimitedAt = 0;
+
+	private recoveryMs = RECOVERY_MS;
+
+	/** The limit was raised by `recover` and no 429 has come since. */
+	private probing = false;
 
 	private pausedUntil = 0;
 
@@ -152,6 +162,8 @@ export class AccountGate {
 		const now = Date.now();
 		this.limit = Math.max(1, Math.min(this.limit, this.cap(), place - 1));
 		this.lastLimitedAt = now;
+		if (this.probing) this.recoveryMs = Math.min(2 * this.recoveryMs, MAX_RECOVERY_MS);
+		this.probing = false;
 		if (now + waitMs > this.pausedUntil) {
 			if (this.pausedUntil <= now) {
 				this.endedPausesMs += this.pausedUntil - this.pauseStartedAt;
@@ -253,9 +265,10 @@ export class AccountGate {
 	}
 
 	private recover(now: number): void {
-		if (this.limit < this.cap() && now - this.lastLimitedAt >= RECOVERY_MS) {
+		if (this.limit < this.cap() && now - this.lastLimitedAt >= this.recoveryMs) {
 			this.limit++;
 			this.lastLimitedAt = now;
+			this.probing = true;
 		}
 	}
 }
