@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { apiToken } from '../nodes/GcoreIam/transport/apiToken';
+
 export class GcoreIamApi implements ICredentialType {
 	name = 'gcoreIamApi';
 
@@ -49,14 +51,13 @@ export class GcoreIamApi implements ICredentialType {
 		},
 	];
 
-	// The token is sent as it is (it may contain $ or _); only a pasted "apikey " prefix is dropped.
 	// A function rather than a generic expression: n8n runs it for every request, and evaluating
 	// an expression there cost a fifth of the node's CPU per item.
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const token = String(credentials.apiKey ?? '').trim().replace(/^apikey\s+/i, '');
+		const token = apiToken(String(credentials.apiKey ?? ''));
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `apikey ${token}` } };
 	}
 

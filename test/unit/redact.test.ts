@@ -1,4 +1,5 @@
-import { apiToken, MIN_API_KEY_LENGTH, redact } from '../../nodes/GcoreIam/outcome/redact';
+import { MIN_API_KEY_LENGTH, redact } from '../../nodes/GcoreIam/outcome/redact';
+import { apiToken } from '../../nodes/GcoreIam/transport/apiToken';
 
 const key = '7711$sim-key_abc123456';
 const message =

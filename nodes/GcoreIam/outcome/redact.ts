@@ -1,3 +1,5 @@
+import { apiToken } from '../transport/apiToken';
+
 /**
  * Removes the API key from text that may be shown to the user, without touching the rest.
  *
@@ -18,11 +20,6 @@ export const MIN_API_KEY_LENGTH = 16;
 const MIN_PIECE = 8;
 const TOKEN_RUN = /[^\s"'`,;:=()[\]{}<>]+/g;
 const PUNCTUATION_AROUND = /^[.!?…]+|[.!?…]+$/g;
-
-/** The token as the credential sends it: trimmed, a pasted "apikey " prefix dropped. */
-export function apiToken(apiKey: string): string {
-	return apiKey.trim().replace(/^apikey\s+/i, '').trim();
-}
 
 export function redact(text: string, apiKey: string): string {
 	const token = apiToken(apiKey);

@@ -1,4 +1,5 @@
-import { apiToken, MIN_API_KEY_LENGTH } from '../outcome/redact';
+import { MIN_API_KEY_LENGTH } from '../outcome/redact';
+import { apiToken } from './apiToken';
 
 const EXAMPLE = 'for example https://api.gcore.com';
 const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f-\u009f]/;
