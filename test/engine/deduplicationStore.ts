@@ -13,7 +13,8 @@
  * lock, so two overlapping calls can lose one another's writes (as in the database); a call that
  * finds no row inserts one, and fails as the database does when another call inserted it
  * meanwhile. `readWriteDelayMs` widens the gap between read and write (a slow database or a
- * busy process), so that calls of two engines sharing the store overlap reproducibly.
+ * busy process); `overlapNext(n)` makes the next n calls to a node's row overlap for certain:
+ * each waits after its read until all n have read (or a second has passed).
  */
 import './env';
 
@@ -51,6 +52,25 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	readonly calls: StoreCall[] = [];
 	/** Time between a call's read and its write. */
 	readWriteDelayMs = 0;
+	private meeting?: { size: number; arrived: number; all: Promise<unknown>; arrive: () => void };
+
+	/** The next `calls` calls to a node's row each write only once all have read (or after `timeoutMs`). */
+	overlapNext(calls: number, timeoutMs = 1_000): void {
+		let arrive = () => {};
+		const all = new Promise<void>((resolve) => (arrive = resolve));
+		const meeting = { size: calls, arrived: 0, all: Promise.race([all, wait(timeoutMs)]), arrive };
+		this.meeting = meeting;
+	}
+
+	private async meet(scope: DeduplicationScope): Promise<void> {
+		const { meeting } = this;
+		if (scope !== 'node' || !meeting) return;
+		if (++meeting.arrived === meeting.size) {
+			this.meeting = undefined;
+			meeting.arrive();
+		}
+		await meeting.all;
+	}
 
 	private rowKey(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
 		if (!contextData.workflow.id) throw new Error('no workflow id');
@@ -62,9 +82,9 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		return createHash('md5').update(value.toString()).digest('base64');
 	}
 
-	private async read(key: string, mode: DeduplicationMode): Promise<StoredRow | undefined> {
+	private async read(key: string, mode: DeduplicationMode, scope: DeduplicationScope): Promise<StoredRow | undefined> {
 		const row = this.rows.get(key);
-		await wait(this.readWriteDelayMs);
+		await Promise.all([wait(this.readWriteDelayMs), this.meet(scope)]);
 		if (row && row.mode !== mode) {
 			throw new Error(
 				"Deduplication Failed: Deduplication data was originally saved with an incompatible setting of the \u2018Keep Items Where\u2019 parameter. Try \u2019Clean Database\u2019 operation to reset.",
@@ -89,7 +109,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	): Promise<IDeduplicationOutput> {
 		this.calls.push({ method: 'checkProcessedAndRecord', scope, items: [...items] });
 		const key = this.rowKey(scope, contextData);
-		const row = await this.read(key, options.mode);
+		const row = await this.read(key, options.mode, scope);
 		const output: IDeduplicationOutput = { new: [], processed: [] };
 		if (options.mode === 'latestIncrementalKey') {
 			const numbers = items.map(Number);
@@ -127,7 +147,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		this.calls.push({ method: 'removeProcessed', scope, items: [...items] });
 		if (options.mode !== 'entries') throw new Error('Deduplication Failed: Removing processed data is not possible in mode "latest"');
 		const key = this.rowKey(scope, contextData);
-		const row = await this.read(key, options.mode);
+		const row = await this.read(key, options.mode, scope);
 		if (!row) return;
 		const removed = new Set(items.map(MemoryDeduplicationStore.hash));
 		await this.write(key, { mode: row.mode, data: (row.data as string[]).filter((value) => !removed.has(value)) }, false);
@@ -153,6 +173,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		this.rows.clear();
 		this.calls.length = 0;
 		this.readWriteDelayMs = 0;
+		this.meeting = undefined;
 	}
 }
 

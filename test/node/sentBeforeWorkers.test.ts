@@ -34,9 +34,10 @@ const lockWarnings = () => {
 
 describe('two workers, one store', () => {
 	test('both take the same customers at the same moment: each is e-mailed once, the other run skips', async () => {
-		// 30 ms between each store call's read and write: unlocked, both runs would find every
-		// address new and both send.
-		store.readWriteDelayMs = 30;
+		// Their checks overlap (both read before either writes) unless something keeps them apart:
+		// unlocked, both would find every address new and both send.
+		await run({ items: items(emails(39, 40)) }); // the node's row exists (creating it is atomic)
+		store.overlapNext(2);
 		const addresses = emails(0, 10);
 		const [a, b] = await Promise.all([run({ items: items(addresses) }), inSecond([...addresses].reverse())]);
 		expect(a.error).toBeUndefined();
