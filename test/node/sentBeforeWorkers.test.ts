@@ -86,3 +86,21 @@ describe('two workers, one store', () => {
 		expect(store.rows.get(LOCK_ROW)).toEqual(theirs);
 	});
 });
+
+describe("another node's record of the same mode", () => {
+	// Last in this file: the second process then remembers this workflow's record as taken.
+	test('a number kept there by another node (Remove Duplicates, higher values only) is never changed: after 10 s the run goes on without the lock', async () => {
+		const theirs = { mode: 'latestIncrementalKey' as const, data: 42 };
+		store.rows.set(LOCK_ROW, theirs);
+		const logged = lockWarnings();
+		const first = await inSecond(emails(3, 4));
+		expect(first.success.map((item) => invitation(item).outcome)).toEqual(['sent']);
+		expect(logged()).toHaveLength(1);
+		const startedAgain = Date.now();
+		const again = await inSecond(emails(3, 4));
+		expect(again.success.map((item) => invitation(item).outcome)).toEqual(['sentBefore']);
+		expect(Date.now() - startedAgain).toBeLessThan(5_000);
+		expect(logged()).toHaveLength(2);
+		expect(store.rows.get(LOCK_ROW)).toEqual(theirs);
+	}, 40_000);
+});

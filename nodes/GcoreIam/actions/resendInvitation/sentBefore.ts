@@ -73,7 +73,8 @@ export async function skipSentBefore(
 	const minutes = settings.skipIfInvitedWithin;
 	const window: Family | undefined = minutes > 0 ? { kind: 'window', minutes } : undefined;
 	const checked: Family | undefined = retry ? { kind: 'retry' } : window;
-	const row = `${context.getWorkflow().id}\u0000${node.id ?? node.name}`;
+	const workflowId = context.getWorkflow().id ?? '';
+	const row = `${workflowId}\u0000${node.id ?? node.name}`;
 	const hashes = recipients.map((recipient) => addressHash(recipient.key));
 	const signal = context.getExecutionCancelSignal();
 	let unlockedWarned = false;
@@ -88,7 +89,7 @@ export async function skipSentBefore(
 	const inStore = async <T>(work: () => Promise<T | typeof MISSING>) =>
 		await inTurn(row, async () => {
 			try {
-				return await underStoreLock(store, work, unlocked);
+				return await underStoreLock(store, workflowId, work, unlocked);
 			} catch (error) {
 				if (isStoreMissing(error)) return MISSING;
 				throw error;

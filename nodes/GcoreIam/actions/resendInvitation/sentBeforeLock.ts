@@ -10,71 +10,75 @@ import { pause } from '../../transport/pause';
  * the other's write. The store's one atomic step is creating a row: the database refuses a
  * second row with the same key. So the workflow-wide row (scope 'workflow') serves as a lock:
  * whoever creates it holds the lock, and deletes the row to release it. It is created in mode
- * 'latestIncrementalKey' holding the lowest number there is, which tells it apart:
- * - asking for that number again answers "processed" while the row exists (someone holds the
- *   lock), and never changes a row holding anything else;
- * - a row that another node keeps there (a Remove Duplicates node with scope "Workflow") in
- *   another mode makes n8n refuse the call: the node then works without the lock, as before;
- *   one in the same mode holds a larger number, which the release checks before deleting.
- * A worker that dies while holding the lock leaves the row behind: after STALE_MS of waiting,
- * a waiter takes it over (a raised number that is still far below anything real).
+ * 'latestIncrementalKey' holding the lowest number there is: asking for that number answers
+ * "processed" while the row exists, and never changes what a row holds.
+ *
+ * Another node may keep its own data in that row (a Remove Duplicates node with scope
+ * "Workflow"). In another mode n8n refuses our call at once; in the same mode it holds a real
+ * number, and a waiter finds that out when it tries to take over (below): either way the node
+ * then works without the lock, as it did before, and never deletes that row.
+ * A worker that dies while holding the lock leaves the row behind: after STALE_MS of waiting a
+ * waiter takes it over by raising the number to one of its own, still far below any real one.
  */
 
 const LOCK_OPTIONS: ICheckProcessedOptions = { mode: 'latestIncrementalKey' };
 const LOCKED = -Number.MAX_VALUE;
-const TAKEN_OVER = -1e300;
 const STALE_MS = 10_000;
 const POLL_MS = [5, 40] as const;
 const MAX_ERRORS = 10;
+const FOREIGN = "the workflow's deduplication record holds another node's data";
+// Workflows whose record holds another node's data in our mode: not asked again for a while.
+const FOREIGN_FOR_MS = 10 * 60_000;
+const foreign = new Map<string, number>();
 
 type LockStore = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRecord' | 'clearAllProcessedItems'>;
 
 /** Why a call ran without the lock, for a warning. */
 export type Unlocked = (reason: string) => void;
 
-/** Runs `work` while this process holds the store lock of the workflow (see above). */
-export async function underStoreLock<T>(store: LockStore, work: () => Promise<T>, unlocked: Unlocked): Promise<T> {
-	const held = await acquire(store, unlocked);
+/** Runs `work` while this process holds the store lock of `workflow` (see above). */
+export async function underStoreLock<T>(store: LockStore, workflow: string, work: () => Promise<T>, unlocked: Unlocked): Promise<T> {
+	const held = await acquire(store, workflow, unlocked);
 	try {
 		return await work();
 	} finally {
-		if (held !== undefined) await release(store, held, unlocked).catch(() => undefined);
+		if (held) await store.clearAllProcessedItems('workflow', LOCK_OPTIONS).catch(() => undefined);
 	}
 }
 
-// The number the row holds while this process has the lock; undefined: no lock.
-async function acquire(store: LockStore, unlocked: Unlocked): Promise<number | undefined> {
+// Above every stale value taken over before, far below any real number (-2e300 ... -1e300).
+const takeOverValue = () => -2e300 + Date.now() * 1e287;
+
+async function acquire(store: LockStore, workflow: string, unlocked: Unlocked): Promise<boolean> {
+	if ((foreign.get(workflow) ?? 0) > Date.now()) {
+		unlocked(FOREIGN);
+		return false;
+	}
 	const started = Date.now();
 	let errors = 0;
 	for (let wait: number = POLL_MS[0]; ; wait = Math.min(wait * 2, POLL_MS[1])) {
 		const stale = Date.now() - started >= STALE_MS;
-		const value = stale ? TAKEN_OVER : LOCKED;
 		try {
-			const answer = await store.checkProcessedAndRecord([value], 'workflow', LOCK_OPTIONS);
-			if (answer.new.length > 0) return value;
+			const answer = await store.checkProcessedAndRecord([stale ? takeOverValue() : LOCKED], 'workflow', LOCK_OPTIONS);
+			if (answer.new.length > 0) return true;
 			if (stale) {
-				unlocked("the workflow's deduplication record holds another node's data");
-				return undefined;
+				for (const [key, until] of foreign) if (until <= Date.now()) foreign.delete(key);
+				foreign.set(workflow, Date.now() + FOREIGN_FOR_MS);
+				unlocked(FOREIGN);
+				return false;
 			}
 			errors = 0;
 		} catch (error) {
 			if (isStoreMissing(error)) throw error;
 			if (isOtherMode(error)) {
-				unlocked("the workflow's deduplication record holds another node's data");
-				return undefined;
+				unlocked(FOREIGN);
+				return false;
 			}
-			// Another process created the row between n8n's read and its insert: it holds the lock.
+			// Usually: another process created the row between n8n's read and its insert.
 			if (++errors >= MAX_ERRORS) throw error;
 		}
 		await pause(wait * (0.5 + Math.random()));
 	}
-}
-
-async function release(store: LockStore, held: number, unlocked: Unlocked): Promise<void> {
-	// Still only our number (raised by the check itself, to one that is still ours)?
-	const answer = await store.checkProcessedAndRecord([held / 2], 'workflow', LOCK_OPTIONS);
-	if (answer.new.length > 0) await store.clearAllProcessedItems('workflow', LOCK_OPTIONS);
-	else unlocked("another node wrote into the workflow's deduplication record while this node held it; it was left as it is");
 }
 
 // n8n-core throws this assertion (node:assert's, so no `instanceof Error` across realms) when
