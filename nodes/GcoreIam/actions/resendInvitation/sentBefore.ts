@@ -86,15 +86,7 @@ export async function skipSentBefore(
 		);
 	};
 	// One store call at a time: in turn in this process, under the store lock across processes.
-	const inStore = async <T>(work: () => Promise<T | typeof MISSING>) =>
-		await inTurn(row, async () => {
-			try {
-				return await underStoreLock(store, workflowId, work, unlocked);
-			} catch (error) {
-				if (isStoreMissing(error)) return MISSING;
-				throw error;
-			}
-		});
+	const inStore = async <T>(work: () => Promise<T>) => await inTurn(row, async () => await underStoreLock(store, workflowId, work, unlocked));
 
 	const done = checked ? await takeAddresses(row, hashes, signal) : () => undefined;
 	try {

@@ -69,13 +69,17 @@ async function acquire(store: LockStore, workflow: string, unlocked: Unlocked): 
 			}
 			errors = 0;
 		} catch (error) {
-			if (isStoreMissing(error)) throw error;
+			// No store: the call itself finds out and says so.
+			if (isStoreMissing(error)) return false;
 			if (isOtherMode(error)) {
 				unlocked(FOREIGN);
 				return false;
 			}
 			// Usually: another process created the row between n8n's read and its insert.
-			if (++errors >= MAX_ERRORS) throw error;
+			if (++errors >= MAX_ERRORS) {
+				unlocked(`the store keeps failing: ${(error as { message?: unknown })?.message}`);
+				return false;
+			}
 		}
 		await pause(wait * (0.5 + Math.random()));
 	}
