@@ -9,7 +9,7 @@ import type { RunSettings } from './settings';
 import { pause } from '../../transport/pause';
 import type { Unlocked } from './sentBeforeLock';
 import { isStoreMissing, underStoreLock } from './sentBeforeLock';
-import { inTurn, takeAddresses } from './sentBeforeTurns';
+import { takeAddresses } from './sentBeforeTurns';
 
 /*
  * Across executions: skip addresses this node sent to successfully not long ago.
@@ -29,9 +29,8 @@ import { inTurn, takeAddresses } from './sentBeforeTurns';
  * wrote, so a crash in the middle of a retry never leaves claims that the next retry would take
  * for sends. Every 2xx writes both families, for the whole time the run took.
  *
- * The store's read-change-write is not atomic, so the node's calls to its row take turns: in one
- * n8n process through sentBeforeTurns.ts, across processes under the lock of sentBeforeLock.ts.
- * A run that wants an address another run of the same node in this process is sending waits
+ * The store's read-change-write is not atomic, so the node's calls take turns, in one n8n
+ * process and across processes (queue-mode workers): see sentBeforeLock.ts. A run that wants an address another run of the same node in this process is sending waits
  * until that run has written its answers, then checks. Without a store (an engine where n8n's
  * deduplication service is not initialised) the check is off and the run logs one warning.
  */
@@ -86,7 +85,7 @@ export async function skipSentBefore(
 		);
 	};
 	// One store call at a time: in turn in this process, under the store lock across processes.
-	const inStore = async <T>(work: () => Promise<T>) => await inTurn(row, async () => await underStoreLock(store, workflowId, work, unlocked));
+	const inStore = async <T>(work: () => Promise<T>) => await underStoreLock(store, workflowId, work, unlocked);
 
 	const done = checked ? await takeAddresses(row, hashes, signal) : () => undefined;
 	try {
