@@ -5,11 +5,16 @@
  * Without it they throw n8n-core's "Instance needs to initialized before use" assertion, as in
  * an engine without the service.
  *
- * It behaves like n8n's database-backed DeduplicationHelper (packages/cli/src/deduplication) in
- * mode 'entries': one row per workflow and context ('n:<node id>' for scope 'node'), values
- * stored as md5 hashes in insertion order, pruned oldest first beyond `maxEntries`, and every
- * call reads the row, awaits, then writes it back (no lock: like the database, two overlapping
- * calls can lose one another's writes).
+ * It behaves like n8n's database-backed DeduplicationHelper (packages/cli/src/deduplication):
+ * one row per workflow and context ('n:<node id>' for scope 'node', '' for 'workflow'); mode
+ * 'entries' stores md5 hashes in insertion order, pruned oldest first beyond `maxEntries`; mode
+ * 'latestIncrementalKey' keeps the largest number; a call in another mode than the row's is
+ * refused with n8n's message. Every call reads the row, waits, then writes it back without a
+ * lock, so two overlapping calls can lose one another's writes (as in the database); a call that
+ * finds no row inserts one, and fails as the database does when another call inserted it
+ * meanwhile. `readWriteDelayMs` widens the gap between read and write (a slow database or a
+ * busy process); `overlapNext(n)` makes the next n calls to a node's row overlap for certain:
+ * each waits after its read until all n have read (or a second has passed).
  */
 import './env';
 
@@ -17,6 +22,7 @@ import { createHash } from 'node:crypto';
 
 import type {
 	DeduplicationItemTypes,
+	DeduplicationMode,
 	DeduplicationScope,
 	ICheckProcessedContextData,
 	ICheckProcessedOptions,
@@ -27,14 +33,44 @@ import { DataDeduplicationService } from 'n8n-core';
 
 export interface StoreCall {
 	method: 'checkProcessedAndRecord' | 'removeProcessed' | 'clearAllProcessedItems' | 'getProcessedDataCount';
+	scope: DeduplicationScope;
 	/** The values the node passed, as given (to check that no address is among them). */
 	items: DeduplicationItemTypes[];
 }
 
+export interface StoredRow {
+	mode: DeduplicationMode;
+	/** Mode 'entries': md5 hashes (base64), oldest first; the latest modes: the value kept. */
+	data: string[] | number;
+}
+
+const wait = (ms: number) => new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
+
 export class MemoryDeduplicationStore implements IDataDeduplicator {
-	/** Row key `${workflowId}|${context}` → stored values (md5, base64), oldest first. */
-	readonly rows = new Map<string, string[]>();
+	/** Row key `${workflowId}|${context}` → stored row. */
+	readonly rows = new Map<string, StoredRow>();
 	readonly calls: StoreCall[] = [];
+	/** Time between a call's read and its write. */
+	readWriteDelayMs = 0;
+	private meeting?: { size: number; arrived: number; all: Promise<unknown>; arrive: () => void };
+
+	/** The next `calls` calls to a node's row each write only once all have read (or after `timeoutMs`). */
+	overlapNext(calls: number, timeoutMs = 1_000): void {
+		let arrive = () => {};
+		const all = new Promise<void>((resolve) => (arrive = resolve));
+		const meeting = { size: calls, arrived: 0, all: Promise.race([all, wait(timeoutMs)]), arrive };
+		this.meeting = meeting;
+	}
+
+	private async meet(scope: DeduplicationScope): Promise<void> {
+		const { meeting } = this;
+		if (scope !== 'node' || !meeting) return;
+		if (++meeting.arrived === meeting.size) {
+			this.meeting = undefined;
+			meeting.arrive();
+		}
+		await meeting.all;
+	}
 
 	private rowKey(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
 		if (!contextData.workflow.id) throw new Error('no workflow id');
@@ -46,15 +82,23 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		return createHash('md5').update(value.toString()).digest('base64');
 	}
 
-	private async read(key: string): Promise<string[] | undefined> {
+	private async read(key: string, mode: DeduplicationMode, scope: DeduplicationScope): Promise<StoredRow | undefined> {
 		const row = this.rows.get(key);
-		await new Promise((resolve) => setImmediate(resolve));
-		return row && [...row];
+		await Promise.all([wait(this.readWriteDelayMs), this.meet(scope)]);
+		if (row && row.mode !== mode) {
+			throw new Error(
+				"Deduplication Failed: Deduplication data was originally saved with an incompatible setting of the \u2018Keep Items Where\u2019 parameter. Try \u2019Clean Database\u2019 operation to reset.",
+			);
+		}
+		return row && { mode: row.mode, data: Array.isArray(row.data) ? [...row.data] : row.data };
 	}
 
-	private async write(key: string, values: string[]): Promise<void> {
+	private async write(key: string, row: StoredRow, insert: boolean): Promise<void> {
 		await new Promise((resolve) => setImmediate(resolve));
-		this.rows.set(key, values);
+		if (insert && this.rows.has(key)) throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
+		// An update of a row deleted meanwhile changes nothing (UPDATE ... WHERE finds no row).
+		if (!insert && !this.rows.has(key)) return;
+		this.rows.set(key, row);
 	}
 
 	async checkProcessedAndRecord(
@@ -63,12 +107,24 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		contextData: ICheckProcessedContextData,
 		options: ICheckProcessedOptions,
 	): Promise<IDeduplicationOutput> {
-		this.calls.push({ method: 'checkProcessedAndRecord', items: [...items] });
-		if (options.mode !== 'entries') throw new Error('only mode "entries" is implemented');
+		this.calls.push({ method: 'checkProcessedAndRecord', scope, items: [...items] });
 		const key = this.rowKey(scope, contextData);
-		const values = (await this.read(key)) ?? [];
-		const known = new Set(values);
+		const row = await this.read(key, options.mode, scope);
 		const output: IDeduplicationOutput = { new: [], processed: [] };
+		if (options.mode === 'latestIncrementalKey') {
+			const numbers = items.map(Number);
+			if (!row) {
+				await this.write(key, { mode: options.mode, data: Math.max(...numbers) }, true);
+				return { new: [...items], processed: [] };
+			}
+			const kept = row.data as number;
+			items.forEach((item, index) => (numbers[index] > kept ? output.new : output.processed).push(item));
+			await this.write(key, { mode: options.mode, data: Math.max(kept, ...numbers) }, false);
+			return output;
+		}
+		if (options.mode !== 'entries') throw new Error(`mode "${options.mode}" is not implemented`);
+		const values = (row?.data as string[] | undefined) ?? [];
+		const known = new Set(values);
 		for (const item of items) {
 			const hash = MemoryDeduplicationStore.hash(item);
 			if (known.has(hash)) output.processed.push(item);
@@ -78,7 +134,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 			}
 		}
 		if (options.maxEntries) values.splice(0, values.length - options.maxEntries);
-		await this.write(key, values);
+		await this.write(key, { mode: options.mode, data: values }, !row);
 		return output;
 	}
 
@@ -86,32 +142,38 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		items: DeduplicationItemTypes[],
 		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
 	): Promise<void> {
-		this.calls.push({ method: 'removeProcessed', items: [...items] });
+		this.calls.push({ method: 'removeProcessed', scope, items: [...items] });
+		if (options.mode !== 'entries') throw new Error('Deduplication Failed: Removing processed data is not possible in mode "latest"');
 		const key = this.rowKey(scope, contextData);
-		const values = await this.read(key);
-		if (!values) return;
+		const row = await this.read(key, options.mode, scope);
+		if (!row) return;
 		const removed = new Set(items.map(MemoryDeduplicationStore.hash));
-		await this.write(
-			key,
-			values.filter((value) => !removed.has(value)),
-		);
+		await this.write(key, { mode: row.mode, data: (row.data as string[]).filter((value) => !removed.has(value)) }, false);
 	}
 
 	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {
-		this.calls.push({ method: 'clearAllProcessedItems', items: [] });
+		this.calls.push({ method: 'clearAllProcessedItems', scope, items: [] });
 		this.rows.delete(this.rowKey(scope, contextData));
 	}
 
-	async getProcessedDataCount(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<number> {
-		this.calls.push({ method: 'getProcessedDataCount', items: [] });
-		return this.rows.get(this.rowKey(scope, contextData))?.length ?? 0;
+	async getProcessedDataCount(
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+		options: ICheckProcessedOptions,
+	): Promise<number> {
+		this.calls.push({ method: 'getProcessedDataCount', scope, items: [] });
+		const data = this.rows.get(this.rowKey(scope, contextData))?.data;
+		return options.mode === 'entries' && Array.isArray(data) ? data.length : 0;
 	}
 
-	/** Every stored value of every row, and the call log, emptied. */
+	/** Every stored value of every row, and the call log, emptied; no delay. */
 	clear(): void {
 		this.rows.clear();
 		this.calls.length = 0;
+		this.readWriteDelayMs = 0;
+		this.meeting = undefined;
 	}
 }
 

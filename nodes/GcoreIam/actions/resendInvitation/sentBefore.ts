@@ -7,7 +7,9 @@ import type { Family } from './sentBeforeTokens';
 import { addressHash, checkToken, sentTokens } from './sentBeforeTokens';
 import type { RunSettings } from './settings';
 import { pause } from '../../transport/pause';
-import { inTurn, takeAddresses } from './sentBeforeTurns';
+import type { Unlocked } from './sentBeforeLock';
+import { isStoreMissing, underStoreLock } from './sentBeforeLock';
+import { takeAddresses } from './sentBeforeTurns';
 
 /*
  * Across executions: skip addresses this node sent to successfully not long ago.
@@ -27,17 +29,17 @@ import { inTurn, takeAddresses } from './sentBeforeTurns';
  * wrote, so a crash in the middle of a retry never leaves claims that the next retry would take
  * for sends. Every 2xx writes both families, for the whole time the run took.
  *
- * In one n8n process the store's read-change-write is not atomic, so the node's calls to the
- * same row take turns, and a run that wants an address another run of the same node is sending
- * waits until that run has written its answers, then checks. Without a store (an engine where
- * n8n's deduplication service is not initialised) the check is off and the run logs one warning.
+ * The store's read-change-write is not atomic, so the node's calls take turns, in one n8n
+ * process and across processes (queue-mode workers): see sentBeforeLock.ts. A run that wants an address another run of the same node in this process is sending waits
+ * until that run has written its answers, then checks. Without a store (an engine where n8n's
+ * deduplication service is not initialised) the check is off and the run logs one warning.
  */
 
 const STORE_OPTIONS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 100_000 };
 const FLUSH_EVERY_MS = 5_000;
 const MISSING = Symbol('store missing');
 
-type Store = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRecord' | 'removeProcessed'>;
+type Store = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRecord' | 'removeProcessed' | 'clearAllProcessedItems'>;
 
 export interface SentBeforeRun {
 	sent: Map<string, SendResult>;
@@ -70,9 +72,20 @@ export async function skipSentBefore(
 	const minutes = settings.skipIfInvitedWithin;
 	const window: Family | undefined = minutes > 0 ? { kind: 'window', minutes } : undefined;
 	const checked: Family | undefined = retry ? { kind: 'retry' } : window;
-	const row = `${context.getWorkflow().id}\u0000${node.id ?? node.name}`;
+	const workflowId = context.getWorkflow().id ?? '';
+	const row = `${workflowId}\u0000${node.id ?? node.name}`;
 	const hashes = recipients.map((recipient) => addressHash(recipient.key));
 	const signal = context.getExecutionCancelSignal();
+	let unlockedWarned = false;
+	const unlocked: Unlocked = (reason) => {
+		if (unlockedWarned) return;
+		unlockedWarned = true;
+		context.logger.warn(
+			`Gcore IAM "${node.name}": a call to n8n's deduplication store ran without the lock between workers (${reason}). Two workers taking the same customer at the same moment may both e-mail them.`,
+		);
+	};
+	// One store call at a time: in turn in this process, under the store lock across processes.
+	const inStore = async <T>(work: () => Promise<T>) => await underStoreLock(store, workflowId, work, unlocked);
 
 	const done = checked ? await takeAddresses(row, hashes, signal) : () => undefined;
 	try {
@@ -82,7 +95,7 @@ export async function skipSentBefore(
 		const claims = new Map<string, string>();
 		if (checked) {
 			const probes = hashes.map((hash) => checkToken(checked, hash, started));
-			const found = await inTurn(row, async () => {
+			const found = await inStore(async () => {
 				const answer = await call(async () => await store.checkProcessedAndRecord(probes, 'node', STORE_OPTIONS));
 				if (answer !== MISSING && retry && answer.new.length > 0) {
 					await call(async () => await store.removeProcessed(answer.new, 'node', STORE_OPTIONS));
@@ -115,7 +128,7 @@ export async function skipSentBefore(
 				const hash = addressHash(key);
 				return [...(window ? sentTokens(window, hash, started, now) : []), ...sentTokens({ kind: 'retry' }, hash, started, now)];
 			});
-			const outcome = await inTurn(row, async () => await call(async () => await store.checkProcessedAndRecord(written, 'node', STORE_OPTIONS)));
+			const outcome = await inStore(async () => await call(async () => await store.checkProcessedAndRecord(written, 'node', STORE_OPTIONS)));
 			if (outcome === MISSING) return MISSING;
 			for (const key of keys) {
 				recorded.add(key);
@@ -140,7 +153,7 @@ export async function skipSentBefore(
 				.then(async (recordOutcome) => {
 					const released = [...claims.values()];
 					if (recordOutcome === MISSING || released.length === 0) return recordOutcome;
-					await inTurn(row, async () => await call(async () => await store.removeProcessed(released, 'node', STORE_OPTIONS)));
+					await inStore(async () => await call(async () => await store.removeProcessed(released, 'node', STORE_OPTIONS)));
 					return undefined;
 				})
 				.catch((error: unknown) => error ?? new Error('unknown error'));
@@ -160,16 +173,9 @@ function storeOf(context: IExecuteFunctions): Store | undefined {
 	// n8n's store keeps a record per saved workflow: without an id it cannot.
 	if (!context.getWorkflow().id) return undefined;
 	const helpers = context.helpers as Partial<Store>;
-	const { checkProcessedAndRecord, removeProcessed } = helpers;
-	if (typeof checkProcessedAndRecord !== 'function' || typeof removeProcessed !== 'function') return undefined;
+	const { checkProcessedAndRecord, removeProcessed, clearAllProcessedItems } = helpers;
+	if ([checkProcessedAndRecord, removeProcessed, clearAllProcessedItems].some((helper) => typeof helper !== 'function')) return undefined;
 	return helpers as Store;
-}
-
-// n8n-core throws this assertion (node:assert's, so no `instanceof Error` across realms) when
-// its DataDeduplicationService was never initialised.
-function isStoreMissing(error: unknown): boolean {
-	const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-	return code === 'ERR_ASSERTION' && typeof message === 'string' && /initiali[sz]ed/i.test(message);
 }
 
 // One more try: two n8n processes creating the same row at once make one of them fail.

@@ -1,29 +1,10 @@
 // Turn-taking between executions of this node in one n8n process (module state is shared by
-// all executions of a process; each queue-mode worker is a process of its own). n8n's
-// deduplication store reads a row, changes it and writes it back without a lock, so two calls
-// to the same row must not overlap; and an execution must not check an address that another
-// one is sending to before that one has written its answer.
+// all executions of a process; each queue-mode worker is a process of its own): an execution
+// must not check an address that another one is sending to before that one has written its
+// answer. (The store calls themselves take turns in sentBeforeLock.ts.)
 
-// Per store row (workflow and node): the tail of the queue of calls to it.
-const rowTurns = new Map<string, Promise<void>>();
 // Per store row and address hash: settles when the run sending to it has written its answers.
 const inFlight = new Map<string, Promise<void>>();
-
-/** Runs `work` after every call to the same store row queued before it. */
-export async function inTurn<T>(row: string, work: () => Promise<T>): Promise<T> {
-	const previous = rowTurns.get(row) ?? Promise.resolve();
-	const result = previous.then(work);
-	const tail = result.then(
-		() => undefined,
-		() => undefined,
-	);
-	rowTurns.set(row, tail);
-	try {
-		return await result;
-	} finally {
-		if (rowTurns.get(row) === tail) rowTurns.delete(row);
-	}
-}
 
 /** Waits for other runs sending to these addresses, then marks them as this run's; call the result when done. */
 export async function takeAddresses(row: string, hashes: string[], signal?: AbortSignal): Promise<() => void> {
