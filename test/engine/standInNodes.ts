@@ -63,6 +63,43 @@ export class NoOpStandIn implements INodeType {
 	}
 }
 
+/**
+ * n8n-nodes-base.removeDuplicates (v2), only as far as our tests need it: its presence and its
+ * `options.scope`, which our node reads; it passes its items through.
+ */
+export class RemoveDuplicatesStandIn implements INodeType {
+	description = description({
+		name: 'n8n-nodes-base.removeDuplicates',
+		displayName: 'Remove Duplicates',
+		version: 2,
+		inputs: [NodeConnectionTypes.Main],
+		properties: [
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				default: {},
+				options: [
+					{
+						displayName: 'Scope',
+						name: 'scope',
+						type: 'options',
+						default: 'node',
+						options: [
+							{ name: 'Node', value: 'node' },
+							{ name: 'Workflow', value: 'workflow' },
+						],
+					},
+				],
+			},
+		],
+	});
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
 type CodeFunction = (items: INodeExecutionData[], $input: IDataObject) => Promise<unknown>;
 
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
@@ -121,4 +158,4 @@ export class CodeStandIn implements INodeType {
 	}
 }
 
-export const standInNodeTypes: INodeType[] = [new ManualTriggerStandIn(), new NoOpStandIn(), new CodeStandIn()];
+export const standInNodeTypes: INodeType[] = [new ManualTriggerStandIn(), new NoOpStandIn(), new CodeStandIn(), new RemoveDuplicatesStandIn()];

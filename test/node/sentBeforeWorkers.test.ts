@@ -2,6 +2,7 @@
  * Two queue-mode workers (two copies of the node, each with its own module state) sharing one
  * deduplication store whose calls read, wait, then write without a lock, as n8n's do.
  */
+import { GCORE_NODE_NAME, gcoreWorkflow, runWorkflow } from '../engine';
 import { engineLogger } from '../engine/engineLine';
 import type { MemoryDeduplicationStore } from '../engine/deduplicationStore';
 import { installDeduplicationStore } from '../engine/deduplicationStore';
@@ -84,6 +85,21 @@ describe('two workers, one store', () => {
 		expect(logged()).toHaveLength(2);
 		expect(logged()[0]).toMatch(/^Gcore IAM "Gcore IAM": a call to n8n's deduplication store ran without the lock between workers \(the workflow's deduplication record holds another node's data\)/);
 		expect(store.rows.get(LOCK_ROW)).toEqual(theirs);
+	});
+});
+
+describe('a Remove Duplicates node with Scope "Workflow" in the workflow', () => {
+	test('the lock is not taken, so that node never meets it; the run says so once', async () => {
+		const workflow = gcoreWorkflow({ items: items(emails(4, 6)) });
+		const success = workflow.nodes.find((node) => node.name === 'Success')!;
+		Object.assign(success, { type: 'n8n-nodes-base.removeDuplicates', typeVersion: 2, parameters: { options: { scope: 'workflow' } } });
+		const logged = lockWarnings();
+		const result = await runWorkflow(workflow, { credentials: { gcoreIamApi: { apiKey: API_KEY, baseUrl: sim().url } } });
+		expect(result.error).toBeUndefined();
+		expect(result.outputs(GCORE_NODE_NAME)[0].map((item) => invitation(item).outcome)).toEqual(['sent', 'sent']);
+		expect(store.calls.filter((call) => call.scope === 'node').length).toBeGreaterThan(0);
+		expect(store.calls.filter((call) => call.scope === 'workflow')).toEqual([]);
+		expect(logged()).toEqual([expect.stringContaining('the workflow\'s node "Success" keeps its data in the workflow-wide deduplication record')]);
 	});
 });
 

@@ -85,7 +85,8 @@ export async function skipSentBefore(
 		);
 	};
 	// One store call at a time: in turn in this process, under the store lock across processes.
-	const inStore = async <T>(work: () => Promise<T>) => await underStoreLock(store, workflowId, work, unlocked);
+	const sharedBy = workflowRecordUser(context);
+	const inStore = async <T>(work: () => Promise<T>) => await underStoreLock(store, workflowId, work, unlocked, sharedBy);
 
 	const done = checked ? await takeAddresses(row, hashes, signal) : () => undefined;
 	try {
@@ -167,6 +168,24 @@ export async function skipSentBefore(
 	} finally {
 		done();
 	}
+}
+
+/**
+ * A Remove Duplicates node with Scope "Workflow" before or after this one keeps its data in the
+ * record the lock is made of: the lock is not taken then, so that node never meets it.
+ */
+function workflowRecordUser(context: IExecuteFunctions): string | undefined {
+	const name = context.getNode().name;
+	const options = { includeNodeParameters: true };
+	// getChildNodes is missing from the execute context of older n8n lines.
+	const children = typeof context.getChildNodes === 'function' ? context.getChildNodes(name, options) : [];
+	const user = [...context.getParentNodes(name, options), ...children].find(
+		(other) =>
+			other.type === 'n8n-nodes-base.removeDuplicates' &&
+			other.disabled !== true &&
+			(other.parameters?.options as { scope?: unknown } | undefined)?.scope === 'workflow',
+	);
+	return user ? `the workflow's node "${user.name}" keeps its data in the workflow-wide deduplication record` : undefined;
 }
 
 function storeOf(context: IExecuteFunctions): Store | undefined {

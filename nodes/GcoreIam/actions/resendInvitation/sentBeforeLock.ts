@@ -42,30 +42,48 @@ export type Unlocked = (reason: string) => void;
 
 type Job = (unlockedBecause: string | undefined) => Promise<void>;
 
-// Per workflow: the store calls of this process waiting for their turn, first come first served.
-const queues = new Map<string, Job[]>();
+interface Line {
+	jobs: Job[];
+	/** Why this workflow's calls must not take the lock (another node of it uses the workflow-wide record). */
+	sharedBy?: string;
+}
 
-/** Runs `work` after the calls to the store of `workflow` queued before it, under the store lock (see above). */
-export async function underStoreLock<T>(store: LockStore, workflow: string, work: () => Promise<T>, unlocked: Unlocked): Promise<T> {
+// Per workflow: the store calls of this process waiting for their turn, first come first served.
+const lines = new Map<string, Line>();
+
+/**
+ * Runs `work` after the calls to the store of `workflow` queued before it, under the store lock
+ * (see above), or only in turn in this process when `sharedBy` says why the lock must not be taken.
+ */
+export async function underStoreLock<T>(
+	store: LockStore,
+	workflow: string,
+	work: () => Promise<T>,
+	unlocked: Unlocked,
+	sharedBy?: string,
+): Promise<T> {
 	return await new Promise<T>((resolve, reject) => {
 		const job: Job = async (unlockedBecause) => {
 			if (unlockedBecause !== undefined) unlocked(unlockedBecause);
 			await work().then(resolve, reject);
 		};
-		const queue = queues.get(workflow);
-		if (queue) queue.push(job);
-		else {
-			const created = [job];
-			queues.set(workflow, created);
+		const line = lines.get(workflow);
+		if (line) {
+			line.jobs.push(job);
+			line.sharedBy ??= sharedBy;
+		} else {
+			const created: Line = { jobs: [job], sharedBy };
+			lines.set(workflow, created);
 			void serve(store, workflow, created);
 		}
 	});
 }
 
-async function serve(store: LockStore, workflow: string, queue: Job[]): Promise<void> {
+async function serve(store: LockStore, workflow: string, line: Line): Promise<void> {
+	const queue = line.jobs;
 	for (let cut = false; queue.length > 0; ) {
 		if (cut) await pause(YIELD_MS * (0.75 + Math.random() / 2));
-		const { held, unlockedBecause } = await acquire(store, workflow);
+		const { held, unlockedBecause } = line.sharedBy ? { held: false, unlockedBecause: line.sharedBy } : await acquire(store, workflow);
 		const started = Date.now();
 		try {
 			for (let job = queue.shift(); job; job = Date.now() - started < MAX_HOLD_MS ? queue.shift() : undefined) {
@@ -76,7 +94,7 @@ async function serve(store: LockStore, workflow: string, queue: Job[]): Promise<
 		}
 		cut = queue.length > 0;
 	}
-	queues.delete(workflow);
+	lines.delete(workflow);
 }
 
 // Above every stale value taken over before, far below any real number (-2e300 ... -1e300).
