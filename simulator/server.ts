@@ -19,6 +19,9 @@ import { randomFault } from './faults';
 import { emailKey, ME_FAULT_KEY, SimState } from './state';
 import type { AnswerStatus, Simulator, SimulatorOptions } from './types';
 
+/** Far longer than Node's client agent keeps an idle connection (5 s); shorter than headersTimeout (60 s). */
+const IDLE_CONNECTION_MS = 30_000;
+
 /** Starts a simulator on 127.0.0.1 (a free port unless options.port is set). */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const sim = new SimServer(new SimState(options));
@@ -34,6 +37,12 @@ class SimServer {
 	private closing: Promise<void> | undefined;
 
 	constructor(private readonly state: SimState) {
+		// Idle keep-alive connections are left for the client to close, as a real API's front end
+		// does (nginx keeps them 75 s). With Node's default 5 s the client retires them at 4 s,
+		// and when the shared event loop is busy across both deadlines, the server's close runs
+		// after the client has written a request on the idle connection: the request is reset
+		// before it arrives (ECONNRESET): a lost request that no test asked for.
+		this.server.keepAliveTimeout = IDLE_CONNECTION_MS;
 		this.server.on('connection', (socket: Socket) => {
 			this.sockets.add(socket);
 			socket.once('close', () => this.sockets.delete(socket));
