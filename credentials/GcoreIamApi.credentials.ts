@@ -40,13 +40,27 @@ export class GcoreIamApi implements ICredentialType {
 		{
 			// Shown while the Base URL has the wrong shape, as it is typed: the Test (a declarative
 			// request) could only report n8n's bare error code, such as ERR_INVALID_URL.
+			// Plain comparisons only: n8n evaluates these conditions at every use of the credential,
+			// and a regex condition runs in a vm with a 250 ms timeout that a busy n8n can miss.
+			// n8n has no "does not start with", so a wrong start is "sorts outside the addresses
+			// that start with http or HTTP" (a mixed-case scheme such as Https:// shows it too).
 			displayName:
 				'The Base URL must start with https:// (for example https://api.gcore.com), with no spaces, user name, query (?) or fragment (#). The node refuses any other Base URL before it sends anything.',
 			name: 'baseUrlNotice',
 			type: 'notice',
 			default: '',
 			displayOptions: {
-				hide: { baseUrl: [{ _cnd: { regex: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s?#/@]+(/[^\\s?#]*)?$' } }] },
+				show: {
+					baseUrl: [
+						{ _cnd: { lt: 'HTTP' } },
+						{ _cnd: { between: { from: 'HTTQ', to: 'http' } } },
+						{ _cnd: { gte: 'httq' } },
+						{ _cnd: { includes: ' ' } },
+						{ _cnd: { includes: '@' } },
+						{ _cnd: { includes: '?' } },
+						{ _cnd: { includes: '#' } },
+					],
+				},
 			},
 		},
 	];

@@ -14,7 +14,7 @@ async function noticeShownFor(baseUrl: string): Promise<boolean> {
 }
 
 describe('the Base URL notice in the credential form', () => {
-	test.each(['api.gcore.com', 'htps://api.gcore.com', 'https://api.gcore.com?x=1', 'https://api.gcore.com#top', 'https://api gcore.com', 'https://me:pw@api.gcore.com', 'localhost:8080'])(
+	test.each(['api.gcore.com', 'www.gcore.com', 'htps://api.gcore.com', 'https://api.gcore.com?x=1', 'https://api.gcore.com#top', 'https://api gcore.com', 'https://me:pw@api.gcore.com', 'localhost:8080'])(
 		'is shown for %s, which the node refuses',
 		async (baseUrl) => {
 			expect(await noticeShownFor(baseUrl)).toBe(true);
