@@ -9,10 +9,9 @@
 import * as assert from 'node:assert/strict';
 
 import type { SimUser, SimulatorStats } from '../../simulator';
-import type { ExecutionSummary, N8nRest } from '../n8n/rest';
-import type { SimulatorProcess } from '../simulatorProcess';
 import { post, routedIn, webhookWorkflow } from '../webhookWorkflow';
 import type { WorkflowJson } from '../workflows';
+import type { ProofSetup } from './proofSetup';
 
 export const CUSTOMERS = 300;
 const LATENCY_MS = 100;
@@ -30,15 +29,7 @@ export function retriedExecutionWorkflow(id: string, path: string): WorkflowJson
 	return webhookWorkflow({ id, path, codeBefore: SPLIT });
 }
 
-export interface RetriedExecutionSetup {
-	sim: SimulatorProcess;
-	rest: N8nRest;
-	/** The workflow's production webhook URL. */
-	url: string;
-	/** How many executions the workflow had before. */
-	before: number;
-	/** Waits until at least `count` executions of the workflow are final; returns all of them, oldest first. */
-	waitForExecutions(count: number, timeoutMs: number): Promise<ExecutionSummary[]>;
+export interface RetriedExecutionSetup extends ProofSetup {
 	/** After the failed execution and the clearing of the fault, before the retry. */
 	beforeRetry?(failedId: string): Promise<void>;
 }

@@ -10,25 +10,16 @@
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { ExecutionSummary, N8nRest } from '../n8n/rest';
-import type { SimulatorProcess } from '../simulatorProcess';
 import { post, routedIn } from '../webhookWorkflow';
+import type { ProofSetup } from './proofSetup';
 
 export const APART_MS = 5000;
 
-export interface SameEventSetup {
-	sim: SimulatorProcess;
-	rest: N8nRest;
-	/** The workflow's production webhook URL (body `{ email, … }`). */
-	url: string;
+export interface SameEventSetup extends ProofSetup {
 	/** The customer: invited, as the simulator knows them after a reset. */
 	email: string;
 	/** The workflow's "Skip If Invited Within" is 0. */
 	skipOff: boolean;
-	/** How many executions the workflow had before. */
-	before: number;
-	/** Waits until at least `count` executions of the workflow are final; returns all of them, oldest first. */
-	waitForExecutions(count: number, timeoutMs: number): Promise<ExecutionSummary[]>;
 	/** After the first execution has finished, before the second POST. */
 	between?(firstId: string): Promise<void>;
 }
