@@ -22,6 +22,8 @@ export interface N8nWorker {
 	/** Execution ids this worker started, from its log ("Worker started execution <id> (job <job>)"). */
 	startedExecutions(): string[];
 	stop(): Promise<void>;
+	/** After stop(): the same worker again (user folder, log file, concurrency), ready. */
+	startAgain(): Promise<N8nWorker>;
 }
 
 export async function startWorker(n8n: N8nInstance, name: string, opts: { concurrency: number; readyTimeoutMs?: number }): Promise<N8nWorker> {
@@ -54,5 +56,6 @@ export async function startWorker(n8n: N8nInstance, name: string, opts: { concur
 		running: () => !hasExited(child),
 		startedExecutions: () => [...fs.readFileSync(n8n.logFile, 'utf8').matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]),
 		stop: () => stopProcessGroup(child, name, 15_000),
+		startAgain: () => startWorker(n8n, name, opts),
 	};
 }

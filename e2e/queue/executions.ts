@@ -15,9 +15,9 @@ export const FINAL = ['success', 'error', 'crashed', 'canceled'];
 export async function executionsOf(pg: PostgresInstance, workflowId: string): Promise<ExecutionSummary[]> {
 	if (!/^\w+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
 	const ms = (col: string) => `coalesce(round(extract(epoch from "${col}") * 1000)::text, '')`;
-	const rows = await pg.query(`select id, status, mode, ${ms('startedAt')}, ${ms('stoppedAt')} from execution_entity where "workflowId" = '${workflowId}' order by id`);
+	const rows = await pg.query(`select id, status, mode, ${ms('startedAt')}, ${ms('stoppedAt')}, coalesce("retryOf", '') from execution_entity where "workflowId" = '${workflowId}' order by id`);
 	const iso = (v: string) => (v ? new Date(Number(v)).toISOString() : undefined);
-	return rows.map(([id, status, mode, startedAt, stoppedAt]) => ({ id, workflowId, status, mode, startedAt: iso(startedAt), stoppedAt: iso(stoppedAt) }));
+	return rows.map(([id, status, mode, startedAt, stoppedAt, retryOf]) => ({ id, workflowId, status, mode, startedAt: iso(startedAt), stoppedAt: iso(stoppedAt), retryOf: retryOf || null }));
 }
 
 /** Waits until the workflow has at least `count` executions and none of them is new/running/waiting; returns them. */

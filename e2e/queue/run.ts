@@ -67,6 +67,8 @@ async function main(): Promise<number> {
 		return `redis ${started.redis.port}, postgres ${started.postgres.port} (${path.basename(path.dirname(started.postgres.binDir))}); ready ${((Date.now() - t0) / 1000).toFixed(1)} s after start (waited ${((Date.now() - t) / 1000).toFixed(1)} s here)`;
 	});
 
+	const only = process.env.GCORE_E2E_ONLY?.toLowerCase();
+	const scenarios = QUEUE_SCENARIOS.filter((s) => !only || s.name.toLowerCase().includes(only) || s.label.toLowerCase().includes(only));
 	let cluster: QueueCluster | undefined;
 	if (tgz && sim && real && started) {
 		await check(`n8n ${N8N_VERSION} queue mode: package in each user folder, workflows published, main + 2 workers (concurrency ${WORKER_CONCURRENCY}) ready`, async () => {
@@ -77,13 +79,11 @@ async function main(): Promise<number> {
 				tgz,
 				services: started!,
 				credentials: [credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, sim!.url)],
-				workflows: [customerWorkflow(), batchWorkflow()],
+				workflows: [customerWorkflow(), batchWorkflow(), ...scenarios.flatMap((s) => s.workflows?.() ?? [])],
 			});
 			return `main ${cluster.main.baseUrl}, ${cluster.workers.map((w) => `${w.name} pid ${w.pid}`).join(', ')} (${((Date.now() - t) / 1000).toFixed(0)} s)`;
 		});
 	}
-	const only = process.env.GCORE_E2E_ONLY?.toLowerCase();
-	const scenarios = QUEUE_SCENARIOS.filter((s) => !only || s.name.toLowerCase().includes(only) || s.label.toLowerCase().includes(only));
 	for (const s of scenarios) {
 		if (!cluster || !sim) notRun(s.name, 'set-up failed');
 		else await check(s.name, () => s.run({ cluster: cluster!, sim: sim!, work }));

@@ -9,7 +9,8 @@ import * as assert from 'node:assert/strict';
 import type { SimUser } from '../../simulator';
 import { say } from '../log';
 import type { Scenario } from './scenario';
-import { BRANCHES, deliver, routedIn, waitUntilListening, webhookUrl, webhookWorkflow, type Routed } from './webhook';
+import { BRANCHES, routedIn, webhookWorkflow, type Routed } from '../webhookWorkflow';
+import { deliver, waitUntilListening, webhookUrl } from './webhook';
 
 const WORKFLOW_ID = 'gcoreIamBurst001';
 const PATH = 'gcore-e2e-burst';

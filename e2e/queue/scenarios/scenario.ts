@@ -1,5 +1,6 @@
 /** What a queue-mode scenario gets: the running cluster, the simulator, the work folder. One file per scenario, listed in index.ts. */
 import type { SimulatorProcess } from '../../simulatorProcess';
+import type { WorkflowJson } from '../../workflows';
 import type { QueueCluster } from '../cluster';
 
 export interface QueueContext {
@@ -13,6 +14,8 @@ export interface QueueScenario {
 	name: string;
 	/** Short label for the measured table. */
 	label: string;
+	/** Workflows of its own, imported and published with the shared ones before main starts. */
+	workflows?(): WorkflowJson[];
 	/** A note for the check line; throws (assert) on failure. */
 	run(ctx: QueueContext): Promise<string>;
 }
