@@ -1,7 +1,9 @@
 /**
- * Scenario 3 in the real n8n 2.41.1 (Node 24) from the e2e cache: `n8n execute` of imported
- * workflows. The execution's own start/stop times (from the run data it prints) are the wall
- * time compared; n8n's start-up around it is reported separately.
+ * The real n8n 2.41.1 (Node 24) from the e2e cache, for the benchmark. Scenario 3, the real
+ * throughput and memory rows: `n8n execute` of imported workflows; the execution's own
+ * start/stop times (from the run data it prints) are the wall time compared, n8n's start-up
+ * around it is reported separately, the process's peak RSS is sampled. The burst rows: `n8n
+ * start` with webhook workflows published (serve()).
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -10,11 +12,15 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { N8nCli } from '../e2e/n8n/cli';
 import { N8nInstance } from '../e2e/n8n/instance';
+import { DEMO_OWNER, logInAsOwner } from '../e2e/n8n/owner';
+import { N8nRest } from '../e2e/n8n/rest';
 import { nodeOutputs, type N8nRun } from '../e2e/n8n/runData';
-import { ensureRealN8n } from '../e2e/n8nInstall';
+import { startServer } from '../e2e/n8n/server';
+import { ensureRealN8n, type RealN8n } from '../e2e/n8nInstall';
 import { installPackage, NODE_TYPE, packPackage } from '../e2e/ourPackage';
 import { mkTemp } from '../e2e/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
+import { watchPeakRss } from './peakRss';
 import { GCORE_CREDENTIAL, GCORE_NODE, gcoreWorkflow, HEADER_CREDENTIAL, HTTP_NODE, httpRequestWorkflow, SWITCH_NODE, type HttpRequestVariant } from './realN8nWorkflows';
 
 export interface RealN8nRun {
@@ -30,10 +36,21 @@ export interface RealN8nRun {
 	routed: number[];
 	workflowError?: string;
 	n8nVersion: string;
+	/** The `n8n execute` process's peak resident set (VmHWM), bytes. */
+	peakRssBytes: number;
+}
+
+/** A running `n8n start` of the bench's instance, logged in as its owner. */
+export interface RealN8nServer {
+	instance: N8nInstance;
+	rest: N8nRest;
+	stop(): Promise<void>;
 }
 
 export class RealN8nBench {
 	private constructor(
+		private readonly real: RealN8n,
+		private readonly instance: N8nInstance,
 		private readonly n8n: N8nCli,
 		readonly version: string,
 		private readonly folder: string,
@@ -46,7 +63,8 @@ export class RealN8nBench {
 	static async start(simulatorUrl: string, withOurPackage: boolean): Promise<RealN8nBench> {
 		const real = await ensureRealN8n();
 		const folder = mkTemp('gcore-bench-n8n-');
-		const n8n = new N8nCli(await N8nInstance.create(real, { userFolder: folder, logFile: path.join(folder, 'n8n.log') }));
+		const instance = await N8nInstance.create(real, { userFolder: folder, logFile: path.join(folder, 'n8n.log'), owner: DEMO_OWNER });
+		const n8n = new N8nCli(instance);
 		if (withOurPackage) installPackage(folder, packPackage(folder));
 		const credentials: IDataObject[] = [
 			{ ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` } },
@@ -55,7 +73,30 @@ export class RealN8nBench {
 			credentials.push({ ...GCORE_CREDENTIAL, type: 'gcoreIamApi', data: { apiKey: DEFAULT_API_KEY, baseUrl: simulatorUrl } });
 		}
 		await n8n.importCredentials(credentials);
-		return new RealN8nBench(n8n, real.n8nVersion, folder);
+		return new RealN8nBench(real, instance, n8n, real.n8nVersion, folder);
+	}
+
+	/** More credentials (e.g. one gcoreIamApi account per burst row), for the workflows imported after. */
+	async importCredentials(credentials: IDataObject[]): Promise<void> {
+		await this.n8n.importCredentials(credentials);
+	}
+
+	/**
+	 * Imports and publishes (activates) these webhook workflows, then `n8n start` until ready and
+	 * a REST login as the owner. No `n8n execute` while it runs: both would use one database.
+	 */
+	async serve(workflows: Array<IDataObject & { id: string }>): Promise<RealN8nServer> {
+		await this.n8n.importWorkflows(workflows);
+		for (const workflow of workflows) await this.n8n.publishWorkflow(workflow.id);
+		const server = await startServer(this.instance);
+		const rest = new N8nRest(this.instance);
+		try {
+			await logInAsOwner(this.real, rest, DEMO_OWNER);
+		} catch (error) {
+			await server.stop();
+			throw error;
+		}
+		return { instance: this.instance, rest, stop: () => server.stop() };
 	}
 
 	async runHttpRequest(id: string, url: string, items: IDataObject[], variant: HttpRequestVariant): Promise<RealN8nRun> {
@@ -74,7 +115,11 @@ export class RealN8nBench {
 	}
 
 	private async execute(id: string, router: string, worker: string): Promise<RealN8nRun> {
-		const { run, result } = await this.n8n.execute(id);
+		let watch: ReturnType<typeof watchPeakRss> | undefined;
+		const { run, result } = await this.n8n.execute(id, (child) => {
+			if (child.pid) watch = watchPeakRss(child.pid);
+		});
+		const peakRssBytes = watch?.stop() ?? 0;
 		if (!run) {
 			throw new Error(`n8n execute --id=${id} printed no run data (${result.signal ?? `exit ${result.code}`}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
 		}
@@ -95,6 +140,7 @@ export class RealN8nBench {
 			routed,
 			workflowError: error ?? workerError,
 			n8nVersion: this.version,
+			peakRssBytes,
 		};
 	}
 }

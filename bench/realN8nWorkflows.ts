@@ -1,13 +1,18 @@
 /**
  * Workflows for the real n8n (scenario 3): Manual Trigger → Code (the CRM items) → either
  * what a user builds without this package (HTTP Request + Switch on the status code) or our
- * node. Node types and parameters as n8n 2.41's editor saves them.
+ * node; and for the burst, a Webhook (one customer per POST) → HTTP Request + Switch (our node's
+ * webhook workflow is the e2e's). Node types and parameters as n8n 2.41's editor saves them.
  */
 import type { IDataObject } from 'n8n-workflow';
+
+import { BRANCHES, webhookNode } from '../e2e/scenarios/webhook';
 
 export const HTTP_NODE = 'HTTP Request';
 export const SWITCH_NODE = 'Switch';
 export const GCORE_NODE = 'Gcore IAM';
+/** The nodes after the routing node: the three outcomes (e2e's branch names), then Failed. */
+export const OUTCOME_NODES = [...BRANCHES, 'Failed'];
 export const HEADER_CREDENTIAL = { id: 'benchHeaderAuth', name: 'Gcore API key (header)' };
 export const GCORE_CREDENTIAL = { id: 'benchGcoreIam', name: 'Gcore IAM account' };
 
@@ -93,8 +98,12 @@ function statusRule(outputKey: string, status: number, messageContains?: string)
 	};
 }
 
-/** Switch outputs: 0 Success, 1 Already Activated, 2 Not Found, 3 Fallback (= failed). */
-export function httpRequestWorkflow(id: string, url: string, items: IDataObject[], variant: HttpRequestVariant): IDataObject {
+/**
+ * HTTP Request (POST `{ email }` from `emailExpression`) → Switch on the status code →
+ * Success / Already Activated / Not Found / Failed, fed by the node `from`.
+ * Switch outputs: 0 Success, 1 Already Activated, 2 Not Found, 3 Fallback (= failed).
+ */
+function httpRequestAndSwitch(from: string, url: string, emailExpression: string, variant: HttpRequestVariant): { nodes: Node[]; links: Array<[string, number, string]> } {
 	const options: IDataObject = {};
 	if (variant.batch) options.batching = { batch: variant.batch };
 	if (variant.neverError) options.response = { response: { fullResponse: true, neverError: true } };
@@ -110,7 +119,7 @@ export function httpRequestWorkflow(id: string, url: string, items: IDataObject[
 			authentication: 'genericCredentialType',
 			genericAuthType: 'httpHeaderAuth',
 			sendBody: true,
-			bodyParameters: { parameters: [{ name: 'email', value: '={{ $json.email }}' }] },
+			bodyParameters: { parameters: [{ name: 'email', value: emailExpression }] },
 			options,
 		},
 		credentials: { httpHeaderAuth: HEADER_CREDENTIAL },
@@ -133,13 +142,24 @@ export function httpRequestWorkflow(id: string, url: string, items: IDataObject[
 			options: { fallbackOutput: 'extra' },
 		},
 	};
-	const outs = ['Success', 'Already Activated', 'Not Found', 'Failed'].map(noOp);
-	return workflow(id, `Bench: HTTP Request + Switch (${id})`, [trigger, source(items), http, router, ...outs], [
-		chain(trigger.name, 'CRM customers'),
-		chain('CRM customers', HTTP_NODE),
-		chain(HTTP_NODE, SWITCH_NODE),
-		...outs.map((out, index) => chain(SWITCH_NODE, out.name, index)),
-	]);
+	const outs = OUTCOME_NODES.map(noOp);
+	return {
+		nodes: [http, router, ...outs],
+		links: [chain(from, HTTP_NODE), chain(HTTP_NODE, SWITCH_NODE), ...outs.map((out, index) => chain(SWITCH_NODE, out.name, index))],
+	};
+}
+
+/** Manual Trigger → Code (the CRM items) → HTTP Request + Switch. */
+export function httpRequestWorkflow(id: string, url: string, items: IDataObject[], variant: HttpRequestVariant): IDataObject {
+	const tail = httpRequestAndSwitch('CRM customers', url, '={{ $json.email }}', variant);
+	return workflow(id, `Bench: HTTP Request + Switch (${id})`, [trigger, source(items), ...tail.nodes], [chain(trigger.name, 'CRM customers'), ...tail.links]);
+}
+
+/** A CRM's Webhook (one customer per POST, body `{ email }`) → HTTP Request + Switch; production URL <base>/webhook/<path>. */
+export function httpRequestWebhookWorkflow(id: string, path: string, webhookId: string, url: string, variant: HttpRequestVariant): IDataObject {
+	const hook = webhookNode('b0000000-0000-4000-8000-000000000006', path, webhookId, [200, 0]) as unknown as Node;
+	const tail = httpRequestAndSwitch(hook.name, url, '={{ $json.body.email }}', variant);
+	return workflow(id, `Bench: webhook → HTTP Request + Switch (${id})`, [hook, ...tail.nodes], tail.links);
 }
 
 /** Our node with "Continue (using error output)": outputs 0-2 the routes, 3 n8n's Error output. */
@@ -154,7 +174,7 @@ export function gcoreWorkflow(id: string, nodeType: string, items: IDataObject[]
 		credentials: { gcoreIamApi: GCORE_CREDENTIAL },
 		onError: 'continueErrorOutput',
 	};
-	const outs = ['Success', 'Already Activated', 'Not Found', 'Failed'].map(noOp);
+	const outs = OUTCOME_NODES.map(noOp);
 	return workflow(id, `Bench: Gcore IAM (${id})`, [trigger, source(items), gcore, ...outs], [
 		chain(trigger.name, 'CRM customers'),
 		chain('CRM customers', GCORE_NODE),
