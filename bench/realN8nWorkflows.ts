@@ -19,7 +19,7 @@ export const GCORE_CREDENTIAL = { id: 'benchGcoreIam', name: 'Gcore IAM account'
 export interface HttpRequestVariant {
 	/** HTTP Request's Batching option; undefined = the editor's default (all items at once). */
 	batch?: { batchSize: number; batchInterval: number };
-	/** "Never Error" + full response (true), or the node's Retry On Fail instead (false). */
+	/** "Never Error" (true), or the node's Retry On Fail instead (false); "Include Response Headers and Status" either way. */
 	neverError: boolean;
 }
 
@@ -106,7 +106,8 @@ function statusRule(outputKey: string, status: number, messageContains?: string)
 function httpRequestAndSwitch(from: string, url: string, emailExpression: string, variant: HttpRequestVariant): { nodes: Node[]; links: Array<[string, number, string]> } {
 	const options: IDataObject = {};
 	if (variant.batch) options.batching = { batch: variant.batch };
-	if (variant.neverError) options.response = { response: { fullResponse: true, neverError: true } };
+	// The Switch routes on the status code: the full response always; without "Never Error" a 4xx/5xx answer is an error (what Retry On Fail retries).
+	options.response = { response: { fullResponse: true, ...(variant.neverError ? { neverError: true } : {}) } };
 	const http: Node = {
 		id: 'b0000000-0000-4000-8000-000000000003',
 		name: HTTP_NODE,

@@ -7,7 +7,8 @@
  *    (the e2e's workflow; each size with an API key of its own: an account the node knows
  *    nothing about);
  * 2. what a user builds instead: Webhook → HTTP Request ("Never Error", full response) + Switch;
- * 3. the same with n8n's Retry On Fail (3 tries, 1 s apart) instead of "Never Error".
+ * 3. the same with n8n's Retry On Fail (3 tries, 1 s apart) instead of "Never Error": a 4xx
+ *    answer is then an error, so its Already Activated and Not Found customers fail as well.
  * Failed = executions not `success` or whose customer reached none of the three branches
  * (n8n's record, over REST); e-mailed twice = addresses the simulator answered 2xx more than
  * once. Wall time: first POST to the last execution stopped (n8n's record). One run per row:
@@ -17,7 +18,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
-import { customers, simulatorUsers } from '../customers';
+import { customers, expectedOutcome, simulatorUsers } from '../customers';
 import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
 import { httpRequestWebhookWorkflow, type HttpRequestVariant } from '../realN8nWorkflows';
 import { emailedMoreThanOnce } from '../stats';
@@ -47,6 +48,8 @@ export interface RealBurstRow {
 	/** Of the failed, those whose execution n8n records as not `success`. */
 	notSuccess: number;
 	emailedTwice: number;
+	/** Customers the API would have invited whom it never answered 2xx (the issue's "never e-mailed"). */
+	neverEmailed: number;
 	requests: number;
 	rateLimited: number;
 	peakInFlight: number;
@@ -176,6 +179,7 @@ async function burstRow(context: BenchContext, server: RealN8nServer, contender:
 		failed: failedRuns.length + refused + Math.max(0, executions - refused - all.length),
 		notSuccess: outcomes.filter((o) => o.status !== 'success').length,
 		emailedTwice: emailedMoreThanOnce(stats.sentByEmail),
+		neverEmailed: customers(executions).filter((customer, index) => expectedOutcome(index) === 'sent' && !stats.sentByEmail[String(customer.email)]).length,
 		requests: stats.requests,
 		rateLimited: stats.statusCounts['429'] ?? 0,
 		peakInFlight: stats.maxInFlight,
