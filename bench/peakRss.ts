@@ -1,35 +1,43 @@
 /**
- * The peak memory of another process (an n8n process the benchmark started), read from
- * /proc/<pid>/status while it runs: the kernel's high-water mark of its resident set (VmHWM),
- * polled until the process ends, so the last reading covers all but its final milliseconds.
+ * The peak memory of another, long-running process (the n8n server the benchmark started), from
+ * /proc/<pid>/status: its high-water mark is reset first (clear_refs 5), then the kernel's
+ * VmHWM, also polled, until stopped. Linux only.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
-function kilobytes(status: string, field: string): number {
+function kilobytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
-	return match ? Number(match[1]) : 0;
+	if (!match) throw new Error(`/proc/${pid}/status has no ${field}`);
+	return Number(match[1]);
 }
 
 export interface PeakRssWatch {
-	/** Stops polling; the highest resident set seen, in bytes (0 when /proc had nothing). */
+	/** The resident set when the watch began, bytes. */
+	startBytes: number;
+	/** Stops polling; the highest resident set since the watch began, bytes. */
 	stop(): number;
 }
 
 export function watchPeakRss(pid: number, everyMs = 20): PeakRssWatch {
-	let peakKb = 0;
+	writeFileSync(`/proc/${pid}/clear_refs`, '5');
+	const startKb = kilobytes(pid, 'VmRSS');
+	let peakKb = startKb;
 	const read = () => {
-		try {
-			const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-			peakKb = Math.max(peakKb, kilobytes(status, 'VmHWM'), kilobytes(status, 'VmRSS'));
-		} catch {
-			clearInterval(timer); // the process has ended
-		}
+		peakKb = Math.max(peakKb, kilobytes(pid, 'VmHWM'), kilobytes(pid, 'VmRSS'));
 	};
-	const timer = setInterval(read, everyMs);
-	read();
+	const timer = setInterval(() => {
+		try {
+			read();
+		} catch {
+			clearInterval(timer); // the process has ended; stop() says so
+		}
+	}, everyMs);
 	return {
+		startBytes: startKb * 1024,
 		stop() {
 			clearInterval(timer);
+			read();
 			return peakKb * 1024;
 		},
 	};

@@ -1,9 +1,9 @@
 /**
- * The real n8n 2.41.1 (Node 24) from the e2e cache, for the benchmark. Scenario 3, the real
- * throughput and memory rows: `n8n execute` of imported workflows; the execution's own
- * start/stop times (from the run data it prints) are the wall time compared, n8n's start-up
- * around it is reported separately, the process's peak RSS is sampled. The burst rows: `n8n
- * start` with webhook workflows published (serve()).
+ * The real n8n 2.41.1 (Node 24) from the e2e cache, for the benchmark. Scenario 3 and the real
+ * throughput rows: `n8n execute` of imported workflows; the execution's own start/stop times
+ * (from the run data it prints) are the wall time compared, n8n's start-up around it is
+ * reported separately. The burst and memory rows: `n8n start` with webhook workflows published
+ * (serve()).
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +20,6 @@ import { ensureRealN8n, type RealN8n } from '../e2e/n8nInstall';
 import { installPackage, NODE_TYPE, packPackage } from '../e2e/ourPackage';
 import { mkTemp } from '../e2e/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
-import { watchPeakRss } from './peakRss';
 import { GCORE_CREDENTIAL, GCORE_NODE, gcoreWorkflow, HEADER_CREDENTIAL, HTTP_NODE, httpRequestWorkflow, SWITCH_NODE, type HttpRequestVariant } from './realN8nWorkflows';
 
 export interface RealN8nRun {
@@ -36,18 +35,20 @@ export interface RealN8nRun {
 	routed: number[];
 	workflowError?: string;
 	n8nVersion: string;
-	/** The `n8n execute` process's peak resident set (VmHWM), bytes. */
-	peakRssBytes: number;
 }
 
 /** A running `n8n start` of the bench's instance, logged in as its owner. */
 export interface RealN8nServer {
 	instance: N8nInstance;
 	rest: N8nRest;
+	/** The `n8n start` process (its task runner is a child process of its own). */
+	pid: number;
 	stop(): Promise<void>;
 }
 
 export class RealN8nBench {
+	private rest: N8nRest | undefined;
+
 	private constructor(
 		private readonly real: RealN8n,
 		private readonly instance: N8nInstance,
@@ -89,23 +90,24 @@ export class RealN8nBench {
 		await this.n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await this.n8n.publishWorkflow(workflow.id);
 		const server = await startServer(this.instance);
-		const rest = new N8nRest(this.instance);
+		// One client for every server of this instance: its public API key stays in the database.
+		const rest = (this.rest ??= new N8nRest(this.instance));
 		try {
 			await logInAsOwner(this.real, rest, DEMO_OWNER);
 		} catch (error) {
 			await server.stop();
 			throw error;
 		}
-		return { instance: this.instance, rest, stop: () => server.stop() };
+		return { instance: this.instance, rest, pid: server.child.pid ?? 0, stop: () => server.stop() };
 	}
 
 	async runHttpRequest(id: string, url: string, items: IDataObject[], variant: HttpRequestVariant): Promise<RealN8nRun> {
-		await this.n8n.importWorkflows([httpRequestWorkflow(id, url, items, variant)]);
+		await this.n8n.importWorkflows([httpRequestWorkflow(id, url, { items }, variant)]);
 		return await this.execute(id, SWITCH_NODE, HTTP_NODE);
 	}
 
 	async runGcore(id: string, items: IDataObject[], options: IDataObject): Promise<RealN8nRun> {
-		await this.n8n.importWorkflows([gcoreWorkflow(id, NODE_TYPE, items, options)]);
+		await this.n8n.importWorkflows([gcoreWorkflow(id, NODE_TYPE, { items }, options)]);
 		return await this.execute(id, GCORE_NODE, GCORE_NODE);
 	}
 
@@ -115,11 +117,7 @@ export class RealN8nBench {
 	}
 
 	private async execute(id: string, router: string, worker: string): Promise<RealN8nRun> {
-		let watch: ReturnType<typeof watchPeakRss> | undefined;
-		const { run, result } = await this.n8n.execute(id, (child) => {
-			if (child.pid) watch = watchPeakRss(child.pid);
-		});
-		const peakRssBytes = watch?.stop() ?? 0;
+		const { run, result } = await this.n8n.execute(id);
 		if (!run) {
 			throw new Error(`n8n execute --id=${id} printed no run data (${result.signal ?? `exit ${result.code}`}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
 		}
@@ -140,7 +138,6 @@ export class RealN8nBench {
 			routed,
 			workflowError: error ?? workerError,
 			n8nVersion: this.version,
-			peakRssBytes,
 		};
 	}
 }

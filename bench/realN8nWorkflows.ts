@@ -1,8 +1,9 @@
 /**
- * Workflows for the real n8n (scenario 3): Manual Trigger → Code (the CRM items) → either
- * what a user builds without this package (HTTP Request + Switch on the status code) or our
- * node; and for the burst, a Webhook (one customer per POST) → HTTP Request + Switch (our node's
- * webhook workflow is the e2e's). Node types and parameters as n8n 2.41's editor saves them.
+ * Workflows for the real n8n: the CRM's items (ItemSource) → either what a user builds without
+ * this package (HTTP Request + Switch on the status code) or our node → the outcome nodes.
+ * For `n8n execute` the items come from a Manual Trigger and a Code node; on `n8n start` from a
+ * Webhook, one customer per POST (the burst; our node's burst workflow is the e2e's) or a list
+ * of them split by a Code node (memory). Node types and parameters as n8n 2.41's editor saves them.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -25,24 +26,30 @@ export interface HttpRequestVariant {
 
 type Node = IDataObject & { name: string };
 
-const trigger: Node = {
-	id: 'b0000000-0000-4000-8000-000000000001',
-	name: 'Manual',
-	type: 'n8n-nodes-base.manualTrigger',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+/**
+ * Where the items come from: a Manual Trigger and a Code node returning `items`; or a Webhook,
+ * its POST body one customer `{ email }`, or with `split` a list `{ customers: [...] }` that a
+ * Code node turns into one item each.
+ */
+export type ItemSource = { items: IDataObject[] } | { webhook: { path: string; webhookId: string }; split?: boolean };
 
-function source(items: IDataObject[]): Node {
-	return {
-		id: 'b0000000-0000-4000-8000-000000000002',
-		name: 'CRM customers',
-		type: 'n8n-nodes-base.code',
-		typeVersion: 2,
-		position: [200, 0],
-		parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` },
-	};
+const SOURCE_NODE = 'CRM customers';
+
+function code(jsCode: string): Node {
+	return { id: 'b0000000-0000-4000-8000-000000000002', name: SOURCE_NODE, type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode } };
+}
+
+/** The source's nodes and links, the node the work is chained to, and the expression of an item's address there. */
+function sourceOf(from: ItemSource): { nodes: Node[]; links: Array<[string, number, string]>; last: string; email: string } {
+	if ('items' in from) {
+		const trigger: Node = { id: 'b0000000-0000-4000-8000-000000000001', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+		const items = code(`return ${JSON.stringify(from.items.map((json) => ({ json })))};`);
+		return { nodes: [trigger, items], links: [chain(trigger.name, SOURCE_NODE)], last: SOURCE_NODE, email: '={{ $json.email }}' };
+	}
+	const hook = webhookNode('b0000000-0000-4000-8000-000000000006', from.webhook.path, from.webhook.webhookId, [0, 0]) as unknown as Node;
+	if (!from.split) return { nodes: [hook], links: [], last: hook.name, email: '={{ $json.body.email }}' };
+	const split = code('return $input.first().json.body.customers.map((json) => ({ json }));');
+	return { nodes: [hook, split], links: [chain(hook.name, SOURCE_NODE)], last: SOURCE_NODE, email: '={{ $json.email }}' };
 }
 
 function noOp(name: string, index: number): Node {
@@ -150,35 +157,30 @@ function httpRequestAndSwitch(from: string, url: string, emailExpression: string
 	};
 }
 
-/** Manual Trigger → Code (the CRM items) → HTTP Request + Switch. */
-export function httpRequestWorkflow(id: string, url: string, items: IDataObject[], variant: HttpRequestVariant): IDataObject {
-	const tail = httpRequestAndSwitch('CRM customers', url, '={{ $json.email }}', variant);
-	return workflow(id, `Bench: HTTP Request + Switch (${id})`, [trigger, source(items), ...tail.nodes], [chain(trigger.name, 'CRM customers'), ...tail.links]);
+/** The source → HTTP Request + Switch → the outcome nodes. */
+export function httpRequestWorkflow(id: string, url: string, from: ItemSource, variant: HttpRequestVariant): IDataObject {
+	const head = sourceOf(from);
+	const tail = httpRequestAndSwitch(head.last, url, head.email, variant);
+	return workflow(id, `Bench: HTTP Request + Switch (${id})`, [...head.nodes, ...tail.nodes], [...head.links, ...tail.links]);
 }
 
-/** A CRM's Webhook (one customer per POST, body `{ email }`) → HTTP Request + Switch; production URL <base>/webhook/<path>. */
-export function httpRequestWebhookWorkflow(id: string, path: string, webhookId: string, url: string, variant: HttpRequestVariant): IDataObject {
-	const hook = webhookNode('b0000000-0000-4000-8000-000000000006', path, webhookId, [200, 0]) as unknown as Node;
-	const tail = httpRequestAndSwitch(hook.name, url, '={{ $json.body.email }}', variant);
-	return workflow(id, `Bench: webhook → HTTP Request + Switch (${id})`, [hook, ...tail.nodes], tail.links);
-}
-
-/** Our node with "Continue (using error output)": outputs 0-2 the routes, 3 n8n's Error output. */
-export function gcoreWorkflow(id: string, nodeType: string, items: IDataObject[], options: IDataObject): IDataObject {
+/** The source → our node with "Continue (using error output)": outputs 0-2 the routes, 3 n8n's Error output. */
+export function gcoreWorkflow(id: string, nodeType: string, from: ItemSource, options: IDataObject): IDataObject {
+	const head = sourceOf(from);
 	const gcore: Node = {
 		id: 'b0000000-0000-4000-8000-000000000005',
 		name: GCORE_NODE,
 		type: nodeType,
 		typeVersion: 1,
 		position: [400, 0],
-		parameters: { operation: 'resendInvitation', email: '={{ $json.email }}', options },
+		parameters: { operation: 'resendInvitation', email: head.email, options },
 		credentials: { gcoreIamApi: GCORE_CREDENTIAL },
 		onError: 'continueErrorOutput',
 	};
 	const outs = OUTCOME_NODES.map(noOp);
-	return workflow(id, `Bench: Gcore IAM (${id})`, [trigger, source(items), gcore, ...outs], [
-		chain(trigger.name, 'CRM customers'),
-		chain('CRM customers', GCORE_NODE),
+	return workflow(id, `Bench: Gcore IAM (${id})`, [...head.nodes, gcore, ...outs], [
+		...head.links,
+		chain(head.last, GCORE_NODE),
 		...outs.map((out, index) => chain(GCORE_NODE, out.name, index)),
 	]);
 }

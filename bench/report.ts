@@ -185,13 +185,13 @@ export function realBurstTable(r: RealBurstResult): string[] {
 
 function realMemoryTable(r: RealMemoryResult): string[] {
 	return [
-		`Memory beside a peer, in the real n8n ${r.n8nVersion} (\`n8n execute\`, Manual → Code → the workflow → the branches): ${count(r.items)} items at ${r.latencyMs} ms; peak resident set (VmHWM) of the n8n process; "n8n itself" is the same workflow with ${r.fewItems} items.`,
+		`Memory beside a peer, in the real n8n ${r.n8nVersion} (\`n8n start\`, a fresh server each; Webhook with the customers → Code → the workflow → the branches): ${count(r.items)} items at ${r.latencyMs} ms; peak resident set of the n8n process (kernel high-water mark) while the items run and n8n saves the execution, above the server's after a warm-up run.`,
 		'',
-		'| Workflow | Peak RSS | n8n itself | Above n8n itself | Nodes took | Failed |',
+		'| Workflow | Peak RSS above the warmed-up server | Peak RSS | Server before | Execution took | Failed |',
 		'|---|---|---|---|---|---|',
 		...r.rows.map(
 			(row) =>
-				`| ${row.name} | ${row.peakRssMb} MB | ${row.fewItemsPeakRssMb} MB | ${row.peakAboveFewItemsMb} MB | ${s(row.nodesMs)}${row.workflowError ? ' (workflow failed)' : ''} | ${row.failed} |`,
+				`| ${row.name} | ${row.peakAboveStartMb} MB | ${row.peakRssMb} MB | ${row.startRssMb} MB | ${s(row.executionMs)}${row.status === 'success' ? '' : ` (${row.status})`} | ${row.failed} |`,
 		),
 	];
 }

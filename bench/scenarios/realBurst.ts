@@ -20,7 +20,7 @@ import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, expectedOutcome, simulatorUsers } from '../customers';
 import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
-import { httpRequestWebhookWorkflow, type HttpRequestVariant } from '../realN8nWorkflows';
+import { httpRequestWorkflow, type HttpRequestVariant } from '../realN8nWorkflows';
 import { emailedMoreThanOnce } from '../stats';
 import { BURST_SIZES } from './burst';
 import { mapLimit } from '../../e2e/queue/executions';
@@ -99,7 +99,7 @@ function contenders(sizes: number[], simulatorUrl: string): { rows: Contender[][
 		const id = `benchBurst${key}`;
 		const path = `bench-burst-${key.toLowerCase()}`;
 		const webhookId = `b0b0b0b0-0000-4000-8000-00000000010${k}`;
-		return { name, id, path, apiKey: DEFAULT_API_KEY, workflow: httpRequestWebhookWorkflow(id, path, webhookId, simulatorUrl, variant) as IDataObject & { id: string }, ours: false };
+		return { name, id, path, apiKey: DEFAULT_API_KEY, workflow: httpRequestWorkflow(id, simulatorUrl, { webhook: { path, webhookId } }, variant) as IDataObject & { id: string }, ours: false };
 	});
 	const rows = sizes.map((size) => {
 		const credential = { id: `benchBurstCred${size}`, name: `Gcore IAM account (burst of ${size})` };

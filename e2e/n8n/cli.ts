@@ -1,5 +1,4 @@
 /** n8n's CLI on one instance: import:*, execute, publish:workflow. Each command is a new n8n process (a few seconds of start-up). */
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -23,9 +22,6 @@ export interface CliResult {
  */
 export const SIGSEGV_RETRIES = 2;
 
-/** Called with each n8n process a command starts (before it has done anything). */
-export type OnSpawn = (child: ChildProcess) => void;
-
 export function describeCliResult(args: string, r: CliResult): string {
 	return `n8n ${args} ended ${r.signal ?? `with exit ${r.code}`} after ${(r.ms / 1000).toFixed(1)} s:\n${lastLines(`${r.stdout}\n${r.stderr}`, 40)}`;
 }
@@ -34,11 +30,11 @@ export class N8nCli {
 	constructor(private readonly n8n: N8nInstance) {}
 
 	/** One `n8n <args>` run; `retrySegv` repeats it after a SIGSEGV crash (SIGSEGV_RETRIES times), never after a wrong result. */
-	async run(args: string[], opts: { retrySegv?: boolean; timeoutMs?: number; onSpawn?: OnSpawn } = {}): Promise<CliResult> {
-		let r = await this.once(args, opts.timeoutMs ?? 180_000, opts.onSpawn);
+	async run(args: string[], opts: { retrySegv?: boolean; timeoutMs?: number } = {}): Promise<CliResult> {
+		let r = await this.once(args, opts.timeoutMs ?? 180_000);
 		for (let retry = 1; opts.retrySegv !== false && r.signal === 'SIGSEGV' && retry <= SIGSEGV_RETRIES; retry++) {
 			say(`n8n ${args[0]} crashed with SIGSEGV (a known crash of n8n at exit here): retry ${retry} of ${SIGSEGV_RETRIES}`);
-			r = await this.once(args, opts.timeoutMs ?? 180_000, opts.onSpawn);
+			r = await this.once(args, opts.timeoutMs ?? 180_000);
 		}
 		return r;
 	}
@@ -69,14 +65,14 @@ export class N8nCli {
 		await this.ok(this.n8n.major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true']);
 	}
 
-	/** `n8n execute --id=<id> --rawOutput`: the run (IRun) JSON it prints after its log lines. `onSpawn` gets the n8n process (e.g. to sample its memory). */
-	async execute(workflowId: string, onSpawn?: OnSpawn): Promise<{ run: N8nRun | undefined; result: CliResult }> {
+	/** `n8n execute --id=<id> --rawOutput`: the run (IRun) JSON it prints after its log lines. */
+	async execute(workflowId: string): Promise<{ run: N8nRun | undefined; result: CliResult }> {
 		// Never retried here: a re-run re-sends e-mails; scenarios reset the simulator first (scenarios/execute.ts).
-		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], { retrySegv: false, onSpawn });
+		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], { retrySegv: false });
 		return { run: parseRawOutput(result.stdout), result };
 	}
 
-	private once(args: string[], timeoutMs: number, onSpawn?: OnSpawn): Promise<CliResult> {
+	private once(args: string[], timeoutMs: number): Promise<CliResult> {
 		const t0 = Date.now();
 		const name = `n8n ${args[0]}`;
 		return new Promise((resolve, reject) => {
@@ -85,7 +81,6 @@ export class N8nCli {
 				env: this.n8n.env(),
 				stdio: ['ignore', 'pipe', 'pipe'],
 			}, 3000);
-			onSpawn?.(child);
 			let stdout = '';
 			let stderr = '';
 			child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
