@@ -22,15 +22,13 @@ import { customers, expectedOutcome, simulatorUsers } from '../customers';
 import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
 import { httpRequestWorkflow, type HttpRequestVariant } from '../realN8nWorkflows';
 import { emailedMoreThanOnce } from '../stats';
-import { BURST_SIZES } from './burst';
+import { ADMITTED, BURST_SIZES, RETRY_AFTER_SECONDS, type BurstSetting } from './burst';
 import { mapLimit } from '../../e2e/queue/executions';
 import { nodeOutputs } from '../../e2e/n8n/runData';
 import { BRANCHES, deliver, waitUntilListening, webhookUrl, webhookWorkflow } from '../../e2e/scenarios/webhook';
 import { DEFAULT_API_KEY } from '../../simulator';
 
 const LATENCY_MS = 300;
-const ADMITTED = 5;
-const RETRY_AFTER_SECONDS = 1;
 /** Run data read back this many executions at a time (after the wall time is taken). */
 const READ_IN_PARALLEL = 6;
 
@@ -62,12 +60,8 @@ export interface RealBurstRow {
 	met?: boolean;
 }
 
-export interface RealBurstResult {
-	where: string;
+export interface RealBurstResult extends BurstSetting {
 	n8nVersion: string;
-	latencyMs: number;
-	admitted: number;
-	retryAfterSeconds: number;
 	runsPerRow: 1;
 	rows: RealBurstRow[];
 	/** The rows of our node met their targets. */
