@@ -1,7 +1,9 @@
 /**
- * Scenario 3 in the real n8n 2.41.1 (Node 24) from the e2e cache: `n8n execute` of imported
- * workflows. The execution's own start/stop times (from the run data it prints) are the wall
- * time compared; n8n's start-up around it is reported separately.
+ * The real n8n 2.41.1 (Node 24) from the e2e cache, for the benchmark. Scenario 3 and the real
+ * throughput rows: `n8n execute` of imported workflows; the execution's own start/stop times
+ * (from the run data it prints) are the wall time compared, n8n's start-up around it is
+ * reported separately. The burst and memory rows: `n8n start` with webhook workflows published
+ * (serve()).
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -10,8 +12,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { N8nCli } from '../e2e/n8n/cli';
 import { N8nInstance } from '../e2e/n8n/instance';
+import { DEMO_OWNER, logInAsOwner } from '../e2e/n8n/owner';
+import { N8nRest } from '../e2e/n8n/rest';
 import { nodeOutputs, type N8nRun } from '../e2e/n8n/runData';
-import { ensureRealN8n } from '../e2e/n8nInstall';
+import { startServer } from '../e2e/n8n/server';
+import { ensureRealN8n, type RealN8n } from '../e2e/n8nInstall';
 import { installPackage, NODE_TYPE, packPackage } from '../e2e/ourPackage';
 import { mkTemp } from '../e2e/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
@@ -32,8 +37,21 @@ export interface RealN8nRun {
 	n8nVersion: string;
 }
 
+/** A running `n8n start` of the bench's instance, logged in as its owner. */
+export interface RealN8nServer {
+	instance: N8nInstance;
+	rest: N8nRest;
+	/** The `n8n start` process (its task runner is a child process of its own). */
+	pid: number;
+	stop(): Promise<void>;
+}
+
 export class RealN8nBench {
+	private rest: N8nRest | undefined;
+
 	private constructor(
+		private readonly real: RealN8n,
+		private readonly instance: N8nInstance,
 		private readonly n8n: N8nCli,
 		readonly version: string,
 		private readonly folder: string,
@@ -46,7 +64,8 @@ export class RealN8nBench {
 	static async start(simulatorUrl: string, withOurPackage: boolean): Promise<RealN8nBench> {
 		const real = await ensureRealN8n();
 		const folder = mkTemp('gcore-bench-n8n-');
-		const n8n = new N8nCli(await N8nInstance.create(real, { userFolder: folder, logFile: path.join(folder, 'n8n.log') }));
+		const instance = await N8nInstance.create(real, { userFolder: folder, logFile: path.join(folder, 'n8n.log'), owner: DEMO_OWNER });
+		const n8n = new N8nCli(instance);
 		if (withOurPackage) installPackage(folder, packPackage(folder));
 		const credentials: IDataObject[] = [
 			{ ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` } },
@@ -55,16 +74,40 @@ export class RealN8nBench {
 			credentials.push({ ...GCORE_CREDENTIAL, type: 'gcoreIamApi', data: { apiKey: DEFAULT_API_KEY, baseUrl: simulatorUrl } });
 		}
 		await n8n.importCredentials(credentials);
-		return new RealN8nBench(n8n, real.n8nVersion, folder);
+		return new RealN8nBench(real, instance, n8n, real.n8nVersion, folder);
+	}
+
+	/** More credentials (e.g. one gcoreIamApi account per burst row), for the workflows imported after. */
+	async importCredentials(credentials: IDataObject[]): Promise<void> {
+		await this.n8n.importCredentials(credentials);
+	}
+
+	/**
+	 * Imports and publishes (activates) these webhook workflows, then `n8n start` until ready and
+	 * a REST login as the owner. No `n8n execute` while it runs: both would use one database.
+	 */
+	async serve(workflows: Array<IDataObject & { id: string }>): Promise<RealN8nServer> {
+		await this.n8n.importWorkflows(workflows);
+		for (const workflow of workflows) await this.n8n.publishWorkflow(workflow.id);
+		const server = await startServer(this.instance);
+		// One client for every server of this instance: its public API key stays in the database.
+		const rest = (this.rest ??= new N8nRest(this.instance));
+		try {
+			await logInAsOwner(this.real, rest, DEMO_OWNER);
+		} catch (error) {
+			await server.stop();
+			throw error;
+		}
+		return { instance: this.instance, rest, pid: server.child.pid ?? 0, stop: () => server.stop() };
 	}
 
 	async runHttpRequest(id: string, url: string, items: IDataObject[], variant: HttpRequestVariant): Promise<RealN8nRun> {
-		await this.n8n.importWorkflows([httpRequestWorkflow(id, url, items, variant)]);
+		await this.n8n.importWorkflows([httpRequestWorkflow(id, url, { items }, variant)]);
 		return await this.execute(id, SWITCH_NODE, HTTP_NODE);
 	}
 
 	async runGcore(id: string, items: IDataObject[], options: IDataObject): Promise<RealN8nRun> {
-		await this.n8n.importWorkflows([gcoreWorkflow(id, NODE_TYPE, items, options)]);
+		await this.n8n.importWorkflows([gcoreWorkflow(id, NODE_TYPE, { items }, options)]);
 		return await this.execute(id, GCORE_NODE, GCORE_NODE);
 	}
 

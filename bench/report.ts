@@ -3,6 +3,8 @@ import type { BurstResult } from './scenarios/burst';
 import type { CpuResult } from './scenarios/cpu';
 import type { MemoryResult } from './scenarios/memory';
 import type { RateLimitedResult } from './scenarios/rateLimited';
+import type { RealBurstResult } from './scenarios/realBurst';
+import type { RealMemoryResult } from './scenarios/realMemory';
 import type { RealThroughputResult } from './scenarios/realThroughput';
 import type { SentBeforeResult } from './scenarios/sentBefore';
 import type { ThroughputResult } from './scenarios/throughput';
@@ -38,6 +40,10 @@ export interface BenchReport {
 	sentBefore: SentBeforeResult;
 	burst: BurstResult;
 	realN8nThroughput?: RealThroughputResult;
+	/** The burst in the real n8n (skipped by --no-real-n8n). */
+	realBurst?: RealBurstResult;
+	/** The memory figure's peer: ours and HTTP Request + Switch in the real n8n. */
+	realMemory?: RealMemoryResult;
 	targets: Target[];
 }
 
@@ -75,6 +81,7 @@ export function targetsOf(report: Omit<BenchReport, 'targets'>): Target[] {
 			met: row.met,
 		});
 	}
+	targets.push(...realBurstTargets(report.realBurst));
 	targets.push({
 		name: `Memory: ${count(report.memory.items)} items, peak RSS above idle engine`,
 		value: `${report.memory.peakAboveIdleMb} MB`,
@@ -151,6 +158,49 @@ export function burstTable(r: BurstResult): string[] {
 	];
 }
 
+export function realBurstTargets(r: RealBurstResult | undefined): Target[] {
+	return (r?.rows ?? [])
+		.filter((row) => row.ours)
+		.map((row) => ({
+			name: `Burst: ${count(row.executions)} one-customer executions at once (${r?.where.split(' (')[0]}, ${r?.latencyMs} ms)`,
+			value: `${s(row.wallMs)}, ${row.failed} failed, ${refusedCell(row.refused)} refused by n8n, ${row.emailedTwice} e-mailed twice`,
+			target: `<= ${s(row.maxWallMs ?? 0)}, 0 failed, 0 refused, 0 twice`,
+			met: row.met ?? false,
+		}));
+}
+
+const refusedCell = (refused: Record<string, number>) =>
+	Object.entries(refused)
+		.map(([status, n]) => `${n} × ${status === '0' ? 'no answer' : status}`)
+		.join(', ') || '0';
+
+export function realBurstTable(r: RealBurstResult): string[] {
+	return [
+		`Burst in the ${r.where}: one customer per POST to the workflow's production webhook URL, all POSTs at once; API at ${r.latencyMs} ms, ${r.admitted} admitted in flight, 429 + Retry-After: ${r.retryAfterSeconds} beyond; one run per row; our node meets an account it knows nothing about in each. Wall time: first POST to the last execution stopped (n8n's record). Failed: executions not successful or whose customer reached none of the three branches (with Retry On Fail and without "Never Error", a 400 or 404 answer is an error: the 1 in 10 customers already activated or unknown (of every 20: 18 invited, 1 active, 1 unknown) fail there by design). Refused: POSTs n8n itself answered other than 200 (after redelivering 503s; no execution, the node never saw them). Never e-mailed: invited customers the API never answered 2xx.`,
+		'',
+		'| Executions | Workflow | Wall time | Failed | Refused by n8n | Never e-mailed | E-mailed twice+ | Requests (429s) | Admitted concurrency allows | Target | |',
+		'|---|---|---|---|---|---|---|---|---|---|---|',
+		...r.rows.map(
+			(row) =>
+				`| ${count(row.executions)} | ${row.name} | ${s(row.wallMs)} | ${row.failed} | ${refusedCell(row.refused)} | ${row.neverEmailed} | ${row.emailedTwice} | ${count(row.requests)} (${count(row.rateLimited)}) | ${s(row.admittedLimitMs)} | ` +
+				(row.ours ? `<= ${s(row.maxWallMs ?? 0)}, 0 failed, 0 refused, 0 twice | ${mark(row.met ?? false)} |` : '– | |'),
+		),
+	];
+}
+
+function realMemoryTable(r: RealMemoryResult): string[] {
+	return [
+		`Memory beside a peer, in the real n8n ${r.n8nVersion} (\`n8n start\`, a fresh server each; Webhook with the customers → Code → the workflow → the branches): ${count(r.items)} items at ${r.latencyMs} ms; peak resident set of the n8n process (kernel high-water mark) while the items run and n8n saves the execution, above the server's after a warm-up run.`,
+		'',
+		'| Workflow | Peak RSS above the warmed-up server | Peak RSS | Server before | Execution took | Failed |',
+		'|---|---|---|---|---|---|',
+		...r.rows.map(
+			(row) =>
+				`| ${row.name} | ${row.peakAboveStartMb} MB | ${row.peakRssMb} MB | ${row.startRssMb} MB | ${s(row.executionMs)}${row.status === 'success' ? '' : ` (${row.status})`} | ${row.failed} |`,
+		),
+	];
+}
+
 function memoryTable(m: MemoryResult): string[] {
 	return [
 		`Memory: ${count(m.items)} items (${m.latencyMs} ms latency, ${s(m.nodeMs)}), in a fresh process; idle engine ${m.idleRssMb} MB RSS.`,
@@ -203,8 +253,11 @@ export function renderTables(report: BenchReport): string {
 		...memoryTable(report.memory),
 		'',
 		...sentBeforeTable(report.sentBefore),
+		'',
 		...burstTable(report.burst),
 	];
+	if (report.realBurst) lines.push('', ...realBurstTable(report.realBurst));
+	if (report.realMemory) lines.push('', ...realMemoryTable(report.realMemory));
 	if (report.realN8nThroughput) lines.push('', ...realTable(report.realN8nThroughput));
 	lines.push('', '| Target | Value | Wanted | |', '|---|---|---|---|', ...report.targets.map((t) => `| ${t.name} | ${t.value} | ${t.target} | ${mark(t.met)} |`));
 	const problems = [...report.throughput.flatMap((t) => t.problems), ...report.sentBefore.rows.flatMap((r) => r.problems)];

@@ -1,11 +1,13 @@
 /**
  * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst]
  *
- * Builds the package, starts the Gcore IAM simulator in its own process, and runs the four
+ * Builds the package, starts the Gcore IAM simulator in its own process, and runs the
  * scenarios of the benchmark (see the README, Performance): our node through n8n-core's real
  * WorkflowExecute (test/engine harness) against raw axios/node:http clients, the rate-limited
- * API against HTTP Request + Switch in the real n8n 2.41.1 (e2e cache), and memory. Prints the
- * tables and writes bench/results/latest.json.
+ * API against HTTP Request + Switch in the real n8n 2.41.1 (e2e cache), memory (and its peer in
+ * the real n8n), the burst of one-customer executions in-process and in the real n8n. Prints the
+ * tables and writes bench/results/latest.json. `--only burst`: the burst alone (in-process, then
+ * the real n8n unless --no-real-n8n), written to bench/results/burst.json.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,16 +17,19 @@ import path from 'node:path';
 import type { BenchContext, BenchSettings } from './context';
 import { Progress } from './progress';
 import { RealN8nBench } from './realN8nBaseline';
-import { burstTable, renderTables, targetsOf, type BenchReport } from './report';
+import { burstTable, realBurstTable, realBurstTargets, renderTables, targetsOf, type BenchReport } from './report';
 import { burst, BURST_SIZES } from './scenarios/burst';
 import { cpuAtZeroLatency } from './scenarios/cpu';
 import { memory } from './scenarios/memory';
 import { HTTP_VARIANTS, rateLimited } from './scenarios/rateLimited';
+import { realBurst, REAL_BURST_STEPS } from './scenarios/realBurst';
+import { realMemory, REAL_MEMORY_STEPS } from './scenarios/realMemory';
 import { realThroughput } from './scenarios/realThroughput';
 import { sentBefore } from './scenarios/sentBefore';
 import { throughput } from './scenarios/throughput';
 import { warmUp } from './scenarios/warmUp';
 import { REPO } from '../e2e/ourPackage';
+import { cleanupAll } from '../e2e/processes';
 import { startSimulatorProcess, type SimulatorProcess } from '../e2e/simulatorProcess';
 import { round } from './stats';
 
@@ -87,20 +92,13 @@ async function main(): Promise<void> {
 		settings.reps + // memory probes
 		3 * settings.reps * 2 + // sent-before check: 3 rows, without and with the store
 		BURST_SIZES.length * settings.reps + // bursts of one-customer executions
-		(settings.realN8n ? 1 + 1 + HTTP_VARIANTS.length + 2 : 0); // real n8n: set-up, ours + 3 HTTP variants, 2 throughput rows
+		(settings.realN8n ? 1 + 1 + HTTP_VARIANTS.length + 2 + REAL_MEMORY_STEPS + REAL_BURST_STEPS : 0); // real n8n: set-up, ours + 3 HTTP variants, 2 throughput rows, memory peer, burst
 	const progress = new Progress(steps + 1);
 	await progress.run('building the package (npm run build)', async () => build());
 
 	let sim: SimulatorProcess | undefined;
 	let real: RealN8nBench | undefined;
-	const stop = async () => {
-		real?.dispose();
-		await sim?.stop();
-	};
-	process.once('SIGINT', () => {
-		progress.done();
-		void stop().finally(() => process.exit(130));
-	});
+	const stop = stopOnInterrupt(progress, () => real);
 	try {
 		sim = await startSimulatorProcess();
 		const context: BenchContext = { sim, progress, settings };
@@ -127,6 +125,9 @@ async function main(): Promise<void> {
 		}
 		const limited = await rateLimited(context, 500, real);
 		const realRows = real ? await realThroughput(context, 2000, real) : undefined;
+		const realMem = real ? await realMemory(context, 10_000, real) : undefined;
+		// Last: it runs `n8n start` on the instance the `n8n execute` rows above used.
+		const realBursts = real ? await realBurst(context, real) : undefined;
 		progress.done();
 
 		const partial: Omit<BenchReport, 'targets'> = {
@@ -150,6 +151,8 @@ async function main(): Promise<void> {
 			memory: mem,
 			sentBefore: skipCheck,
 			burst: bursts,
+			realBurst: realBursts,
+			realMemory: realMem,
 			realN8nThroughput: realRows,
 		};
 		const report: BenchReport = { ...partial, targets: targetsOf(partial) };
@@ -163,20 +166,62 @@ async function main(): Promise<void> {
 	}
 }
 
-/** `--only burst`: the burst scenario alone, written to bench/results/burst.json. */
+/** Stops every process the bench started (simulators, n8n) and removes the real n8n's folder: at the end, and on Ctrl-C. */
+function stopOnInterrupt(progress: Progress, real: () => RealN8nBench | undefined): () => Promise<void> {
+	const stop = async () => {
+		await cleanupAll();
+		real()?.dispose();
+	};
+	process.once('SIGINT', () => {
+		progress.done();
+		void stop().finally(() => process.exit(130));
+	});
+	return stop;
+}
+
+/**
+ * `--only burst`: the burst scenario alone, in-process, then in the real n8n (unless
+ * --no-real-n8n), written to bench/results/burst.json.
+ */
 async function onlyBurst(settings: BenchSettings, commit: string, uncommitted: string[], loadAverageAtStart: number[]): Promise<void> {
-	const progress = new Progress(1 + BURST_SIZES.length * settings.reps);
+	const started = Date.now();
+	const progress = new Progress(1 + BURST_SIZES.length * settings.reps + (settings.realN8n ? 1 + REAL_BURST_STEPS : 0));
+	let real: RealN8nBench | undefined;
+	const stop = stopOnInterrupt(progress, () => real);
 	try {
 		await progress.run('building the package (npm run build)', async () => build());
 		const result = await burst({ progress, settings });
+		let realResult: Awaited<ReturnType<typeof realBurst>> | undefined;
+		let realError: string | undefined;
+		if (settings.realN8n) {
+			const sim = await startSimulatorProcess();
+			real = await progress
+				.run('real n8n 2.41.1: cache (first time: several minutes), user folder, our package, credentials', () => RealN8nBench.start(sim.url, true))
+				.catch((error: unknown) => {
+					realError = (error as Error).message;
+					progress.note(`real n8n unavailable, its rows are skipped: ${realError.split('\n')[0]}`);
+					return undefined;
+				});
+			if (real) realResult = await realBurst({ sim, progress, settings }, real);
+		}
 		progress.done();
 		const file = path.join(RESULTS, 'burst.json');
 		mkdirSync(RESULTS, { recursive: true });
 		const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageAtStart, loadAverageAtEnd: loadAverage() };
-		writeFileSync(file, `${JSON.stringify({ createdAt: new Date().toISOString(), commit, uncommitted, machine, settings, burst: result }, null, 2)}\n`);
-		process.stdout.write(`${burstTable(result).join('\n')}\n\nWritten to ${path.relative(REPO, file)}\n`);
+		const durationSeconds = round((Date.now() - started) / 1000);
+		const report = { createdAt: new Date().toISOString(), commit, uncommitted, machine, settings, durationSeconds, burst: result, realBurst: realResult, realN8nError: realError };
+		writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+		const lines = [
+			`Load average ${machine.loadAverageAtStart.join(' ')} at start, ${machine.loadAverageAtEnd.join(' ')} at end; ${durationSeconds} s in all.`,
+			'',
+			...burstTable(result),
+			...(realResult ? ['', ...realBurstTable(realResult)] : []),
+			...realBurstTargets(realResult).map((t) => `\n${t.name}: ${t.value} (wanted ${t.target}): ${t.met ? 'met' : 'MISSED'}`),
+		];
+		process.stdout.write(`${lines.join('\n')}\n\nWritten to ${path.relative(REPO, file)}\n`);
 	} finally {
 		progress.done();
+		await stop();
 	}
 }
 

@@ -11,6 +11,7 @@ import { NODE_TYPE } from './ourPackage';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from './workflows';
 
 export const BRANCHES = ['Success', 'Already Activated', 'Not Found'];
+export const WEBHOOK_NODE = 'CRM webhook';
 
 export interface WebhookWorkflow {
 	id: string;
@@ -20,6 +21,13 @@ export interface WebhookWorkflow {
 	options?: Record<string, unknown>;
 	/** A Code node between the Webhook and Gcore IAM (its items carry `email`); without it the POST body does. */
 	codeBefore?: string;
+	/** The gcoreIamApi credential (default: the simulator credential the e2e imports). */
+	credential?: { id: string; name: string };
+}
+
+/** The CRM's trigger: a Webhook node (POST, v2, answers at once) with a fixed webhookId, so that its production URL is <base>/webhook/<path>. */
+export function webhookNode(id: string, path: string, webhookId: string, position: [number, number] = [0, 200]): WorkflowNode {
+	return { id, name: WEBHOOK_NODE, type: 'n8n-nodes-base.webhook', typeVersion: 2, position, parameters: { httpMethod: 'POST', path, options: {} }, webhookId };
 }
 
 /** Webhook (POST, v2, fixed webhookId) → [Code] → Gcore IAM (default "Stop Workflow") → Success / Already Activated / Not Found. */
@@ -35,9 +43,9 @@ export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 		...extra,
 	});
 	const nodes: WorkflowNode[] = [
-		node(1, 'CRM webhook', 'n8n-nodes-base.webhook', 0, 200, { httpMethod: 'POST', path: spec.path, options: {} }, { typeVersion: 2, webhookId: uuid(99) }),
+		webhookNode(uuid(1), spec.path, uuid(99)),
 		node(3, GCORE_NODE, NODE_TYPE, 440, 200, { operation: 'resendInvitation', email: spec.codeBefore ? '={{ $json.email }}' : '={{ $json.body.email }}', options: spec.options ?? {} }, {
-			credentials: { gcoreIamApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+			credentials: { gcoreIamApi: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
 		}),
 		...BRANCHES.map((name, k) => node(10 + k, name, 'n8n-nodes-base.noOp', 760, k * 200, {})),
 	];
@@ -45,10 +53,10 @@ export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 	const connections: WorkflowJson['connections'] = { [GCORE_NODE]: { main: BRANCHES.map((name) => [{ node: name, type: 'main', index: 0 }]) } };
 	if (spec.codeBefore) {
 		nodes.push(node(2, 'CRM export', 'n8n-nodes-base.code', 220, 200, { jsCode: spec.codeBefore }, { typeVersion: 2 }));
-		connections['CRM webhook'] = link('CRM export');
+		connections[WEBHOOK_NODE] = link('CRM export');
 		connections['CRM export'] = link(GCORE_NODE);
 	} else {
-		connections['CRM webhook'] = link(GCORE_NODE);
+		connections[WEBHOOK_NODE] = link(GCORE_NODE);
 	}
 	return { id: spec.id, name: `e2e: webhook ${spec.path}`, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
 }

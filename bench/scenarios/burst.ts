@@ -15,9 +15,10 @@ import { runOurNode } from '../ourNode';
 import { startSimulatorProcess } from '../../e2e/simulatorProcess';
 import { emailedMoreThanOnce, spread, type Spread } from '../stats';
 
-const ADMITTED = 5;
+/** The API of every burst, in-process and in the real n8n: it admits this many requests in flight, 429 + Retry-After beyond. */
+export const ADMITTED = 5;
+export const RETRY_AFTER_SECONDS = 1;
 const LATENCY_MS = 20;
-const RETRY_AFTER_SECONDS = 1;
 
 export interface BurstRow {
 	executions: number;
@@ -40,11 +41,15 @@ export interface BurstRow {
 	workflowErrors: string[];
 }
 
-export interface BurstResult {
+/** Where a burst ran and the API it met. */
+export interface BurstSetting {
 	where: string;
 	latencyMs: number;
 	admitted: number;
 	retryAfterSeconds: number;
+}
+
+export interface BurstResult extends BurstSetting {
 	rows: BurstRow[];
 	met: boolean;
 }

@@ -9,7 +9,7 @@ import { runProbe } from '../probeProcess';
 import { round } from '../stats';
 
 const MB = 1024 * 1024;
-const LATENCY_MS = 5;
+export const MEMORY_LATENCY_MS = 5;
 
 export interface MemoryResult {
 	items: number;
@@ -63,7 +63,7 @@ export async function memory(context: BenchContext, fullItems: number, targetMb:
 	for (let rep = 0; rep < settings.reps; rep++) {
 		outputs.push(
 			await progress.run(`memory: ${items} items in a fresh engine process (3 passes), probe ${rep + 1}/${settings.reps}`, async () => {
-				await sim.prepare({ users: simulatorUsers(items), latencyMs: LATENCY_MS });
+				await sim.prepare({ users: simulatorUsers(items), latencyMs: MEMORY_LATENCY_MS });
 				return await probe([sim.url, String(items), String(settings.concurrency)]);
 			}),
 		);
@@ -75,7 +75,7 @@ export async function memory(context: BenchContext, fullItems: number, targetMb:
 	const peakAboveIdleMb = mb(output.ours.peakRss - output.ours.idleRss);
 	return {
 		items,
-		latencyMs: LATENCY_MS,
+		latencyMs: MEMORY_LATENCY_MS,
 		idleRssMb: mb(output.ours.idleRss),
 		peakRssMb: mb(output.ours.peakRss),
 		peakAboveIdleMb,

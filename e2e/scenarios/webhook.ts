@@ -6,7 +6,7 @@
 import { post } from '../webhookWorkflow';
 import type { CliContext, ServerContext } from './scenario';
 
-export function webhookUrl(ctx: CliContext, path: string): string {
+export function webhookUrl(ctx: Pick<CliContext, 'n8n'>, path: string): string {
 	return `${ctx.n8n.baseUrl}/webhook/${path}`;
 }
 
@@ -32,7 +32,7 @@ export const PROBE_EMAIL = 'webhook.probe@nobody.example.com';
  * started an execution (`body`: by default one customer nobody has); once that one has finished,
  * returns how many executions the workflow has, so that a scenario counts only its own.
  */
-export async function waitUntilListening(ctx: ServerContext, workflowId: string, path: string, body: unknown = { email: PROBE_EMAIL }, timeoutMs = 60_000): Promise<number> {
+export async function waitUntilListening(ctx: Pick<ServerContext, 'n8n' | 'rest'>, workflowId: string, path: string, body: unknown = { email: PROBE_EMAIL }, timeoutMs = 60_000): Promise<number> {
 	const url = webhookUrl(ctx, path);
 	const t0 = Date.now();
 	for (;;) {

@@ -1,0 +1,114 @@
+/**
+ * A peer for the memory figure (scenarios/memory.ts): 10,000 items through our node and
+ * through HTTP Request + Switch ("Never Error", default batching), each in a fresh real n8n
+ * 2.41.1 server (`n8n start`), against the simulator at the memory scenario's latency.
+ * Webhook (POST body: the customers) → Code (one item each) → the workflow → the branches.
+ * Both measured alike: a warm-up POST with a few customers, then the n8n process's peak
+ * resident set (kernel high-water mark, reset first) while the 10,000 run and n8n saves the
+ * execution, above its resident set just before. The Code node's task runner is a process of
+ * its own, not counted (the same for both). `n8n execute` cannot serve here: it prints the
+ * run data of all 10,000 items and exits before the pipe takes it all.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { BenchContext } from '../context';
+import { itemsFor } from '../context';
+import { customers, simulatorUsers } from '../customers';
+import { watchPeakRss } from '../peakRss';
+import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
+import { gcoreWorkflow, httpRequestWorkflow, OUTCOME_NODES } from '../realN8nWorkflows';
+import { round } from '../stats';
+import { MEMORY_LATENCY_MS } from './memory';
+import { nodeOutputs } from '../../e2e/n8n/runData';
+import { waitUntilListening, webhookUrl } from '../../e2e/scenarios/webhook';
+import { post } from '../../e2e/webhookWorkflow';
+import { NODE_TYPE } from '../../e2e/ourPackage';
+
+const MB = 1024 * 1024;
+const WARM_UP_ITEMS = 10;
+
+/** Progress steps: per workflow, a server start and the measured run. */
+export const REAL_MEMORY_STEPS = 4;
+
+export interface RealMemoryRow {
+	name: string;
+	/** The server after start-up and a warm-up run. */
+	startRssMb: number;
+	peakRssMb: number;
+	peakAboveStartMb: number;
+	/** The execution as n8n records it (startedAt → stoppedAt). */
+	executionMs: number;
+	failed: number;
+	status: string;
+}
+
+export interface RealMemoryResult {
+	n8nVersion: string;
+	items: number;
+	latencyMs: number;
+	concurrency: number;
+	rows: RealMemoryRow[];
+}
+
+export async function realMemory(context: BenchContext, fullItems: number, real: RealN8nBench): Promise<RealMemoryResult> {
+	const { sim, progress, settings } = context;
+	const items = itemsFor(context, fullItems);
+	const contenders: Array<{ name: string; id: string; workflow: (path: string) => IDataObject }> = [
+		{
+			name: `Gcore IAM node, concurrency ${settings.concurrency}`,
+			id: 'benchMemoryGcore',
+			workflow: (path) => gcoreWorkflow('benchMemoryGcore', NODE_TYPE, { webhook: { path, webhookId: 'b0b0b0b0-0000-4000-8000-000000000201' }, split: true }, { concurrency: settings.concurrency }),
+		},
+		{
+			name: 'HTTP Request + Switch, "Never Error", default batching',
+			id: 'benchMemoryHttp',
+			workflow: (path) => httpRequestWorkflow('benchMemoryHttp', sim.url, { webhook: { path, webhookId: 'b0b0b0b0-0000-4000-8000-000000000202' }, split: true }, { neverError: true }),
+		},
+	];
+	const rows: RealMemoryRow[] = [];
+	for (const contender of contenders) {
+		const path = `bench-memory-${contender.id.toLowerCase()}`;
+		const server = await progress.run(`memory in real n8n ${real.version}: n8n start with ${contender.name}`, () =>
+			real.serve([contender.workflow(path) as IDataObject & { id: string }]),
+		);
+		try {
+			const url = webhookUrl({ n8n: server.instance }, path);
+			await sim.prepare({ users: simulatorUsers(WARM_UP_ITEMS), latencyMs: MEMORY_LATENCY_MS });
+			// The warm-up POST, repeated until the webhook is registered.
+			const before = await waitUntilListening({ n8n: server.instance, rest: server.rest }, contender.id, path, { customers: customers(WARM_UP_ITEMS) });
+			rows.push(
+				await progress.run(`memory in real n8n ${real.version}: ${items} items, ${contender.name}`, async () => {
+					await sim.prepare({ users: simulatorUsers(items), latencyMs: MEMORY_LATENCY_MS });
+					await new Promise((resolve) => setTimeout(resolve, 2000)); // let the warm-up's garbage go
+					const watch = watchPeakRss(server.pid);
+					const run = await runOnce(server, contender.id, url, items, before);
+					const peak = watch.stop();
+					return {
+						name: contender.name,
+						startRssMb: round(watch.startBytes / MB, 1),
+						peakRssMb: round(peak / MB, 1),
+						peakAboveStartMb: round((peak - watch.startBytes) / MB, 1),
+						...run,
+					};
+				}),
+			);
+		} finally {
+			await server.stop();
+		}
+	}
+	return { n8nVersion: real.version, items, latencyMs: MEMORY_LATENCY_MS, concurrency: settings.concurrency, rows };
+}
+
+/** One POST with `count` customers after `before` executions; waits for its execution and reads where n8n put them. */
+async function runOnce(server: RealN8nServer, workflowId: string, url: string, count: number, before: number): Promise<{ executionMs: number; failed: number; status: string }> {
+	const status = await post(url, { customers: customers(count) });
+	if (status !== 200) throw new Error(`${url} answered ${status}`);
+	const execution = (await server.rest.waitForExecutions(workflowId, before + 1, 10 * 60_000))[before];
+	const { run } = await server.rest.execution(execution.id);
+	const routed = OUTCOME_NODES.slice(0, 3).reduce((n, node) => n + (nodeOutputs(run, node)[0]?.length ?? 0), 0);
+	return {
+		executionMs: Date.parse(execution.stoppedAt ?? '') - Date.parse(execution.startedAt ?? ''),
+		failed: count - routed,
+		status: execution.status,
+	};
+}
