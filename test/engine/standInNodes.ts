@@ -65,9 +65,9 @@ export class NoOpStandIn implements INodeType {
 
 /**
  * n8n-nodes-base.removeDuplicates (v2), only as far as our tests need it: its presence and its
- * `options.scope`, which our node reads; it passes its items through.
+ * `options.scope`, which our node reads; it passes its items through, as the No Operation node does.
  */
-export class RemoveDuplicatesStandIn implements INodeType {
+export class RemoveDuplicatesStandIn extends NoOpStandIn {
 	description = description({
 		name: 'n8n-nodes-base.removeDuplicates',
 		displayName: 'Remove Duplicates',
@@ -94,10 +94,6 @@ export class RemoveDuplicatesStandIn implements INodeType {
 			},
 		],
 	});
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData()];
-	}
 }
 
 type CodeFunction = (items: INodeExecutionData[], $input: IDataObject) => Promise<unknown>;

@@ -30,8 +30,9 @@ import { takeAddresses } from './sentBeforeTurns';
  * for sends. Every 2xx writes both families, for the whole time the run took.
  *
  * The store's read-change-write is not atomic, so the node's calls take turns, in one n8n
- * process and across processes (queue-mode workers): see sentBeforeLock.ts. A run that wants an address another run of the same node in this process is sending waits
- * until that run has written its answers, then checks. Without a store (an engine where n8n's
+ * process and across processes (queue-mode workers): see sentBeforeLock.ts. A run that wants an
+ * address another run of the same node in this process is sending waits until that run has
+ * written its answers, then checks. Without a store (an engine where n8n's
  * deduplication service is not initialised) the check is off and the run logs one warning.
  */
 
