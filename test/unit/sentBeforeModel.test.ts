@@ -29,7 +29,10 @@ class ModelStore {
 	add(snapshot: string[], items: string[]): { next: string[]; there: Set<string> } {
 		const next = [...snapshot];
 		const there = new Set<string>();
-		for (const item of items) (next.includes(item) ? there.add(item) : next.push(item));
+		for (const item of items) {
+			if (next.includes(item)) there.add(item);
+			else next.push(item);
+		}
 		return { next, there };
 	}
 	remove(snapshot: string[], items: string[]): string[] {
@@ -37,7 +40,6 @@ class ModelStore {
 	}
 }
 
-type Step = { kind: 'call'; run: Run } | { kind: 'filler' };
 
 /** One run for one address, as the node does it: check, then send and record, or take back. */
 class Run {

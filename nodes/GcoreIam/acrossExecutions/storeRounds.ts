@@ -16,7 +16,7 @@ export type Store = Pick<
 // Instead the record is emptied when it holds MAX_STRINGS: that forgets sends, never invents one.
 const OPTIONS: ICheckProcessedOptions = { mode: 'entries' };
 const MAX_STRINGS = 100_000;
-/** The record's size is read after this many strings were added by this process, or this long. */
+/** The record's size is read at this process's first round, then after this many strings added or this long. */
 const COUNT_AFTER_STRINGS = 10_000;
 const COUNT_EVERY_MS = 60_000;
 
@@ -61,7 +61,7 @@ async function serve(record: string): Promise<void> {
 			if (add.length > 0) {
 				const answer = await once(async () => await store.checkProcessedAndRecord(add, 'node', OPTIONS));
 				for (const value of answer.processed) there.add(String(value));
-				await keepSmall(record, store, answer.new.length);
+				await keepSmall(record, store, answer.new.length).catch(() => undefined);
 			}
 			if (remove.length > 0) await once(async () => await store.removeProcessed(remove, 'node', OPTIONS));
 			for (const request of requests) {
@@ -77,10 +77,8 @@ async function serve(record: string): Promise<void> {
 
 async function keepSmall(record: string, store: Store, added: number): Promise<void> {
 	const now = Date.now();
-	const since = sinceCount.get(record) ?? { strings: 0, at: now };
-	since.strings += added;
-	sinceCount.set(record, since);
-	if (since.strings < COUNT_AFTER_STRINGS && now - since.at < COUNT_EVERY_MS) return;
+	const since = sinceCount.get(record);
+	if (since && (since.strings += added) < COUNT_AFTER_STRINGS && now - since.at < COUNT_EVERY_MS) return;
 	sinceCount.set(record, { strings: 0, at: now });
 	if ((await store.getProcessedDataCount('node', OPTIONS)) >= MAX_STRINGS) await store.clearAllProcessedItems('node', OPTIONS);
 }
