@@ -6,14 +6,24 @@ import type { INodeType } from 'n8n-workflow';
 
 import { loadPackage, REPO_ROOT } from '../engine';
 
-describe('the published package', () => {
-	test('ships only dist, README, LICENSE and package.json', () => {
+let packed: string[] | undefined;
+
+/** The paths `npm pack` would put in the tarball (asked once per file). */
+function packedFiles(): string[] {
+	if (!packed) {
 		const [pack] = JSON.parse(
 			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8' }),
 		) as Array<{ files: Array<{ path: string }> }>;
-		const outside = pack.files.map((file) => file.path).filter((path) => !path.startsWith('dist/'));
+		packed = pack.files.map((file) => file.path);
+	}
+	return packed;
+}
+
+describe('the published package', () => {
+	test('ships only dist, README, LICENSE and package.json', () => {
+		const outside = packedFiles().filter((path) => !path.startsWith('dist/'));
 		expect(outside.sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
-		const shipped = pack.files.map((file) => file.path);
+		const shipped = packedFiles();
 		expect(shipped).toEqual(
 			expect.arrayContaining([
 				'dist/nodes/GcoreIam/GcoreIam.node.js',
@@ -23,6 +33,13 @@ describe('the published package', () => {
 				'dist/icons/gcore.dark.svg',
 			]),
 		);
+	});
+
+	test('every file package.json points at (main, n8n.nodes, n8n.credentials) is shipped', () => {
+		const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+		const named: string[] = [...(pkg.main ? [pkg.main] : []), ...pkg.n8n.nodes, ...pkg.n8n.credentials];
+		expect(named.length).toBeGreaterThan(0);
+		for (const file of named) expect(packedFiles()).toContain(file.replace(/^\.\//, ''));
 	});
 
 	test('has no runtime dependencies and n8n-workflow as its only peer', () => {
