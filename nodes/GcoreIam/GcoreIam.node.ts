@@ -30,8 +30,8 @@ export class GcoreIam implements INodeType {
 					{
 						name: 'Resend Invitation',
 						value: 'resendInvitation',
-						description: "Send the customer's activation e-mail again",
-						action: 'Resend an invitation',
+						description: "Send the customer's activation email again",
+						action: 'Resend invitation',
 					},
 				],
 				default: 'resendInvitation',
