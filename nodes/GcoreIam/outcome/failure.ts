@@ -99,7 +99,7 @@ function explain(failure: Failure, context: FailureContext): Explanation {
 	switch (failure.kind) {
 		case 'invalidEmail':
 			return {
-				message: upperFirst(describeInvalidEmail(failure.value, failure.reason)),
+				message: describeInvalidEmail(failure.value, failure.reason),
 				description:
 					"No request was sent for this item. Set the node's Email field to the customer's address; by default it reads {{ $json.email }} from the incoming item.",
 			};
@@ -210,7 +210,7 @@ function describeInvalidEmail(value: unknown, reason: InvalidEmailReason): strin
 	const shown = JSON.stringify(short);
 	switch (reason) {
 		case 'empty':
-			return 'the email address is empty';
+			return 'The email address is empty';
 		case 'notText': {
 			const type = typeof value;
 			const what = Array.isArray(value) ? 'a list' : type === 'object' ? 'an object' : `a ${type}`;
@@ -229,8 +229,4 @@ function describeInvalidEmail(value: unknown, reason: InvalidEmailReason): strin
 
 function lowerFirst(text: string): string {
 	return text.charAt(0).toLowerCase() + text.slice(1);
-}
-
-function upperFirst(text: string): string {
-	return text.charAt(0).toUpperCase() + text.slice(1);
 }
