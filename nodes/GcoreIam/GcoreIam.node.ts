@@ -11,7 +11,7 @@ export class GcoreIam implements INodeType {
 		icon: { light: 'file:../../icons/gcore.svg', dark: 'file:../../icons/gcore.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ "Resend Invitation" }}',
+		subtitle: '={{$parameter["operation"]}}',
 		description: 'Resend the activation invitation to a customer of your Gcore reseller account',
 		defaults: { name: 'Gcore IAM' },
 		usableAsTool: true,
