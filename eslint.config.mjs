@@ -2,7 +2,8 @@
 // @n8n/eslint-plugin-community-nodes recommended + no-console, and the eslint-plugin-n8n-nodes-base
 // rulesets for package.json, credentials and nodes with the scanner's own off-overrides. It lints
 // the sources (package.json, nodes/, credentials/) and the compiled dist/ that is shipped.
-// Inline eslint-disable comments are ignored, as the scanner ignores them.
+// Inline eslint-disable comments are ignored, as the scanner ignores them. `npm run lint` then
+// runs n8n-node's own strict rules on the product files (eslint.strict.config.mjs).
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 import tseslint from 'typescript-eslint';

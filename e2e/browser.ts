@@ -14,6 +14,8 @@ selectors.setTestIdAttribute('data-test-id');
 
 export interface BrowserCheckResult {
 	outputLabels: string[];
+	/** The words the editor shows for the node (see readEditorWords). */
+	words: EditorWords;
 	/** edge label text by "source → target" */
 	edgeCounts: Record<string, string>;
 	screenshot: string;
@@ -93,6 +95,50 @@ export async function browserCheck(opts: {
 
 		fs.mkdirSync(path.dirname(opts.screenshot), { recursive: true });
 		await page.screenshot({ path: opts.screenshot });
-		return { outputLabels, edgeCounts, screenshot: opts.screenshot, ms: Date.now() - t0 };
+		const words = await readEditorWords(page, opts.nodeName);
+		return { outputLabels, words, edgeCounts, screenshot: opts.screenshot, ms: Date.now() - t0 };
 	});
+}
+
+export interface EditorWords {
+	/** The node's actions in the nodes panel (search "Gcore IAM", open the node). */
+	actions: string[];
+	/** The names in the parameter panel's "Add option" list. */
+	optionNames: string[];
+	/** The Email field's placeholder, read in Fixed mode (the default value is an expression). */
+	emailPlaceholder: string | null;
+}
+
+/**
+ * Reads the node's words where a user meets them: the actions in the nodes panel, and in the
+ * node's parameter panel the option names and the Email placeholder. Switches the Email field
+ * to Fixed without saving the workflow.
+ */
+export async function readEditorWords(page: Page, nodeName: string): Promise<EditorWords> {
+	await page.getByTestId('node-creator-plus-button').click();
+	const creator = page.getByTestId('node-creator');
+	await creator.locator('input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input').first().fill(nodeName);
+	await creator.getByTestId('node-creator-node-item').filter({ hasText: nodeName }).first().click();
+	const actionNames = creator.getByTestId('node-creator-item-name');
+	await actionNames.first().waitFor({ state: 'visible' });
+	const actions = (await actionNames.allInnerTexts()).map((t) => t.trim());
+	await page.keyboard.press('Escape');
+	await creator.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
+	const ndv = page.getByTestId('ndv');
+	await ndv.waitFor({ state: 'visible' });
+	await ndv.getByTestId('collection-parameter-add').click();
+	const optionItems = page.locator('.el-select-dropdown__item:visible');
+	await optionItems.first().waitFor({ state: 'visible' });
+	const optionNames = (await optionItems.allInnerTexts()).map((t) => t.trim());
+	await page.keyboard.press('Escape');
+
+	await ndv.getByTestId('parameter-input-email').hover();
+	await ndv.getByTestId('email-parameter-input-options-container').getByTestId('radio-button-fixed').click({ force: true });
+	const emailInput = ndv.locator('[data-test-id="parameter-input-email"] input, [data-test-id="parameter-input-email"] textarea').first();
+	await emailInput.waitFor({ state: 'attached' });
+	const emailPlaceholder = await emailInput.getAttribute('placeholder');
+	await ndv.getByTestId('ndv-close-button').click();
+	return { actions, optionNames, emailPlaceholder };
 }

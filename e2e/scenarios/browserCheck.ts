@@ -1,6 +1,7 @@
 /**
  * A user in headless Chromium: log in, open the example, read the Gcore IAM node's three output
- * labels, click "Execute workflow"; then n8n's record of that execution (REST) must route every
+ * labels, click "Execute workflow", read the node's action in the nodes panel and its option names
+ * and Email placeholder in the parameter panel; then n8n's record of that execution (REST) must route every
  * customer as the CLI run does and match the item counts on the canvas edges. Saves the screenshot
  * docs/example-workflow.png (GCORE_E2E_SCREENSHOT=none keeps it in the work folder).
  */
@@ -46,6 +47,9 @@ export const browserCheck: Scenario = {
 			screenshot: shot,
 		});
 		assert.deepEqual(r.outputLabels, OUTPUT_NAMES, 'output labels on the canvas');
+		assert.deepEqual(r.words.actions, ['Resend invitation'], "the node's actions in the nodes panel");
+		assert.deepEqual(r.words.optionNames, ['Concurrency', 'Max Retries', 'Skip If Invited Within (Minutes)', 'Timeout'], '"Add option" list');
+		assert.equal(r.words.emailPlaceholder, 'e.g. nathan@example.com', 'Email placeholder');
 
 		const mine = (await rest.executions({ workflowId: WORKFLOW_ID })).filter((e) => !before.has(e.id));
 		assert.equal(mine.length, 1, `executions n8n recorded for the browser's run: ${JSON.stringify(mine)}`);
@@ -66,6 +70,6 @@ export const browserCheck: Scenario = {
 			fs.mkdirSync(path.dirname(dest), { recursive: true });
 			fs.copyFileSync(shot, dest);
 		}
-		return `labels ${r.outputLabels.join(' / ')}; ${Object.values(r.edgeCounts).join(', ')}; execution ${mine[0].id} ${mine[0].status}; screenshot ${dest === 'none' ? shot : path.relative(process.cwd(), dest)}`;
+		return `labels ${r.outputLabels.join(' / ')}; action "${r.words.actions.join(', ')}", placeholder "${r.words.emailPlaceholder}"; ${Object.values(r.edgeCounts).join(', ')}; execution ${mine[0].id} ${mine[0].status}; screenshot ${dest === 'none' ? shot : path.relative(process.cwd(), dest)}`;
 	},
 };

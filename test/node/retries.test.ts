@@ -50,7 +50,7 @@ describe('transient failures are retried for the failing address only', () => {
 		sim().addFault('customer5@example.com', { hang: true });
 		const started = Date.now();
 		const result = await run({ items: only('customer5@example.com'), parameters: { options: { timeout: 300, maxRetries: 0 } } });
-		expect(result.error?.message).toMatch(/Item 0 \(customer5@example\.com\): no answer from the Gcore API within 300 ms \(1 attempt\)/);
+		expect(result.error?.message).toMatch(/customer5@example\.com: no answer from the Gcore API within 300 ms \(1 attempt\) \[item 0\]/);
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(requestsFor('customer5@example.com')).toBe(1);
 	});

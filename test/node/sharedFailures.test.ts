@@ -45,7 +45,7 @@ describe('a server that refuses connections, 60 customers', () => {
 	test('stop mode: the workflow stops with that error', async () => {
 		const url = `http://127.0.0.1:${await closedPort()}`;
 		const { error } = await run({ items: customers(60), parameters: { options: { maxRetries: 1 } } }, { baseUrl: url });
-		expect(error?.message).toMatch(/^Item \d+ \(c\d+@example\.com\): could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, [12] attempts?\)/);
+		expect(error?.message).toMatch(/^c\d+@example\.com: could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, [12] attempts?\) \[item \d+\]/);
 	});
 });
 

@@ -13,7 +13,7 @@ describe('an item whose wait budget for rate limits is spent', () => {
 	test('says how long it waited, what the API still asks, and what to do', () => {
 		const error = rateLimitError(57, 5);
 		expect(error.message).toBe(
-			'Item 2 (a@example.com): the Gcore API kept rate limiting (429): this item waited 57 s and the API asks for 5 s more, beyond the 60 s this node waits for one item',
+			'a@example.com: the Gcore API kept rate limiting (429): this item waited 57 s and the API asks for 5 s more, beyond the 60 s this node waits for one item [item 2]',
 		);
 		expect(error.description).toMatch(/Try again later\. With many executions at once, let fewer run at the same time/);
 		expect(error.description).toMatch(/N8N_CONCURRENCY_PRODUCTION_LIMIT/);
@@ -21,7 +21,7 @@ describe('an item whose wait budget for rate limits is spent', () => {
 
 	test('a single Retry-After beyond the budget keeps its own wording', () => {
 		expect(rateLimitError(0, 120).message).toBe(
-			'Item 2 (a@example.com): the Gcore API is rate limiting and asks to wait 120 s, longer than this node waits (60 s)',
+			'a@example.com: the Gcore API is rate limiting and asks to wait 120 s, longer than this node waits (60 s) [item 2]',
 		);
 	});
 });

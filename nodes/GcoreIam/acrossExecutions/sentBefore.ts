@@ -39,7 +39,7 @@ export async function skipSentBefore(
 		if (missingWarned) return;
 		missingWarned = true;
 		context.logger.warn(
-			`Gcore IAM "${node.name}": n8n's deduplication store is not available here (this n8n has none, or the workflow is not saved), so "Skip If Invited Within" and the 24 h rule for retried executions are off in this run. Addresses e-mailed by earlier executions may be e-mailed again.`,
+			`Gcore IAM "${node.name}": n8n's deduplication store is not available here (this n8n has none, or the workflow is not saved), so "Skip If Invited Within" and the 24 h rule for retried executions are off in this run. Addresses emailed by earlier executions may be emailed again.`,
 		);
 	};
 	const store = storeOf(context);
@@ -158,7 +158,7 @@ export async function skipSentBefore(
 				if (isStoreMissing(error)) warnStoreMissing();
 				else {
 					context.logger.warn(
-						`Gcore IAM "${node.name}": could not record this run's invitations in n8n's deduplication store (${message(error)}); a later run may e-mail these customers again.`,
+						`Gcore IAM "${node.name}": could not record this run's invitations in n8n's deduplication store (${message(error)}); a later run may email these customers again.`,
 					);
 				}
 			});

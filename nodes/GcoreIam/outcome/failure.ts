@@ -67,7 +67,8 @@ interface Explanation {
 /** The one place that turns a failure into the error n8n shows, with the API key removed. */
 export function buildItemError(node: INode, failure: Failure, context: FailureContext): NodeApiError | NodeOperationError {
 	const { message, description } = explain(failure, context);
-	const safeMessage = redact(message, context.apiKey);
+	// n8n's own nodes name the item at the end: "… [item 3]".
+	const safeMessage = `${redact(message, context.apiKey)} [item ${context.itemIndex}]`;
 	const safeDescription = redact(description, context.apiKey);
 	if (failure.kind === 'invalidEmail' || failure.kind === 'expression' || failure.kind === 'config') {
 		return new NodeOperationError(node, safeMessage, { description: safeDescription, itemIndex: context.itemIndex });
@@ -87,7 +88,7 @@ export function buildItemError(node: INode, failure: Failure, context: FailureCo
 }
 
 function explain(failure: Failure, context: FailureContext): Explanation {
-	const who = `Item ${context.itemIndex} (${context.email})`;
+	const who = context.email;
 	// 0 attempts: another address met the same failure first, and the run stopped sending.
 	const tries =
 		context.attempts === 0
@@ -98,13 +99,13 @@ function explain(failure: Failure, context: FailureContext): Explanation {
 	switch (failure.kind) {
 		case 'invalidEmail':
 			return {
-				message: `Item ${context.itemIndex}: ${describeInvalidEmail(failure.value, failure.reason)}`,
+				message: describeInvalidEmail(failure.value, failure.reason),
 				description:
 					"No request was sent for this item. Set the node's Email field to the customer's address; by default it reads {{ $json.email }} from the incoming item.",
 			};
 		case 'expression':
 			return {
-				message: `Item ${context.itemIndex}: the Email expression could not be evaluated: ${failure.message}`,
+				message: `The Email expression could not be evaluated: ${failure.message}`,
 				description: "No request was sent for this item. Fix the node's Email field so that it gives the customer's address.",
 			};
 		case 'config':
@@ -124,7 +125,7 @@ function explain(failure: Failure, context: FailureContext): Explanation {
 				? {
 						message: `${who}: no answer from the Gcore API within ${context.timeoutMs} ms (${tries})`,
 						description:
-							'Raise the Timeout option or try again later. The API may have acted on a request it did not answer in time, so the customer may already have the e-mail.',
+							'Raise the Timeout option or try again later. The API may have acted on a request it did not answer in time, so the customer may already have the email.',
 					}
 				: {
 						message: `${who}: could not reach ${context.baseUrl} (${failure.code}, ${tries})`,
@@ -209,7 +210,7 @@ function describeInvalidEmail(value: unknown, reason: InvalidEmailReason): strin
 	const shown = JSON.stringify(short);
 	switch (reason) {
 		case 'empty':
-			return 'the email address is empty';
+			return 'The email address is empty';
 		case 'notText': {
 			const type = typeof value;
 			const what = Array.isArray(value) ? 'a list' : type === 'object' ? 'an object' : `a ${type}`;

@@ -1,8 +1,8 @@
 import { MIN_API_KEY_LENGTH } from '../outcome/redact';
+import { hasSpaceOrControlCharacter } from '../text/controlCharacters';
 import { apiToken } from './apiToken';
 
 const EXAMPLE = 'for example https://api.gcore.com';
-const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * What is wrong with the credential, in words that name the setting to fix; undefined when
@@ -24,7 +24,7 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 	if (!/^https?$/i.test(scheme)) {
 		return `The Base URL ${shown} must start with https:// (${EXAMPLE}): "${scheme}://" is not supported`;
 	}
-	if (CONTROL_OR_SPACE.test(baseUrl)) return `The Base URL ${shown} must not contain spaces, tabs or line breaks (${EXAMPLE})`;
+	if (hasSpaceOrControlCharacter(baseUrl)) return `The Base URL ${shown} must not contain spaces, tabs or line breaks (${EXAMPLE})`;
 	if (/[?#]/.test(baseUrl)) {
 		return `The Base URL ${shown} must not contain a query (?…) or a fragment (#…): use only the address (${EXAMPLE})`;
 	}
@@ -39,7 +39,7 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 export function apiKeyProblem(apiKey: string): string | undefined {
 	const token = apiToken(apiKey);
 	if (token === '') return 'The API Key in the Gcore IAM credential is empty: paste your permanent API token';
-	if (CONTROL_OR_SPACE.test(token)) {
+	if (hasSpaceOrControlCharacter(token)) {
 		return 'The API Key in the Gcore IAM credential contains a space, tab, line break or other control character: paste the token again, on one line';
 	}
 	if (token.length < MIN_API_KEY_LENGTH) {

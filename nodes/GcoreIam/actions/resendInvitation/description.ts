@@ -12,12 +12,12 @@ export const resendInvitationProperties: INodeProperties[] = [
 		displayName: 'Email',
 		name: 'email',
 		type: 'string',
-		placeholder: 'name@email.com',
+		placeholder: 'e.g. nathan@example.com',
 		default: '={{ $json.email }}',
 		required: true,
 		displayOptions: showFor,
 		description:
-			'Address of the customer whose activation e-mail is sent again. Items with the same address (ignoring case) get one e-mail.',
+			'Address of the customer whose activation email is sent again. Items with the same address (ignoring case) get one email.',
 	},
 	{
 		displayName: 'Options',
@@ -46,13 +46,13 @@ export const resendInvitationProperties: INodeProperties[] = [
 					'How often one address is tried again after a gateway or server error (500, 502, 503, 504), a lost connection or a timeout. 0 disables retries. Rate limits (429) are waited out without using retries, up to 60 s per address.',
 			},
 			{
-				displayName: 'Skip If Invited Within',
+				displayName: 'Skip If Invited Within (Minutes)',
 				name: 'skipIfInvitedWithin',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 1440, numberPrecision: 0 },
 				default: DEFAULT_SKIP_IF_INVITED_WITHIN_MINUTES,
 				description:
-					'Minutes: an address this node e-mailed successfully within this time (in any execution) is not sent again; the item leaves on Success with outcome "sentBefore". 0 turns the check off. A retried execution never e-mails an address again within 24 hours, whatever this says.',
+					'An address this node emailed successfully within this many minutes (in any execution) is not sent again; the item leaves on Success with outcome "sentBefore". 0 turns the check off. A retried execution never emails an address again within 24 hours, whatever this says.',
 			},
 			{
 				displayName: 'Timeout',

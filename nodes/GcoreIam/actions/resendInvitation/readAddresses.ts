@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Failure, InvalidEmailReason } from '../../outcome/failure';
+import { hasControlCharacter } from '../../text/controlCharacters';
 
 /** A usable address with its comparison key, or why the item has none (`email` as given). */
 export type Address = { email: string; key: string } | { email: string; failure: Failure };
@@ -10,9 +11,6 @@ export type Address = { email: string; key: string } | { email: string; failure:
 const DEFAULT_EMAIL_EXPRESSION = /^=\s*\{\{\s*\$json(?:\.email|\[\s*(['"])email\1\s*\])\s*\}\}\s*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_EMAIL_LENGTH = 254;
-// C0 and C1 control characters, NUL, tab, CR and LF included, left after trimming: a NUL
-// from a CSV import or an injected line ("a@x.com\r\nBcc: …") is refused, not sent.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const SEVERAL_ADDRESSES = /@[\s\S]*[\s,;][\s\S]*@/;
 
 /** The trimmed address of every item, or why it has none. No request is sent for the latter. */
@@ -45,7 +43,9 @@ function invalidBecause(value: unknown): InvalidEmailReason | undefined {
 	if (typeof value !== 'string') return 'notText';
 	const email = value.trim();
 	if (email === '') return 'empty';
-	if (CONTROL.test(email)) return 'controlCharacter';
+	// Control characters left after trimming: a NUL from a CSV import or an injected line
+	// ("a@x.com\r\nBcc: …") is refused, not sent.
+	if (hasControlCharacter(email)) return 'controlCharacter';
 	if (SEVERAL_ADDRESSES.test(email)) return 'severalAddresses';
 	if (email.length > MAX_EMAIL_LENGTH) return 'tooLong';
 	return EMAIL.test(email) ? undefined : 'notAnAddress';

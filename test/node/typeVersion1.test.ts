@@ -1,0 +1,122 @@
+/**
+ * A workflow saved with typeVersion 1 of the node (as n8n writes it: defaults left out, options
+ * by their names) keeps its behaviour. A change of default or behaviour ships as a new
+ * typeVersion with version 1 kept (README, "Development"); this test holds version 1 to what it
+ * did when it was released.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeExecutionData, IVersionedNodeType, INodeType } from 'n8n-workflow';
+
+import type { WorkflowDefinition } from '../engine';
+import { GCORE_NODE_TYPE, harnessTypes, runWorkflow } from '../engine';
+import type { MemoryDeduplicationStore } from '../engine/deduplicationStore';
+import { installDeduplicationStore } from '../engine/deduplicationStore';
+import { API_KEY, useSimulator } from './fixture';
+
+const SAVED = join(__dirname, 'fixtures', 'savedWithTypeVersion1.workflow.json');
+const NODE = 'Resend invitation';
+
+const { sim } = useSimulator({
+	users: [
+		{ email: 'ines.invited@example.com', status: 'invited' },
+		{ email: 'arno.active@example.com', status: 'active' },
+	],
+});
+
+let store: MemoryDeduplicationStore;
+beforeAll(async () => {
+	store = await installDeduplicationStore();
+});
+beforeEach(() => store.clear());
+
+function savedWorkflow(): WorkflowDefinition {
+	return JSON.parse(readFileSync(SAVED, 'utf8')) as WorkflowDefinition;
+}
+
+async function runSaved() {
+	const result = await runWorkflow(savedWorkflow(), {
+		credentials: { gcoreIamApi: { apiKey: API_KEY, baseUrl: sim().url } },
+	});
+	const reached = (name: string) => (result.outputs(name)[0] ?? []).map((item: INodeExecutionData) => item.json);
+	return { result, reached };
+}
+
+function typeVersions(nodeType: INodeType | IVersionedNodeType): number[] {
+	if ('nodeVersions' in nodeType) return Object.keys(nodeType.nodeVersions).map(Number);
+	return [nodeType.description.version].flat();
+}
+
+describe('a workflow saved with typeVersion 1', () => {
+	test('the package still offers typeVersion 1 of the node', async () => {
+		expect(savedWorkflow().nodes.find((node) => node.name === NODE)).toMatchObject({ type: GCORE_NODE_TYPE, typeVersion: 1 });
+		const { nodeTypes } = await harnessTypes();
+		expect(typeVersions(nodeTypes.getByName(GCORE_NODE_TYPE))).toContain(1);
+	});
+
+	test('routes invited → Success, already active → Already Activated, unknown → Not Found, with the same invitation fields', async () => {
+		const { result, reached } = await runSaved();
+
+		expect(result.error).toBeUndefined();
+		expect(reached('Welcome')).toEqual([
+			{
+				name: 'Ines Invited',
+				crmId: 101,
+				email: 'ines.invited@example.com',
+				invitation: { email: 'ines.invited@example.com', outcome: 'sent', statusCode: 200, attempts: 1, requestId: expect.any(String) },
+			},
+			{
+				name: 'Ines again',
+				crmId: 104,
+				email: 'Ines.Invited@example.com',
+				invitation: { email: 'Ines.Invited@example.com', outcome: 'sent', statusCode: 200, attempts: 1, requestId: expect.any(String) },
+			},
+		]);
+		expect(reached('Mark active in CRM')).toEqual([
+			{
+				name: 'Arno Active',
+				crmId: 102,
+				email: 'arno.active@example.com',
+				invitation: {
+					email: 'arno.active@example.com',
+					outcome: 'alreadyActivated',
+					statusCode: 400,
+					attempts: 1,
+					message: 'This user already activated.',
+					requestId: expect.any(String),
+				},
+			},
+		]);
+		expect(reached('Flag unknown in CRM')).toEqual([
+			{
+				name: 'Nora Nobody',
+				crmId: 103,
+				email: 'nora.nobody@example.com',
+				invitation: {
+					email: 'nora.nobody@example.com',
+					outcome: 'notFound',
+					statusCode: 404,
+					attempts: 1,
+					message: 'User with given email not found.',
+					requestId: expect.any(String),
+				},
+			},
+		]);
+		expect(result.outputs(NODE).map((output) => output.map((item) => item.pairedItem))).toEqual([
+			[{ item: 0 }, { item: 3 }],
+			[{ item: 1 }],
+			[{ item: 2 }],
+		]);
+		// The same address twice in one run (another case) is one request.
+		expect(sim().stats().byEmail['ines.invited@example.com']).toBe(1);
+	});
+
+	test('its saved options still apply: Skip If Invited Within 0 sends again in the next execution', async () => {
+		await runSaved();
+		const { result, reached } = await runSaved();
+		expect(result.error).toBeUndefined();
+		expect(reached('Welcome').map((json) => (json.invitation as { outcome: string }).outcome)).toEqual(['sent', 'sent']);
+		expect(sim().stats().byEmail['ines.invited@example.com']).toBe(2);
+	});
+});
