@@ -4,10 +4,18 @@ const MINUTE = 60_000;
 const hash = addressHash('maria.garcia@northwind.example.com');
 const window = { kind: 'window', minutes: 10 } as const;
 
+/**
+ * Whether a check at `checkedAt` reads "sent" after a run from `sentAt` recorded a 2xx at its end:
+ * the sent mark is there, and the not-sent mark is gone. Checks in the record's bucket or before
+ * may have written a not-sent mark (the run's own check did): the record removes those. A bucket
+ * after the record's has none, since no check asked in it before the record.
+ */
 function foundAt(family: typeof window | { kind: 'retry' }, sentAt: number, checkedAt: number, runMs = 0): boolean {
-	const { add, remove } = recordTokens(family, hash, sentAt, sentAt + runMs);
+	const recordedAt = sentAt + runMs;
+	const { add, remove } = recordTokens(family, hash, sentAt, recordedAt);
 	const asked = checkTokens(family, hash, checkedAt);
-	return add.includes(asked.sent) && remove.includes(asked.unsent);
+	const laterBucket = asked.unsent !== checkTokens(family, hash, recordedAt).unsent && checkedAt > recordedAt;
+	return add.includes(asked.sent) && (laterBucket || remove.includes(asked.unsent));
 }
 
 describe('what a recorded send writes and what a check asks for', () => {
@@ -25,6 +33,14 @@ describe('what a recorded send writes and what a check asks for', () => {
 			expect(foundAt(window, sentAt, sentAt + 15 * MINUTE)).toBe(false);
 			expect(foundAt(window, sentAt, sentAt - 5 * MINUTE - 1)).toBe(false);
 		}
+	});
+
+	test("the record removes the not-sent marks of the buckets from the run's start to the record, none later", () => {
+		const start = 1_700_000_000_000;
+		const { remove } = recordTokens(window, hash, start, start + 7 * MINUTE);
+		expect(remove).toContain(checkTokens(window, hash, start).unsent);
+		expect(remove).toContain(checkTokens(window, hash, start + 7 * MINUTE).unsent);
+		expect(remove).not.toContain(checkTokens(window, hash, start + 13 * MINUTE).unsent);
 	});
 
 	test('a long run covers from its start to the window after its end', () => {

@@ -75,13 +75,15 @@ export async function skipSentBefore(
 					for (const family of recordedIn) {
 						const tokens = recordTokens(family, hashOf(key), started, now);
 						add.push(...tokens.add);
-						remove.push(...tokens.remove);
+						// Only checks of the checked family wrote not-sent marks for this run's time.
+						if (family === checked) remove.push(...tokens.remove);
 					}
 				}
 				remove.push(...claims);
 				done.push(key);
 			} else if (checked) {
-				const next = claimToken(claimBucket(now) + 1, hashOf(key));
+				// Held for the bucket a check may ask in before the next sync, renewed near its edge.
+				const next = claimToken(claimBucket(now + 2 * SYNC_EVERY_MS), hashOf(key));
 				if (!claims.has(next)) add.push(next);
 				claims.add(next);
 			}

@@ -15,9 +15,9 @@ export type Store = Pick<
 // No maxEntries: n8n's pruning of the oldest strings could split an address's marks (DESIGN.md).
 // Instead the record is emptied when it holds MAX_STRINGS: that forgets sends, never invents one.
 const OPTIONS: ICheckProcessedOptions = { mode: 'entries' };
-const MAX_STRINGS = 100_000;
+const MAX_STRINGS = 20_000;
 /** The record's size is read at this process's first round, then after this many strings added or this long. */
-const COUNT_AFTER_STRINGS = 10_000;
+const COUNT_AFTER_STRINGS = 2_000;
 const COUNT_EVERY_MS = 60_000;
 
 interface Request {

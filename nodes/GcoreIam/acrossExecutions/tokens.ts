@@ -41,7 +41,8 @@ export function checkTokens(family: Family, hash: string, now: number): Asked {
 
 /**
  * What a 2xx between `from` and `to` adds and removes, so that every check up to a window after
- * it finds "sent": the sent mark of each bucket, without its not-sent mark.
+ * it finds "sent": the sent mark of each bucket, and the not-sent marks that checks up to `to`
+ * can have written (later buckets have none yet; n8n's removal costs a scan of the record each).
  */
 export function recordTokens(family: Family, hash: string, from: number, to: number): { add: string[]; remove: string[] } {
 	const size = bucketMs(family);
@@ -49,7 +50,7 @@ export function recordTokens(family: Family, hash: string, from: number, to: num
 	const remove: string[] = [];
 	for (let bucket = Math.floor(from / size); bucket <= Math.floor(to / size) + SLICES; bucket++) {
 		add.push(sentToken(family, bucket, hash));
-		remove.push(unsentToken(family, bucket, hash));
+		if (bucket <= Math.floor(to / size)) remove.push(unsentToken(family, bucket, hash));
 	}
 	return { add, remove };
 }
