@@ -5,10 +5,10 @@
  */
 import * as assert from 'node:assert/strict';
 
-import type { N8nRest } from './n8n/rest';
-import { nodeOutputs } from './n8n/runData';
-import { NODE_TYPE } from './ourPackage';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from './workflows';
+import type { N8nRest } from '../harness/n8n/rest';
+import { nodeOutputs } from '../harness/n8n/runData';
+import { NODE_TYPE } from '../harness/ourPackage';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from '../harness/workflows/workflowJson';
 
 export const BRANCHES = ['Success', 'Already Activated', 'Not Found'];
 export const WEBHOOK_NODE = 'CRM webhook';

@@ -24,7 +24,7 @@ import { httpRequestWorkflow, type HttpRequestVariant } from '../realN8nWorkflow
 import { emailedMoreThanOnce } from '../stats';
 import { ADMITTED, BURST_SIZES, RETRY_AFTER_SECONDS, type BurstSetting } from './burst';
 import { countBy, mapLimit } from '../../e2e/queue/executions';
-import { nodeOutputs } from '../../e2e/n8n/runData';
+import { nodeOutputs } from '../../harness/n8n/runData';
 import { deliver, waitUntilListening, webhookUrl } from '../../e2e/scenarios/webhook';
 import { BRANCHES, webhookWorkflow } from '../../e2e/webhookWorkflow';
 import { DEFAULT_API_KEY } from '../../simulator';

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 
 import type { SimUser, SimulatorStats } from '../../simulator';
 import { post, routedIn, webhookWorkflow } from '../webhookWorkflow';
-import type { WorkflowJson } from '../workflows';
+import type { WorkflowJson } from '../../harness/workflows/workflowJson';
 import type { ProofSetup } from './proofSetup';
 
 export const CUSTOMERS = 300;

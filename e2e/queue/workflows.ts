@@ -5,8 +5,8 @@
  * - a batch: Webhook (body `{ customers: [{ email }, …] }`) → Code (one item per customer) →
  *   Gcore IAM with "Continue (using error output)" and Retry On Fail → the three branches + Failed.
  */
-import { NODE_TYPE } from '../ourPackage';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from '../workflows';
+import { NODE_TYPE } from '../../harness/ourPackage';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from '../../harness/workflows/workflowJson';
 
 export const CUSTOMER_WORKFLOW = { id: 'gcoreQueueHook01', path: 'gcore-queue-customer' };
 export const BATCH_WORKFLOW = { id: 'gcoreQueueBatch1', path: 'gcore-queue-batch' };

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 
 import type { SimUser } from '../../simulator';
-import { say } from '../log';
+import { say } from '../../harness/log';
 import type { Scenario } from './scenario';
 import { BRANCHES, routedIn, webhookWorkflow, type Routed } from '../webhookWorkflow';
 import { deliver, waitUntilListening, webhookUrl } from './webhook';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import type { INodeType } from 'n8n-workflow';
 
-import { loadPackage, REPO_ROOT } from '../engine';
+import { loadPackage, REPO_ROOT } from '../../harness/engine';
 
 describe('the published package', () => {
 	test('ships only dist, README, LICENSE and package.json', () => {

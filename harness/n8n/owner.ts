@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 
-import type { RealN8n } from '../n8nInstall';
+import type { RealN8n } from './install';
 import type { N8nRest } from './rest';
 import { RestError } from './rest';
 

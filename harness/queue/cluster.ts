@@ -17,12 +17,12 @@ import { N8nPublicApi } from '../n8n/publicApi';
 import { N8nRest } from '../n8n/rest';
 import { startServer, type N8nServer } from '../n8n/server';
 import { startWorker, type N8nWorker } from '../n8n/worker';
-import type { RealN8n } from '../n8nInstall';
+import type { RealN8n } from '../n8n/install';
 import { installPackage } from '../ourPackage';
 import { onCleanup } from '../processes';
 import { startPostgres, type PostgresInstance } from '../services/postgres';
 import { startRedis, type RedisInstance } from '../services/redis';
-import type { WorkflowJson } from '../workflows';
+import type { WorkflowJson } from '../workflows/workflowJson';
 
 export const WORKER_CONCURRENCY = 10;
 
