@@ -12,7 +12,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { N8nCli } from '../harness/n8n/cli';
 import { N8nInstance } from '../harness/n8n/instance';
-import { DEMO_OWNER, logInAsOwner } from '../harness/n8n/owner';
+import { DEMO_OWNER } from '../harness/n8n/owner';
+import { logInAsOwner } from '../harness/n8n/ownerLogin';
 import { N8nRest } from '../harness/n8n/rest';
 import { nodeOutputs, type N8nRun } from '../harness/n8n/runData';
 import { startServer } from '../harness/n8n/server';

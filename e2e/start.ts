@@ -17,7 +17,8 @@ import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL } from '../simu
 import { tail } from '../harness/log';
 import { N8nCli } from '../harness/n8n/cli';
 import { N8nInstance } from '../harness/n8n/instance';
-import { DEMO_OWNER, logInAsOwner, type Owner } from '../harness/n8n/owner';
+import { DEMO_OWNER, type Owner } from '../harness/n8n/owner';
+import { logInAsOwner } from '../harness/n8n/ownerLogin';
 import { N8nRest } from '../harness/n8n/rest';
 import { startServer } from '../harness/n8n/server';
 import { cacheRoot, DEFAULT_N8N_VERSION, ensureRealN8n } from '../harness/n8n/install';
