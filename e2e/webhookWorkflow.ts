@@ -1,12 +1,9 @@
 /**
  * The CRM integration as the end-to-end tests build it (Webhook trigger → [Code] → Gcore IAM → one
- * node per branch), a POST to its production URL, and where n8n's record of an execution put each
- * customer. Shared by the single-process scenarios (scenarios/) and the queue-mode ones (queue/).
+ * node per branch) and a POST to its production URL. Shared by the single-process scenarios
+ * (scenarios/), the queue-mode ones (queue/) and the benchmark; where an execution put each
+ * customer is read (and checked) in routedIn.ts.
  */
-import * as assert from 'node:assert/strict';
-
-import type { N8nRest } from '../harness/n8n/rest';
-import { nodeOutputs } from '../harness/n8n/runData';
 import { NODE_TYPE } from '../harness/ourPackage';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from '../harness/workflows/workflowJson';
 
@@ -66,26 +63,4 @@ export async function post(url: string, body: unknown): Promise<number> {
 	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 	await res.arrayBuffer();
 	return res.status;
-}
-
-export interface Routed {
-	email: string;
-	/** 0 Success, 1 Already Activated, 2 Not Found */
-	branch: number;
-	outcome: string | undefined;
-}
-
-/** Where n8n's record of one execution put each item of Gcore IAM, and that each branch's node got them. */
-export async function routedIn(rest: N8nRest, executionId: string): Promise<Routed[]> {
-	const { run, status } = await rest.execution(executionId);
-	assert.equal(status, 'success', `execution ${executionId}: ${status} ${JSON.stringify(run.data.resultData.error ?? '')}`);
-	const outs = nodeOutputs(run, GCORE_NODE);
-	const routed: Routed[] = [];
-	outs.slice(0, 3).forEach((items, branch) => {
-		const reached = (nodeOutputs(run, BRANCHES[branch])[0] ?? []).map((i) => String(i.json.email ?? (i.json.body as { email?: string })?.email));
-		const emails = items.map((i) => String(i.json.email ?? (i.json.body as { email?: string })?.email));
-		assert.deepEqual(reached, emails, `execution ${executionId}: what reached "${BRANCHES[branch]}"`);
-		items.forEach((i, k) => routed.push({ email: emails[k], branch, outcome: (i.json.invitation as { outcome?: string } | undefined)?.outcome }));
-	});
-	return routed;
 }

@@ -9,7 +9,8 @@
 import * as assert from 'node:assert/strict';
 
 import type { SimUser, SimulatorStats } from '../../simulator';
-import { post, routedIn, webhookWorkflow } from '../webhookWorkflow';
+import { routedIn } from '../routedIn';
+import { post, webhookWorkflow } from '../webhookWorkflow';
 import type { WorkflowJson } from '../../harness/workflows/workflowJson';
 import type { ProofSetup } from './proofSetup';
 

@@ -9,7 +9,8 @@ import * as assert from 'node:assert/strict';
 import type { SimUser } from '../../simulator';
 import { say } from '../../harness/log';
 import type { Scenario } from './scenario';
-import { BRANCHES, routedIn, webhookWorkflow, type Routed } from '../webhookWorkflow';
+import { routedIn, type Routed } from '../routedIn';
+import { BRANCHES, webhookWorkflow } from '../webhookWorkflow';
 import { deliver, waitUntilListening, webhookUrl } from './webhook';
 
 const WORKFLOW_ID = 'gcoreIamBurst001';
