@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { N8nRest } from '../harness/n8n/rest';
 import { nodeOutputs } from '../harness/n8n/runData';
 import { GCORE_NODE } from '../harness/workflows/workflowJson';
-import { BRANCHES } from './webhookWorkflow';
+import { BRANCHES } from '../harness/workflows/webhookWorkflow';
 
 export interface Routed {
 	email: string;

@@ -20,8 +20,8 @@ import { gcoreWorkflow, httpRequestWorkflow, OUTCOME_NODES } from '../realN8nWor
 import { round } from '../stats';
 import { MEMORY_LATENCY_MS } from './memory';
 import { nodeOutputs } from '../../harness/n8n/runData';
-import { waitUntilListening, webhookUrl } from '../../e2e/scenarios/webhook';
-import { post } from '../../e2e/webhookWorkflow';
+import { waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
+import { post } from '../../harness/workflows/webhookWorkflow';
 import { NODE_TYPE } from '../../harness/ourPackage';
 
 const MB = 1024 * 1024;

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 
 import type { SimUser, SimulatorStats } from '../../simulator';
 import { routedIn } from '../routedIn';
-import { post, webhookWorkflow } from '../webhookWorkflow';
+import { post, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import type { WorkflowJson } from '../../harness/workflows/workflowJson';
 import type { ProofSetup } from './proofSetup';
 

@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { routedIn } from '../routedIn';
-import { post } from '../webhookWorkflow';
+import { post } from '../../harness/workflows/webhookWorkflow';
 import type { ProofSetup } from './proofSetup';
 
 export const APART_MS = 5000;

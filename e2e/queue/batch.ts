@@ -5,7 +5,7 @@ import type { SimUser } from '../../simulator';
 import type { N8nItem } from '../../harness/n8n/runData';
 import type { ExecutionSummary } from '../../harness/n8n/rest';
 import type { N8nWorker } from '../../harness/n8n/worker';
-import { executionsOf, waitForExecutions, workerStarting } from './executions';
+import { executionsOf, waitForExecutions, workerStarting } from '../../harness/queue/executions';
 import type { QueueContext } from './scenarios/scenario';
 import { BATCH_WORKFLOW } from './workflows';
 

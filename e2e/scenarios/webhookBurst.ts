@@ -10,8 +10,8 @@ import type { SimUser } from '../../simulator';
 import { say } from '../../harness/log';
 import type { Scenario } from './scenario';
 import { routedIn, type Routed } from '../routedIn';
-import { BRANCHES, webhookWorkflow } from '../webhookWorkflow';
-import { deliver, waitUntilListening, webhookUrl } from './webhook';
+import { BRANCHES, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
+import { deliver, waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
 
 const WORKFLOW_ID = 'gcoreIamBurst001';
 const PATH = 'gcore-e2e-burst';

@@ -13,7 +13,7 @@ import { groupAlive } from '../../../harness/services/daemon';
 import { hasExited } from '../../../harness/processes';
 import { batchCustomers, batchFinished, startBatch } from '../batch';
 import { LOCK_SETTINGS } from '../../../harness/queue/cluster';
-import { countBy, executionsOf, FINAL, seconds, waitForExecutions, workerOf } from '../executions';
+import { countBy, executionsOf, FINAL, seconds, waitForExecutions, workerOf } from '../../../harness/queue/executions';
 import { measured } from '../report';
 import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../workflows';
 import type { QueueScenario } from './scenario';

@@ -4,10 +4,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { N8nPublicApi } from '../../harness/n8n/publicApi';
-import type { PostgresInstance } from '../../harness/services/postgres';
-import type { ExecutionSummary } from '../../harness/n8n/rest';
-import type { N8nWorker } from '../../harness/n8n/worker';
+import type { N8nPublicApi } from '../n8n/publicApi';
+import type { PostgresInstance } from '../services/postgres';
+import type { ExecutionSummary } from '../n8n/rest';
+import type { N8nWorker } from '../n8n/worker';
 
 export const FINAL = ['success', 'error', 'crashed', 'canceled'];
 

@@ -4,8 +4,8 @@
  * (scenarios/), the queue-mode ones (queue/) and the benchmark; where an execution put each
  * customer is read (and checked) in routedIn.ts.
  */
-import { NODE_TYPE } from '../harness/ourPackage';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from '../harness/workflows/workflowJson';
+import { NODE_TYPE } from '../ourPackage';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from './workflowJson';
 
 export const BRANCHES = ['Success', 'Already Activated', 'Not Found'];
 export const WEBHOOK_NODE = 'CRM webhook';

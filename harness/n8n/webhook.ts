@@ -3,9 +3,9 @@
  * redelivery of a 503, and waiting until n8n listens there. The workflow itself and the POST are in
  * webhookWorkflow.ts (shared with the queue-mode scenarios).
  */
-import type { N8nInstance } from '../../harness/n8n/instance';
-import type { N8nRest } from '../../harness/n8n/rest';
-import { post } from '../webhookWorkflow';
+import type { N8nInstance } from './instance';
+import type { N8nRest } from './rest';
+import { post } from '../workflows/webhookWorkflow';
 
 export function webhookUrl(ctx: { n8n: Pick<N8nInstance, 'baseUrl'> }, path: string): string {
 	return `${ctx.n8n.baseUrl}/webhook/${path}`;
