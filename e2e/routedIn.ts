@@ -1,4 +1,4 @@
-/** Where n8n's record of one execution of the webhook workflow (webhookWorkflow.ts) put each customer, checked on the way. */
+/** Where n8n's record of one execution of the webhook workflow (harness/workflows/webhookWorkflow.ts) put each customer, checked on the way. */
 import * as assert from 'node:assert/strict';
 
 import type { N8nRest } from '../harness/n8n/rest';

@@ -1,7 +1,7 @@
 /**
- * What the single-process webhook scenarios (and the benchmark) share: the production URL,
- * redelivery of a 503, and waiting until n8n listens there. The workflow itself and the POST are in
- * webhookWorkflow.ts (shared with the queue-mode scenarios).
+ * A webhook workflow on a running n8n (single process): its production URL, redelivery of a 503,
+ * and waiting until n8n listens there. The workflow itself and the POST are in
+ * ../workflows/webhookWorkflow.ts.
  */
 import type { N8nInstance } from './instance';
 import type { N8nRest } from './rest';

@@ -1,8 +1,8 @@
 /**
  * The CRM integration as the end-to-end tests build it (Webhook trigger → [Code] → Gcore IAM → one
- * node per branch) and a POST to its production URL. Shared by the single-process scenarios
- * (scenarios/), the queue-mode ones (queue/) and the benchmark; where an execution put each
- * customer is read (and checked) in routedIn.ts.
+ * node per branch) and a POST to its production URL. Shared by the single-process e2e scenarios,
+ * the queue-mode ones and the benchmark; where an execution put each customer is read (and
+ * checked) in e2e/routedIn.ts.
  */
 import { NODE_TYPE } from '../ourPackage';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from './workflowJson';
