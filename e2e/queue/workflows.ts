@@ -31,7 +31,9 @@ export function batchWorkflow(): WorkflowJson {
 			credential,
 			options: { maxRetries: BATCH_RETRY.maxRetries },
 			onError: 'continueErrorOutput',
-			retryOnFail: { maxTries: BATCH_RETRY.maxTries, waitBetweenTries: BATCH_RETRY.waitBetweenTries },
+			retryOnFail: true,
+			maxTries: BATCH_RETRY.maxTries,
+			waitBetweenTries: BATCH_RETRY.waitBetweenTries,
 		},
 		BATCH_WORKFLOW.id,
 	);
