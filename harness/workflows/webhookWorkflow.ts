@@ -5,10 +5,12 @@
  * checked) in e2e/routedIn.ts.
  */
 import { NODE_TYPE } from '../ourPackage';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, GCORE_NODE, type WorkflowJson, type WorkflowNode } from './workflowJson';
+import { loadWorkflow } from './load';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson, type WorkflowNode } from './workflowJson';
 
 export const BRANCHES = ['Success', 'Already Activated', 'Not Found'];
 export const WEBHOOK_NODE = 'CRM webhook';
+const CODE_NODE = 'CRM export';
 
 export interface WebhookWorkflow {
 	id: string;
@@ -27,35 +29,24 @@ export function webhookNode(id: string, path: string, webhookId: string, positio
 	return { id, name: WEBHOOK_NODE, type: 'n8n-nodes-base.webhook', typeVersion: 2, position, parameters: { httpMethod: 'POST', path, options: {} }, webhookId };
 }
 
-/** Webhook (POST, v2, fixed webhookId) → [Code] → Gcore IAM (default "Stop Workflow") → Success / Already Activated / Not Found. */
+/**
+ * Webhook (POST, v2, fixed webhookId) → [Code] → Gcore IAM (default "Stop Workflow") → Success /
+ * Already Activated / Not Found, saved as webhook(Code).workflow.json. The saved node ids and
+ * webhookId are those of workflow id "00000000"; each workflow gets its own from its id.
+ */
 export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
-	const uuid = (n: number) => `${spec.id.replace(/[^0-9a-f]/gi, '').padEnd(8, '0').slice(0, 8)}-0000-4000-8000-${String(n).padStart(12, '0')}`;
-	const node = (n: number, name: string, type: string, x: number, y: number, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode => ({
-		id: uuid(n),
-		name,
-		type,
-		typeVersion: 1,
-		position: [x, y],
-		parameters,
-		...extra,
-	});
-	const nodes: WorkflowNode[] = [
-		webhookNode(uuid(1), spec.path, uuid(99)),
-		node(3, GCORE_NODE, NODE_TYPE, 440, 200, { operation: 'resendInvitation', email: spec.codeBefore ? '={{ $json.email }}' : '={{ $json.body.email }}', options: spec.options ?? {} }, {
-			credentials: { gcoreIamApi: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
-		}),
-		...BRANCHES.map((name, k) => node(10 + k, name, 'n8n-nodes-base.noOp', 760, k * 200, {})),
-	];
-	const link = (to: string) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
-	const connections: WorkflowJson['connections'] = { [GCORE_NODE]: { main: BRANCHES.map((name) => [{ node: name, type: 'main', index: 0 }]) } };
-	if (spec.codeBefore) {
-		nodes.push(node(2, 'CRM export', 'n8n-nodes-base.code', 220, 200, { jsCode: spec.codeBefore }, { typeVersion: 2 }));
-		connections[WEBHOOK_NODE] = link('CRM export');
-		connections['CRM export'] = link(GCORE_NODE);
-	} else {
-		connections[WEBHOOK_NODE] = link(GCORE_NODE);
+	const prefix = spec.id.replace(/[^0-9a-f]/gi, '').padEnd(8, '0').slice(0, 8);
+	const wf = loadWorkflow(spec.codeBefore ? 'webhookCode' : 'webhook', { type: NODE_TYPE, credential: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME }, options: spec.options ?? {} }, spec.id);
+	wf.name = `e2e: webhook ${spec.path}`;
+	for (const node of wf.nodes) {
+		node.id = prefix + node.id.slice(8);
+		if (node.name === WEBHOOK_NODE) {
+			node.parameters.path = spec.path;
+			node.webhookId = prefix + String(node.webhookId).slice(8);
+		}
+		if (node.name === CODE_NODE) node.parameters.jsCode = spec.codeBefore;
 	}
-	return { id: spec.id, name: `e2e: webhook ${spec.path}`, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+	return wf;
 }
 
 /** One POST as a CRM sends it; resolves with the status (n8n answers 200 "Workflow was started" once it has the execution). */
