@@ -16,7 +16,7 @@ export default [
 	{ linterOptions: { noInlineConfig: true } },
 	...tseslint.configs.recommended.map((config) => ({
 		...config,
-		files: ['{test,simulator,scripts,e2e,bench}/**/*.ts'],
+		files: ['{harness,test,simulator,scripts,e2e,bench}/**/*.ts'],
 	})),
 	...scope([
 		n8nCommunityNodesPlugin.configs.recommended,

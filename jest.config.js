@@ -2,14 +2,14 @@
  * Tests are TypeScript, transpiled only (type-checking is `npm run typecheck`).
  *
  * The engine-level tests (test/engine, test/node) run once per n8n engine in
- * test/engine/engines.json, each as its own Jest project: `n8n-core` and `n8n-workflow` (and
+ * harness/engine/engines.json, each as its own Jest project: `n8n-core` and `n8n-workflow` (and
  * their subpaths) resolve to that engine's n8n-core and to the n8n-workflow that n8n-core itself
  * resolves, for every module loaded, the built package in dist/ included, as in an n8n that
  * runs the package as a community node. Tests that touch no engine run once.
  */
 const { dirname, join } = require('node:path');
 
-const engines = require('./test/engine/engines.json');
+const engines = require('./harness/engine/engines.json');
 
 const common = {
 	testEnvironment: 'node',

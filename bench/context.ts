@@ -1,6 +1,6 @@
 /** What every scenario gets: the simulator, the progress line and the run's settings. */
 import type { Progress } from './progress';
-import type { SimulatorProcess } from '../e2e/simulatorProcess';
+import type { SimulatorProcess } from '../harness/simulatorProcess';
 
 export interface BenchSettings {
 	/** Repetitions of each timed run (the median is reported). */

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { GCORE_NODE_NAME, gcoreWorkflow, runWorkflow } from '../test/engine';
+import { GCORE_NODE_NAME, gcoreWorkflow, runWorkflow } from '../harness/engine';
 import { DEFAULT_API_KEY } from '../simulator';
 
 export interface OurRun {

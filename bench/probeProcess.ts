@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-import { REPO } from '../e2e/ourPackage';
+import { REPO } from '../harness/ourPackage';
 
 export function runProbe<T>(script: string, args: string[]): Promise<T> {
 	return new Promise((resolve, reject) => {

@@ -10,15 +10,16 @@ import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { N8nCli } from '../e2e/n8n/cli';
-import { N8nInstance } from '../e2e/n8n/instance';
-import { DEMO_OWNER, logInAsOwner } from '../e2e/n8n/owner';
-import { N8nRest } from '../e2e/n8n/rest';
-import { nodeOutputs, type N8nRun } from '../e2e/n8n/runData';
-import { startServer } from '../e2e/n8n/server';
-import { ensureRealN8n, type RealN8n } from '../e2e/n8nInstall';
-import { installPackage, NODE_TYPE, packPackage } from '../e2e/ourPackage';
-import { mkTemp } from '../e2e/workFolder';
+import { N8nCli } from '../harness/n8n/cli';
+import { N8nInstance } from '../harness/n8n/instance';
+import { DEMO_OWNER } from '../harness/n8n/owner';
+import { logInAsOwner } from '../harness/n8n/ownerLogin';
+import { N8nRest } from '../harness/n8n/rest';
+import { nodeOutputs, type N8nRun } from '../harness/n8n/runData';
+import { startServer } from '../harness/n8n/server';
+import { ensureRealN8n, type RealN8n } from '../harness/n8n/install';
+import { installPackage, NODE_TYPE, packPackage } from '../harness/ourPackage';
+import { mkTemp } from '../harness/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
 import { GCORE_CREDENTIAL, GCORE_NODE, gcoreWorkflow, HEADER_CREDENTIAL, HTTP_NODE, httpRequestWorkflow, SWITCH_NODE, type HttpRequestVariant } from './realN8nWorkflows';
 

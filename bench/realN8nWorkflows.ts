@@ -7,7 +7,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { BRANCHES, webhookNode } from '../e2e/webhookWorkflow';
+import { BRANCHES, webhookNode } from '../harness/workflows/webhookWorkflow';
 
 export const HTTP_NODE = 'HTTP Request';
 export const SWITCH_NODE = 'Switch';

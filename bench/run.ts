@@ -3,7 +3,7 @@
  *
  * Builds the package, starts the Gcore IAM simulator in its own process, and runs the
  * scenarios of the benchmark (see the README, Performance): our node through n8n-core's real
- * WorkflowExecute (test/engine harness) against raw axios/node:http clients, the rate-limited
+ * WorkflowExecute (harness/engine) against raw axios/node:http clients, the rate-limited
  * API against HTTP Request + Switch in the real n8n 2.41.1 (e2e cache), memory (and its peer in
  * the real n8n), the burst of one-customer executions in-process and in the real n8n. Prints the
  * tables and writes bench/results/latest.json. `--only burst`: the burst alone (in-process, then
@@ -28,9 +28,9 @@ import { realThroughput } from './scenarios/realThroughput';
 import { sentBefore } from './scenarios/sentBefore';
 import { throughput } from './scenarios/throughput';
 import { warmUp } from './scenarios/warmUp';
-import { REPO } from '../e2e/ourPackage';
-import { cleanupAll } from '../e2e/processes';
-import { startSimulatorProcess, type SimulatorProcess } from '../e2e/simulatorProcess';
+import { REPO } from '../harness/ourPackage';
+import { cleanupAll } from '../harness/processes';
+import { startSimulatorProcess, type SimulatorProcess } from '../harness/simulatorProcess';
 import { round } from './stats';
 
 const RESULTS = path.join(REPO, 'bench', 'results');

@@ -8,9 +8,9 @@
  */
 import { customers } from './customers';
 import { runOurNode } from './ourNode';
-import type { RunResult } from '../test/engine';
-import { GCORE_NODE_NAME } from '../test/engine';
-import { installDeduplicationStore } from '../test/engine/deduplicationStore';
+import type { RunResult } from '../harness/engine';
+import { GCORE_NODE_NAME } from '../harness/engine';
+import { installDeduplicationStore } from '../harness/engine/deduplicationStore';
 
 export interface SentBeforeProbeOutput {
 	withStore: boolean;

@@ -2,10 +2,10 @@
 import * as assert from 'node:assert/strict';
 
 import { SAMPLE_CUSTOMERS } from '../simulator';
-import { describeCliResult, type CliResult } from './n8n/cli';
-import { nodeOutputs, type N8nItem, type N8nRun } from './n8n/runData';
-import type { SimulatorProcess } from './simulatorProcess';
-import { GCORE_NODE } from './workflows';
+import { describeCliResult, type CliResult } from '../harness/n8n/cli';
+import { nodeOutputs, type N8nItem, type N8nRun } from '../harness/n8n/runData';
+import type { SimulatorProcess } from '../harness/simulatorProcess';
+import { GCORE_NODE } from '../harness/workflows/workflowJson';
 
 export const OUTPUT_NAMES = ['Success', 'Already Activated', 'Not Found'];
 const OUTCOMES = ['sent', 'alreadyActivated', 'notFound'];

@@ -1,6 +1,6 @@
 /**
  * npm run test:e2e: the package in the REAL n8n, installed the way users install it, on every
- * tested n8n version (n8nInstall.ts: 2.41.1 and 1.123.81, both on Node 24 from the npm registry).
+ * tested n8n version (harness/n8n/install.ts: 2.41.1 and 1.123.81, both on Node 24 from the npm registry).
  *
  * Once: npm run build + npm pack; the Gcore IAM simulator in its own process.
  * Per n8n version: the cached install; `npm install <tarball>` into a fresh user folder's
@@ -20,20 +20,21 @@ import * as path from 'node:path';
 
 import { DEFAULT_API_KEY } from '../simulator';
 import { check, notRun, summaryLine, tally } from './checks';
-import { say, tail } from './log';
-import { N8nCli } from './n8n/cli';
-import { N8nInstance } from './n8n/instance';
-import { DEMO_OWNER, logInAsOwner } from './n8n/owner';
-import { N8nRest } from './n8n/rest';
-import { startServer, type N8nServer } from './n8n/server';
-import { ensureRealN8n, n8nVersionsToTest, type RealN8n } from './n8nInstall';
-import { buildAndPack, installPackage } from './ourPackage';
-import { cleanupAll, installSignalHandlers } from './processes';
+import { say, tail } from '../harness/log';
+import { N8nCli } from '../harness/n8n/cli';
+import { N8nInstance } from '../harness/n8n/instance';
+import { DEMO_OWNER } from '../harness/n8n/owner';
+import { logInAsOwner } from '../harness/n8n/ownerLogin';
+import { N8nRest } from '../harness/n8n/rest';
+import { startServer, type N8nServer } from '../harness/n8n/server';
+import { ensureRealN8n, n8nVersionsToTest, type RealN8n } from '../harness/n8n/install';
+import { buildAndPack, installPackage } from '../harness/ourPackage';
+import { cleanupAll, installSignalHandlers } from '../harness/processes';
 import { SCENARIOS } from './scenarios';
 import type { CliContext, Scenario } from './scenarios/scenario';
-import { startSimulatorProcess, type SimulatorProcess } from './simulatorProcess';
-import { mkTemp } from './workFolder';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, credentialJson } from './workflows';
+import { startSimulatorProcess, type SimulatorProcess } from '../harness/simulatorProcess';
+import { mkTemp } from '../harness/workFolder';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, credentialJson } from '../harness/workflows/workflowJson';
 
 const logs: Array<{ title: string; file: string; lines: number }> = [];
 

@@ -7,26 +7,27 @@
  *
  * Environment: N8N_PORT (default 5678), GCORE_N8N_VERSION (default 2.41.1; 1.123.81 works too),
  * GCORE_N8N_USER_FOLDER (default <cache>/dev-n8n-user, per version for other versions),
- * GCORE_E2E_CACHE (see n8nInstall.ts), GCORE_N8N_OWNER_EMAIL / GCORE_N8N_OWNER_PASSWORD; other N8N_*
+ * GCORE_E2E_CACHE (see harness/n8n/install.ts), GCORE_N8N_OWNER_EMAIL / GCORE_N8N_OWNER_PASSWORD; other N8N_*
  * variables are passed to n8n. Ctrl-C stops n8n and the simulator.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL } from '../simulator';
-import { tail } from './log';
-import { N8nCli } from './n8n/cli';
-import { N8nInstance } from './n8n/instance';
-import { DEMO_OWNER, logInAsOwner, type Owner } from './n8n/owner';
-import { N8nRest } from './n8n/rest';
-import { startServer } from './n8n/server';
-import { cacheRoot, DEFAULT_N8N_VERSION, ensureRealN8n } from './n8nInstall';
-import { buildAndPack, installPackage, REPO } from './ourPackage';
-import { portIsFree } from './ports';
-import { cleanupAll, installSignalHandlers } from './processes';
-import { startSimulatorProcess } from './simulatorProcess';
-import { mkTemp } from './workFolder';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, credentialJson, EXAMPLE_WORKFLOW_ID, loadExampleWorkflow } from './workflows';
+import { tail } from '../harness/log';
+import { N8nCli } from '../harness/n8n/cli';
+import { N8nInstance } from '../harness/n8n/instance';
+import { DEMO_OWNER, type Owner } from '../harness/n8n/owner';
+import { logInAsOwner } from '../harness/n8n/ownerLogin';
+import { N8nRest } from '../harness/n8n/rest';
+import { startServer } from '../harness/n8n/server';
+import { cacheRoot, DEFAULT_N8N_VERSION, ensureRealN8n } from '../harness/n8n/install';
+import { buildAndPack, installPackage, REPO } from '../harness/ourPackage';
+import { portIsFree } from '../harness/ports';
+import { cleanupAll, installSignalHandlers } from '../harness/processes';
+import { startSimulatorProcess } from '../harness/simulatorProcess';
+import { mkTemp } from '../harness/workFolder';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, credentialJson, EXAMPLE_WORKFLOW_ID, loadExampleWorkflow } from '../harness/workflows/workflowJson';
 
 function usage(): never {
 	console.log('usage: npm run n8n [-- --fresh]');

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { WorkflowDefinition } from '../test/engine';
-import { GCORE_NODE_NAME, REPO_ROOT, runWorkflow } from '../test/engine';
+import type { WorkflowDefinition } from '../harness/engine';
+import { GCORE_NODE_NAME, REPO_ROOT, runWorkflow } from '../harness/engine';
 import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, startSimulator } from '../simulator';
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'gcore-iam-onboarding.workflow.json');

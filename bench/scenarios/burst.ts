@@ -12,7 +12,7 @@ import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, simulatorUsers } from '../customers';
 import { runOurNode } from '../ourNode';
-import { startSimulatorProcess } from '../../e2e/simulatorProcess';
+import { startSimulatorProcess } from '../../harness/simulatorProcess';
 import { emailedMoreThanOnce, spread, type Spread } from '../stats';
 
 /** The API of every burst, in-process and in the real n8n: it admits this many requests in flight, 429 + Retry-After beyond. */

@@ -23,10 +23,10 @@ import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
 import { httpRequestWorkflow, type HttpRequestVariant } from '../realN8nWorkflows';
 import { emailedMoreThanOnce } from '../stats';
 import { ADMITTED, BURST_SIZES, RETRY_AFTER_SECONDS, type BurstSetting } from './burst';
-import { countBy, mapLimit } from '../../e2e/queue/executions';
-import { nodeOutputs } from '../../e2e/n8n/runData';
-import { deliver, waitUntilListening, webhookUrl } from '../../e2e/scenarios/webhook';
-import { BRANCHES, webhookWorkflow } from '../../e2e/webhookWorkflow';
+import { countBy, mapLimit } from '../../harness/queue/executions';
+import { nodeOutputs } from '../../harness/n8n/runData';
+import { deliver, waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
+import { BRANCHES, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import { DEFAULT_API_KEY } from '../../simulator';
 
 const LATENCY_MS = 300;

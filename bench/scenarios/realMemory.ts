@@ -19,10 +19,10 @@ import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
 import { gcoreWorkflow, httpRequestWorkflow, OUTCOME_NODES } from '../realN8nWorkflows';
 import { round } from '../stats';
 import { MEMORY_LATENCY_MS } from './memory';
-import { nodeOutputs } from '../../e2e/n8n/runData';
-import { waitUntilListening, webhookUrl } from '../../e2e/scenarios/webhook';
-import { post } from '../../e2e/webhookWorkflow';
-import { NODE_TYPE } from '../../e2e/ourPackage';
+import { nodeOutputs } from '../../harness/n8n/runData';
+import { waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
+import { post } from '../../harness/workflows/webhookWorkflow';
+import { NODE_TYPE } from '../../harness/ourPackage';
 
 const MB = 1024 * 1024;
 const WARM_UP_ITEMS = 10;

@@ -1,6 +1,6 @@
 /** What a proof gets from the test running it (single-process e2e or queue mode). */
-import type { ExecutionSummary, N8nRest } from '../n8n/rest';
-import type { SimulatorProcess } from '../simulatorProcess';
+import type { ExecutionSummary, N8nRest } from '../../harness/n8n/rest';
+import type { SimulatorProcess } from '../../harness/simulatorProcess';
 
 export interface ProofSetup {
 	sim: SimulatorProcess;

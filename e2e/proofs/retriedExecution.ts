@@ -9,8 +9,9 @@
 import * as assert from 'node:assert/strict';
 
 import type { SimUser, SimulatorStats } from '../../simulator';
-import { post, routedIn, webhookWorkflow } from '../webhookWorkflow';
-import type { WorkflowJson } from '../workflows';
+import { routedIn } from '../routedIn';
+import { post, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
+import type { WorkflowJson } from '../../harness/workflows/workflowJson';
 import type { ProofSetup } from './proofSetup';
 
 export const CUSTOMERS = 300;

@@ -10,7 +10,8 @@
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { post, routedIn } from '../webhookWorkflow';
+import { routedIn } from '../routedIn';
+import { post } from '../../harness/workflows/webhookWorkflow';
 import type { ProofSetup } from './proofSetup';
 
 export const APART_MS = 5000;

@@ -2,10 +2,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { SimUser } from '../../simulator';
-import type { N8nItem } from '../n8n/runData';
-import type { ExecutionSummary } from '../n8n/rest';
-import type { N8nWorker } from '../n8n/worker';
-import { executionsOf, waitForExecutions, workerStarting } from './executions';
+import type { N8nItem } from '../../harness/n8n/runData';
+import type { ExecutionSummary } from '../../harness/n8n/rest';
+import type { N8nWorker } from '../../harness/n8n/worker';
+import { executionsOf, waitForExecutions, workerStarting } from '../../harness/queue/executions';
 import type { QueueContext } from './scenarios/scenario';
 import { BATCH_WORKFLOW } from './workflows';
 

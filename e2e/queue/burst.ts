@@ -7,10 +7,10 @@
 import * as assert from 'node:assert/strict';
 
 import type { SimUser, SimulatorOptions } from '../../simulator';
-import { say } from '../log';
-import { nodeOutputs } from '../n8n/runData';
-import { GCORE_NODE } from '../workflows';
-import { countBy, executionsOf, listedByPublicApi, mapLimit, seconds, waitForExecutions, workerOf } from './executions';
+import { say } from '../../harness/log';
+import { nodeOutputs } from '../../harness/n8n/runData';
+import { GCORE_NODE } from '../../harness/workflows/workflowJson';
+import { countBy, executionsOf, listedByPublicApi, mapLimit, seconds, waitForExecutions, workerOf } from '../../harness/queue/executions';
 import { measured } from './report';
 import type { QueueContext } from './scenarios/scenario';
 import { BRANCH_NODES, CUSTOMER_WORKFLOW } from './workflows';

@@ -8,10 +8,10 @@
  */
 import * as assert from 'node:assert/strict';
 
-import { say } from '../log';
-import type { N8nWorker } from '../n8n/worker';
+import { say } from '../../harness/log';
+import type { N8nWorker } from '../../harness/n8n/worker';
 import type { ProofSetup } from '../proofs/proofSetup';
-import { executionsOf, seconds, waitForExecutions, workerOf, workerStarting } from './executions';
+import { executionsOf, seconds, waitForExecutions, workerOf, workerStarting } from '../../harness/queue/executions';
 import { measured } from './report';
 import type { QueueContext } from './scenarios/scenario';
 

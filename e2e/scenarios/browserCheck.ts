@@ -9,13 +9,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { browserCheck as driveBrowser } from '../browser';
-import { ensureChromium } from '../chromium';
+import { browserCheck as driveBrowser } from '../../harness/n8n/browser';
+import { ensureChromium } from '../../harness/n8n/chromium';
 import { assertBranches, assertSimulatorSaw, emails, once, OUTPUT_NAMES } from '../expect';
-import { majorOf } from '../n8nInstall';
-import { nodeOutputs } from '../n8n/runData';
-import { REPO } from '../ourPackage';
-import { GCORE_NODE, INPUT_NODE, loadExampleWorkflow, targetsOf } from '../workflows';
+import { majorOf } from '../../harness/n8n/install';
+import { nodeOutputs } from '../../harness/n8n/runData';
+import { REPO } from '../../harness/ourPackage';
+import { GCORE_NODE, INPUT_NODE, loadExampleWorkflow, targetsOf } from '../../harness/workflows/workflowJson';
 import type { Scenario } from './scenario';
 
 /**

@@ -5,8 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 
-import { CREDENTIAL_TYPE } from '../ourPackage';
-import { CREDENTIAL_ID } from '../workflows';
+import { CREDENTIAL_TYPE } from '../../harness/ourPackage';
+import { CREDENTIAL_ID } from '../../harness/workflows/workflowJson';
 import type { Scenario } from './scenario';
 
 export const credentialTest: Scenario = {

@@ -8,8 +8,8 @@ import * as assert from 'node:assert/strict';
 
 import { SAMPLE_CUSTOMERS } from '../../simulator';
 import { assertBranches, assertNoKey, assertRanOk, assertSimulatorSaw, emails, once } from '../expect';
-import { nodeOutputs, type N8nItem } from '../n8n/runData';
-import { GCORE_NODE, loadExampleWorkflow, type WorkflowJson } from '../workflows';
+import { nodeOutputs, type N8nItem } from '../../harness/n8n/runData';
+import { GCORE_NODE, loadExampleWorkflow, type WorkflowJson } from '../../harness/workflows/workflowJson';
 import { executeFresh, type Scenario } from './scenario';
 
 const WORKFLOW_ID = 'gcoreIamErrOut01';

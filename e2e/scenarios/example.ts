@@ -3,9 +3,9 @@ import * as assert from 'node:assert/strict';
 
 import { SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL } from '../../simulator';
 import { assertBranches, assertNoKey, assertRanOk, assertSimulatorSaw, emails, once, OUTPUT_NAMES } from '../expect';
-import { NODE_TYPE } from '../ourPackage';
-import { nodeOutputs } from '../n8n/runData';
-import { EXAMPLE_WORKFLOW_ID, GCORE_NODE, INPUT_NODE, loadExampleWorkflow, targetsOf } from '../workflows';
+import { NODE_TYPE } from '../../harness/ourPackage';
+import { nodeOutputs } from '../../harness/n8n/runData';
+import { EXAMPLE_WORKFLOW_ID, GCORE_NODE, INPUT_NODE, loadExampleWorkflow, targetsOf } from '../../harness/workflows/workflowJson';
 import { executeFresh, type Scenario } from './scenario';
 
 export const example: Scenario = {

@@ -1,7 +1,7 @@
 /** Issue 12, proof 1, in one n8n process (the proof itself: ../proofs/retriedExecution.ts). */
 import { CUSTOMERS, proveRetriedExecution, retriedExecutionWorkflow } from '../proofs/retriedExecution';
 import type { Scenario } from './scenario';
-import { waitUntilListening, webhookUrl } from './webhook';
+import { waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
 
 const WORKFLOW_ID = 'gcoreIamRetry001';
 const PATH = 'gcore-e2e-retry';

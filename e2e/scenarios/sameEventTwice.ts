@@ -1,9 +1,9 @@
 /** Issue 12, proofs 2 and 3, in one n8n process (the proof itself: ../proofs/sameEventTwice.ts). */
 import { SAMPLE_CUSTOMERS } from '../../simulator';
 import { APART_MS, proveSameEventTwice } from '../proofs/sameEventTwice';
-import { webhookWorkflow } from '../webhookWorkflow';
+import { webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import type { Scenario } from './scenario';
-import { waitUntilListening, webhookUrl } from './webhook';
+import { waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
 
 function sameEventTwice(spec: { id: string; path: string; skipIfInvitedWithin?: number; email: string }): Scenario {
 	const skipOff = spec.skipIfInvitedWithin === 0;

@@ -5,16 +5,16 @@
  * then `n8n start` and the 'server' scenarios. A scenario is one file in this folder plus one line
  * in index.ts.
  */
-import type { N8nCli } from '../n8n/cli';
-import type { N8nInstance } from '../n8n/instance';
-import type { Owner } from '../n8n/owner';
-import type { N8nRest } from '../n8n/rest';
-import type { N8nRun } from '../n8n/runData';
-import type { N8nServer } from '../n8n/server';
-import { SIGSEGV_RETRIES, type CliResult } from '../n8n/cli';
-import { say } from '../log';
-import type { SimulatorProcess } from '../simulatorProcess';
-import type { WorkflowJson } from '../workflows';
+import type { N8nCli } from '../../harness/n8n/cli';
+import type { N8nInstance } from '../../harness/n8n/instance';
+import type { Owner } from '../../harness/n8n/owner';
+import type { N8nRest } from '../../harness/n8n/rest';
+import type { N8nRun } from '../../harness/n8n/runData';
+import type { N8nServer } from '../../harness/n8n/server';
+import { SIGSEGV_RETRIES, type CliResult } from '../../harness/n8n/cli';
+import { say } from '../../harness/log';
+import type { SimulatorProcess } from '../../harness/simulatorProcess';
+import type { WorkflowJson } from '../../harness/workflows/workflowJson';
 
 export interface CliContext {
 	n8n: N8nInstance;

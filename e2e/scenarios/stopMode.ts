@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 
 import { SAMPLE_CUSTOMERS } from '../../simulator';
 import { assertNoKey } from '../expect';
-import { describeCliResult } from '../n8n/cli';
-import { loadExampleWorkflow, type WorkflowJson } from '../workflows';
+import { describeCliResult } from '../../harness/n8n/cli';
+import { loadExampleWorkflow, type WorkflowJson } from '../../harness/workflows/workflowJson';
 import { executeFresh, type Scenario } from './scenario';
 
 const WORKFLOW_ID = 'gcoreIamStopErr1';

@@ -7,10 +7,11 @@
 import * as assert from 'node:assert/strict';
 
 import type { SimUser } from '../../simulator';
-import { say } from '../log';
+import { say } from '../../harness/log';
 import type { Scenario } from './scenario';
-import { BRANCHES, routedIn, webhookWorkflow, type Routed } from '../webhookWorkflow';
-import { deliver, waitUntilListening, webhookUrl } from './webhook';
+import { routedIn, type Routed } from '../routedIn';
+import { BRANCHES, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
+import { deliver, waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
 
 const WORKFLOW_ID = 'gcoreIamBurst001';
 const PATH = 'gcore-e2e-burst';

@@ -29,7 +29,7 @@ import {
 	testCredential,
 	TEST_ITEMS_TYPE,
 	TEST_TOOL_CALLER_TYPE,
-} from '.';
+} from '../../harness/engine';
 import type { HttpFixture } from './httpFixture';
 import { startHttpFixture } from './httpFixture';
 

@@ -15,7 +15,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { engineDiffers, registerCredentialType, registerNodeType, runWorkflow, TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from '.';
+import { engineDiffers, registerCredentialType, registerNodeType, runWorkflow, TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from '../../harness/engine';
 import type { HttpFixture } from './httpFixture';
 import { startHttpFixture } from './httpFixture';
 

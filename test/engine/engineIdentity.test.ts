@@ -9,7 +9,7 @@ import * as core from 'n8n-core';
 import * as workflowPackage from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { engine, REPO_ROOT } from '.';
+import { engine, REPO_ROOT } from '../../harness/engine';
 
 interface ProjectEngine {
 	n8n: string;

@@ -1,4 +1,4 @@
-import { engineDiffers, testCredential } from '../engine';
+import { engineDiffers, testCredential } from '../../harness/engine';
 import { API_KEY, useSimulator } from './fixture';
 
 const { sim } = useSimulator();

@@ -1,6 +1,6 @@
 import { NodeHelpers } from 'n8n-workflow';
 
-import { harnessTypes } from '../engine';
+import { harnessTypes } from '../../harness/engine';
 import { baseUrlProblem } from '../../nodes/GcoreIam/transport/credentialCheck';
 
 /**

@@ -3,8 +3,8 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../engine';
-import { GCORE_NODE_NAME, gcoreWorkflow, runWorkflow } from '../engine';
+import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../../harness/engine';
+import { GCORE_NODE_NAME, gcoreWorkflow, runWorkflow } from '../../harness/engine';
 import type { Simulator, SimulatorOptions } from '../../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../../simulator';
 import { forgetLearnedLimits } from './freshProcess';

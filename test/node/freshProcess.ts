@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 
-import { REPO_ROOT } from '../engine';
+import { REPO_ROOT } from '../../harness/engine';
 
 const ACCOUNTS_MODULE = path.join(REPO_ROOT, 'dist', 'nodes', 'GcoreIam', 'transport', 'accounts.js');
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import type { INodeType } from 'n8n-workflow';
 
-import { loadPackage, REPO_ROOT } from '../engine';
+import { loadPackage, REPO_ROOT } from '../../harness/engine';
 
 let packed: string[] | undefined;
 

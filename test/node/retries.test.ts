@@ -1,4 +1,4 @@
-import { engineDiffers } from '../engine';
+import { engineDiffers } from '../../harness/engine';
 import { emails, invitation, pairing, useSimulator } from './fixture';
 
 const invited = Array.from({ length: 40 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));

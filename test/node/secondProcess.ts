@@ -10,8 +10,8 @@ import path from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../engine';
-import { GCORE_NODE_NAME, GCORE_NODE_TYPE, gcoreWorkflow, harnessTypes, loadPackage, REPO_ROOT, runWorkflow } from '../engine';
+import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../../harness/engine';
+import { GCORE_NODE_NAME, GCORE_NODE_TYPE, gcoreWorkflow, harnessTypes, loadPackage, REPO_ROOT, runWorkflow } from '../../harness/engine';
 
 export interface SecondProcess {
 	/** Runs the workflow `gcoreWorkflow(workflow)` with the Gcore node of the second process. */

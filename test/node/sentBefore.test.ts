@@ -1,7 +1,7 @@
-import { AGENT_NODE_NAME } from '../engine';
+import { AGENT_NODE_NAME } from '../../harness/engine';
 import { addressHash } from '../../nodes/GcoreIam/acrossExecutions/tokens';
-import type { MemoryDeduplicationStore } from '../engine/deduplicationStore';
-import { installDeduplicationStore } from '../engine/deduplicationStore';
+import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicationStore';
+import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { emails, invitation, pairing, useSimulator } from './fixture';
 
 const invited = Array.from({ length: 300 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));

@@ -5,8 +5,8 @@
  */
 import type { NodeRun } from './fixture';
 import { invitation, useSimulator } from './fixture';
-import type { MemoryDeduplicationStore, StoredRow } from '../engine/deduplicationStore';
-import { installDeduplicationStore } from '../engine/deduplicationStore';
+import type { MemoryDeduplicationStore, StoredRow } from '../../harness/engine/deduplicationStore';
+import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 
 const invited = Array.from({ length: 40 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));
 const { sim, run } = useSimulator({ users: invited });

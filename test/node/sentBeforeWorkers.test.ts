@@ -4,8 +4,8 @@
  * keeps two workers' store calls apart: what is asserted is that nobody is lost; how many are
  * e-mailed twice is printed.
  */
-import type { MemoryDeduplicationStore } from '../engine/deduplicationStore';
-import { installDeduplicationStore } from '../engine/deduplicationStore';
+import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicationStore';
+import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { API_KEY, invitation, useSimulator } from './fixture';
 import type { SecondProcess } from './secondProcess';
 import { startSecondProcess } from './secondProcess';

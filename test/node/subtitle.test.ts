@@ -1,6 +1,6 @@
 import { Workflow } from 'n8n-workflow';
 
-import { GCORE_NODE_TYPE, gcoreWorkflow, harnessTypes } from '../engine';
+import { GCORE_NODE_TYPE, gcoreWorkflow, harnessTypes } from '../../harness/engine';
 
 test('the canvas subtitle names the operation in words, evaluated as the editor does', async () => {
 	const { nodeTypes } = await harnessTypes();

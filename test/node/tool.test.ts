@@ -1,4 +1,4 @@
-import { AGENT_NODE_NAME, GCORE_NODE_NAME } from '../engine';
+import { AGENT_NODE_NAME, GCORE_NODE_NAME } from '../../harness/engine';
 import { useSimulator } from './fixture';
 
 const { sim, run } = useSimulator({

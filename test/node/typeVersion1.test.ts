@@ -9,10 +9,10 @@ import { join } from 'node:path';
 
 import type { INodeExecutionData, IVersionedNodeType, INodeType } from 'n8n-workflow';
 
-import type { WorkflowDefinition } from '../engine';
-import { GCORE_NODE_TYPE, harnessTypes, runWorkflow } from '../engine';
-import type { MemoryDeduplicationStore } from '../engine/deduplicationStore';
-import { installDeduplicationStore } from '../engine/deduplicationStore';
+import type { WorkflowDefinition } from '../../harness/engine';
+import { GCORE_NODE_TYPE, harnessTypes, runWorkflow } from '../../harness/engine';
+import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicationStore';
+import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { API_KEY, useSimulator } from './fixture';
 
 const SAVED = join(__dirname, 'fixtures', 'savedWithTypeVersion1.workflow.json');

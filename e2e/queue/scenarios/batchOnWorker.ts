@@ -7,11 +7,11 @@
  */
 import * as assert from 'node:assert/strict';
 
-import { nodeOutputs } from '../../n8n/runData';
-import { GCORE_NODE } from '../../workflows';
+import { nodeOutputs } from '../../../harness/n8n/runData';
+import { GCORE_NODE } from '../../../harness/workflows/workflowJson';
 import { addressOf, batchCustomers, batchFinished, startBatch } from '../batch';
 import { isFinalAnswer } from '../burst';
-import { countBy, seconds, workerOf } from '../executions';
+import { countBy, seconds, workerOf } from '../../../harness/queue/executions';
 import { measured } from '../report';
 import { BATCH_RETRY, BRANCH_NODES, FAILED_NODE } from '../workflows';
 import type { QueueScenario } from './scenario';

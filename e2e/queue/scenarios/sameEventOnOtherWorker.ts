@@ -6,7 +6,7 @@
  */
 import { SAMPLE_CUSTOMERS } from '../../../simulator';
 import { APART_MS, proveSameEventTwice } from '../../proofs/sameEventTwice';
-import { seconds } from '../executions';
+import { seconds } from '../../../harness/queue/executions';
 import { onOtherWorker } from '../otherWorker';
 import { measured } from '../report';
 import { CUSTOMER_WORKFLOW } from '../workflows';

@@ -1,7 +1,7 @@
 /** What a queue-mode scenario gets: the running cluster, the simulator, the work folder. One file per scenario, listed in index.ts. */
-import type { SimulatorProcess } from '../../simulatorProcess';
-import type { WorkflowJson } from '../../workflows';
-import type { QueueCluster } from '../cluster';
+import type { SimulatorProcess } from '../../../harness/simulatorProcess';
+import type { WorkflowJson } from '../../../harness/workflows/workflowJson';
+import type { QueueCluster } from '../../../harness/queue/cluster';
 
 export interface QueueContext {
 	cluster: QueueCluster;

@@ -9,11 +9,11 @@
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { groupAlive } from '../../services/daemon';
-import { hasExited } from '../../processes';
+import { groupAlive } from '../../../harness/services/daemon';
+import { hasExited } from '../../../harness/processes';
 import { batchCustomers, batchFinished, startBatch } from '../batch';
-import { LOCK_SETTINGS } from '../cluster';
-import { countBy, executionsOf, FINAL, seconds, waitForExecutions, workerOf } from '../executions';
+import { LOCK_SETTINGS } from '../../../harness/queue/cluster';
+import { countBy, executionsOf, FINAL, seconds, waitForExecutions, workerOf } from '../../../harness/queue/executions';
 import { measured } from '../report';
 import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../workflows';
 import type { QueueScenario } from './scenario';

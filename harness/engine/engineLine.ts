@@ -21,7 +21,7 @@ export interface EngineLine {
 
 function lineOf(version: string): EngineLine {
 	const line = engines.find((entry) => entry.core === version);
-	if (!line) throw new Error(`n8n-core ${version} is not one of the engines in test/engine/engines.json`);
+	if (!line) throw new Error(`n8n-core ${version} is not one of the engines in harness/engine/engines.json`);
 	return { n8n: line.n8n, core: coreVersion, workflow: workflowVersion };
 }
 

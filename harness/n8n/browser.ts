@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { chromium, selectors, type Browser, type Page } from 'playwright-core';
 
 import { CHROMIUM_ARGS } from './chromium';
-import type { Owner } from './n8n/owner';
+import type { Owner } from './owner';
 
 selectors.setTestIdAttribute('data-test-id');
 

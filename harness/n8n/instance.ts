@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { tail } from '../log';
-import { majorOf, type RealN8n } from '../n8nInstall';
+import { majorOf, type RealN8n } from './install';
 import { freePort } from '../ports';
 import type { Service } from '../services/service';
 import { ownerEnv, type Owner } from './owner';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { tail } from '../log';
+import { tail } from '../../log';
 
 export function log(msg: string): void {
 	process.stderr.write(`[real-n8n] ${msg}\n`);

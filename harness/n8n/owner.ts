@@ -1,14 +1,11 @@
 /**
  * The instance owner (the account the editor and the REST API log in with). n8n 2.17 and later
- * set it up from the environment at start (N8N_INSTANCE_OWNER_*); n8n 1.x has no such variables
- * (1.123.81 checked), so there the owner is set up like the editor's first screen does, with
- * POST /rest/owner/setup on the running server.
+ * set it up from the environment at start (N8N_INSTANCE_OWNER_*), made here; n8n 1.x has no such
+ * variables (1.123.81 checked), so there ownerLogin.ts sets it up like the editor's first screen.
  */
 import { createRequire } from 'node:module';
 
-import type { RealN8n } from '../n8nInstall';
-import type { N8nRest } from './rest';
-import { RestError } from './rest';
+import type { RealN8n } from './install';
 
 export interface Owner {
 	email: string;
@@ -24,7 +21,7 @@ export const DEMO_OWNER: Owner = {
 	lastName: 'Owner',
 };
 
-function ownerFromEnvironment(version: string): boolean {
+export function ownerFromEnvironment(version: string): boolean {
 	const [major, minor] = version.split('.').map(Number);
 	return major > 2 || (major === 2 && minor >= 17);
 }
@@ -41,17 +38,4 @@ export function ownerEnv(real: RealN8n, owner: Owner): NodeJS.ProcessEnv {
 		N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
 	};
-}
-
-/** Sets the owner up on a running n8n that could not take it from the environment, then logs in. */
-export async function logInAsOwner(real: RealN8n, rest: N8nRest, owner: Owner): Promise<void> {
-	if (!ownerFromEnvironment(real.n8nVersion)) {
-		try {
-			await rest.call('POST', '/owner/setup', owner);
-		} catch (e) {
-			// A user folder kept between runs (npm run n8n) already has its owner.
-			if (!(e instanceof RestError && e.status === 400 && /already/i.test(e.message))) throw e;
-		}
-	}
-	await rest.login(owner);
 }

@@ -147,7 +147,7 @@ export async function ensureRealN8n(version = DEFAULT_N8N_VERSION): Promise<Real
 	});
 }
 
-// `tsx e2e/n8nInstall.ts [version ...]` only fills the cache (default: every tested version).
+// `tsx harness/n8n/install.ts [version ...]` only fills the cache (default: every tested version).
 if (require.main === module) {
 	const versions = process.argv.length > 2 ? process.argv.slice(2) : n8nVersionsToTest();
 	(async () => {

@@ -12,17 +12,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { say } from '../log';
 import { N8nCli } from '../n8n/cli';
 import { N8nInstance } from '../n8n/instance';
-import { DEMO_OWNER, logInAsOwner } from '../n8n/owner';
+import { DEMO_OWNER } from '../n8n/owner';
+import { logInAsOwner } from '../n8n/ownerLogin';
 import { N8nPublicApi } from '../n8n/publicApi';
 import { N8nRest } from '../n8n/rest';
 import { startServer, type N8nServer } from '../n8n/server';
 import { startWorker, type N8nWorker } from '../n8n/worker';
-import type { RealN8n } from '../n8nInstall';
+import type { RealN8n } from '../n8n/install';
 import { installPackage } from '../ourPackage';
 import { onCleanup } from '../processes';
 import { startPostgres, type PostgresInstance } from '../services/postgres';
 import { startRedis, type RedisInstance } from '../services/redis';
-import type { WorkflowJson } from '../workflows';
+import type { WorkflowJson } from '../workflows/workflowJson';
 
 export const WORKER_CONCURRENCY = 10;
 

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { CREDENTIAL_TYPE, REPO } from './ourPackage';
+import { CREDENTIAL_TYPE, REPO } from '../ourPackage';
 
 export const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'gcore-iam-onboarding.workflow.json');
 export const EXAMPLE_WORKFLOW_ID = 'gcoreIamExample1';

@@ -1,5 +1,5 @@
 /**
- * Workflow builder for the Gcore IAM node's tests:
+ * The Gcore IAM node's test workflows (harness/workflows/engine*.workflow.json), loaded for a run:
  *   "Customers" (test.items) → "Gcore IAM" ─┬─ output 0 → "Success"           (noOp)
  *                                           ├─ output 1 → "Already Activated" (noOp)
  *                                           ├─ output 2 → "Not Found"         (noOp)
@@ -10,10 +10,9 @@
  * with `outputs('Agent')` and the tool's runs with `runs('Gcore IAM')` / `outputs('Gcore IAM', 'ai_tool')`.
  */
 import type { IConnections, IDataObject, INode, INodeParameters } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { loadWorkflow } from '../workflows/load';
 import { PACKAGE_NAME } from './loadPackage';
-import { TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from './testNodes';
 
 export const GCORE_NODE_TYPE = `${PACKAGE_NAME}.gcoreIam`;
 export const GCORE_TOOL_NODE_TYPE = `${GCORE_NODE_TYPE}Tool`;
@@ -38,70 +37,23 @@ export interface GcoreWorkflowOptions {
 	typeVersion?: number;
 }
 
-function main(...targets: string[][]): IConnections[string] {
-	return {
-		[NodeConnectionTypes.Main]: targets.map((names) =>
-			names.map((node) => ({ node, type: NodeConnectionTypes.Main, index: 0 })),
-		),
-	};
-}
-
-function noOp(name: string, y: number): INode {
-	return { id: `noop-${name}`, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [700, y], parameters: {} };
-}
-
 export function gcoreWorkflow(opts: GcoreWorkflowOptions): { nodes: INode[]; connections: IConnections } {
 	const parameters: INodeParameters = { ...(opts.parameters as INodeParameters | undefined) };
 	if (opts.asTool && parameters.email === undefined) parameters.email = FROM_AI_EMAIL;
 
-	const gcore: INode = {
-		id: 'gcore-iam',
-		name: GCORE_NODE_NAME,
+	const shape = opts.asTool ? 'engineTool' : opts.onError === 'continueErrorOutput' ? 'engineErrorOutput' : 'engine';
+	const { nodes, connections } = loadWorkflow<{ nodes: INode[]; connections: IConnections }>(shape, {
 		type: opts.asTool ? GCORE_TOOL_NODE_TYPE : GCORE_NODE_TYPE,
 		typeVersion: opts.typeVersion ?? 1,
-		position: [400, 300],
+		credential: { id: '1', name: 'Gcore IAM account' },
 		parameters,
-		credentials: { [GCORE_CREDENTIAL_TYPE]: { id: '1', name: 'Gcore IAM account' } },
-	};
-	if (opts.onError !== undefined) gcore.onError = opts.onError;
-	if (opts.retryOnFail !== undefined) gcore.retryOnFail = opts.retryOnFail;
-	if (opts.maxTries !== undefined) gcore.maxTries = opts.maxTries;
-	if (opts.waitBetweenTries !== undefined) gcore.waitBetweenTries = opts.waitBetweenTries;
-
-	const source: INode = {
-		id: 'customers',
-		name: SOURCE_NODE_NAME,
-		type: TEST_ITEMS_TYPE,
-		typeVersion: 1,
-		position: [100, 300],
-		parameters: { items: opts.items as unknown as INodeParameters[] },
-	};
-
-	if (opts.asTool) {
-		const agent: INode = {
-			id: 'agent',
-			name: AGENT_NODE_NAME,
-			type: TEST_TOOL_CALLER_TYPE,
-			typeVersion: 1,
-			position: [400, 100],
-			parameters: {},
-		};
-		return {
-			nodes: [source, agent, gcore],
-			connections: {
-				[SOURCE_NODE_NAME]: main([AGENT_NODE_NAME]),
-				[GCORE_NODE_NAME]: {
-					[NodeConnectionTypes.AiTool]: [[{ node: AGENT_NODE_NAME, type: NodeConnectionTypes.AiTool, index: 0 }]],
-				},
-			},
-		};
-	}
-
-	const outputs: string[][] = OUTPUT_NODE_NAMES.map((name) => [name]);
-	const nodes = [source, gcore, ...OUTPUT_NODE_NAMES.map((name, i) => noOp(name, 100 + i * 200))];
-	if (opts.onError === 'continueErrorOutput') {
-		outputs.push([ERROR_NODE_NAME]);
-		nodes.push(noOp(ERROR_NODE_NAME, 700));
-	}
-	return { nodes, connections: { [SOURCE_NODE_NAME]: main([GCORE_NODE_NAME]), [GCORE_NODE_NAME]: main(...outputs) } };
+		onError: opts.onError,
+		retryOnFail: opts.retryOnFail,
+		maxTries: opts.maxTries,
+		waitBetweenTries: opts.waitBetweenTries,
+	});
+	const source = nodes.find((node) => node.name === SOURCE_NODE_NAME);
+	if (!source) throw new Error(`${shape}.workflow.json has no node "${SOURCE_NODE_NAME}"`);
+	source.parameters = { items: opts.items as unknown as INodeParameters[] };
+	return { nodes, connections };
 }

@@ -1,7 +1,7 @@
 /**
  * Throw-away check of the two services: start our own Redis and PostgreSQL, talk to each the way
  * a client does (PING over a raw socket; psql as the n8n login over TCP), stop both, and verify that
- * no process of theirs is left. Run: npx tsx e2e/services/selfCheck.ts
+ * no process of theirs is left. Run: npx tsx harness/services/selfCheck.ts
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -1,12 +1,13 @@
 /**
- * What the single-process webhook scenarios share: the production URL, redelivery of a 503, and
- * waiting until n8n listens there. The workflow itself, the POST and reading an execution's
- * routing are in ../webhookWorkflow.ts (shared with the queue-mode scenarios).
+ * A webhook workflow on a running n8n (single process): its production URL, redelivery of a 503,
+ * and waiting until n8n listens there. The workflow itself and the POST are in
+ * ../workflows/webhookWorkflow.ts.
  */
-import { post } from '../webhookWorkflow';
-import type { CliContext, ServerContext } from './scenario';
+import type { N8nInstance } from './instance';
+import type { N8nRest } from './rest';
+import { post } from '../workflows/webhookWorkflow';
 
-export function webhookUrl(ctx: Pick<CliContext, 'n8n'>, path: string): string {
+export function webhookUrl(ctx: { n8n: Pick<N8nInstance, 'baseUrl'> }, path: string): string {
 	return `${ctx.n8n.baseUrl}/webhook/${path}`;
 }
 
@@ -32,7 +33,7 @@ export const PROBE_EMAIL = 'webhook.probe@nobody.example.com';
  * started an execution (`body`: by default one customer nobody has); once that one has finished,
  * returns how many executions the workflow has, so that a scenario counts only its own.
  */
-export async function waitUntilListening(ctx: Pick<ServerContext, 'n8n' | 'rest'>, workflowId: string, path: string, body: unknown = { email: PROBE_EMAIL }, timeoutMs = 60_000): Promise<number> {
+export async function waitUntilListening(ctx: { n8n: Pick<N8nInstance, 'baseUrl'>; rest: N8nRest }, workflowId: string, path: string, body: unknown = { email: PROBE_EMAIL }, timeoutMs = 60_000): Promise<number> {
 	const url = webhookUrl(ctx, path);
 	const t0 = Date.now();
 	for (;;) {

@@ -1,0 +1,63 @@
+/**
+ * The workflow shapes, saved as n8n saves them (`<name>.workflow.json` beside this file), and the one
+ * place that fills in what differs between uses, all on the Gcore IAM node: its type (the package's
+ * name as installed, the tool variant), typeVersion, credential, parameters or just Options, On Error
+ * and Retry On Fail.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { CREDENTIAL_TYPE } from '../ourPackage';
+import type { WorkflowJson } from './workflowJson';
+
+export interface GcoreNodeSettings {
+	credential: { id: string; name: string };
+	/** default: as saved, the package installed as a community package (`n8n-nodes-gcore-iam.gcoreIam`) */
+	type?: string;
+	typeVersion?: number;
+	/** replaces the saved parameters */
+	parameters?: Record<string, unknown>;
+	/** the node's Options (Concurrency, Max Retries, ...); default: as saved */
+	options?: Record<string, unknown>;
+	/** n8n's On Error; default: as saved ("Stop Workflow") */
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** n8n's Retry On Fail and its settings; default: as saved (off) */
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
+}
+
+interface SavedNode {
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: string;
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
+}
+
+function isGcoreNode(node: SavedNode): boolean {
+	return /\.gcoreIam(Tool)?$/.test(node.type);
+}
+
+/** `<name>.workflow.json` with its Gcore IAM node set up; `id` replaces the saved workflow id. */
+export function loadWorkflow<W extends { id?: string; nodes: object[] } = WorkflowJson>(name: string, gcore: GcoreNodeSettings, id?: string): W {
+	const file = path.join(__dirname, `${name}.workflow.json`);
+	const wf = JSON.parse(fs.readFileSync(file, 'utf8')) as W;
+	if (id !== undefined) wf.id = id;
+	const nodes = (wf.nodes as SavedNode[]).filter(isGcoreNode);
+	if (nodes.length !== 1) throw new Error(`${file}: ${nodes.length} Gcore IAM nodes, expected 1`);
+	const [node] = nodes;
+	if (gcore.type !== undefined) node.type = gcore.type;
+	if (gcore.typeVersion !== undefined) node.typeVersion = gcore.typeVersion;
+	if (gcore.parameters !== undefined) node.parameters = { ...gcore.parameters };
+	if (gcore.options !== undefined) node.parameters = { ...node.parameters, options: { ...gcore.options } };
+	node.credentials = { [CREDENTIAL_TYPE]: { ...gcore.credential } };
+	if (gcore.onError !== undefined) node.onError = gcore.onError;
+	if (gcore.retryOnFail !== undefined) node.retryOnFail = gcore.retryOnFail;
+	if (gcore.maxTries !== undefined) node.maxTries = gcore.maxTries;
+	if (gcore.waitBetweenTries !== undefined) node.waitBetweenTries = gcore.waitBetweenTries;
+	return wf;
+}

@@ -1,0 +1,57 @@
+/**
+ * The CRM integration as the end-to-end tests build it (Webhook trigger → [Code] → Gcore IAM → one
+ * node per branch) and a POST to its production URL. Shared by the single-process e2e scenarios,
+ * the queue-mode ones and the benchmark; where an execution put each customer is read (and
+ * checked) in e2e/routedIn.ts.
+ */
+import { NODE_TYPE } from '../ourPackage';
+import { loadWorkflow } from './load';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson, type WorkflowNode } from './workflowJson';
+
+export const BRANCHES = ['Success', 'Already Activated', 'Not Found'];
+export const WEBHOOK_NODE = 'CRM webhook';
+const CODE_NODE = 'CRM export';
+
+export interface WebhookWorkflow {
+	id: string;
+	/** The Webhook node's path: production URL <base>/webhook/<path>. */
+	path: string;
+	/** The Gcore IAM node's Options. */
+	options?: Record<string, unknown>;
+	/** A Code node between the Webhook and Gcore IAM (its items carry `email`); without it the POST body does. */
+	codeBefore?: string;
+	/** The gcoreIamApi credential (default: the simulator credential the e2e imports). */
+	credential?: { id: string; name: string };
+}
+
+/** The CRM's trigger: a Webhook node (POST, v2, answers at once) with a fixed webhookId, so that its production URL is <base>/webhook/<path>. */
+export function webhookNode(id: string, path: string, webhookId: string, position: [number, number] = [0, 200]): WorkflowNode {
+	return { id, name: WEBHOOK_NODE, type: 'n8n-nodes-base.webhook', typeVersion: 2, position, parameters: { httpMethod: 'POST', path, options: {} }, webhookId };
+}
+
+/**
+ * Webhook (POST, v2, fixed webhookId) → [Code] → Gcore IAM (default "Stop Workflow") → Success /
+ * Already Activated / Not Found, saved as webhook(Code).workflow.json. The saved node ids and
+ * webhookId are those of workflow id "00000000"; each workflow gets its own from its id.
+ */
+export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
+	const prefix = spec.id.replace(/[^0-9a-f]/gi, '').padEnd(8, '0').slice(0, 8);
+	const wf = loadWorkflow(spec.codeBefore ? 'webhookCode' : 'webhook', { type: NODE_TYPE, credential: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME }, options: spec.options ?? {} }, spec.id);
+	wf.name = `e2e: webhook ${spec.path}`;
+	for (const node of wf.nodes) {
+		node.id = prefix + node.id.slice(8);
+		if (node.name === WEBHOOK_NODE) {
+			node.parameters.path = spec.path;
+			node.webhookId = prefix + String(node.webhookId).slice(8);
+		}
+		if (node.name === CODE_NODE) node.parameters.jsCode = spec.codeBefore;
+	}
+	return wf;
+}
+
+/** One POST as a CRM sends it; resolves with the status (n8n answers 200 "Workflow was started" once it has the execution). */
+export async function post(url: string, body: unknown): Promise<number> {
+	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	await res.arrayBuffer();
+	return res.status;
+}
