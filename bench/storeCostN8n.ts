@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -23,6 +24,7 @@ import { N8nInstance } from '../e2e/n8n/instance';
 import { DEMO_OWNER, logInAsOwner } from '../e2e/n8n/owner';
 import { N8nRest } from '../e2e/n8n/rest';
 import { startServer, type N8nServer } from '../e2e/n8n/server';
+import { hasExited } from '../e2e/processes';
 import { ensureRealN8n } from '../e2e/n8nInstall';
 import { installPackage, packPackage } from '../e2e/ourPackage';
 import { startPostgres, type PostgresInstance } from '../e2e/services/postgres';
@@ -147,6 +149,10 @@ export class StoreCostN8n {
 		return this.server?.child.pid ?? 0;
 	}
 
+	get alive(): boolean {
+		return this.server !== undefined && !hasExited(this.server.child);
+	}
+
 	get baseUrl(): string {
 		return this.instance.baseUrl;
 	}
@@ -181,9 +187,11 @@ export class StoreCostN8n {
 			.map((line) => JSON.parse(line) as StoreCall);
 	}
 
+	/** Stops n8n and PostgreSQL; keeps n8n's log as <tmp>/gcore-bench-store-<database>.log, removes the rest. */
 	async stop(): Promise<void> {
 		await this.server?.stop();
 		await this.postgres?.stop();
+		fs.copyFileSync(this.instance.logFile, path.join(os.tmpdir(), `gcore-bench-store-${this.database}.log`));
 		fs.rmSync(this.folder, { recursive: true, force: true });
 	}
 

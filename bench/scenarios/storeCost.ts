@@ -117,17 +117,18 @@ export async function storeCost(context: BenchContext, { constants = {}, sizes =
 					const order = rep % 2 === 1 ? VARIANTS : [...VARIANTS].reverse();
 					for (const variant of order) {
 						const id = workflowId(size, rep, variant);
-						runs[variant].push(
-							await progress.run(`store cost, ${database}: record of ${size} strings, ${variant}, run ${rep}/${settings.reps}`, async () => {
-								await n8n.prefill(id, variant === 'nostore' ? 0 : size);
-								await sim.prepare({ users: simulatorUsers(ITEMS), latencyMs: LATENCY_MS });
-								return await measuredRun(n8n, id);
-							}),
-						);
+						if (!n8n.alive) continue;
+						const run = await progress.run(`store cost, ${database}: record of ${size} strings, ${variant}, run ${rep}/${settings.reps}`, async () => {
+							await n8n.prefill(id, variant === 'nostore' ? 0 : size);
+							await sim.prepare({ users: simulatorUsers(ITEMS), latencyMs: LATENCY_MS });
+							return await measuredRun(n8n, id);
+						}).catch((error: unknown) => failedRun(`${id}: ${(error as Error).message.split('\n')[0]}${n8n.alive ? '' : ' (n8n exited)'}`));
+						runs[variant].push(run);
+						progress.note(`${database} ${size} ${variant}: node ${run.nodeMs} ms, store ${run.storeMs} ms, calls ${JSON.stringify(run.calls)}, peak +${run.peakAboveStartMb} MB${run.problem ? `, ${run.problem}` : ''}`);
 					}
 				}
 				const noStoreMedian = spread(runs.nostore.map((run) => run.nodeMs)).median;
-				for (const variant of VARIANTS) rows.push(rowOf(database, size, variant, runs[variant], noStoreMedian));
+				for (const variant of VARIANTS) if (runs[variant].length) rows.push(rowOf(database, size, variant, runs[variant], noStoreMedian));
 			}
 		} finally {
 			await n8n.stop();
@@ -156,6 +157,10 @@ function rowOf(database: Database, size: number, variant: Variant, runs: StoreRu
 	};
 }
 
+function failedRun(problem: string): StoreRun {
+	return { nodeMs: NaN, storeMs: NaN, calls: {}, peakAboveStartMb: NaN, recordAfter: NaN, cleared: false, load1: round(os.loadavg()[0], 2), problem };
+}
+
 async function measuredRun(n8n: StoreCostN8n, id: string): Promise<StoreRun> {
 	n8n.takeCalls();
 	await new Promise((resolve) => setTimeout(resolve, 1000)); // let the pre-fill's and the last run's garbage settle
@@ -179,7 +184,7 @@ async function measuredRun(n8n: StoreCostN8n, id: string): Promise<StoreRun> {
 
 /** One POST of `items` customers; waits for its execution; the node's time and whether the routes are right. */
 async function runOnce(n8n: StoreCostN8n, id: string, items: IDataObject[]): Promise<{ nodeMs: number; problem?: string }> {
-	const before = (await n8n.rest.allExecutions(id)).length;
+	const before = (await patiently(n8n, () => n8n.rest.allExecutions(id))).length;
 	const url = `${n8n.baseUrl}/webhook/${hookPath(id)}`;
 	for (let attempt = 0; ; attempt++) {
 		const status = await post(url, { customers: items }).catch(() => 0);
@@ -187,8 +192,8 @@ async function runOnce(n8n: StoreCostN8n, id: string, items: IDataObject[]): Pro
 		if (attempt > 60) throw new Error(`${url} answered ${status}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	const execution = (await n8n.rest.waitForExecutions(id, before + 1, 5 * 60_000))[before];
-	const { run, status } = await n8n.rest.execution(execution.id);
+	const execution = (await patiently(n8n, () => n8n.rest.waitForExecutions(id, before + 1, 5 * 60_000)))[before];
+	const { run, status } = await patiently(n8n, () => n8n.rest.execution(execution.id));
 	const task = (run.data.resultData.runData as Record<string, Array<{ executionTime: number }>>)[GCORE_NODE]?.[0];
 	const routed = [0, 1, 2].map((output) => nodeOutputs(run, GCORE_NODE)[output]?.length ?? 0);
 	const expected = expectedCounts(items.length);
@@ -198,6 +203,18 @@ async function runOnce(n8n: StoreCostN8n, id: string, items: IDataObject[]): Pro
 			? `${id}: ${status}, routed ${routed.join('/')} (wanted ${wanted.join('/')}) ${run.data.resultData.error?.message ?? ''}`.trim()
 			: undefined;
 	return { nodeMs: task?.executionTime ?? NaN, problem };
+}
+
+/** A REST call retried while n8n lives: under this machine's load a connection now and then fails. */
+async function patiently<T>(n8n: StoreCostN8n, call: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await call();
+		} catch (error) {
+			if (!n8n.alive || attempt >= 10) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 2000));
+		}
+	}
 }
 
 const pct = (value: number) => `${round(value * 100, 2)} %`;
