@@ -11,8 +11,8 @@ export interface BenchSettings {
 	realN8n: boolean;
 	/** Fewer items and repetitions: a smoke test of the benchmark itself, not a result. */
 	quick: boolean;
-	/** Run only this scenario (`--only burst`), written to bench/results/<name>.json. */
-	only?: 'burst';
+	/** Run only this scenario (`--only burst|store`), written to bench/results/<name>.json. */
+	only?: 'burst' | 'store';
 }
 
 export interface BenchContext {

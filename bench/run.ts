@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst]
+ * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|store]
  *
  * Builds the package, starts the Gcore IAM simulator in its own process, and runs the
  * scenarios of the benchmark (see the README, Performance): our node through n8n-core's real
@@ -7,7 +7,8 @@
  * API against HTTP Request + Switch in the real n8n 2.41.1 (e2e cache), memory (and its peer in
  * the real n8n), the burst of one-customer executions in-process and in the real n8n. Prints the
  * tables and writes bench/results/latest.json. `--only burst`: the burst alone (in-process, then
- * the real n8n unless --no-real-n8n), written to bench/results/burst.json.
+ * the real n8n unless --no-real-n8n), written to bench/results/burst.json. `--only store`: the
+ * deduplication store's cost as the record grows (scenarios/storeCost.ts), to bench/results/store.json.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { realBurst, REAL_BURST_STEPS } from './scenarios/realBurst';
 import { realMemory, REAL_MEMORY_STEPS } from './scenarios/realMemory';
 import { realThroughput } from './scenarios/realThroughput';
 import { sentBefore } from './scenarios/sentBefore';
+import { onlyStore } from './onlyStore';
 import { throughput } from './scenarios/throughput';
 import { warmUp } from './scenarios/warmUp';
 import { REPO } from '../harness/ourPackage';
@@ -34,7 +36,7 @@ import { startSimulatorProcess, type SimulatorProcess } from '../harness/simulat
 import { round } from './stats';
 
 const RESULTS = path.join(REPO, 'bench', 'results');
-const USAGE = 'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst]';
+const USAGE = 'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|store]';
 
 function parseArgs(args: string[]): BenchSettings {
 	const settings: BenchSettings = { reps: 3, concurrency: 10, realN8n: true, quick: false };
@@ -43,7 +45,7 @@ function parseArgs(args: string[]): BenchSettings {
 		if (arg === '--quick') settings.quick = true;
 		else if (arg === '--no-real-n8n') settings.realN8n = false;
 		else if (arg === '--reps') settings.reps = Math.max(1, Math.floor(Number(args[++i])));
-		else if (arg === '--only' && args[i + 1] === 'burst') settings.only = args[++i] as 'burst';
+		else if (arg === '--only' && ['burst', 'store'].includes(args[i + 1])) settings.only = args[++i] as 'burst' | 'store';
 		else throw new Error(`unknown argument ${arg}\n${USAGE}`);
 	}
 	if (!Number.isFinite(settings.reps)) throw new Error(`--reps needs a number\n${USAGE}`);
@@ -81,6 +83,10 @@ async function main(): Promise<void> {
 
 	if (settings.only === 'burst') {
 		await onlyBurst(settings, commit, uncommitted, loadAverageAtStart);
+		return;
+	}
+	if (settings.only === 'store') {
+		await onlyStore(settings, { commit, uncommitted, build, results: RESULTS });
 		return;
 	}
 
