@@ -15,9 +15,9 @@ import { Progress } from './progress';
 import { storeCost, storeCostSteps, storeCostTable, type StoreCostOptions } from './scenarios/storeCost';
 import type { Database } from './storeCostN8n';
 import { round } from './stats';
-import { REPO } from '../e2e/ourPackage';
-import { cleanupAll } from '../e2e/processes';
-import { startSimulatorProcess } from '../e2e/simulatorProcess';
+import { REPO } from '../harness/ourPackage';
+import { cleanupAll } from '../harness/processes';
+import { startSimulatorProcess } from '../harness/simulatorProcess';
 
 interface RunInfo {
 	commit: string;

@@ -19,16 +19,17 @@ import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { N8nCli } from '../e2e/n8n/cli';
-import { N8nInstance } from '../e2e/n8n/instance';
-import { DEMO_OWNER, logInAsOwner } from '../e2e/n8n/owner';
-import { N8nRest } from '../e2e/n8n/rest';
-import { startServer, type N8nServer } from '../e2e/n8n/server';
-import { hasExited } from '../e2e/processes';
-import { ensureRealN8n } from '../e2e/n8nInstall';
-import { installPackage, packPackage } from '../e2e/ourPackage';
-import { startPostgres, type PostgresInstance } from '../e2e/services/postgres';
-import { mkTemp } from '../e2e/workFolder';
+import { N8nCli } from '../harness/n8n/cli';
+import { N8nInstance } from '../harness/n8n/instance';
+import { DEMO_OWNER } from '../harness/n8n/owner';
+import { logInAsOwner } from '../harness/n8n/ownerLogin';
+import { N8nRest } from '../harness/n8n/rest';
+import { startServer, type N8nServer } from '../harness/n8n/server';
+import { hasExited } from '../harness/processes';
+import { ensureRealN8n } from '../harness/n8n/install';
+import { installPackage, packPackage } from '../harness/ourPackage';
+import { startPostgres, type PostgresInstance } from '../harness/services/postgres';
+import { mkTemp } from '../harness/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
 import { GCORE_CREDENTIAL } from './realN8nWorkflows';
 

@@ -22,9 +22,9 @@ import { watchPeakRss } from '../peakRss';
 import { gcoreWorkflow, GCORE_NODE } from '../realN8nWorkflows';
 import { round, spread, type Spread } from '../stats';
 import { StoreCostN8n, type Database, type StoreCall } from '../storeCostN8n';
-import { nodeOutputs } from '../../e2e/n8n/runData';
-import { post } from '../../e2e/webhookWorkflow';
-import { NODE_TYPE } from '../../e2e/ourPackage';
+import { nodeOutputs } from '../../harness/n8n/runData';
+import { post } from '../../harness/workflows/webhookWorkflow';
+import { NODE_TYPE } from '../../harness/ourPackage';
 
 const ITEMS = 500;
 const LATENCY_MS = 100;
