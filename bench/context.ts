@@ -11,8 +11,10 @@ export interface BenchSettings {
 	realN8n: boolean;
 	/** Fewer items and repetitions: a smoke test of the benchmark itself, not a result. */
 	quick: boolean;
-	/** Run only this scenario (`--only burst`), written to bench/results/<name>.json. */
-	only?: 'burst';
+	/** Run only these scenarios (`--only burst` or `--only speed`), written to bench/results/<name>.json. */
+	only?: 'burst' | 'speed';
+	/** Store this run's figures as the last release's (bench/results/release.json). */
+	saveRelease: boolean;
 }
 
 export interface BenchContext {
