@@ -11,8 +11,10 @@ export interface BenchSettings {
 	realN8n: boolean;
 	/** Fewer items and repetitions: a smoke test of the benchmark itself, not a result. */
 	quick: boolean;
-	/** Run only this scenario (`--only burst|store`), written to bench/results/<name>.json. */
-	only?: 'burst' | 'store';
+	/** Run only these scenarios (`--only burst`, `--only speed` or `--only store`), written to bench/results/<name>.json. */
+	only?: 'burst' | 'speed' | 'store';
+	/** Store this run's figures as the last release's (bench/results/release.json). */
+	saveRelease: boolean;
 }
 
 export interface BenchContext {

@@ -145,6 +145,19 @@ function rateLimitedTable(r: RateLimitedResult): string[] {
 	];
 }
 
+/** `--only speed`: the throughput rows and the rate-limited API (in-process), with their targets. */
+export function speedLines(rows: ThroughputResult[], limited: RateLimitedResult): string[] {
+	const mine = limited.rows[0];
+	return [
+		...throughputTable(rows),
+		'',
+		...rateLimitedTable(limited),
+		'',
+		`Rate-limited API: ${s(mine.wallMs.median)} (runs ${runs(mine.wallMs)}), ${mine.failed} failed, ${mine.emailedTwice} e-mailed twice (wanted <= ${s(limited.target.maxWallMs)}, 0, 0): ${mark(limited.met)}`,
+		...rows.flatMap((t) => (t.problems.length ? ['', ...t.problems.map((p) => `- ${p}`)] : [])),
+	];
+}
+
 export function burstTable(r: BurstResult): string[] {
 	return [
 		`Burst: one-customer executions started at once, ${r.where}; API at ${r.latencyMs} ms, ${r.admitted} admitted in flight, 429 + Retry-After: ${r.retryAfterSeconds} beyond; each run against an account the node knew nothing about.`,

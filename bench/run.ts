@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|store]
+ * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|speed|store] [-- --save-release]
  *
  * Builds the package, starts the Gcore IAM simulator in its own process, and runs the
  * scenarios of the benchmark (see the README, Performance): our node through n8n-core's real
@@ -9,6 +9,11 @@
  * tables and writes bench/results/latest.json. `--only burst`: the burst alone (in-process, then
  * the real n8n unless --no-real-n8n), written to bench/results/burst.json. `--only store`: the
  * deduplication store's cost as the record grows (scenarios/storeCost.ts), to bench/results/store.json.
+ * `--only speed`: the
+ * per-request cost alone (throughput at 20 ms and 100 ms against the raw clients, the
+ * rate-limited API in-process), written to bench/results/speed.json. Every run prints its
+ * figures beside the last release's (bench/results/release.json, see releaseGuard.ts);
+ * `--save-release` stores the run's figures there.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,7 +23,8 @@ import path from 'node:path';
 import type { BenchContext, BenchSettings } from './context';
 import { Progress } from './progress';
 import { RealN8nBench } from './realN8nBaseline';
-import { burstTable, realBurstTable, realBurstTargets, renderTables, targetsOf, type BenchReport } from './report';
+import { compare, figuresOf, guardTable, readRelease, saveRelease, type Measured } from './releaseGuard';
+import { burstTable, realBurstTable, realBurstTargets, renderTables, speedLines, targetsOf, type BenchReport } from './report';
 import { burst, BURST_SIZES } from './scenarios/burst';
 import { cpuAtZeroLatency } from './scenarios/cpu';
 import { memory } from './scenarios/memory';
@@ -28,7 +34,7 @@ import { realMemory, REAL_MEMORY_STEPS } from './scenarios/realMemory';
 import { realThroughput } from './scenarios/realThroughput';
 import { sentBefore } from './scenarios/sentBefore';
 import { onlyStore } from './onlyStore';
-import { throughput } from './scenarios/throughput';
+import { throughput, THROUGHPUT_TARGET_100_MS, THROUGHPUT_TARGET_20_MS } from './scenarios/throughput';
 import { warmUp } from './scenarios/warmUp';
 import { REPO } from '../harness/ourPackage';
 import { cleanupAll } from '../harness/processes';
@@ -36,20 +42,23 @@ import { startSimulatorProcess, type SimulatorProcess } from '../harness/simulat
 import { round } from './stats';
 
 const RESULTS = path.join(REPO, 'bench', 'results');
-const USAGE = 'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|store]';
+const RELEASE_FILE = path.join(RESULTS, 'release.json');
+const USAGE = 'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|speed|store] [-- --save-release]';
 
 function parseArgs(args: string[]): BenchSettings {
-	const settings: BenchSettings = { reps: 3, concurrency: 10, realN8n: true, quick: false };
+	const settings: BenchSettings = { reps: 3, concurrency: 10, realN8n: true, quick: false, saveRelease: false };
 	for (let i = 0; i < args.length; i++) {
 		const arg = args[i];
 		if (arg === '--quick') settings.quick = true;
 		else if (arg === '--no-real-n8n') settings.realN8n = false;
 		else if (arg === '--reps') settings.reps = Math.max(1, Math.floor(Number(args[++i])));
-		else if (arg === '--only' && ['burst', 'store'].includes(args[i + 1])) settings.only = args[++i] as 'burst' | 'store';
+		else if (arg === '--only' && ['burst', 'speed', 'store'].includes(args[i + 1])) settings.only = args[++i] as 'burst' | 'speed' | 'store';
+		else if (arg === '--save-release') settings.saveRelease = true;
 		else throw new Error(`unknown argument ${arg}\n${USAGE}`);
 	}
 	if (!Number.isFinite(settings.reps)) throw new Error(`--reps needs a number\n${USAGE}`);
 	if (settings.quick && !args.includes('--reps')) settings.reps = 1;
+	if (settings.quick && settings.saveRelease) throw new Error(`--quick is a smoke test: its figures cannot be a release's\n${USAGE}`);
 	return settings;
 }
 
@@ -85,6 +94,10 @@ async function main(): Promise<void> {
 		await onlyBurst(settings, commit, uncommitted, loadAverageAtStart);
 		return;
 	}
+	if (settings.only === 'speed') {
+		await onlySpeed(settings, commit, uncommitted, loadAverageAtStart);
+		return;
+	}
 	if (settings.only === 'store') {
 		await onlyStore(settings, { commit, uncommitted, build, results: RESULTS });
 		return;
@@ -109,8 +122,8 @@ async function main(): Promise<void> {
 		sim = await startSimulatorProcess();
 		const context: BenchContext = { sim, progress, settings };
 		await warmUp(context);
-		const fast = await throughput(context, 2000, 20, 1.35);
-		const slow = await throughput(context, 500, 100, 1.05);
+		const fast = await throughput(context, 2000, 20, THROUGHPUT_TARGET_20_MS);
+		const slow = await throughput(context, 500, 100, THROUGHPUT_TARGET_100_MS);
 		const jittery = await throughput(context, 2000, 20, undefined, 20);
 		const cpu = await cpuAtZeroLatency(context, 2000, RESULTS);
 		const mem = await memory(context, 10_000, 60);
@@ -164,8 +177,9 @@ async function main(): Promise<void> {
 		const report: BenchReport = { ...partial, targets: targetsOf(partial) };
 		mkdirSync(RESULTS, { recursive: true });
 		const file = path.join(RESULTS, settings.quick ? 'quick.json' : 'latest.json');
-		writeFileSync(file, `${JSON.stringify({ ...report, realN8nError: realError }, null, 2)}\n`);
-		process.stdout.write(`${renderTables(report)}\n\nWritten to ${path.relative(REPO, file)}\n`);
+		const guard = againstRelease(report, settings, { commit, createdAt: report.createdAt, loadAverageAtStart });
+		writeFileSync(file, `${JSON.stringify({ ...report, realN8nError: realError, againstRelease: guard.comparisons }, null, 2)}\n`);
+		process.stdout.write(`${renderTables(report)}\n\n${guard.lines.join('\n')}\n\nWritten to ${path.relative(REPO, file)}\n`);
 	} finally {
 		progress.done();
 		await stop();
@@ -215,7 +229,9 @@ async function onlyBurst(settings: BenchSettings, commit: string, uncommitted: s
 		mkdirSync(RESULTS, { recursive: true });
 		const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageAtStart, loadAverageAtEnd: loadAverage() };
 		const durationSeconds = round((Date.now() - started) / 1000);
-		const report = { createdAt: new Date().toISOString(), commit, uncommitted, machine, settings, durationSeconds, burst: result, realBurst: realResult, realN8nError: realError };
+		const createdAt = new Date().toISOString();
+		const guard = againstRelease({ burst: result }, settings, { commit, createdAt, loadAverageAtStart });
+		const report = { createdAt, commit, uncommitted, machine, settings, durationSeconds, burst: result, realBurst: realResult, realN8nError: realError, againstRelease: guard.comparisons };
 		writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 		const lines = [
 			`Load average ${machine.loadAverageAtStart.join(' ')} at start, ${machine.loadAverageAtEnd.join(' ')} at end; ${durationSeconds} s in all.`,
@@ -223,12 +239,65 @@ async function onlyBurst(settings: BenchSettings, commit: string, uncommitted: s
 			...burstTable(result),
 			...(realResult ? ['', ...realBurstTable(realResult)] : []),
 			...realBurstTargets(realResult).map((t) => `\n${t.name}: ${t.value} (wanted ${t.target}): ${t.met ? 'met' : 'MISSED'}`),
+			'',
+			...guard.lines,
 		];
 		process.stdout.write(`${lines.join('\n')}\n\nWritten to ${path.relative(REPO, file)}\n`);
 	} finally {
 		progress.done();
 		await stop();
 	}
+}
+
+/**
+ * `--only speed`: what a request costs, alone: warm-up, the throughput rows at 20 ms and 100 ms
+ * against the raw clients, and the rate-limited API in-process. Written to bench/results/speed.json.
+ */
+async function onlySpeed(settings: BenchSettings, commit: string, uncommitted: string[], loadAverageAtStart: number[]): Promise<void> {
+	const started = Date.now();
+	const progress = new Progress(2 + 2 * settings.reps * 3 + settings.reps);
+	const stop = stopOnInterrupt(progress, () => undefined);
+	try {
+		await progress.run('building the package (npm run build)', async () => build());
+		const sim = await startSimulatorProcess();
+		const context: BenchContext = { sim, progress, settings };
+		await warmUp(context);
+		const fast = await throughput(context, 2000, 20, THROUGHPUT_TARGET_20_MS);
+		const slow = await throughput(context, 500, 100, THROUGHPUT_TARGET_100_MS);
+		const limited = await rateLimited(context, 500, undefined);
+		progress.done();
+		const createdAt = new Date().toISOString();
+		const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageAtStart, loadAverageAtEnd: loadAverage() };
+		const durationSeconds = round((Date.now() - started) / 1000);
+		const guard = againstRelease({ throughput: [fast, slow], rateLimited: limited }, settings, { commit, createdAt, loadAverageAtStart });
+		const report = { createdAt, commit, uncommitted, machine, settings, durationSeconds, throughput: [fast, slow], rateLimited: limited, againstRelease: guard.comparisons };
+		const file = path.join(RESULTS, 'speed.json');
+		mkdirSync(RESULTS, { recursive: true });
+		writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+		const lines = [
+			`Commit ${commit.slice(0, 7)}${uncommitted.length ? ' with uncommitted changes' : ''}; load average ${machine.loadAverageAtStart.join(' ')} at start, ${machine.loadAverageAtEnd.join(' ')} at end; ${durationSeconds} s in all; medians of ${settings.reps}.`,
+			'',
+			...speedLines([fast, slow], limited),
+			'',
+			...guard.lines,
+		];
+		process.stdout.write(`${lines.join('\n')}\n\nWritten to ${path.relative(REPO, file)}\n`);
+	} finally {
+		progress.done();
+		await stop();
+	}
+}
+
+/** The run's figures beside the last release's; with --save-release, stores them as the release's. */
+function againstRelease(measured: Measured, settings: BenchSettings, run: { commit: string; createdAt: string; loadAverageAtStart: number[] }) {
+	const figures = figuresOf(measured);
+	const comparisons = compare(figures, readRelease(RELEASE_FILE));
+	const lines = settings.quick ? ['(quick mode: not compared with the last release)'] : guardTable(comparisons, path.relative(REPO, RELEASE_FILE));
+	if (settings.saveRelease) {
+		saveRelease(RELEASE_FILE, figures, run);
+		lines.push('', `Stored as the last release's figures in ${path.relative(REPO, RELEASE_FILE)}.`);
+	}
+	return { comparisons, lines };
 }
 
 main().catch((error: unknown) => {

@@ -89,6 +89,17 @@ describe('what the API admits is learned per account, shared by all its runs', (
 		expect(fourth.admission).toEqual({ place: 3 });
 	});
 
+	test('when the run with the largest Concurrency ends, the account keeps to the largest of the others', () => {
+		const account = new AccountGate();
+		const large = new RateGate(3, account);
+		const small = new RateGate(1, account);
+		expect(account.admitted).toBe(3);
+		large.close();
+		expect(account.admitted).toBe(1);
+		small.close();
+		expect(account.admitted).toBe(Infinity);
+	});
+
 	test('two runs on one account: each keeps to its Concurrency, both together to what the API admits', async () => {
 		const account = new AccountGate();
 		account.rateLimited(4, 0);

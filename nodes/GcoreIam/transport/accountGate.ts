@@ -52,7 +52,7 @@ interface Waiter {
  * limit is unknown until the API answers 429; then it drops to what the API admitted and creeps
  * back up by one after RECOVERY_MS without a 429 (longer after each try that failed).
  *
- * Starts are also spread out a little (see `paced`). Without it the requests of one round
+ * Starts are also spread out a little (see `paceWait`). Without it the requests of one round
  * leave together, their answers come back together, and each waits for the others' share of
  * n8n's per-request work on the one event loop before the next request can leave: round
  * after round, a latency plus `limit` times that work instead of a latency plus one.
@@ -93,6 +93,9 @@ export class AccountGate {
 	/** The Concurrency options of the runs using the account now: how many runs have each. */
 	private readonly openRuns = new Map<number, number>();
 
+	/** The largest key of openRuns (Infinity when none): asked several times per request, changed per run. */
+	private largestConcurrency = Infinity;
+
 	lastUsedAt = Date.now();
 
 	/** How many requests may be in flight on the account now. */
@@ -107,6 +110,7 @@ export class AccountGate {
 
 	open(concurrency: number): void {
 		this.openRuns.set(concurrency, (this.openRuns.get(concurrency) ?? 0) + 1);
+		this.largestConcurrency = Math.max(...this.openRuns.keys());
 		this.lastUsedAt = Date.now();
 	}
 
@@ -114,6 +118,7 @@ export class AccountGate {
 		const runs = (this.openRuns.get(concurrency) ?? 1) - 1;
 		if (runs > 0) this.openRuns.set(concurrency, runs);
 		else this.openRuns.delete(concurrency);
+		this.largestConcurrency = this.openRuns.size === 0 ? Infinity : Math.max(...this.openRuns.keys());
 		this.lastUsedAt = Date.now();
 		this.dispatch();
 	}
@@ -130,9 +135,10 @@ export class AccountGate {
 			const entered = await this.enter(budget, signal);
 			if (entered === 'cancelled') return { cancelled: true };
 			if (entered === 'tooLong') return { waitTooLongMs: Math.max(0, this.pausedUntil - Date.now()) };
-			if (!(await this.paced(Date.now(), signal)) || signal?.aborted || this.pausedUntil <= Date.now()) {
-				return { place: entered };
-			}
+			const waitMs = this.paceWait(Date.now());
+			if (waitMs === 0) return { place: entered };
+			await pause(waitMs, signal);
+			if (signal?.aborted || this.pausedUntil <= Date.now()) return { place: entered };
 			// A 429 arrived while this start waited for its turn: back in line behind the pause.
 			this.release();
 		}
@@ -242,17 +248,15 @@ export class AccountGate {
 		return this.endedPausesMs + Math.max(0, Math.min(now, this.pausedUntil) - this.pauseStartedAt);
 	}
 
-	/** Holds a start (its slot already taken) until its turn; true if it had to wait. */
-	private async paced(now: number, signal?: AbortSignal): Promise<boolean> {
+	/** How long a start (its slot already taken) must wait for its turn; 0: it goes now. */
+	private paceWait(now: number): number {
 		const allowed = this.admitted;
-		if (!Number.isFinite(this.fastestAnswerMs) || !Number.isFinite(allowed)) return false;
+		if (!Number.isFinite(this.fastestAnswerMs) || !Number.isFinite(allowed)) return 0;
 		const gap = Math.min((PACING_SHARE * this.fastestAnswerMs) / allowed, MAX_PACING_GAP_MS);
-		if (gap < MIN_PACING_GAP_MS) return false;
+		if (gap < MIN_PACING_GAP_MS) return 0;
 		const startAt = Math.max(now, this.nextStartAt);
 		this.nextStartAt = startAt + gap;
-		if (startAt - now < MIN_PACING_GAP_MS) return false;
-		await pause(startAt - now, signal);
-		return true;
+		return startAt - now < MIN_PACING_GAP_MS ? 0 : startAt - now;
 	}
 
 	/**
@@ -261,7 +265,7 @@ export class AccountGate {
 	 * unknown, no more than that is asked of it.
 	 */
 	private cap(): number {
-		return this.openRuns.size === 0 ? Infinity : Math.max(...this.openRuns.keys());
+		return this.largestConcurrency;
 	}
 
 	private recover(now: number): void {

@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { Verdict } from '../../outcome/classify';
 import { classify, isApiAccountAnswer } from '../../outcome/classify';
 import type { Failure } from '../../outcome/failure';
-import { redact } from '../../outcome/redact';
+import { redactor } from '../../outcome/redact';
 import { credentialProblem } from '../../transport/credentialCheck';
 import { MAX_RATE_LIMIT_WAIT_MS } from '../../transport/accountGate';
 import { accountGate } from '../../transport/accounts';
@@ -50,6 +50,7 @@ export async function sendAll(
 	const signal = context.getExecutionCancelSignal();
 	const gate = new RateGate(settings.concurrency, accountGate(settings.baseUrl, settings.apiKey), signal);
 	const stop = new RunStop();
+	const hideKey = redactor(settings.apiKey);
 	// Asked once per run, on the first 404 that is not clearly the API's "user not found".
 	let apiCheck: Promise<boolean> | undefined;
 	const apiConfirmed = async () =>
@@ -80,9 +81,9 @@ export async function sendAll(
 		}
 		if (guarded.stopped && stop.failure) return { ...stop.failure, attempts: guarded.sent };
 		attempted = { ...attempted, attempts: guarded.sent };
-		const result = toSendResult(attempted, settings.apiKey);
+		const result = toSendResult(attempted, hideKey);
 		if (!('failure' in result && result.failure.kind === 'api' && result.failure.verdict.reason === 'unconfirmedNotFound')) return result;
-		return toSendResult(attempted, settings.apiKey, await apiConfirmed());
+		return toSendResult(attempted, hideKey, await apiConfirmed());
 	};
 
 	// Workers beyond `concurrency` wait at the gate; they keep it busy while others back off.
@@ -112,7 +113,8 @@ export async function sendAll(
 	return results;
 }
 
-function toSendResult(attempted: Attempted, apiKey: string, apiConfirmed?: boolean): SendResult {
+/** `hideKey`: the run's redaction of the API key (see redact.ts). */
+function toSendResult(attempted: Attempted, hideKey: (text: string) => string, apiConfirmed?: boolean): SendResult {
 	const { attempts } = attempted;
 	switch (attempted.kind) {
 		case 'cancelled':
@@ -120,9 +122,9 @@ function toSendResult(attempted: Attempted, apiKey: string, apiConfirmed?: boole
 		case 'connectionFailure':
 			return { failure: { kind: 'connection', code: attempted.code, timedOut: attempted.timedOut }, attempts };
 		case 'requestError':
-			return { failure: { kind: 'request', message: redact(attempted.message, apiKey) }, attempts };
+			return { failure: { kind: 'request', message: hideKey(attempted.message) }, attempts };
 		case 'retryAfterTooLong': {
-			const verdict = attempted.answer ? safeVerdict(classify(attempted.answer), apiKey) : undefined;
+			const verdict = attempted.answer ? safeVerdict(classify(attempted.answer), hideKey) : undefined;
 			const { waitSeconds, waitedSeconds } = attempted;
 			return {
 				failure: { kind: 'retryAfterTooLong', statusCode: 429, waitSeconds, waitedSeconds, maxWaitSeconds: MAX_WAIT_SECONDS, verdict },
@@ -134,7 +136,7 @@ function toSendResult(attempted: Attempted, apiKey: string, apiConfirmed?: boole
 		}
 		case 'answer': {
 			const { statusCode } = attempted.answer;
-			const verdict = safeVerdict(classify(attempted.answer, apiConfirmed), apiKey);
+			const verdict = safeVerdict(classify(attempted.answer, apiConfirmed), hideKey);
 			const { message, requestId } = verdict;
 			if (verdict.route !== 'error') return { answer: { route: verdict.route, statusCode, attempts, message, requestId } };
 			const failure: Failure = { kind: 'api', statusCode, verdict };
@@ -143,11 +145,11 @@ function toSendResult(attempted: Attempted, apiKey: string, apiConfirmed?: boole
 	}
 }
 
-function safeVerdict(verdict: Verdict, apiKey: string): Verdict {
+function safeVerdict(verdict: Verdict, hideKey: (text: string) => string): Verdict {
 	return {
 		...verdict,
-		message: verdict.message === undefined ? undefined : redact(verdict.message, apiKey),
-		requestId: verdict.requestId === undefined ? undefined : redact(verdict.requestId, apiKey),
-		fieldErrors: verdict.fieldErrors?.map((line) => redact(line, apiKey)),
+		message: verdict.message === undefined ? undefined : hideKey(verdict.message),
+		requestId: verdict.requestId === undefined ? undefined : hideKey(verdict.requestId),
+		fieldErrors: verdict.fieldErrors?.map(hideKey),
 	};
 }
