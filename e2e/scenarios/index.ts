@@ -1,5 +1,6 @@
 /** Every scenario, in the order run.ts runs them on each n8n version. */
 import { browserCheck } from './browserCheck';
+import { crashBatch, crashSingles } from './crashRedelivery';
 import { credentialTest } from './credentialTest';
 import { errorOutput } from './errorOutput';
 import { example } from './example';
@@ -9,4 +10,4 @@ import { sameEvent, sameEventSkipOff } from './sameEventTwice';
 import { stopMode } from './stopMode';
 import { webhookBurst } from './webhookBurst';
 
-export const SCENARIOS: Scenario[] = [example, errorOutput, stopMode, credentialTest, browserCheck, webhookBurst, sameEvent, sameEventSkipOff, retryExecution];
+export const SCENARIOS: Scenario[] = [example, errorOutput, stopMode, credentialTest, browserCheck, webhookBurst, sameEvent, sameEventSkipOff, retryExecution, crashBatch, crashSingles];

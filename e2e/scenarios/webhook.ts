@@ -3,7 +3,9 @@
  * waiting until n8n listens there. The workflow itself, the POST and reading an execution's
  * routing are in ../webhookWorkflow.ts (shared with the queue-mode scenarios).
  */
-import { post } from '../webhookWorkflow';
+import type { ExecutionSummary } from '../n8n/rest';
+import { FINAL_STATUSES } from '../n8n/rest';
+import { post, postForAnswer } from '../webhookWorkflow';
 import type { CliContext, ServerContext } from './scenario';
 
 export function webhookUrl(ctx: Pick<CliContext, 'n8n'>, path: string): string {
@@ -45,3 +47,36 @@ export async function waitUntilListening(ctx: Pick<ServerContext, 'n8n' | 'rest'
 	return (await ctx.rest.waitForExecutions(workflowId, Math.max(1, known.length), 60_000)).length;
 }
 
+
+/**
+ * After a restart: POSTs `body` until n8n answers "Workflow was started" (during start-up it
+ * answers 200 without starting anything), waits until that execution is final, and returns the ids
+ * of every execution the workflow has then (the killed ones may stay "running" for good).
+ */
+export async function waitUntilStarted(ctx: Pick<ServerContext, 'n8n' | 'rest'>, workflowId: string, path: string, body: unknown, timeoutMs = 120_000): Promise<Set<string>> {
+	const known = new Set((await ctx.rest.allExecutions(workflowId)).map((e) => e.id));
+	const t0 = Date.now();
+	for (let last = ''; ; ) {
+		const answer = await postForAnswer(webhookUrl(ctx, path), body).catch((e: Error) => ({ status: 0, text: e.message }));
+		if (answer.status === 200 && answer.text.includes('Workflow was started')) break;
+		last = `${answer.status} ${answer.text.slice(0, 100)}`;
+		if (Date.now() - t0 > timeoutMs) throw new Error(`${webhookUrl(ctx, path)} did not start the workflow for ${timeoutMs / 1000} s (last answer: ${last})`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	await waitForNewExecutions(ctx, workflowId, known, 1, timeoutMs);
+	return new Set((await ctx.rest.allExecutions(workflowId)).map((e) => e.id));
+}
+
+/** Waits until `count` executions of the workflow that are not in `known` are final; returns those new ones, oldest first. */
+export async function waitForNewExecutions(ctx: Pick<ServerContext, 'rest'>, workflowId: string, known: Set<string>, count: number, timeoutMs: number): Promise<ExecutionSummary[]> {
+	const t0 = Date.now();
+	for (;;) {
+		// n8n answers 500 now and then while its SQLite is busy (see N8nRest.waitForExecutions): asked again.
+		const all = await ctx.rest.allExecutions(workflowId).catch(() => []);
+		const fresh = all.filter((e) => !known.has(e.id));
+		const done = fresh.filter((e) => FINAL_STATUSES.includes(e.status));
+		if (done.length >= count) return fresh;
+		if (Date.now() - t0 > timeoutMs) throw new Error(`after ${timeoutMs / 1000} s, ${done.length} of ${count} new executions of ${workflowId} are final (${fresh.length} new)`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
