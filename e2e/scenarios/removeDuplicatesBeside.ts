@@ -15,6 +15,7 @@
 import * as assert from 'node:assert/strict';
 
 import type { N8nRest } from '../n8n/rest';
+import { processedData } from '../n8n/processedData';
 import { nodeOutputs } from '../n8n/runData';
 import { say } from '../log';
 import type { Scenario, ServerContext } from './scenario';
@@ -92,12 +93,21 @@ function summary(seen: Seen[]): string {
 	return `kept ${seen.filter((s) => s.kept).length}, failed ${seen.filter((s) => s.error).length}${errors.size ? ` (${[...errors].map(([m, n]) => `${n}× "${m}"`).join('; ')})` : ''}`;
 }
 
-async function runVariant(ctx: ServerContext, key: string, withOurs: boolean): Promise<{ first: Seen[]; second: Seen[] }> {
+/** The workflow-wide record (Remove Duplicates' with scope Workflow), as n8n's database holds it. */
+function workflowRecord(ctx: ServerContext, id: string): string {
+	const row = processedData(ctx.n8n, id).find((r) => !r.context.startsWith('node'));
+	if (!row) return 'none';
+	const { mode, data } = row.value;
+	return `${mode} ${Array.isArray(data) ? `${data.length} entries` : JSON.stringify(data)}`;
+}
+
+async function runVariant(ctx: ServerContext, key: string, withOurs: boolean): Promise<{ first: Seen[]; second: Seen[]; record: string }> {
 	const { id, path } = workflowOf(key, withOurs);
 	const first = await pass(ctx, id, path, 0);
 	const second = await pass(ctx, id, path, EVENTS);
-	say(`Remove Duplicates (${key}) ${withOurs ? 'beside Gcore IAM' : 'alone'} on n8n ${ctx.n8n.version}, groups of ${GROUP}: first pass ${summary(first)}; second pass ${summary(second)}`);
-	return { first, second };
+	const record = workflowRecord(ctx, id);
+	say(`Remove Duplicates (${key}) ${withOurs ? 'beside Gcore IAM' : 'alone'} on n8n ${ctx.n8n.version}, groups of ${GROUP}: first pass ${summary(first)}; second pass ${summary(second)}; record ${record}`);
+	return { first, second, record };
 }
 
 export const removeDuplicatesBeside: Scenario = {
