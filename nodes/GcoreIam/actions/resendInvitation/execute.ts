@@ -8,7 +8,7 @@ import type { ItemResult } from './routeItems';
 import { itemError, routeItems } from './routeItems';
 import type { Recipient } from './sendAll';
 import { sendAll } from './sendAll';
-import { skipSentBefore } from './sentBefore';
+import { skipSentBefore } from '../../acrossExecutions/sentBefore';
 import { readSettings } from './settings';
 
 export async function resendInvitation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

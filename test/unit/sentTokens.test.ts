@@ -1,17 +1,19 @@
-import { addressHash, checkToken, sentTokens } from '../../nodes/GcoreIam/actions/resendInvitation/sentBeforeTokens';
+import { addressHash, checkTokens, claimBucket, claimToken, recordTokens } from '../../nodes/GcoreIam/acrossExecutions/tokens';
 
 const MINUTE = 60_000;
 const hash = addressHash('maria.garcia@northwind.example.com');
 const window = { kind: 'window', minutes: 10 } as const;
 
 function foundAt(family: typeof window | { kind: 'retry' }, sentAt: number, checkedAt: number, runMs = 0): boolean {
-	return sentTokens(family, hash, sentAt, sentAt + runMs).includes(checkToken(family, hash, checkedAt));
+	const { add, remove } = recordTokens(family, hash, sentAt, sentAt + runMs);
+	const asked = checkTokens(family, hash, checkedAt);
+	return add.includes(asked.sent) && remove.includes(asked.unsent);
 }
 
-describe('what a successful send writes and what a check asks for', () => {
+describe('what a recorded send writes and what a check asks for', () => {
 	test('the address is hashed, never written in clear', () => {
 		expect(hash).toMatch(/^[A-Za-z0-9_-]{22}$/);
-		expect(checkToken(window, hash, 0)).not.toMatch(/maria|northwind/);
+		expect(JSON.stringify(checkTokens(window, hash, 0))).not.toMatch(/maria|northwind/);
 		expect(addressHash('maria.garcia@northwind.example.com')).toBe(hash);
 		expect(addressHash('other@northwind.example.com')).not.toBe(hash);
 	});
@@ -35,6 +37,20 @@ describe('what a successful send writes and what a check asks for', () => {
 		const sentAt = 1_700_000_123_456;
 		for (let hours = 0; hours <= 24; hours += 0.5) expect(foundAt({ kind: 'retry' }, sentAt, sentAt + hours * 60 * MINUTE)).toBe(true);
 		expect(foundAt({ kind: 'retry' }, sentAt, sentAt + 36 * 60 * MINUTE)).toBe(false);
-		expect(sentTokens(window, hash, sentAt, sentAt)).not.toContain(checkToken({ kind: 'window', minutes: 20 }, hash, sentAt));
+		const other = checkTokens({ kind: 'window', minutes: 20 }, hash, sentAt);
+		expect(recordTokens(window, hash, sentAt, sentAt).add).not.toContain(other.sent);
+	});
+
+	test('a claim is asked in its 15 s bucket; a claimant renewing the next bucket is seen throughout', () => {
+		const at = 1_700_000_000_000;
+		expect(checkTokens(window, hash, at).claim).toBe(claimToken(claimBucket(at), hash));
+		expect(claimBucket(at + 15_000)).toBe(claimBucket(at) + 1);
+		expect(claimToken(1, hash)).not.toBe(claimToken(2, hash));
+	});
+
+	test('no string is one that versions before 0.2 wrote (w<minutes>:<bucket>:<hash>, r:<bucket>:<hash>)', () => {
+		const at = 1_700_000_000_000;
+		const strings = [...Object.values(checkTokens(window, hash, at)), ...recordTokens({ kind: 'retry' }, hash, at, at).add];
+		for (const value of strings) expect(value).not.toMatch(/^(w\d+|r):\d+:/);
 	});
 });

@@ -1,0 +1,106 @@
+/**
+ * What a run that died, or was cancelled, leaves in the node's record, and what the next run
+ * makes of it. A run that died is the record as it was at the moment it died: the rows are
+ * copied then, and put back after the run (here only cancelled) has cleaned up after itself.
+ */
+import type { NodeRun } from './fixture';
+import { invitation, useSimulator } from './fixture';
+import type { MemoryDeduplicationStore, StoredRow } from '../engine/deduplicationStore';
+import { installDeduplicationStore } from '../engine/deduplicationStore';
+
+const invited = Array.from({ length: 40 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));
+const { sim, run } = useSimulator({ users: invited });
+
+let store: MemoryDeduplicationStore;
+beforeAll(async () => {
+	store = await installDeduplicationStore();
+});
+beforeEach(() => store.clear());
+
+const emails = (from: number, to: number) => invited.slice(from, to).map((user) => user.email);
+const items = (addresses: string[]) => addresses.map((email) => ({ email }));
+const sent = (email: string) => sim().stats().sentByEmail[email] ?? 0;
+const outcomes = (result: NodeRun) => result.gcore.success.map((item) => invitation(item).outcome);
+const checks = () => store.calls.filter((call) => call.method === 'checkProcessedAndRecord' && call.items.some((value) => String(value).startsWith('u|')));
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+	for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 20))) {
+		if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}`);
+	}
+}
+
+/** Starts the runs; `stop` cancels them. */
+function startRuns(runs: Array<{ addresses: string[]; mode?: 'retry' }>) {
+	const stop = new AbortController();
+	const finished = Promise.all(runs.map(async ({ addresses, mode }) => await run({ items: items(addresses) }, { mode, signal: stop.signal })));
+	return { stop, finished };
+}
+
+describe("the node's record when full", () => {
+	test('at 100,000 strings it is emptied, never pruned: then it works as new', async () => {
+		// First in this file: the size is read at a process's first store call for a record, then
+		// every 10,000 strings or 60 s.
+		const key = 'harness-workflow|n:gcore-iam';
+		store.rows.set(key, { mode: 'entries', data: Array.from({ length: 100_000 }, (_, i) => `filler-${i}`) });
+		const first = await run({ items: items(emails(30, 31)) });
+		expect(outcomes(first)).toEqual(['sent']);
+		const kept = store.rows.get(key)!.data as string[];
+		expect(kept.length).toBeLessThan(20);
+		expect(kept.some((value) => value.startsWith('filler-'))).toBe(false);
+		const second = await run({ items: items(emails(30, 31)) });
+		expect(outcomes(second)).toEqual(['sentBefore']);
+	});
+});
+
+describe('a run that died', () => {
+	test('after its check: the next run, ordinary or retried, e-mails every customer it never reached, none as "sentBefore"', async () => {
+		const ordinary = emails(0, 10);
+		const retried = emails(10, 20);
+		for (const email of [...ordinary, ...retried]) sim().addFault(email, { hang: true });
+		const dying = startRuns([{ addresses: ordinary }, { addresses: retried, mode: 'retry' }]);
+		const requested = (addresses: string[]) => addresses.some((email) => (sim().stats().byEmail[email] ?? 0) > 0);
+		// Both have checked; the retried run may still wait for the account's requests in flight.
+		await until(() => requested(ordinary) && checks().length === 2, 'both runs to check and one to send');
+		const leftBehind = new Map<string, StoredRow>([...store.rows].map(([key, row]) => [key, structuredClone(row)]));
+		dying.stop.abort();
+		await dying.finished;
+		store.rows.clear();
+		for (const [key, row] of leftBehind) store.rows.set(key, row);
+		sim().reset();
+
+		// Their claims are still current: the new runs wait until they expire (at most 30 s), then send.
+		const [again, retriedAgain] = await Promise.all([run({ items: items(ordinary) }), run({ items: items(retried) }, { mode: 'retry' })]);
+		expect(outcomes(again)).toEqual(ordinary.map(() => 'sent'));
+		expect(outcomes(retriedAgain)).toEqual(retried.map(() => 'sent'));
+		const everyone = [...ordinary, ...retried];
+		const neverEmailed = everyone.filter((email) => sent(email) === 0);
+		const twice = everyone.filter((email) => sent(email) > 1);
+		console.log(`died after its check: ${neverEmailed.length} never e-mailed, ${twice.length} e-mailed twice`);
+		expect(neverEmailed).toEqual([]);
+		expect(twice).toEqual([]);
+	}, 90_000);
+});
+
+describe('a cancelled run', () => {
+	test('records the successes it had and releases its claims: the next run skips those and sends the rest at once', async () => {
+		const quick = emails(20, 24);
+		const hanging = emails(24, 28);
+		for (const email of hanging) sim().addFault(email, { hang: true });
+		const cancelled = startRuns([{ addresses: [...quick, ...hanging] }]);
+		await until(() => quick.every((email) => sent(email) === 1) && hanging.some((email) => (sim().stats().byEmail[email] ?? 0) > 0), 'the quick ones to be answered');
+		cancelled.stop.abort();
+		await cancelled.finished;
+		sim().reset();
+
+		const checksBefore = checks().length;
+		const next = await run({ items: items([...quick, ...hanging]) });
+		expect(outcomes(next)).toEqual([...quick.map(() => 'sentBefore'), ...hanging.map(() => 'sent')]);
+		// Released claims: one check, no waiting for another run's send.
+		expect(checks().length - checksBefore).toBe(1);
+		const neverEmailed = hanging.filter((email) => sent(email) === 0);
+		const twice = quick.filter((email) => sent(email) > 0);
+		console.log(`cancelled: ${neverEmailed.length} never e-mailed, ${twice.length} e-mailed twice`);
+		expect(neverEmailed).toEqual([]);
+		expect(twice).toEqual([]);
+	});
+});
