@@ -3,14 +3,19 @@
  * Workflow) on a branch parallel to Gcore IAM behaves as it does without our node on the canvas.
  * Per mode, two workflows that differ only in our node: Webhook → Remove Duplicates → "Kept", and
  * the same plus Webhook → Gcore IAM → its branches (on top, so it runs first in each execution).
- * 100 events, then the same 100 again; n8n's run data of each execution says which event Remove
- * Duplicates kept, or how it failed.
+ * 100 concurrent events on a fresh record, then the same 100 again; n8n's run data of each
+ * execution says whether Remove Duplicates kept its event, or how it failed; n8n's database holds
+ * its record.
  *
- * n8n's store is not safe under concurrency by itself: measured here without our node, 100
- * concurrent events on a fresh record make some Remove Duplicates executions fail (SQLite
- * UNIQUE constraint on the record's first insert) and lose record updates (the second pass lets
- * repeats through). So each pass POSTs its events in groups of GROUP at a time, the next group
- * when the previous one has finished (see below for why not one at a time).
+ * Why a burst on a fresh record, and why not "the same results, execution by execution": our old
+ * node could only meet Remove Duplicates there (its lock row existed only while the workflow had
+ * no record; sent one at a time, or once Remove Duplicates has written, the two never met). But
+ * there n8n's store is not deterministic by itself: every call reads the record, changes it and
+ * writes it back, so concurrent calls lose each other's updates, and concurrent first writes can
+ * fail on SQLite's UNIQUE constraint (measured here without our node, see the README). So the
+ * comparison is on what holds for Remove Duplicates alone in every run: it fails only with the
+ * store's own race, never with "incompatible setting"; its record is there afterwards, in its
+ * own mode; the second pass keeps no more repeats than it did alone, within SLACK.
  */
 import * as assert from 'node:assert/strict';
 
@@ -24,14 +29,13 @@ import { GCORE_NODE, type WorkflowJson, type WorkflowNode } from '../workflows';
 import { deliver, webhookUrl } from './webhook';
 
 const EVENTS = 100;
-const GROUP = Number(process.env.GCORE_E2E_RD_GROUP ?? 100);
 const RD_NODE = 'Remove Duplicates';
 const KEPT_NODE = 'Kept';
 
 type Logic = 'removeItemsWithAlreadySeenKeyValues' | 'removeItemsUpToStoredIncrementalKey';
-const LOGICS: Array<{ logic: Logic; label: string; key: string; parameters: Record<string, unknown> }> = [
-	{ logic: 'removeItemsWithAlreadySeenKeyValues', label: 'Value Is New', key: 'new', parameters: { dedupeValue: '={{ $json.body.email }}' } },
-	{ logic: 'removeItemsUpToStoredIncrementalKey', label: 'Value Is Higher than Any Previous Value', key: 'higher', parameters: { incrementalDedupeValue: '={{ $json.body.seq }}' } },
+const LOGICS: Array<{ logic: Logic; label: string; key: string; mode: string; parameters: Record<string, unknown> }> = [
+	{ logic: 'removeItemsWithAlreadySeenKeyValues', label: 'Value Is New', key: 'new', mode: 'entries', parameters: { dedupeValue: '={{ $json.body.email }}' } },
+	{ logic: 'removeItemsUpToStoredIncrementalKey', label: 'Value Is Higher than Any Previous Value', key: 'higher', mode: 'latestIncrementalKey', parameters: { incrementalDedupeValue: '={{ $json.body.seq }}' } },
 ];
 
 function workflowOf(key: string, withOurs: boolean): { id: string; path: string; workflow: WorkflowJson } {
@@ -71,15 +75,13 @@ async function seenIn(rest: N8nRest, executionId: string): Promise<Seen> {
 	return { seq, kept: (nodeOutputs(run, RD_NODE)[0] ?? []).length > 0, error };
 }
 
-/** One pass: the events in groups of GROUP, each group once the previous one's executions are final. */
+/** One pass: the EVENTS events at once, until their executions are final. */
 async function pass(ctx: ServerContext, id: string, path: string, known: number): Promise<Seen[]> {
 	const url = webhookUrl(ctx, path);
-	for (let start = 0; start < EVENTS; start += GROUP) {
-		const group = Array.from({ length: Math.min(GROUP, EVENTS - start) }, (_, i) => start + i + 1);
-		const answers = await Promise.all(group.map((seq) => deliver(url, { email: `rd.${String(seq).padStart(3, '0')}@invited.example.com`, seq })));
-		assert.deepEqual(answers.map((a) => a.status).filter((s) => s !== 200), [], 'webhook answers other than 200');
-		await ctx.rest.waitForExecutions(id, known + start + group.length, 300_000);
-	}
+	const seqs = Array.from({ length: EVENTS }, (_, i) => i + 1);
+	const answers = await Promise.all(seqs.map((seq) => deliver(url, { email: `rd.${String(seq).padStart(3, '0')}@invited.example.com`, seq })));
+	assert.deepEqual(answers.map((a) => a.status).filter((s) => s !== 200), [], 'webhook answers other than 200');
+	await ctx.rest.waitForExecutions(id, known + EVENTS, 300_000);
 	const runs = (await ctx.rest.allExecutions(id)).slice(known);
 	assert.equal(runs.length, EVENTS, 'executions of the pass');
 	const seen: Seen[] = [];
@@ -87,10 +89,22 @@ async function pass(ctx: ServerContext, id: string, path: string, known: number)
 	return seen.sort((a, b) => a.seq - b.seq);
 }
 
+/** n8n's own race on the record's first insert (SQLite: UNIQUE constraint), which Remove Duplicates meets alone too. */
+const STORE_RACE = /UNIQUE constraint|SQLITE_CONSTRAINT|duplicate key/i;
+/** Repeats the second pass may keep beyond what it kept alone: lost updates vary from run to run. */
+const SLACK = 5;
+
 function summary(seen: Seen[]): string {
 	const errors = new Map<string, number>();
 	for (const s of seen) if (s.error) errors.set(s.error.slice(0, 80), (errors.get(s.error.slice(0, 80)) ?? 0) + 1);
 	return `kept ${seen.filter((s) => s.kept).length}, failed ${seen.filter((s) => s.error).length}${errors.size ? ` (${[...errors].map(([m, n]) => `${n}× "${m}"`).join('; ')})` : ''}`;
+}
+
+/** What must hold for Remove Duplicates in any run; checked alone (the premise) and beside ours. */
+function assertAsAlone(v: { first: Seen[]; second: Seen[]; record: string }, mode: string, what: string): void {
+	const foreign = [...v.first, ...v.second].filter((s) => s.error && !STORE_RACE.test(s.error));
+	assert.deepEqual(foreign.map((s) => `${s.seq}: ${s.error}`).slice(0, 5), [], `${what}: Remove Duplicates failed other than on n8n's own store race`);
+	assert.ok(v.record.startsWith(mode), `${what}: its workflow-wide record afterwards is "${v.record}", expected ${mode}`);
 }
 
 /** The workflow-wide record (Remove Duplicates' with scope Workflow), as n8n's database holds it. */
@@ -106,7 +120,7 @@ async function runVariant(ctx: ServerContext, key: string, withOurs: boolean): P
 	const first = await pass(ctx, id, path, 0);
 	const second = await pass(ctx, id, path, EVENTS);
 	const record = workflowRecord(ctx, id);
-	say(`Remove Duplicates (${key}) ${withOurs ? 'beside Gcore IAM' : 'alone'} on n8n ${ctx.n8n.version}, groups of ${GROUP}: first pass ${summary(first)}; second pass ${summary(second)}; record ${record}`);
+	say(`Remove Duplicates (${key}) ${withOurs ? 'beside Gcore IAM' : 'alone'} on n8n ${ctx.n8n.version}: first pass ${summary(first)}; second pass ${summary(second)}; record ${record}`);
 	return { first, second, record };
 }
 
@@ -120,12 +134,21 @@ export const removeDuplicatesBeside: Scenario = {
 	async run(ctx) {
 		const users = Array.from({ length: EVENTS }, (_, i) => ({ email: `rd.${String(i + 1).padStart(3, '0')}@invited.example.com`, status: 'invited' as const }));
 		const lines: string[] = [];
+		const outcomes: Array<{ l: (typeof LOGICS)[number]; alone: Awaited<ReturnType<typeof runVariant>>; beside: Awaited<ReturnType<typeof runVariant>> }> = [];
 		for (const l of LOGICS) {
 			await ctx.sim.prepare({ users, latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 });
 			const alone = await runVariant(ctx, l.key, false);
 			const beside = await runVariant(ctx, l.key, true);
-			lines.push(`${l.label}: alone ${summary(alone.first)} / ${summary(alone.second)}; beside ours ${summary(beside.first)} / ${summary(beside.second)}`);
+			lines.push(`${l.label}: alone ${summary(alone.first)} / ${summary(alone.second)}, record ${alone.record}; beside ours ${summary(beside.first)} / ${summary(beside.second)}, record ${beside.record}`);
+			outcomes.push({ l, alone, beside });
 		}
-		return lines.join(' | ');
+		const line = lines.join(' | ');
+		for (const { l, alone, beside } of outcomes) {
+			assertAsAlone(alone, l.mode, `${l.label} alone (n8n by itself; the comparison's premise)`);
+			assertAsAlone(beside, l.mode, `${l.label} beside Gcore IAM: ${line}`);
+			const kept = (seen: Seen[]) => seen.filter((s) => s.kept).length;
+			assert.ok(kept(beside.second) <= kept(alone.second) + SLACK, `${l.label}: the second pass kept ${kept(beside.second)} repeats beside Gcore IAM, ${kept(alone.second)} alone: ${line}`);
+		}
+		return line;
 	},
 };
