@@ -18,10 +18,10 @@ export function webhookUrl(ctx: Pick<CliContext, 'n8n'>, path: string): string {
  * database ping is more than 5 s late, which a burst on a busy machine can cause. Resolves with the
  * last status and the redeliveries it took.
  */
-export async function deliver(url: string, body: unknown, attempts = 10): Promise<{ status: number; redelivered: number }> {
+export async function deliver(url: string, body: unknown, attempts = 10, redeliverOn: (status: number) => boolean = (status) => status === 503): Promise<{ status: number; redelivered: number }> {
 	for (let redelivered = 0; ; redelivered++) {
 		const status = await post(url, body);
-		if (status !== 503 || redelivered + 1 >= attempts) return { status, redelivered };
+		if (!redeliverOn(status) || redelivered + 1 >= attempts) return { status, redelivered };
 		await new Promise((r) => setTimeout(r, 1000));
 	}
 }
