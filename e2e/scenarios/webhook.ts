@@ -80,3 +80,20 @@ export async function waitForNewExecutions(ctx: Pick<ServerContext, 'rest'>, wor
 		await new Promise((r) => setTimeout(r, 1000));
 	}
 }
+
+/**
+ * Waits until n8n has registered the production webhook, without running the workflow: a GET to
+ * a POST webhook answers 404 "... not registered for GET requests. Did you mean to make a POST
+ * request?" once it is there, "... is not registered" before (n8n activates published workflows
+ * after it reports ready; under load that took minutes here).
+ */
+export async function waitUntilRegistered(ctx: Pick<CliContext, 'n8n'>, path: string, timeoutMs = 300_000): Promise<void> {
+	const t0 = Date.now();
+	for (let last = ''; ; ) {
+		const res = await fetch(webhookUrl(ctx, path)).catch((e: Error) => ({ status: 0, text: async () => e.message }));
+		last = `${res.status} ${(await res.text()).slice(0, 150)}`;
+		if (/not registered for GET requests.*POST request/.test(last)) return;
+		if (Date.now() - t0 > timeoutMs) throw new Error(`${webhookUrl(ctx, path)} not registered for POST after ${timeoutMs / 1000} s (last answer to a GET: ${last})`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
