@@ -67,7 +67,8 @@ export async function startServer(n8n: N8nInstance, opts: { readyTimeoutMs?: num
 		},
 		async restart() {
 			if (!hasExited(current.child)) throw new Error('restart() of an n8n that is still running');
-			current = await startReady(n8n, opts.readyTimeoutMs ?? 180_000);
+			// Recovering the killed executions comes on top of start-up: measured up to 175 s under heavy load.
+			current = await startReady(n8n, Math.max(opts.readyTimeoutMs ?? 0, 420_000));
 		},
 	};
 }
