@@ -15,7 +15,9 @@
  * fail on SQLite's UNIQUE constraint (measured here without our node, see the README). So the
  * comparison is on what holds for Remove Duplicates alone in every run: it fails only with the
  * store's own race, never with "incompatible setting"; its record is there afterwards, in its
- * own mode; the second pass keeps no more repeats than it did alone, within SLACK.
+ * own mode; the second pass keeps no more repeats than it did alone, within SLACK. Measured alone
+ * on a loaded 2-CPU machine: "Value Is New" 1 UNIQUE failure, 97 of 100 repeats kept on the second
+ * pass (lost updates); "Value Is Higher" 8 UNIQUE failures, 4 repeats kept.
  */
 import * as assert from 'node:assert/strict';
 
@@ -76,26 +78,41 @@ async function seenIn(rest: N8nRest, executionId: string): Promise<Seen> {
 }
 
 /** One pass: the EVENTS events at once, until their executions are final. */
-async function pass(ctx: ServerContext, id: string, path: string, known: number): Promise<Seen[]> {
+async function pass(ctx: ServerContext, id: string, path: string): Promise<Seen[]> {
 	const url = webhookUrl(ctx, path);
+	const known = new Set((await ctx.rest.allExecutions(id)).map((e) => e.id));
 	const seqs = Array.from({ length: EVENTS }, (_, i) => i + 1);
 	await waitUntilRegistered(ctx, path);
-	// 404 and 503 create no execution: delivered again (n8n's webhook cache can still miss a path it just registered).
-	const again = (status: number) => status === 404 || status === 503;
+	// Delivered again: 404 (n8n's webhook cache can still miss a path it just registered) and 5xx
+	// (under heavy load n8n 2.41.1 answers 500 when its SQLite write lock times out before the run starts).
+	const again = (status: number) => status === 404 || status >= 500;
 	const answers = await Promise.all(seqs.map((seq) => deliver(url, { email: `rd.${String(seq).padStart(3, '0')}@invited.example.com`, seq }, 10, again)));
 	assert.deepEqual(answers.map((a) => a.status).filter((s) => s !== 200), [], 'webhook answers other than 200');
-	await ctx.rest.waitForExecutions(id, known + EVENTS, 300_000);
-	const runs = (await ctx.rest.allExecutions(id)).slice(known);
-	assert.equal(runs.length, EVENTS, 'executions of the pass');
+	const t0 = Date.now();
+	for (;;) {
+		const fresh = (await ctx.rest.allExecutions(id).catch(() => [])).filter((e) => !known.has(e.id));
+		if (fresh.filter((e) => e.status === 'success' || e.status === 'error').length >= EVENTS && !fresh.some((e) => e.status === 'running')) break;
+		if (Date.now() - t0 > 300_000) throw new Error(`executions of the pass not final after 300 s: ${fresh.map((e) => e.status).join(',').slice(0, 300)}`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+	const runs = (await ctx.rest.allExecutions(id)).filter((e) => !known.has(e.id));
 	const seen: Seen[] = [];
-	for (const e of runs) seen.push(await seenIn(ctx.rest, e.id));
+	// An execution n8n answered 500 for never ran: it has no run data of the Webhook node.
+	for (const e of runs) {
+		const s = await seenIn(ctx.rest, e.id).catch(() => undefined);
+		if (s && Number.isFinite(s.seq) && !seen.some((o) => o.seq === s.seq)) seen.push(s);
+	}
+	assert.equal(seen.length, EVENTS, `executions of the pass that ran: ${seen.length} of ${runs.length}`);
 	return seen.sort((a, b) => a.seq - b.seq);
 }
 
 /** n8n's own race on the record's first insert (SQLite: UNIQUE constraint), which Remove Duplicates meets alone too. */
 const STORE_RACE = /UNIQUE constraint|SQLITE_CONSTRAINT|duplicate key/i;
-/** Repeats the second pass may keep beyond what it kept alone: lost updates vary from run to run. */
-const SLACK = 5;
+/**
+ * Repeats the second pass may keep beyond what it kept alone: lost updates vary from run to run
+ * (measured alone: "Value Is Higher" kept 4 of 100 repeats; the old node beside it, 64-71).
+ */
+const SLACK = 15;
 
 function summary(seen: Seen[]): string {
 	const errors = new Map<string, number>();
@@ -120,8 +137,8 @@ function workflowRecord(ctx: ServerContext, id: string): string {
 
 async function runVariant(ctx: ServerContext, key: string, withOurs: boolean): Promise<{ first: Seen[]; second: Seen[]; record: string }> {
 	const { id, path } = workflowOf(key, withOurs);
-	const first = await pass(ctx, id, path, 0);
-	const second = await pass(ctx, id, path, EVENTS);
+	const first = await pass(ctx, id, path);
+	const second = await pass(ctx, id, path);
 	const record = workflowRecord(ctx, id);
 	say(`Remove Duplicates (${key}) ${withOurs ? 'beside Gcore IAM' : 'alone'} on n8n ${ctx.n8n.version}: first pass ${summary(first)}; second pass ${summary(second)}; record ${record}`);
 	return { first, second, record };
