@@ -178,6 +178,17 @@ describe('two executions racing for the same address in one n8n process', () => 
 		expect(sent('customer72@example.com')).toBe(1);
 	});
 
+	test('"Stop Workflow": after a failure, an execution does not go on to send the addresses it was waiting for', async () => {
+		sim().addFault('customer74@example.com', { status: 500, times: 1, delayMs: 1_500 });
+		sim().addFault('customer75@example.com', { status: 500, times: 1 });
+		const first = run({ items: items('customer74@example.com'), parameters: { options: { maxRetries: 0 } }, onError: 'continueRegularOutput' });
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const second = await run({ items: items('customer75@example.com', 'customer74@example.com'), parameters: { options: { maxRetries: 0 } } });
+		expect(second.error?.message).toMatch(/customer75@example\.com/);
+		expect(invitation((await first).gcore.success[0])).toMatchObject({ outcome: 'failed' });
+		expect(requests('customer74@example.com')).toBe(1);
+	});
+
 	test('many executions at once for the same addresses: each address is e-mailed once', async () => {
 		sim().configure({ latencyMs: 50 });
 		const addresses = invited.slice(80, 100).map((user) => user.email);

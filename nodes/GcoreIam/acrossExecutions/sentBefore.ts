@@ -145,6 +145,8 @@ export async function skipSentBefore(
 			const { mine, waiting } = checked ? await check(checked, pending, first) : { mine: pending, waiting: [] };
 			if (mine.length > 0) for (const [key, result] of await send(mine)) sent.set(key, result);
 			else if (waiting.length > 0) await pause(SYNC_EVERY_MS, signal);
+			// "Stop Workflow": nothing more is sent after a failure.
+			if (settings.errorMode === 'stop' && [...sent.values()].some((result) => 'failure' in result)) break;
 			pending = waiting;
 		}
 		return { sent, sentBefore };
