@@ -49,21 +49,24 @@ export function hasExited(child: ChildProcess): boolean {
 	return child.exitCode !== null || child.signalCode !== null;
 }
 
+/** A signal to the child's whole process group (to the child alone if the group is gone). */
+export function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+	try {
+		process.kill(-child.pid!, sig);
+	} catch {
+		try {
+			child.kill(sig);
+		} catch {
+			/* already gone */
+		}
+	}
+}
+
 /** SIGTERM to the child's process group, SIGKILL after `graceMs`; then whatever of the group outlived the leader. */
 export async function stopProcessGroup(child: ChildProcess, name: string, graceMs = 10_000): Promise<void> {
 	if (child.pid === undefined || hasExited(child)) return;
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const kill = (sig: NodeJS.Signals) => {
-		try {
-			process.kill(-child.pid!, sig);
-		} catch {
-			try {
-				child.kill(sig);
-			} catch {
-				/* already gone */
-			}
-		}
-	};
+	const kill = (sig: NodeJS.Signals) => killGroup(child, sig);
 	kill('SIGTERM');
 	const timer = setTimeout(() => {
 		say(`${name} did not stop within ${graceMs / 1000} s: SIGKILL`);

@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 
 import type { SimUser, SimulatorStats } from '../../simulator';
 import { routedIn } from '../routedIn';
-import { post, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
+import { post, SPLIT_EXPORT, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import type { WorkflowJson } from '../../harness/workflows/workflowJson';
 import type { ProofSetup } from './proofSetup';
 
@@ -22,12 +22,9 @@ const emails = Array.from({ length: CUSTOMERS }, (_, i) => `retry.${String(i).pa
 export const FAILING = emails[FAILING_INDEX];
 const users: SimUser[] = emails.map((email) => ({ email, status: 'invited' }));
 
-/** The CRM posts its export: one item per customer in the body. */
-const SPLIT = 'return ($input.first().json.body.customers ?? []).map((c) => ({ json: c }));';
-
 /** Webhook → Code (one item per customer of the POSTed export) → Gcore IAM (default "Stop Workflow" and options) → the three branches. */
 export function retriedExecutionWorkflow(id: string, path: string): WorkflowJson {
-	return webhookWorkflow({ id, path, codeBefore: SPLIT });
+	return webhookWorkflow({ id, path, codeBefore: SPLIT_EXPORT });
 }
 
 export interface RetriedExecutionSetup extends ProofSetup {

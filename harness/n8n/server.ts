@@ -1,20 +1,26 @@
 /**
- * A long-running n8n process of one instance (`n8n start`; queue mode will add `n8n worker`), in
- * its own process group, output appended to the instance's log, ready only when n8n says so.
+ * A long-running n8n process of one instance (`n8n start`), in its own process group, output
+ * appended to the instance's log, ready only when n8n says so; killed and started again on the same
+ * user folder for the crash scenarios.
  */
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 
 import { say } from '../log';
-import { hasExited, spawnGroup, stopProcessGroup } from '../processes';
+import { hasExited, killGroup, spawnGroup, stopProcessGroup } from '../processes';
 import type { N8nInstance } from './instance';
 
 export interface N8nServer {
 	baseUrl: string;
-	child: ChildProcess;
+	/** The current `n8n start` process (a new one after restart()). */
+	readonly child: ChildProcess;
 	/** Resolves with how the process ended ("exit 1", "SIGKILL"), should it end before stop(). */
-	exited: Promise<string>;
+	readonly exited: Promise<string>;
 	stop(): Promise<void>;
+	/** `kill -9` of the whole process group (n8n and its task runner), as a crash or an OOM kill ends it; resolves once n8n has exited. */
+	crash(): Promise<void>;
+	/** `n8n start` again on the same user folder (database, key, port), ready as at first start. */
+	restart(): Promise<void>;
 }
 
 /**
@@ -44,7 +50,30 @@ async function isReady(baseUrl: string): Promise<string | true> {
 }
 
 export async function startServer(n8n: N8nInstance, opts: { readyTimeoutMs?: number } = {}): Promise<N8nServer> {
-	const readyTimeoutMs = opts.readyTimeoutMs ?? 180_000;
+	let current = await startReady(n8n, opts.readyTimeoutMs ?? 180_000);
+	return {
+		baseUrl: n8n.baseUrl,
+		get child() {
+			return current.child;
+		},
+		get exited() {
+			return current.exited;
+		},
+		stop: () => stopProcessGroup(current.child, 'n8n start', 15_000),
+		async crash() {
+			killGroup(current.child, 'SIGKILL');
+			await current.exited;
+			n8n.appendLog('kill -9 of n8n start', `${new Date().toISOString()}\n`);
+		},
+		async restart() {
+			if (!hasExited(current.child)) throw new Error('restart() of an n8n that is still running');
+			// Recovering the killed executions comes on top of start-up: measured up to 175 s under heavy load.
+			current = await startReady(n8n, Math.max(opts.readyTimeoutMs ?? 0, 420_000));
+		},
+	};
+}
+
+async function startReady(n8n: N8nInstance, readyTimeoutMs: number): Promise<{ child: ChildProcess; exited: Promise<string> }> {
 	const out = fs.openSync(n8n.logFile, 'a');
 	fs.writeSync(out, `\n===== n8n start (port ${n8n.port}) =====\n`);
 	const child = spawnGroup('n8n start', n8n.real.nodeExe, [n8n.real.n8nBin, 'start'], {
@@ -68,5 +97,5 @@ export async function startServer(n8n: N8nInstance, opts: { readyTimeoutMs?: num
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	say(`n8n ${n8n.version} is up at ${n8n.baseUrl} (${Math.round((Date.now() - t0) / 1000)} s)`);
-	return { baseUrl: n8n.baseUrl, child, exited, stop: () => stopProcessGroup(child, 'n8n start', 15_000) };
+	return { child, exited };
 }

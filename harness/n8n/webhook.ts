@@ -4,8 +4,9 @@
  * ../workflows/webhookWorkflow.ts.
  */
 import type { N8nInstance } from './instance';
-import type { N8nRest } from './rest';
-import { post } from '../workflows/webhookWorkflow';
+import type { ExecutionSummary, N8nRest } from './rest';
+import { FINAL_STATUSES } from './rest';
+import { post, postForAnswer } from '../workflows/webhookWorkflow';
 
 export function webhookUrl(ctx: { n8n: Pick<N8nInstance, 'baseUrl'> }, path: string): string {
 	return `${ctx.n8n.baseUrl}/webhook/${path}`;
@@ -17,10 +18,10 @@ export function webhookUrl(ctx: { n8n: Pick<N8nInstance, 'baseUrl'> }, path: str
  * database ping is more than 5 s late, which a burst on a busy machine can cause. Resolves with the
  * last status and the redeliveries it took.
  */
-export async function deliver(url: string, body: unknown, attempts = 10): Promise<{ status: number; redelivered: number }> {
+export async function deliver(url: string, body: unknown, attempts = 10, redeliverOn: (status: number) => boolean = (status) => status === 503): Promise<{ status: number; redelivered: number }> {
 	for (let redelivered = 0; ; redelivered++) {
 		const status = await post(url, body);
-		if (status !== 503 || redelivered + 1 >= attempts) return { status, redelivered };
+		if (!redeliverOn(status) || redelivered + 1 >= attempts) return { status, redelivered };
 		await new Promise((r) => setTimeout(r, 1000));
 	}
 }
@@ -46,3 +47,52 @@ export async function waitUntilListening(ctx: { n8n: Pick<N8nInstance, 'baseUrl'
 	return (await ctx.rest.waitForExecutions(workflowId, Math.max(1, known.length), 60_000)).length;
 }
 
+/**
+ * After a restart: POSTs `body` until n8n answers "Workflow was started" (during start-up it
+ * answers 200 without starting anything), waits until that execution is final, and returns the ids
+ * of every execution the workflow has then (the killed ones may stay "running" for good).
+ */
+export async function waitUntilStarted(ctx: { n8n: Pick<N8nInstance, 'baseUrl'>; rest: N8nRest }, workflowId: string, path: string, body: unknown, timeoutMs = 120_000): Promise<Set<string>> {
+	const known = new Set((await ctx.rest.allExecutions(workflowId)).map((e) => e.id));
+	const t0 = Date.now();
+	for (let last = ''; ; ) {
+		const answer = await postForAnswer(webhookUrl(ctx, path), body).catch((e: Error) => ({ status: 0, text: e.message }));
+		if (answer.status === 200 && answer.text.includes('Workflow was started')) break;
+		last = `${answer.status} ${answer.text.slice(0, 100)}`;
+		if (Date.now() - t0 > timeoutMs) throw new Error(`${webhookUrl(ctx, path)} did not start the workflow for ${timeoutMs / 1000} s (last answer: ${last})`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	await waitForNewExecutions(ctx, workflowId, known, 1, timeoutMs);
+	return new Set((await ctx.rest.allExecutions(workflowId)).map((e) => e.id));
+}
+
+/** Waits until `count` executions of the workflow that are not in `known` are final; returns those new ones, oldest first. */
+export async function waitForNewExecutions(ctx: { rest: N8nRest }, workflowId: string, known: Set<string>, count: number, timeoutMs: number): Promise<ExecutionSummary[]> {
+	const t0 = Date.now();
+	for (;;) {
+		// n8n answers 500 now and then while its SQLite is busy (see N8nRest.waitForExecutions): asked again.
+		const all = await ctx.rest.allExecutions(workflowId).catch(() => []);
+		const fresh = all.filter((e) => !known.has(e.id));
+		const done = fresh.filter((e) => FINAL_STATUSES.includes(e.status));
+		if (done.length >= count) return fresh;
+		if (Date.now() - t0 > timeoutMs) throw new Error(`after ${timeoutMs / 1000} s, ${done.length} of ${count} new executions of ${workflowId} are final (${fresh.length} new)`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}
+
+/**
+ * Waits until n8n has registered the production webhook, without running the workflow: a GET to
+ * a POST webhook answers 404 "... not registered for GET requests. Did you mean to make a POST
+ * request?" once it is there, "... is not registered" before (n8n activates published workflows
+ * after it reports ready; under load that took minutes here).
+ */
+export async function waitUntilRegistered(ctx: { n8n: Pick<N8nInstance, 'baseUrl'> }, path: string, timeoutMs = 300_000): Promise<void> {
+	const t0 = Date.now();
+	for (let last = ''; ; ) {
+		const res = await fetch(webhookUrl(ctx, path)).catch((e: Error) => ({ status: 0, text: async () => e.message }));
+		last = `${res.status} ${(await res.text()).slice(0, 150)}`;
+		if (/not registered for GET requests.*POST request/.test(last)) return;
+		if (Date.now() - t0 > timeoutMs) throw new Error(`${webhookUrl(ctx, path)} not registered for POST after ${timeoutMs / 1000} s (last answer to a GET: ${last})`);
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+}

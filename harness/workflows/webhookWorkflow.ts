@@ -51,7 +51,14 @@ export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 
 /** One POST as a CRM sends it; resolves with the status (n8n answers 200 "Workflow was started" once it has the execution). */
 export async function post(url: string, body: unknown): Promise<number> {
-	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	await res.arrayBuffer();
-	return res.status;
+	return (await postForAnswer(url, body)).status;
 }
+
+/** The same, with n8n's answer: during start-up n8n answers 200 without starting the workflow; only `{"message":"Workflow was started"}` says it did. */
+export async function postForAnswer(url: string, body: unknown): Promise<{ status: number; text: string }> {
+	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	return { status: res.status, text: await res.text() };
+}
+
+/** The Code node of a CRM that posts its export: one item per customer of the body's `customers`. */
+export const SPLIT_EXPORT = 'return ($input.first().json.body.customers ?? []).map((c) => ({ json: c }));';

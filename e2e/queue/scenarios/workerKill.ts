@@ -3,7 +3,8 @@
  * it). Measured: what n8n does with that execution (status, how long after the kill), which
  * customers were e-mailed and which not, what n8n's own "Retry" of it does, and who a new run of
  * the same batch e-mails again. Asserted: main and the other worker keep running, the earlier
- * executions stay as they were, new executions all succeed on the surviving worker.
+ * executions stay as they were, new executions all succeed on the surviving worker, and after the
+ * new run of the batch no invited customer is left un-e-mailed (issue 16).
  * Runs last: it leaves one worker.
  */
 import * as assert from 'node:assert/strict';
@@ -89,6 +90,7 @@ export const workerKill: QueueScenario = {
 		const rerunExec = await batchFinished(ctx, rerun.id, 10 * 60_000);
 		const final = await sim.stats();
 		const twice = invited.filter((e) => (final.sentByEmail[e] ?? 0) > 1);
+		const never = invited.filter((e) => !final.sentByEmail[e]);
 
 		const lock = `lock ${Number(LOCK_SETTINGS.QUEUE_WORKER_LOCK_DURATION) / 1000} s, renew ${Number(LOCK_SETTINGS.QUEUE_WORKER_LOCK_RENEW_TIME) / 1000} s, stalled check ${Number(LOCK_SETTINGS.QUEUE_WORKER_STALLED_INTERVAL) / 1000} s`;
 		measured(LABEL, 'killed', `${victim.name} after ${atKill.requests} of the batch's requests (${lock})`);
@@ -98,7 +100,7 @@ export const workerKill: QueueScenario = {
 		measured(LABEL, "the killed worker's task runner", runnerLeft ? 'still running after the kill (stopped by the clean-up)' : 'exited with it');
 		measured(LABEL, `${AFTER_KILL_POSTS} executions after the kill`, `${JSON.stringify(countBy(fresh.map((e) => e.status)))}, on ${JSON.stringify(countBy(fresh.map((e) => ranOn.get(e.id) ?? '?')))}`);
 		measured(LABEL, 'n8n "Retry" of the killed execution', `execution ${retry.id}: ${retryExec.status}, ${retryRequests} API requests`);
-		measured(LABEL, 'a new run of the same batch', `${rerunExec.status} on ${rerun.worker.name}; e-mailed a second time: ${twice.length} of the ${emailed.length} e-mailed before the kill (the rest were skipped as sent before)`);
+		measured(LABEL, 'a new run of the same batch', `${rerunExec.status} on ${rerun.worker.name}; e-mailed a second time: ${twice.length} of the ${emailed.length} e-mailed before the kill (the rest were skipped as sent before); never e-mailed after it: ${never.length}`);
 		if (runnerLeft) process.kill(-victim.pid, 'SIGKILL');
 
 		assert.ok(FINAL.includes(status) && status !== 'success', `the killed execution ended ${status}`);
@@ -111,9 +113,11 @@ export const workerKill: QueueScenario = {
 		assert.ok(earlierBatch.every((e) => batchNow.get(e.id) === e.status), 'earlier batch executions unchanged');
 		assert.ok(!hasExited(cluster.server.child) && survivor.running(), 'main and the surviving worker still running at the end');
 		assert.equal(rerunExec.status, 'success', 'the new run of the batch');
+		// Issue 16: what the killed run left in the store never makes the new run skip a customer nobody e-mailed.
+		assert.deepEqual(never, [], `invited customers never e-mailed after the new run of the batch: ${never.length} of ${invited.length}`);
 		// Sends are recorded in n8n's deduplication store every 5 s: a new run skips those recorded, and
 		// may e-mail again only customers e-mailed before the kill whose record was not yet written.
 		assert.ok(twice.every((e) => emailed.includes(e)), `a new run e-mailed again someone not e-mailed before the kill: ${twice.filter((e) => !emailed.includes(e)).slice(0, 5).join(', ')}`);
-		return `${victim.name} killed after ${atKill.requests} requests; execution ${id} ${status} after ${seconds(finalMs)}; e-mailed ${emailed.length}, not ${notEmailed.length}; n8n Retry sent ${retryRequests}; a re-run e-mails ${twice.length} again; ${AFTER_KILL_POSTS} later executions success on ${survivor.name}`;
+		return `${victim.name} killed after ${atKill.requests} requests; execution ${id} ${status} after ${seconds(finalMs)}; e-mailed ${emailed.length}, not ${notEmailed.length}; n8n Retry sent ${retryRequests}; a re-run e-mails ${twice.length} again, leaves ${never.length} never e-mailed; ${AFTER_KILL_POSTS} later executions success on ${survivor.name}`;
 	},
 };
