@@ -121,7 +121,13 @@ export async function readEditorWords(page: Page, nodeName: string): Promise<Edi
 	await creator.getByTestId('node-creator-node-item').filter({ hasText: nodeName }).first().click();
 	const actionNames = creator.getByTestId('node-creator-item-name');
 	await actionNames.first().waitFor({ state: 'visible' });
-	const actions = (await actionNames.allInnerTexts()).map((t) => t.trim());
+	// The search results slide out while the node's actions slide in: read once the node's own
+	// entry has left the list (or after 10 s, whatever is there).
+	let actions: string[] = [];
+	for (const until = Date.now() + 10_000; ; await page.waitForTimeout(200)) {
+		actions = (await actionNames.allInnerTexts()).map((t) => t.trim());
+		if ((actions.length > 0 && !actions.includes(nodeName)) || Date.now() > until) break;
+	}
 	await page.keyboard.press('Escape');
 	await creator.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 
