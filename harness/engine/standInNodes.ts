@@ -63,39 +63,6 @@ export class NoOpStandIn implements INodeType {
 	}
 }
 
-/**
- * n8n-nodes-base.removeDuplicates (v2), only as far as our tests need it: its presence and its
- * `options.scope`, which our node reads; it passes its items through, as the No Operation node does.
- */
-export class RemoveDuplicatesStandIn extends NoOpStandIn {
-	description = description({
-		name: 'n8n-nodes-base.removeDuplicates',
-		displayName: 'Remove Duplicates',
-		version: 2,
-		inputs: [NodeConnectionTypes.Main],
-		properties: [
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				default: {},
-				options: [
-					{
-						displayName: 'Scope',
-						name: 'scope',
-						type: 'options',
-						default: 'node',
-						options: [
-							{ name: 'Node', value: 'node' },
-							{ name: 'Workflow', value: 'workflow' },
-						],
-					},
-				],
-			},
-		],
-	});
-}
-
 type CodeFunction = (items: INodeExecutionData[], $input: IDataObject) => Promise<unknown>;
 
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
@@ -154,4 +121,4 @@ export class CodeStandIn implements INodeType {
 	}
 }
 
-export const standInNodeTypes: INodeType[] = [new ManualTriggerStandIn(), new NoOpStandIn(), new CodeStandIn(), new RemoveDuplicatesStandIn()];
+export const standInNodeTypes: INodeType[] = [new ManualTriggerStandIn(), new NoOpStandIn(), new CodeStandIn()];
