@@ -29,6 +29,13 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 	}
 }
 
+const claimsHeld = () => [...store.rows.values()].some((row) => Array.isArray(row.data) && row.data.some((value) => value.startsWith('c|')));
+/**
+ * n8n ends a cancelled execution at once, while the node's code runs on to its clean-up (record
+ * the successes, release the claims), as in the real n8n: wait for that clean-up.
+ */
+const cleanedUp = async () => await until(() => !claimsHeld(), 'the cancelled run to release its claims');
+
 /** Starts the runs; `stop` cancels them. */
 function startRuns(runs: Array<{ addresses: string[]; mode?: 'retry' }>) {
 	const stop = new AbortController();
@@ -61,9 +68,11 @@ describe('a run that died', () => {
 		const requested = (addresses: string[]) => addresses.some((email) => (sim().stats().byEmail[email] ?? 0) > 0);
 		// Both have checked; the retried run may still wait for the account's requests in flight.
 		await until(() => requested(ordinary) && checks().length === 2, 'both runs to check and one to send');
+		// The record at the moment they died, before the cancel's clean-up.
 		const leftBehind = new Map<string, StoredRow>([...store.rows].map(([key, row]) => [key, structuredClone(row)]));
 		dying.stop.abort();
 		await dying.finished;
+		await cleanedUp();
 		store.rows.clear();
 		for (const [key, row] of leftBehind) store.rows.set(key, row);
 		sim().reset();
@@ -90,6 +99,7 @@ describe('a cancelled run', () => {
 		await until(() => quick.every((email) => sent(email) === 1) && hanging.some((email) => (sim().stats().byEmail[email] ?? 0) > 0), 'the quick ones to be answered');
 		cancelled.stop.abort();
 		await cancelled.finished;
+		await cleanedUp();
 		sim().reset();
 
 		const checksBefore = checks().length;
