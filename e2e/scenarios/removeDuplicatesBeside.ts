@@ -25,7 +25,7 @@ import type { N8nRest } from '../../harness/n8n/rest';
 import { processedData } from '../../harness/n8n/processedData';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { say } from '../../harness/log';
-import type { Scenario, ServerContext } from './scenario';
+import type { Scenario, ServerContext } from '../scenario';
 import { BRANCHES, WEBHOOK_NODE, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import { GCORE_NODE, type WorkflowJson, type WorkflowNode } from '../../harness/workflows/workflowJson';
 import { deliver, waitUntilRegistered, webhookUrl } from '../../harness/n8n/webhook';
@@ -146,6 +146,8 @@ async function runVariant(ctx: ServerContext, key: string, withOurs: boolean): P
 
 export const removeDuplicatesBeside: Scenario = {
 	name: `Remove Duplicates (scope Workflow, both modes) beside Gcore IAM: ${EVENTS} events twice, the same results as without our node`,
+	mode: 'single',
+	order: 85,
 	phase: 'server',
 	workflows: () => LOGICS.flatMap((l) => [workflowOf(l.key, false).workflow, workflowOf(l.key, true).workflow]),
 	async beforeStart(ctx) {
