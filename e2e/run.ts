@@ -37,13 +37,24 @@ import type { Mode } from './scenario';
 const MODES: Record<Mode, ModeDefinition> = { single: singleMode, queue: queueMode };
 const USAGE = 'usage: tsx e2e/run.ts --mode single|queue [--only <substring>] [--n8n <version,...>]';
 
+function usage(problem: string): never {
+	console.log(`${problem}\n${USAGE}`);
+	process.exit(2);
+}
+
 function options(): { mode: Mode; only: string | undefined; versions: string[] | undefined } {
-	const { values } = parseArgs({ options: { mode: { type: 'string', default: 'single' }, only: { type: 'string' }, n8n: { type: 'string' }, help: { type: 'boolean' } } });
+	const flags = { mode: { type: 'string', default: 'single' }, only: { type: 'string' }, n8n: { type: 'string' }, help: { type: 'boolean' } } as const;
+	let values: ReturnType<typeof parseArgs<{ options: typeof flags }>>['values'];
+	try {
+		values = parseArgs({ options: flags }).values;
+	} catch (e) {
+		usage(e instanceof Error ? e.message : String(e));
+	}
 	if (values.help) {
 		console.log(USAGE);
 		process.exit(0);
 	}
-	if (values.mode !== 'single' && values.mode !== 'queue') throw new Error(`--mode ${values.mode}: ${USAGE}`);
+	if (values.mode !== 'single' && values.mode !== 'queue') usage(`--mode ${values.mode}?`);
 	const list = values.n8n ?? process.env.GCORE_E2E_N8N_VERSIONS;
 	const versions = list?.split(',').map((s) => s.trim()).filter(Boolean);
 	return { mode: values.mode, only: (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined, versions: versions?.length ? versions : undefined };
