@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import { REPO_ROOT } from '../../harness/engine';
 
-const ACCOUNTS_MODULE = path.join(REPO_ROOT, 'dist', 'nodes', 'GcoreIam', 'transport', 'accounts.js');
+const ACCOUNTS_MODULE = path.join(REPO_ROOT, 'dist', 'nodes', 'GcoreIam', 'rateLimit', 'accounts.js');
 
 export async function forgetLearnedLimits(): Promise<void> {
 	const accounts = (await import(ACCOUNTS_MODULE)) as { forgetAllAccounts(): void };

@@ -1,8 +1,8 @@
 import { getEventListeners } from 'node:events';
 
-import type { Admission, WaitBudget } from '../../nodes/GcoreIam/transport/accountGate';
-import { AccountGate, MAX_RATE_LIMIT_WAIT_MS, RECOVERY_MS } from '../../nodes/GcoreIam/transport/accountGate';
-import { RateGate } from '../../nodes/GcoreIam/transport/rateGate';
+import type { Admission, WaitBudget } from '../../nodes/GcoreIam/rateLimit/accountGate';
+import { AccountGate, MAX_RATE_LIMIT_WAIT_MS, RECOVERY_MS } from '../../nodes/GcoreIam/rateLimit/accountGate';
+import { RateGate } from '../../nodes/GcoreIam/rateLimit/rateGate';
 
 const fullBudget = (): WaitBudget => ({ leftMs: MAX_RATE_LIMIT_WAIT_MS });
 const place = (admission: Admission) => ('place' in admission ? admission.place : admission);

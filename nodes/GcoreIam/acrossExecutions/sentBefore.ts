@@ -1,10 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FinalAnswer } from '../actions/resendInvitation/answerMemory';
-import type { Recipient, SendResult } from '../actions/resendInvitation/sendAll';
+import type { FinalAnswer } from '../sending/answerMemory';
+import type { Recipient, SendResult } from '../sending/sendAll';
 import type { RunSettings } from '../actions/resendInvitation/settings';
-import { pause } from '../transport/pause';
+import { pause } from '../pause';
 import type { Store } from './storeRounds';
 import { isStoreMissing, storeRound } from './storeRounds';
 import type { Family } from './tokens';

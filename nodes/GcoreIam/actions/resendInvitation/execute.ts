@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { FinalAnswer } from './answerMemory';
-import { withAnswersOfThisRun } from './answerMemory';
+import type { FinalAnswer } from '../../sending/answerMemory';
+import { withAnswersOfThisRun } from '../../sending/answerMemory';
 import type { Address } from './readAddresses';
 import { readAddresses } from './readAddresses';
 import type { ItemResult } from './routeItems';
 import { itemError, routeItems } from './routeItems';
-import type { Recipient } from './sendAll';
-import { sendAll } from './sendAll';
+import type { Recipient } from '../../sending/sendAll';
+import { sendAll } from '../../sending/sendAll';
 import { skipSentBefore } from '../../acrossExecutions/sentBefore';
 import { readSettings } from './settings';
 

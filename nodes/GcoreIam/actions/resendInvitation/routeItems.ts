@@ -3,7 +3,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import type { Route } from '../../outcome/classify';
 import type { Failure } from '../../outcome/failure';
 import { buildItemError } from '../../outcome/failure';
-import type { FinalAnswer } from './answerMemory';
+import type { FinalAnswer } from '../../sending/answerMemory';
 import type { RunSettings } from './settings';
 
 export interface FailedItem {

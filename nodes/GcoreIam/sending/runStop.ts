@@ -1,6 +1,6 @@
-import type { ApiAnswer } from '../../outcome/classify';
-import { failsEveryAddress } from '../../outcome/failure';
-import { thrownFailure } from '../../transport/retry';
+import type { ApiAnswer } from '../outcome/classify';
+import { failsEveryAddress } from '../outcome/failure';
+import { thrownFailure } from '../transport/retry';
 import type { FailedSend, SendResult } from './sendAll';
 
 /** Thrown into an address's retry loop in place of a request: it fails at once, unsent. */

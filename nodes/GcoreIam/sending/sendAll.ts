@@ -1,20 +1,20 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Verdict } from '../../outcome/classify';
-import { classify, isApiAccountAnswer } from '../../outcome/classify';
-import type { Failure } from '../../outcome/failure';
-import { redactor } from '../../outcome/redact';
-import { credentialProblem } from '../../transport/credentialCheck';
-import { MAX_RATE_LIMIT_WAIT_MS } from '../../transport/accountGate';
-import { accountGate } from '../../transport/accounts';
-import { RateGate } from '../../transport/rateGate';
-import { ACCOUNT_PATH, prepareApiRequest, RENEW_INVITATION_PATH } from '../../transport/renewInvitation';
-import type { Attempted } from '../../transport/retry';
-import { sendWithRetries } from '../../transport/retry';
+import type { Verdict } from '../outcome/classify';
+import { classify, isApiAccountAnswer } from '../outcome/classify';
+import type { Failure } from '../outcome/failure';
+import { redactor } from '../outcome/redact';
+import { credentialProblem } from '../transport/credentialCheck';
+import { MAX_RATE_LIMIT_WAIT_MS } from '../rateLimit/accountGate';
+import { accountGate } from '../rateLimit/accounts';
+import { RateGate } from '../rateLimit/rateGate';
+import { ACCOUNT_PATH, prepareApiRequest, RENEW_INVITATION_PATH } from '../transport/renewInvitation';
+import type { Attempted } from '../transport/retry';
+import { sendWithRetries } from '../transport/retry';
 import type { FinalAnswer } from './answerMemory';
-import type { FailedItem } from './routeItems';
+import type { FailedItem } from '../actions/resendInvitation/routeItems';
 import { RunStop } from './runStop';
-import type { RunSettings } from './settings';
+import type { RunSettings } from '../actions/resendInvitation/settings';
 
 export interface Recipient {
 	key: string;

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { Route } from '../../outcome/classify';
+import type { Route } from '../outcome/classify';
 
 /** A final answer for one address: re-sending it would e-mail the customer again. */
 export interface FinalAnswer {

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { pause } from './pause';
+import { pause } from '../pause';
 
 /** The most one item waits for the API's rate limits (429) in total; beyond that it fails. */
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
