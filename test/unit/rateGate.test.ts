@@ -1,7 +1,10 @@
 import { getEventListeners } from 'node:events';
 
-import type { Admission, WaitBudget } from '../../nodes/GcoreIam/rateLimit/accountGate';
-import { AccountGate, MAX_RATE_LIMIT_WAIT_MS, RECOVERY_MS } from '../../nodes/GcoreIam/rateLimit/accountGate';
+import type { Admission } from '../../nodes/GcoreIam/rateLimit/accountGate';
+import type { WaitBudget } from '../../nodes/GcoreIam/rateLimit/pauses';
+import { RECOVERY_MS } from '../../nodes/GcoreIam/rateLimit/adaptiveLimit';
+import { AccountGate } from '../../nodes/GcoreIam/rateLimit/accountGate';
+import { MAX_RATE_LIMIT_WAIT_MS } from '../../nodes/GcoreIam/rateLimit/pauses';
 import { RateGate } from '../../nodes/GcoreIam/rateLimit/rateGate';
 
 const fullBudget = (): WaitBudget => ({ leftMs: MAX_RATE_LIMIT_WAIT_MS });

@@ -1,9 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FinalAnswer } from '../sending/answerMemory';
-import type { Recipient, SendResult } from '../sending/sendAll';
-import type { RunSettings } from '../actions/resendInvitation/settings';
+import type { Answer, Recipient, SendResult } from '../outcome/results';
+import type { RunSettings } from '../runSettings';
 import { pause } from '../pause';
 import type { Store } from './storeRounds';
 import { isStoreMissing, storeRound } from './storeRounds';
@@ -30,7 +29,7 @@ export async function skipSentBefore(
 	context: IExecuteFunctions,
 	settings: RunSettings,
 	recipients: Recipient[],
-	remembered: Map<string, FinalAnswer>,
+	remembered: Map<string, Answer>,
 	send: (recipients: Recipient[]) => Promise<Map<string, SendResult>>,
 ): Promise<SentBeforeRun> {
 	const node = context.getNode();

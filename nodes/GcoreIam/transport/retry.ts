@@ -1,7 +1,7 @@
 import type { ApiAnswer } from '../outcome/classify';
 import { isTransientStatus } from '../outcome/classify';
-import type { WaitBudget } from '../rateLimit/accountGate';
-import { MAX_RATE_LIMIT_WAIT_MS } from '../rateLimit/accountGate';
+import type { WaitBudget } from '../rateLimit/pauses';
+import { MAX_RATE_LIMIT_WAIT_MS } from '../rateLimit/pauses';
 import { pause } from '../pause';
 import type { RateGate } from '../rateLimit/rateGate';
 
