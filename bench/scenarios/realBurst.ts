@@ -20,7 +20,7 @@ import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, expectedOutcome, simulatorUsers } from '../customers';
 import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
-import { httpRequestWorkflow, type HttpRequestVariant } from '../realN8nWorkflows';
+import { httpRequestWorkflow, type BenchWorkflow, type HttpRequestVariant } from '../realN8nWorkflows';
 import { emailedMoreThanOnce } from '../stats';
 import { ADMITTED, BURST_SIZES, RETRY_AFTER_SECONDS, type BurstSetting } from './burst';
 import { countBy, mapLimit } from '../../harness/queue/executions';
@@ -82,7 +82,7 @@ interface Contender {
 	path: string;
 	/** The API key the simulator accepts during this row (ours: one per row, a new account). */
 	apiKey: string;
-	workflow: IDataObject & { id: string };
+	workflow: BenchWorkflow;
 	ours: boolean;
 }
 
@@ -101,7 +101,7 @@ function contenders(sizes: number[], simulatorUrl: string): { rows: Contender[][
 		const id = `benchBurst${key}`;
 		const path = `bench-burst-${key.toLowerCase()}`;
 		const webhookId = `b0b0b0b0-0000-4000-8000-00000000010${k}`;
-		return { name, id, path, apiKey: DEFAULT_API_KEY, workflow: httpRequestWorkflow(id, simulatorUrl, { webhook: { path, webhookId } }, variant) as IDataObject & { id: string }, ours: false };
+		return { name, id, path, apiKey: DEFAULT_API_KEY, workflow: httpRequestWorkflow(id, simulatorUrl, { webhook: { path, webhookId } }, variant), ours: false };
 	});
 	const rows = sizes.map((size) => {
 		const credential = { id: `benchBurstCred${size}`, name: `Gcore IAM account (burst of ${size})` };
@@ -109,7 +109,7 @@ function contenders(sizes: number[], simulatorUrl: string): { rows: Contender[][
 		credentials.push({ ...credential, type: 'gcoreIamApi', data: { apiKey, baseUrl: simulatorUrl } });
 		const id = `benchBurstOurs${size}`;
 		const path = `bench-burst-ours-${size}`;
-		const workflow = webhookWorkflow({ id, path, credential }) as unknown as IDataObject & { id: string };
+		const workflow: BenchWorkflow = { ...webhookWorkflow({ id, path, credential }), id };
 		return [{ name: 'Webhook → Gcore IAM node (default options) → the three branches', id, path, apiKey, workflow, ours: true }, ...http];
 	});
 	return { rows, credentials };

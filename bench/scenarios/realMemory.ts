@@ -9,14 +9,12 @@
  * its own, not counted (the same for both). `n8n execute` cannot serve here: it prints the
  * run data of all 10,000 items and exits before the pipe takes it all.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, simulatorUsers } from '../customers';
 import { watchPeakRss } from '../peakRss';
 import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
-import { gcoreWorkflow, httpRequestWorkflow, OUTCOME_NODES } from '../realN8nWorkflows';
+import { gcoreWorkflow, httpRequestWorkflow, OUTCOME_NODES, type BenchWorkflow } from '../realN8nWorkflows';
 import { round } from '../stats';
 import { MEMORY_LATENCY_MS } from './memory';
 import { nodeOutputs } from '../../harness/n8n/runData';
@@ -53,7 +51,7 @@ export interface RealMemoryResult {
 export async function realMemory(context: BenchContext, fullItems: number, real: RealN8nBench): Promise<RealMemoryResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
-	const contenders: Array<{ name: string; id: string; workflow: (path: string) => IDataObject }> = [
+	const contenders: Array<{ name: string; id: string; workflow: (path: string) => BenchWorkflow }> = [
 		{
 			name: `Gcore IAM node, concurrency ${settings.concurrency}`,
 			id: 'benchMemoryGcore',
@@ -69,7 +67,7 @@ export async function realMemory(context: BenchContext, fullItems: number, real:
 	for (const contender of contenders) {
 		const path = `bench-memory-${contender.id.toLowerCase()}`;
 		const server = await progress.run(`memory in real n8n ${real.version}: n8n start with ${contender.name}`, () =>
-			real.serve([contender.workflow(path) as IDataObject & { id: string }]),
+			real.serve([contender.workflow(path)]),
 		);
 		try {
 			const url = webhookUrl({ n8n: server.instance }, path);

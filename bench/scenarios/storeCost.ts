@@ -98,7 +98,7 @@ export async function storeCost(context: BenchContext, { constants = {}, sizes =
 		const variant = id.slice(id.lastIndexOf('-') + 1) as Variant;
 		const options: IDataObject = variant === 'zero' ? { skipIfInvitedWithin: 0 } : {};
 		const webhookId = `b0b0b0b0-0000-4000-8000-${String(900_000_000 + index).padStart(12, '0')}`;
-		return gcoreWorkflow(id, NODE_TYPE, { webhook: { path: hookPath(id), webhookId }, split: true }, options) as IDataObject & { id: string };
+		return gcoreWorkflow(id, NODE_TYPE, { webhook: { path: hookPath(id), webhookId }, split: true }, options);
 	});
 	for (const database of databases) {
 		const n8n = await progress.run(`store cost, ${database}: n8n start with ${workflows.length} workflows`, async () => {
