@@ -2,13 +2,6 @@
 import type { BenchSettings } from './context';
 import type { Section } from './scenario';
 
-export interface Target {
-	name: string;
-	value: string;
-	target: string;
-	met: boolean;
-}
-
 /** What every bench/results/*.json holds before the scenarios' fields. */
 export interface RunHeader {
 	createdAt: string;

@@ -8,7 +8,14 @@
 import type { BenchContext, BenchSettings } from './context';
 import type { RealN8nBench } from './realN8nBaseline';
 import type { Figure } from './releaseGuard';
-import type { Target } from './report';
+
+/** A row of the targets table: what was wanted, what the run got. */
+export interface Target {
+	name: string;
+	value: string;
+	target: string;
+	met: boolean;
+}
 
 export interface ScenarioContext extends BenchContext {
 	/** The real n8n 2.41.1, when the run started it (see `realN8n`) and it came up. */

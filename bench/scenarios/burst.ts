@@ -12,8 +12,8 @@ import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, simulatorUsers } from '../customers';
 import { runOurNode } from '../ourNode';
-import { count, mark, runSeconds, s, type Target } from '../report';
-import { scenario } from '../scenario';
+import { count, mark, runSeconds, s } from '../report';
+import { scenario, type Target } from '../scenario';
 import { startSimulatorProcess } from '../../harness/simulatorProcess';
 import { emailedMoreThanOnce, round, spread, type Spread } from '../stats';
 

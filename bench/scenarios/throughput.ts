@@ -11,8 +11,8 @@ import { runOurNode } from '../ourNode';
 import { runAxiosClient, runNodeHttpClient, type RawResult } from '../rawClient';
 import { DEFAULT_API_KEY } from '../../simulator';
 import type { Figure } from '../releaseGuard';
-import { count, mark, pct, s, type Target } from '../report';
-import { scenario } from '../scenario';
+import { count, mark, pct, s } from '../report';
+import { scenario, type Target } from '../scenario';
 import { round, spread, type Spread } from '../stats';
 
 /** Issue 17's goals for node ÷ the faster raw client, 10 in flight (2,000 items at 20 ms; 500 at 100 ms). */
