@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|speed|store] [-- --save-release]
+ * npm run bench -- --docs-from-latest
  *
  * Builds the package, starts the Gcore IAM simulator in its own process, and runs the
  * scenarios of the benchmark (bench/scenarios/, one file each; see docs/performance.md): our node
@@ -12,17 +13,20 @@
  * against the raw clients, the rate-limited API in-process), to speed.json; `store`, the
  * deduplication store's cost as the record grows (scenarios/storeCost.ts), to store.json. Every
  * run prints its figures beside the last release's (bench/results/release.json, see
- * releaseGuard.ts); `--save-release` stores the run's figures there.
+ * releaseGuard.ts); `--save-release` stores the run's figures there. A full run (not --quick,
+ * not --only) also rewrites the measured tables in docs/performance.md (docsTables.ts);
+ * `--docs-from-latest` rewrites them from bench/results/latest.json and runs nothing.
  *
  * A new scenario: a file in bench/scenarios/ exporting `scenario({ ... })` (bench/scenario.ts),
  * listed in SCENARIOS and named in the groups that run it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { RESULTS_DIR, type BenchSettings } from './context';
+import { writeDocsTables } from './docsTables';
 import { Progress } from './progress';
 import { RealN8nBench } from './realN8nBaseline';
 import { compare, guardTable, readRelease, saveRelease, type Figure } from './releaseGuard';
@@ -81,7 +85,8 @@ const GROUPS: Record<string, Group> = {
 
 const ONLY = Object.keys(GROUPS).filter((name) => name !== 'all');
 const RELEASE_FILE = path.join(RESULTS_DIR, 'release.json');
-const USAGE = `usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only ${ONLY.join('|')}] [-- --save-release]`;
+const DOCS_FILE = path.join(REPO, 'docs', 'performance.md');
+const USAGE = `usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only ${ONLY.join('|')}] [-- --save-release]\n       npm run bench -- --docs-from-latest`;
 
 function parseArgs(args: string[]): BenchSettings {
 	const settings: BenchSettings = { reps: 3, concurrency: 10, realN8n: true, quick: false, saveRelease: false };
@@ -123,6 +128,10 @@ function loadAverage(): number[] {
 async function main(): Promise<void> {
 	if (process.argv.includes('--help')) {
 		process.stdout.write(`${USAGE}\n`);
+		return;
+	}
+	if (process.argv.includes('--docs-from-latest')) {
+		docsFromLatest();
 		return;
 	}
 	const settings = parseArgs(process.argv.slice(2));
@@ -194,11 +203,25 @@ async function main(): Promise<void> {
 		const json = { ...header, ...resultsOf(report), targets: report.flatMap((section) => section.targets), realN8nError, againstRelease: guard.comparisons };
 		writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 		const guardLines = guard.lines.length ? `\n\n${guard.lines.join('\n')}` : '';
-		process.stdout.write(`${renderReport(header, report)}${guardLines}\n\nWritten to ${path.relative(REPO, file)}\n`);
+		const docs = settings.only || settings.quick ? [] : writeDocsTables(DOCS_FILE, header, report);
+		const docsLine = docs.length ? `; tables ${docs.join(', ')} in ${path.relative(REPO, DOCS_FILE)}` : '';
+		process.stdout.write(`${renderReport(header, report)}${guardLines}\n\nWritten to ${path.relative(REPO, file)}${docsLine}\n`);
 	} finally {
 		progress.done();
 		await stop();
 	}
+}
+
+/** `--docs-from-latest`: docs/performance.md's measured tables again from bench/results/latest.json. */
+function docsFromLatest(): void {
+	const file = path.join(RESULTS_DIR, 'latest.json');
+	const json = JSON.parse(readFileSync(file, 'utf8')) as RunHeader & Record<string, unknown>;
+	const fields = new Set<string>();
+	const sections = SCENARIOS.filter((scenario) => scenario.field in json && !fields.has(scenario.field) && fields.add(scenario.field)).map((scenario) =>
+		scenario.section(json[scenario.field]),
+	);
+	const written = writeDocsTables(DOCS_FILE, json, sections);
+	process.stdout.write(`${written.length ? `Tables ${written.join(', ')}` : 'No table'} written to ${path.relative(REPO, DOCS_FILE)} from ${path.relative(REPO, file)}.\n`);
 }
 
 /** The scenarios' results by their field in bench/results/*.json. */
