@@ -10,11 +10,21 @@ import { customers, expectedCounts, simulatorUsers } from '../customers';
 import { runOurNode } from '../ourNode';
 import { runAxiosClient, runNodeHttpClient, type RawResult } from '../rawClient';
 import { DEFAULT_API_KEY } from '../../simulator';
+import type { Figure } from '../releaseGuard';
+import { count, mark, pct, s } from '../report';
+import { scenario, type Target } from '../scenario';
 import { round, spread, type Spread } from '../stats';
 
 /** Issue 17's goals for node ÷ the faster raw client, 10 in flight (2,000 items at 20 ms; 500 at 100 ms). */
-export const THROUGHPUT_TARGET_20_MS = 1.1;
-export const THROUGHPUT_TARGET_100_MS = 1.02;
+const THROUGHPUT_TARGET_20_MS = 1.1;
+const THROUGHPUT_TARGET_100_MS = 1.02;
+
+/** The rows: 2,000 items at 20 ms, 500 at 100 ms (with targets), and 2,000 at 20 ms + 0–20 ms jitter (for reference). */
+const ROWS: Array<{ items: number; latencyMs: number; target?: number; jitterMs?: number }> = [
+	{ items: 2000, latencyMs: 20, target: THROUGHPUT_TARGET_20_MS },
+	{ items: 500, latencyMs: 100, target: THROUGHPUT_TARGET_100_MS },
+	{ items: 2000, latencyMs: 20, jitterMs: 20 },
+];
 
 export interface ClientTiming {
 	ms: Spread;
@@ -43,7 +53,7 @@ export interface ThroughputResult {
 	problems: string[];
 }
 
-export async function throughput(
+async function throughput(
 	context: BenchContext,
 	fullItems: number,
 	latencyMs: number,
@@ -131,3 +141,61 @@ export async function throughput(
 		problems,
 	};
 }
+
+function throughputTable(rows: ThroughputResult[]): string[] {
+	const cell = (t: ThroughputResult['axios']) => `${s(t.ms.median)} · ${Math.round(t.itemsPerSecond)}/s · ${pct(t.ofLimit)}`;
+	return [
+		'| Work (10 in flight) | Physical limit | Gcore IAM node (n8n engine) | raw axios | raw node:http | ours ÷ raw | Target |',
+		'|---|---|---|---|---|---|---|',
+		...rows.map(
+			(t) =>
+				`| ${count(t.items)} items, ${t.latencyMs} ms latency${t.jitterMs ? ` + 0–${t.jitterMs} ms jitter` : ''} | ${s(t.limitMs)} · ${Math.round(t.limitItemsPerSecond)}/s | ${cell(t.ours)} | ${cell(t.axios)} | ${cell(t.nodeHttp)} | ` +
+				`${t.ratio.vsFasterRaw.toFixed(2)} (vs axios ${t.ratio.vsAxios.toFixed(2)}) | ${t.target === undefined ? 'none (for reference)' : `<= ${t.target.toFixed(2)} ${mark(t.met)}`} |`,
+		),
+	];
+}
+
+function throughputTargets(rows: ThroughputResult[]): Target[] {
+	return rows.flatMap((t) =>
+		t.target === undefined
+			? []
+			: [
+					{
+						name: `Our time ÷ raw client, ${count(t.items)} items at ${t.latencyMs} ms`,
+						value: `${t.ratio.vsFasterRaw.toFixed(2)}`,
+						target: `<= ${t.target.toFixed(2)}`,
+						met: t.met,
+					},
+				],
+	);
+}
+
+function throughputFigures(rows: ThroughputResult[]): Figure[] {
+	return rows.map((t) => {
+		const work = `${count(t.items)} items × ${t.latencyMs} ms${t.jitterMs ? ` + 0–${t.jitterMs} ms` : ''}`;
+		return { name: `Throughput ${work}: node ÷ raw client`, value: t.ratio.vsFasterRaw, unit: '×' };
+	});
+}
+
+/** The throughput rows, ours against the raw clients; `rows` of ROWS. */
+function throughputOf(name: string, rows: typeof ROWS) {
+	return scenario<ThroughputResult[]>({
+		name,
+		field: 'throughput',
+		steps: (settings) => rows.length * settings.reps * 3,
+		async run(context) {
+			const results: ThroughputResult[] = [];
+			for (const row of rows) results.push(await throughput(context, row.items, row.latencyMs, row.target, row.jitterMs));
+			return results;
+		},
+		table: throughputTable,
+		targets: throughputTargets,
+		figures: throughputFigures,
+		problems: (results) => results.flatMap((t) => t.problems),
+	});
+}
+
+/** Scenarios 1 and 2 and the jitter row. */
+export const throughputScenario = throughputOf('throughput', ROWS);
+/** The rows with targets only (`--only speed`). */
+export const throughputTargetsScenario = throughputOf('throughputTargets', ROWS.slice(0, 2));
