@@ -1,10 +1,10 @@
 /**
  * `npm run test:quick`: the inner loop. The unit tests and the node tests on one engine line (the
- * newest in test/engine/engines.json), without the two suites that exist to put the node under load
+ * newest in harness/engine/engines.json), without the two suites that exist to put the node under load
  * (burst, load), and with every CPU busy. `npm test` runs everything, on every engine line.
  */
 const full = require('./jest.config.js');
-const engines = require('./test/engine/engines.json');
+const engines = require('./harness/engine/engines.json');
 
 const kept = ['unit', `n8n ${engines[engines.length - 1].n8n}`];
 const underLoad = '/test/node/(burst|load)\\.test\\.ts$';

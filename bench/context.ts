@@ -1,6 +1,12 @@
 /** What every scenario gets: the simulator, the progress line and the run's settings. */
+import path from 'node:path';
+
 import type { Progress } from './progress';
+import { REPO } from '../harness/ourPackage';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
+
+/** Where runs write their results (bench/results/*.json, the CPU profile). */
+export const RESULTS_DIR = path.join(REPO, 'bench', 'results');
 
 export interface BenchSettings {
 	/** Repetitions of each timed run (the median is reported). */
@@ -11,8 +17,8 @@ export interface BenchSettings {
 	realN8n: boolean;
 	/** Fewer items and repetitions: a smoke test of the benchmark itself, not a result. */
 	quick: boolean;
-	/** Run only these scenarios (`--only burst`, `--only speed` or `--only store`), written to bench/results/<name>.json. */
-	only?: 'burst' | 'speed' | 'store';
+	/** Run only this group of scenarios (`--only burst`, `--only speed` or `--only store`: bench/run.ts, GROUPS), written to bench/results/<name>.json. */
+	only?: string;
 	/** Store this run's figures as the last release's (bench/results/release.json). */
 	saveRelease: boolean;
 }

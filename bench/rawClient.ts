@@ -2,6 +2,8 @@
  * The baseline: what a plain script would do without n8n. `concurrency` workers take the next
  * address and POST it, over a keep-alive agent (one pooled connection per worker, like any
  * sane HTTP client), no retries. Two flavours: axios (what n8n uses underneath) and node:http.
+ * A third, axios with a new connection per request, is the same script under n8n's request
+ * helper's rule (a new agent per request: docs/keep-alive.md).
  */
 import http from 'node:http';
 
@@ -55,6 +57,24 @@ export async function runAxiosClient(target: RawTarget): Promise<RawResult> {
 	} finally {
 		agent.destroy();
 	}
+}
+
+export async function runAxiosNewConnections(target: RawTarget): Promise<RawResult> {
+	const client = axios.create({
+		baseURL: target.url,
+		timeout: 30_000,
+		headers: { Authorization: `apikey ${target.apiKey}`, Accept: 'application/json' },
+		validateStatus: () => true,
+	});
+	const post: Post = async (email) => {
+		const agent = new http.Agent({ keepAlive: false });
+		try {
+			return (await client.post(RENEW_PATH, { email }, { httpAgent: agent })).status;
+		} finally {
+			agent.destroy();
+		}
+	};
+	return await pool(target, post);
 }
 
 export async function runNodeHttpClient(target: RawTarget): Promise<RawResult> {

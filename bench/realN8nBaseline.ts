@@ -21,7 +21,7 @@ import { ensureRealN8n, type RealN8n } from '../harness/n8n/install';
 import { installPackage, NODE_TYPE, packPackage } from '../harness/ourPackage';
 import { mkTemp } from '../harness/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
-import { GCORE_CREDENTIAL, GCORE_NODE, gcoreWorkflow, HEADER_CREDENTIAL, HTTP_NODE, httpRequestWorkflow, SWITCH_NODE, type HttpRequestVariant } from './realN8nWorkflows';
+import { GCORE_CREDENTIAL, GCORE_NODE, gcoreWorkflow, HEADER_CREDENTIAL, HTTP_NODE, httpRequestWorkflow, SWITCH_NODE, type BenchWorkflow, type HttpRequestVariant } from './realN8nWorkflows';
 
 export interface RealN8nRun {
 	/** From the start of the node that sends to the end of the node that routes (run data). */
@@ -87,7 +87,7 @@ export class RealN8nBench {
 	 * Imports and publishes (activates) these webhook workflows, then `n8n start` until ready and
 	 * a REST login as the owner. No `n8n execute` while it runs: both would use one database.
 	 */
-	async serve(workflows: Array<IDataObject & { id: string }>): Promise<RealN8nServer> {
+	async serve(workflows: BenchWorkflow[]): Promise<RealN8nServer> {
 		await this.n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await this.n8n.publishWorkflow(workflow.id);
 		const server = await startServer(this.instance);

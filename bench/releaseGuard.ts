@@ -3,17 +3,11 @@
  * of the last release, stored in bench/results/release.json, with a change for the worse of
  * more than 3 % marked. `npm run bench -- --save-release` (on the release's commit) stores the
  * run's figures there; a partial run (`--only ...`) replaces only the figures it measured.
- * Every figure is lower-is-better (a time, a ratio of times, megabytes).
+ * Every figure is lower-is-better (a time, a ratio of times, megabytes). Each scenario names its
+ * figures (bench/scenario.ts, `figures`); their names are the keys of release.json.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-import type { BurstResult } from './scenarios/burst';
-import type { CpuResult } from './scenarios/cpu';
-import type { MemoryResult } from './scenarios/memory';
-import type { RateLimitedResult } from './scenarios/rateLimited';
-import type { RealMemoryResult } from './scenarios/realMemory';
-import type { SentBeforeResult } from './scenarios/sentBefore';
-import type { ThroughputResult } from './scenarios/throughput';
 import { round } from './stats';
 
 /** A worsening beyond this share is marked. */
@@ -47,44 +41,6 @@ export interface Comparison {
 	/** (value − release) ÷ release; positive is worse. */
 	change?: number;
 	worse: boolean;
-}
-
-/** What a run measured, as far as it got. */
-export interface Measured {
-	throughput?: ThroughputResult[];
-	cpu?: CpuResult;
-	rateLimited?: RateLimitedResult;
-	memory?: MemoryResult;
-	sentBefore?: SentBeforeResult;
-	burst?: BurstResult;
-	realMemory?: RealMemoryResult;
-}
-
-const count = (n: number) => n.toLocaleString('en-US');
-
-export function figuresOf(run: Measured): Figure[] {
-	const figures: Figure[] = [];
-	for (const t of run.throughput ?? []) {
-		const work = `${count(t.items)} items × ${t.latencyMs} ms${t.jitterMs ? ` + 0–${t.jitterMs} ms` : ''}`;
-		figures.push({ name: `Throughput ${work}: node ÷ raw client`, value: t.ratio.vsFasterRaw, unit: '×' });
-	}
-	if (run.cpu) figures.push({ name: `CPU per item at 0 ms (${count(run.cpu.items)} items)`, value: run.cpu.ours.median, unit: 'ms' });
-	const limited = run.rateLimited?.rows[0];
-	if (run.rateLimited && limited) {
-		figures.push({ name: `Rate-limited API, ${count(run.rateLimited.items)} items: node wall time (in-process)`, value: round(limited.wallMs.median / 1000, 3), unit: 's' });
-	}
-	if (run.memory) figures.push({ name: `Memory, ${count(run.memory.items)} items: peak RSS above idle engine`, value: run.memory.peakAboveIdleMb, unit: 'MB' });
-	for (const row of run.sentBefore?.rows ?? []) {
-		figures.push({ name: `Skip If Invited Within, ${count(row.items)} items × ${row.latencyMs} ms: with ÷ without the store`, value: row.ratio, unit: '×' });
-	}
-	for (const row of run.burst?.rows ?? []) {
-		figures.push({ name: `Burst of ${count(row.executions)} executions (in-process): wall time`, value: round(row.wallMs.median / 1000, 3), unit: 's' });
-	}
-	const [ours, peer] = run.realMemory?.rows ?? [];
-	if (ours && peer && peer.peakAboveStartMb > 0) {
-		figures.push({ name: `Real n8n memory, ${count(run.realMemory?.items ?? 0)} items: node ÷ HTTP Request + Switch`, value: round(ours.peakAboveStartMb / peer.peakAboveStartMb, 3), unit: '×' });
-	}
-	return figures;
 }
 
 export function readRelease(file: string): ReleaseFile | undefined {

@@ -17,8 +17,6 @@ import * as fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import type { IDataObject } from 'n8n-workflow';
-
 import { N8nCli } from '../harness/n8n/cli';
 import { N8nInstance } from '../harness/n8n/instance';
 import { DEMO_OWNER } from '../harness/n8n/owner';
@@ -31,7 +29,7 @@ import { installPackage, packPackage } from '../harness/ourPackage';
 import { startPostgres, type PostgresInstance } from '../harness/services/postgres';
 import { mkTemp } from '../harness/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
-import { GCORE_CREDENTIAL } from './realN8nWorkflows';
+import { GCORE_CREDENTIAL, type BenchWorkflow } from './realN8nWorkflows';
 
 export type Database = 'sqlite' | 'postgres';
 
@@ -47,7 +45,7 @@ export interface StoreCall {
 	at: number;
 }
 
-/** Node id of our node in bench/realN8nWorkflows.ts: n8n's record context is `n:<node id>`. */
+/** Node id of our node in harness/workflows/benchWebhookSplitGcore.workflow.json: n8n's record context is `n:<node id>`. */
 const GCORE_NODE_ID = 'b0000000-0000-4000-8000-000000000005';
 
 // Bench-only: appended to the installed copy's sentBefore.js, and storeOf's answer passed through it.
@@ -115,7 +113,7 @@ export class StoreCostN8n {
 	static async start(
 		database: Database,
 		simulatorUrl: string,
-		workflows: Array<IDataObject & { id: string }>,
+		workflows: BenchWorkflow[],
 		constants: Record<string, number> = {},
 	): Promise<StoreCostN8n> {
 		const real = await ensureRealN8n();

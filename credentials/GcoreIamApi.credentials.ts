@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiToken } from '../nodes/GcoreIam/transport/apiToken';
+import { apiToken } from '../nodes/GcoreIam/text/apiToken';
 
 export class GcoreIamApi implements ICredentialType {
 	name = 'gcoreIamApi';

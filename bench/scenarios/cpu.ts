@@ -7,11 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { BenchContext } from '../context';
-import { itemsFor } from '../context';
+import { itemsFor, RESULTS_DIR } from '../context';
 import { customers, simulatorUsers } from '../customers';
 import { runOurNode } from '../ourNode';
 import { profile, summarize, type ProfileSummary } from '../profile';
 import { runAxiosClient, runNodeHttpClient } from '../rawClient';
+import { count, pct, s } from '../report';
+import { scenario } from '../scenario';
 import { DEFAULT_API_KEY } from '../../simulator';
 import { round, spread, type Spread } from '../stats';
 
@@ -33,7 +35,7 @@ async function cpuOf(work: () => Promise<unknown>): Promise<number> {
 	return (used.user + used.system) / 1000;
 }
 
-export async function cpuAtZeroLatency(context: BenchContext, fullItems: number, resultsDir: string): Promise<CpuResult> {
+async function cpuAtZeroLatency(context: BenchContext, fullItems: number, resultsDir: string): Promise<CpuResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
 	const input = customers(items);
@@ -81,3 +83,30 @@ export async function cpuAtZeroLatency(context: BenchContext, fullItems: number,
 		profile: { ...summarize(profiled.profile), itemsProfiled: items, file: path.relative(path.resolve(__dirname, '..', '..'), file) },
 	};
 }
+
+function cpuTable(cpu: CpuResult): string[] {
+	const ms = (value: number) => `${value.toFixed(3)} ms`;
+	return [
+		`| CPU per item at 0 ms latency (${count(cpu.items)} items) | Gcore IAM node (n8n engine) | raw axios | raw node:http |`,
+		'|---|---|---|---|',
+		`| median (min–max) | ${ms(cpu.ours.median)} (${ms(cpu.ours.min)}–${ms(cpu.ours.max)}) | ${ms(cpu.axios.median)} | ${ms(cpu.nodeHttp.median)} |`,
+		'',
+		`Where our node's CPU goes (V8 sampling profile of one zero-latency run, ${count(cpu.profile.itemsProfiled)} items, ${s(cpu.profile.busyMs)} busy; profiler overhead included):`,
+		'',
+		'| Self time by area | ms | share |',
+		'|---|---|---|',
+		...cpu.profile.byArea.filter((a) => a.share >= 0.01).map((a) => `| ${a.area} | ${Math.round(a.ms)} | ${pct(a.share)} |`),
+		'',
+		'| Inclusive time (synchronous part) | ms | share |',
+		'|---|---|---|',
+		...cpu.profile.byFunction.map((f) => `| ${f.name.trim()} | ${Math.round(f.ms)} | ${pct(f.share)} |`),
+	];
+}
+
+export const cpuScenario = scenario<CpuResult>({
+	name: 'cpu',
+	steps: (settings) => settings.reps * 3 + 1,
+	run: (context) => cpuAtZeroLatency(context, 2000, RESULTS_DIR),
+	table: cpuTable,
+	figures: (result) => [{ name: `CPU per item at 0 ms (${count(result.items)} items)`, value: result.ours.median, unit: 'ms' }],
+});

@@ -11,9 +11,11 @@ import { customers, simulatorUsers } from '../customers';
 import { runOurNode } from '../ourNode';
 import type { RealN8nBench, RealN8nRun } from '../realN8nBaseline';
 import type { HttpRequestVariant } from '../realN8nWorkflows';
-import { emailedMoreThanOnce, spread, type Spread } from '../stats';
+import { count, s } from '../report';
+import { scenario } from '../scenario';
+import { emailedMoreThanOnce, round, spread, type Spread } from '../stats';
 
-export const ADMITTED = 5;
+const ADMITTED = 5;
 const LATENCY_MS = 20;
 /** The target wall time, as a multiple of what the admitted concurrency allows (2.8 s for 500 items). */
 const TARGET_OF_ADMITTED_LIMIT = 1.4;
@@ -45,7 +47,7 @@ export interface RateLimitedResult {
 	met: boolean;
 }
 
-export const HTTP_VARIANTS: Array<{ id: string; name: string; variant: HttpRequestVariant }> = [
+const HTTP_VARIANTS: Array<{ id: string; name: string; variant: HttpRequestVariant }> = [
 	{ id: 'benchHttpDefaults', name: 'HTTP Request + Switch, "Never Error", default batching', variant: { neverError: true } },
 	{
 		id: 'benchHttpBatch5',
@@ -55,7 +57,7 @@ export const HTTP_VARIANTS: Array<{ id: string; name: string; variant: HttpReque
 	{ id: 'benchHttpRetryOnFail', name: 'HTTP Request + Switch, Retry On Fail instead of "Never Error"', variant: { neverError: false } },
 ];
 
-export async function rateLimited(context: BenchContext, fullItems: number, real: RealN8nBench | undefined): Promise<RateLimitedResult> {
+async function rateLimited(context: BenchContext, fullItems: number, real: RealN8nBench | undefined): Promise<RateLimitedResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
 	const input = customers(items);
@@ -136,3 +138,40 @@ export async function rateLimited(context: BenchContext, fullItems: number, real
 		met: mine.wallMs.median <= maxWallMs && mine.failed === 0 && mine.emailedTwice === 0 && !mine.workflowError,
 	};
 }
+
+function rateLimitedTable(r: RateLimitedResult): string[] {
+	return [
+		`Rate-limited API: ${count(r.items)} items, ${r.latencyMs} ms latency, ${r.admitted} admitted in flight, 429 + Retry-After: ${r.retryAfterSeconds} beyond (the admitted concurrency allows ${s(r.admittedLimitMs)}).`,
+		'',
+		'| Workflow | Run in | Wall time | Failed | E-mailed twice+ | Requests (429s) | n8n start-up (not in wall) |',
+		'|---|---|---|---|---|---|---|',
+		...r.rows.map(
+			(row) =>
+				`| ${row.name} | ${row.where} | ${s(row.wallMs.median)}${row.workflowError ? ' (workflow failed)' : ''} | ${row.failed} | ${row.emailedTwice} | ${count(row.requests)} (${count(row.rateLimited)}) | ${row.startupMs === undefined ? '–' : s(row.startupMs)} |`,
+		),
+	];
+}
+
+/** 500 items; with the real n8n, also our node and the HTTP Request + Switch variants there. */
+export const rateLimitedScenario = scenario<RateLimitedResult>({
+	name: 'rateLimited',
+	realN8n: 'uses',
+	steps: (settings, withRealN8n) => settings.reps + (withRealN8n ? 1 + HTTP_VARIANTS.length : 0),
+	run: (context) => rateLimited(context, 500, context.real),
+	table: rateLimitedTable,
+	targets: (r) => {
+		const mine = r.rows[0];
+		return [
+			{
+				name: `Rate-limited API: ours, ${count(r.items)} items`,
+				value: `${s(mine.wallMs.median)}, ${mine.failed} failed, ${mine.emailedTwice} e-mailed twice`,
+				target: `<= ${s(r.target.maxWallMs)}, 0 failed, 0 twice`,
+				met: r.met,
+			},
+		];
+	},
+	figures: (r) => {
+		const mine = r.rows[0];
+		return mine ? [{ name: `Rate-limited API, ${count(r.items)} items: node wall time (in-process)`, value: round(mine.wallMs.median / 1000, 3), unit: 's' }] : [];
+	},
+});

@@ -9,14 +9,14 @@
  * its own, not counted (the same for both). `n8n execute` cannot serve here: it prints the
  * run data of all 10,000 items and exits before the pipe takes it all.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, simulatorUsers } from '../customers';
 import { watchPeakRss } from '../peakRss';
 import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
-import { gcoreWorkflow, httpRequestWorkflow, OUTCOME_NODES } from '../realN8nWorkflows';
+import { count, s } from '../report';
+import { realN8nOf, scenario } from '../scenario';
+import { gcoreWorkflow, httpRequestWorkflow, OUTCOME_NODES, type BenchWorkflow } from '../realN8nWorkflows';
 import { round } from '../stats';
 import { MEMORY_LATENCY_MS } from './memory';
 import { nodeOutputs } from '../../harness/n8n/runData';
@@ -28,7 +28,7 @@ const MB = 1024 * 1024;
 const WARM_UP_ITEMS = 10;
 
 /** Progress steps: per workflow, a server start and the measured run. */
-export const REAL_MEMORY_STEPS = 4;
+const REAL_MEMORY_STEPS = 4;
 
 export interface RealMemoryRow {
 	name: string;
@@ -50,10 +50,10 @@ export interface RealMemoryResult {
 	rows: RealMemoryRow[];
 }
 
-export async function realMemory(context: BenchContext, fullItems: number, real: RealN8nBench): Promise<RealMemoryResult> {
+async function realMemory(context: BenchContext, fullItems: number, real: RealN8nBench): Promise<RealMemoryResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
-	const contenders: Array<{ name: string; id: string; workflow: (path: string) => IDataObject }> = [
+	const contenders: Array<{ name: string; id: string; workflow: (path: string) => BenchWorkflow }> = [
 		{
 			name: `Gcore IAM node, concurrency ${settings.concurrency}`,
 			id: 'benchMemoryGcore',
@@ -69,7 +69,7 @@ export async function realMemory(context: BenchContext, fullItems: number, real:
 	for (const contender of contenders) {
 		const path = `bench-memory-${contender.id.toLowerCase()}`;
 		const server = await progress.run(`memory in real n8n ${real.version}: n8n start with ${contender.name}`, () =>
-			real.serve([contender.workflow(path) as IDataObject & { id: string }]),
+			real.serve([contender.workflow(path)]),
 		);
 		try {
 			const url = webhookUrl({ n8n: server.instance }, path);
@@ -112,3 +112,31 @@ async function runOnce(server: RealN8nServer, workflowId: string, url: string, c
 		status: execution.status,
 	};
 }
+
+function realMemoryTable(r: RealMemoryResult): string[] {
+	return [
+		`Memory beside a peer, in the real n8n ${r.n8nVersion} (\`n8n start\`, a fresh server each; Webhook with the customers → Code → the workflow → the branches): ${count(r.items)} items at ${r.latencyMs} ms; peak resident set of the n8n process (kernel high-water mark) while the items run and n8n saves the execution, above the server's after a warm-up run.`,
+		'',
+		'| Workflow | Peak RSS above the warmed-up server | Peak RSS | Server before | Execution took | Failed |',
+		'|---|---|---|---|---|---|',
+		...r.rows.map(
+			(row) =>
+				`| ${row.name} | ${row.peakAboveStartMb} MB | ${row.peakRssMb} MB | ${row.startRssMb} MB | ${s(row.executionMs)}${row.status === 'success' ? '' : ` (${row.status})`} | ${row.failed} |`,
+		),
+	];
+}
+
+/** 10,000 items, ours and HTTP Request + Switch, each in a fresh `n8n start`. */
+export const realMemoryScenario = scenario<RealMemoryResult>({
+	name: 'realMemory',
+	realN8n: 'needs',
+	steps: () => REAL_MEMORY_STEPS,
+	run: (context) => realMemory(context, 10_000, realN8nOf(context)),
+	table: realMemoryTable,
+	figures: (r) => {
+		const [ours, peer] = r.rows;
+		return ours && peer && peer.peakAboveStartMb > 0
+			? [{ name: `Real n8n memory, ${count(r.items)} items: node ÷ HTTP Request + Switch`, value: round(ours.peakAboveStartMb / peer.peakAboveStartMb, 3), unit: '×' }]
+			: [];
+	},
+});

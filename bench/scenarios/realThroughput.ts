@@ -9,6 +9,8 @@ import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, simulatorUsers } from '../customers';
 import type { RealN8nBench } from '../realN8nBaseline';
+import { count, pct, s } from '../report';
+import { realN8nOf, scenario } from '../scenario';
 import { round } from '../stats';
 
 const LATENCY_MS = 20;
@@ -32,7 +34,7 @@ export interface RealThroughputResult {
 	rows: RealThroughputRow[];
 }
 
-export async function realThroughput(context: BenchContext, fullItems: number, real: RealN8nBench): Promise<RealThroughputResult> {
+async function realThroughput(context: BenchContext, fullItems: number, real: RealN8nBench): Promise<RealThroughputResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
 	const input = customers(items);
@@ -67,3 +69,26 @@ export async function realThroughput(context: BenchContext, fullItems: number, r
 	}
 	return { n8nVersion: real.version, items, latencyMs: LATENCY_MS, concurrency: settings.concurrency, limitMs, rows };
 }
+
+function realThroughputTable(r: RealThroughputResult): string[] {
+	return [
+		`In the real n8n ${r.n8nVersion} (Node 24, \`n8n execute\`): ${count(r.items)} items at ${r.latencyMs} ms, limit ${s(r.limitMs)}.`,
+		'',
+		'| Workflow | Wall time (nodes) | Items/s | Of limit | Failed | n8n start-up (not in wall) |',
+		'|---|---|---|---|---|---|',
+		...r.rows.map(
+			(row) =>
+				`| ${row.name} | ${s(row.nodesMs)}${row.workflowError ? ' (workflow failed)' : ''} | ${Math.round(row.itemsPerSecond)} | ${pct(row.ofLimit)} | ${row.failed} | ${s(row.startupMs)} |`,
+		),
+	];
+}
+
+/** 2,000 items at 20 ms, ours and HTTP Request + Switch, by `n8n execute`; in the results as realN8nThroughput. */
+export const realThroughputScenario = scenario<RealThroughputResult>({
+	name: 'realThroughput',
+	field: 'realN8nThroughput',
+	realN8n: 'needs',
+	steps: () => 2,
+	run: (context) => realThroughput(context, 2000, realN8nOf(context)),
+	table: realThroughputTable,
+});

@@ -9,6 +9,8 @@ import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { expectedCounts, simulatorUsers } from '../customers';
 import { runProbe } from '../probeProcess';
+import { count, mark, s } from '../report';
+import { scenario } from '../scenario';
 import type { SentBeforeProbeOutput } from '../sentBeforeProbe';
 import { round, spread, type Spread } from '../stats';
 
@@ -42,7 +44,7 @@ const ROWS: { items: number; latencyMs: number; target?: number }[] = [
 	{ items: 10_000, latencyMs: 20 },
 ];
 
-export async function sentBefore(context: BenchContext): Promise<SentBeforeResult> {
+async function sentBefore(context: BenchContext): Promise<SentBeforeResult> {
 	const { sim, progress, settings } = context;
 	const rows: SentBeforeRow[] = [];
 	for (const row of ROWS) {
@@ -94,3 +96,35 @@ export async function sentBefore(context: BenchContext): Promise<SentBeforeResul
 	}
 	return { concurrency: settings.concurrency, rows };
 }
+
+function sentBeforeTable(r: SentBeforeResult): string[] {
+	return [
+		`Skip If Invited Within (default 10 min): the node without a deduplication store (check off) and with n8n's store (in-memory, every address new: one check, then the new successes written every 5 s and at the end), ${r.concurrency} in flight, fresh process per run.`,
+		'',
+		'| Work | Without store | With store | with ÷ without | CPU per item without / with | Second run (sent ones skipped) | Store calls per run | Values stored | Target |',
+		'|---|---|---|---|---|---|---|---|---|',
+		...r.rows.map(
+			(row) =>
+				`| ${count(row.items)} items, ${row.latencyMs} ms | ${s(row.noStoreMs.median)} | ${s(row.withStoreMs.median)} | ${row.ratio.toFixed(3)} | ${row.cpuMsPerItem.noStore.toFixed(3)} / ${row.cpuMsPerItem.withStore.toFixed(3)} ms | ${s(row.secondRunMs.median)} (${count(row.skippedInSecondRun)} skipped) | ${row.storeCallsPerRun} | ${count(row.storedValues)} | ${row.target === undefined ? 'none (for reference)' : `<= ${row.target.toFixed(2)} ${mark(row.met)}`} |`,
+		),
+	];
+}
+
+/** Each row without and with the store, per repetition. */
+export const sentBeforeScenario = scenario<SentBeforeResult>({
+	name: 'sentBefore',
+	steps: (settings) => ROWS.length * settings.reps * 2,
+	run: sentBefore,
+	table: sentBeforeTable,
+	targets: (r) =>
+		r.rows
+			.filter((row) => row.target !== undefined)
+			.map((row) => ({
+				name: `Skip If Invited Within: with ÷ without the store, ${count(row.items)} items at ${row.latencyMs} ms`,
+				value: row.ratio.toFixed(3),
+				target: `<= ${row.target?.toFixed(2)}`,
+				met: row.met,
+			})),
+	figures: (r) => r.rows.map((row) => ({ name: `Skip If Invited Within, ${count(row.items)} items × ${row.latencyMs} ms: with ÷ without the store`, value: row.ratio, unit: '×' })),
+	problems: (r) => r.rows.flatMap((row) => row.problems),
+});

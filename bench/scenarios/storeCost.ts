@@ -11,14 +11,20 @@
  * Per run: the node's time (run data), the time spent inside store calls (the wrapped helpers;
  * they overlap with sending, so their sum is what the store keeps busy, not all of it added to
  * the wall time), calls by kind, n8n's peak resident set above its level before the POST.
+ *
+ * Written to bench/results/store.json. A what-if with other constants of the node's storeRounds.ts,
+ * set in the bench's own installed copy only: GCORE_BENCH_STORE_CONSTANTS='{"MAX_STRINGS":20000}'
+ * (written to bench/results/store-<names>.json); GCORE_BENCH_STORE_SIZES='[19000]' and
+ * GCORE_BENCH_STORE_DATABASES='["sqlite"]' narrow the runs. In quick mode one run each.
  */
 import os from 'node:os';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { BenchContext } from '../context';
+import type { BenchContext, BenchSettings } from '../context';
 import { expectedCounts, customers, simulatorUsers } from '../customers';
 import { watchPeakRss } from '../peakRss';
+import { scenario } from '../scenario';
 import { gcoreWorkflow, GCORE_NODE } from '../realN8nWorkflows';
 import { round, spread, type Spread } from '../stats';
 import { StoreCostN8n, type Database, type StoreCall } from '../storeCostN8n';
@@ -29,12 +35,12 @@ import { NODE_TYPE } from '../../harness/ourPackage';
 const ITEMS = 500;
 const LATENCY_MS = 100;
 // 98,000, not 99,000: the first check of 500 customers adds 1,500 strings before the node reads the size, and at 100,000 it empties the record.
-export const STORE_SIZES = [1_000, 10_000, 98_000];
+const STORE_SIZES = [1_000, 10_000, 98_000];
 const VARIANTS = ['window', 'zero', 'nostore'] as const;
 type Variant = (typeof VARIANTS)[number];
-export const DATABASES: Database[] = ['sqlite', 'postgres'];
+const DATABASES: Database[] = ['sqlite', 'postgres'];
 /** Issue 17: the store's share of a run's wall time at 100 ms latency. */
-export const STORE_SHARE_TARGET = 0.03;
+const STORE_SHARE_TARGET = 0.03;
 const MB = 1024 * 1024;
 
 export interface StoreRun {
@@ -65,7 +71,7 @@ export interface StoreCostRow {
 }
 
 /** What to measure: the node's constants changed in the bench's installed copy (what-if rows), sizes, databases. */
-export interface StoreCostOptions {
+interface StoreCostOptions {
 	constants?: Record<string, number>;
 	sizes?: number[];
 	databases?: Database[];
@@ -84,11 +90,11 @@ const workflowId = (size: number, rep: number, variant: Variant) => `storeCost-$
 const hookPath = (id: string) => id.toLowerCase();
 
 /** Progress steps of the scenario. */
-export function storeCostSteps(reps: number, { sizes = STORE_SIZES, databases = DATABASES }: StoreCostOptions = {}): number {
+function storeCostSteps(reps: number, { sizes = STORE_SIZES, databases = DATABASES }: StoreCostOptions = {}): number {
 	return databases.length * (1 + sizes.length * reps * VARIANTS.length);
 }
 
-export async function storeCost(context: BenchContext, { constants = {}, sizes = STORE_SIZES, databases = DATABASES }: StoreCostOptions = {}): Promise<StoreCostResult> {
+async function storeCost(context: BenchContext, { constants = {}, sizes = STORE_SIZES, databases = DATABASES }: StoreCostOptions = {}): Promise<StoreCostResult> {
 	const { sim, progress, settings } = context;
 	const loadAverage: number[][] = [os.loadavg()];
 	const rows: StoreCostRow[] = [];
@@ -98,7 +104,7 @@ export async function storeCost(context: BenchContext, { constants = {}, sizes =
 		const variant = id.slice(id.lastIndexOf('-') + 1) as Variant;
 		const options: IDataObject = variant === 'zero' ? { skipIfInvitedWithin: 0 } : {};
 		const webhookId = `b0b0b0b0-0000-4000-8000-${String(900_000_000 + index).padStart(12, '0')}`;
-		return gcoreWorkflow(id, NODE_TYPE, { webhook: { path: hookPath(id), webhookId }, split: true }, options) as IDataObject & { id: string };
+		return gcoreWorkflow(id, NODE_TYPE, { webhook: { path: hookPath(id), webhookId }, split: true }, options);
 	});
 	for (const database of databases) {
 		const n8n = await progress.run(`store cost, ${database}: n8n start with ${workflows.length} workflows`, async () => {
@@ -219,7 +225,7 @@ async function patiently<T>(n8n: StoreCostN8n, call: () => Promise<T>): Promise<
 
 const pct = (value: number) => `${round(value * 100, 2)} %`;
 
-export function storeCostTable(result: StoreCostResult): string[] {
+function storeCostTable(result: StoreCostResult): string[] {
 	const lines = [
 		`Store cost in real n8n ${result.n8nVersion}: ${result.items} customers at ${result.latencyMs} ms, defaults (Concurrency 5, window 10 min)` +
 			(Object.keys(result.constants).length ? `, changed constants ${JSON.stringify(result.constants)}` : '') +
@@ -241,3 +247,27 @@ export function storeCostTable(result: StoreCostResult): string[] {
 	if (problems.length) lines.push('', 'Problems:', ...problems.map((p) => `- ${p}`));
 	return lines;
 }
+
+/** The environment's what-if (see the top of this file). */
+function optionsFromEnvironment(): StoreCostOptions {
+	return {
+		constants: JSON.parse(process.env.GCORE_BENCH_STORE_CONSTANTS ?? '{}') as Record<string, number>,
+		sizes: process.env.GCORE_BENCH_STORE_SIZES ? (JSON.parse(process.env.GCORE_BENCH_STORE_SIZES) as number[]) : undefined,
+		databases: process.env.GCORE_BENCH_STORE_DATABASES ? (JSON.parse(process.env.GCORE_BENCH_STORE_DATABASES) as Database[]) : undefined,
+	};
+}
+
+/** bench/results/store.json, or store-<constant names>.json for a what-if. */
+export function storeResultsFile(): string {
+	const names = Object.keys(optionsFromEnvironment().constants ?? {});
+	return names.length ? `store-${names.join('-')}.json` : 'store.json';
+}
+
+const repsOf = (settings: BenchSettings) => (settings.quick ? 1 : settings.reps);
+
+export const storeCostScenario = scenario<StoreCostResult>({
+	name: 'store',
+	steps: (settings) => storeCostSteps(repsOf(settings), optionsFromEnvironment()),
+	run: (context) => storeCost({ ...context, settings: { ...context.settings, reps: repsOf(context.settings) } }, optionsFromEnvironment()),
+	table: storeCostTable,
+});

@@ -3,9 +3,10 @@ import type { BenchContext } from '../context';
 import { customers, simulatorUsers } from '../customers';
 import { runOurNode } from '../ourNode';
 import { runAxiosClient, runNodeHttpClient } from '../rawClient';
+import { scenario } from '../scenario';
 import { DEFAULT_API_KEY } from '../../simulator';
 
-export async function warmUp(context: BenchContext): Promise<void> {
+async function warmUp(context: BenchContext): Promise<void> {
 	const { sim, progress, settings } = context;
 	const input = customers(400);
 	const emails = input.map((item) => item.email as string);
@@ -17,3 +18,5 @@ export async function warmUp(context: BenchContext): Promise<void> {
 		await runNodeHttpClient({ url: sim.url, apiKey: DEFAULT_API_KEY, emails, concurrency: settings.concurrency });
 	});
 }
+
+export const warmUpScenario = scenario<void>({ name: 'warmUp', steps: () => 1, run: warmUp });

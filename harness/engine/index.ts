@@ -24,6 +24,7 @@ export type { GcoreWorkflowOptions } from './gcoreWorkflow';
 export { testCredential } from './credentialTest';
 export { harnessTypes, registerCredentialType, registerNodeType, HarnessNodeTypes } from './nodeTypes';
 export { loadPackage, PACKAGE_NAME, PackageNotBuiltError, REPO_ROOT } from './loadPackage';
+export { restartNodeProcess } from './restart';
 export { HarnessCredentialsHelper } from './credentialsHelper';
 export { TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from './testNodes';
 export { engine, engineDiffers } from './engineLine';

@@ -4,10 +4,9 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../../harness/engine';
-import { GCORE_NODE_NAME, gcoreWorkflow, runWorkflow } from '../../harness/engine';
+import { GCORE_NODE_NAME, gcoreWorkflow, restartNodeProcess, runWorkflow } from '../../harness/engine';
 import type { Simulator, SimulatorOptions } from '../../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../../simulator';
-import { forgetLearnedLimits } from './freshProcess';
 
 export const API_KEY = DEFAULT_API_KEY;
 
@@ -30,7 +29,7 @@ export function useSimulator(options: SimulatorOptions = {}) {
 	});
 	afterEach(async () => {
 		state.sim?.reset();
-		await forgetLearnedLimits();
+		await restartNodeProcess();
 	});
 	afterAll(async () => await state.sim?.close());
 

@@ -1,8 +1,11 @@
 import { getEventListeners } from 'node:events';
 
-import type { Admission, WaitBudget } from '../../nodes/GcoreIam/transport/accountGate';
-import { AccountGate, MAX_RATE_LIMIT_WAIT_MS, RECOVERY_MS } from '../../nodes/GcoreIam/transport/accountGate';
-import { RateGate } from '../../nodes/GcoreIam/transport/rateGate';
+import type { Admission } from '../../nodes/GcoreIam/rateLimit/accountGate';
+import type { WaitBudget } from '../../nodes/GcoreIam/rateLimit/pauses';
+import { RECOVERY_MS } from '../../nodes/GcoreIam/rateLimit/adaptiveLimit';
+import { AccountGate } from '../../nodes/GcoreIam/rateLimit/accountGate';
+import { MAX_RATE_LIMIT_WAIT_MS } from '../../nodes/GcoreIam/rateLimit/pauses';
+import { RateGate } from '../../nodes/GcoreIam/rateLimit/rateGate';
 
 const fullBudget = (): WaitBudget => ({ leftMs: MAX_RATE_LIMIT_WAIT_MS });
 const place = (admission: Admission) => ('place' in admission ? admission.place : admission);

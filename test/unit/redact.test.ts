@@ -1,5 +1,5 @@
 import { MIN_API_KEY_LENGTH, redact } from '../../nodes/GcoreIam/outcome/redact';
-import { apiToken } from '../../nodes/GcoreIam/transport/apiToken';
+import { apiToken } from '../../nodes/GcoreIam/text/apiToken';
 
 const key = '7711$sim-key_abc123456';
 const message =

@@ -1,5 +1,5 @@
-import { AccountGate } from '../../nodes/GcoreIam/transport/accountGate';
-import { RateGate } from '../../nodes/GcoreIam/transport/rateGate';
+import { AccountGate } from '../../nodes/GcoreIam/rateLimit/accountGate';
+import { RateGate } from '../../nodes/GcoreIam/rateLimit/rateGate';
 import { sendWithRetries } from '../../nodes/GcoreIam/transport/retry';
 
 /** A send that throws `error` every time, counting its calls. */

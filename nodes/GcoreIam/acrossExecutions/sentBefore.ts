@@ -1,10 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FinalAnswer } from '../actions/resendInvitation/answerMemory';
-import type { Recipient, SendResult } from '../actions/resendInvitation/sendAll';
-import type { RunSettings } from '../actions/resendInvitation/settings';
-import { pause } from '../transport/pause';
+import type { Answer, Recipient, SendResult } from '../outcome/results';
+import type { RunSettings } from '../runSettings';
+import { pause } from '../pause';
 import type { Store } from './storeRounds';
 import { isStoreMissing, storeRound } from './storeRounds';
 import type { Family } from './tokens';
@@ -30,7 +29,7 @@ export async function skipSentBefore(
 	context: IExecuteFunctions,
 	settings: RunSettings,
 	recipients: Recipient[],
-	remembered: Map<string, FinalAnswer>,
+	remembered: Map<string, Answer>,
 	send: (recipients: Recipient[]) => Promise<Map<string, SendResult>>,
 ): Promise<SentBeforeRun> {
 	const node = context.getNode();

@@ -1,5 +1,7 @@
 import type { DeduplicationHelperFunctions, ICheckProcessedOptions } from 'n8n-workflow';
 
+import { ProcessMap } from '../processState';
+
 // One n8n process, one record: the store calls of all executions of this node take turns in
 // rounds. A round adds every string asked since the last round in one call, then removes every
 // string to remove in one more. n8n's store reads the whole record, changes it and writes it
@@ -27,10 +29,11 @@ interface Request {
 	settle: (answer: { found: Set<string> } | { error: unknown }) => void;
 }
 
-// Per record (workflow and node): requests waiting for the next round.
-const waiting = new Map<string, Request[]>();
-// Per record: strings this process added since it last read the record's size, and when that was.
-const sinceCount = new Map<string, { strings: number; at: number }>();
+// Per record (workflow and node): requests waiting for the next round, while a round is served.
+const waiting = new ProcessMap<Request[]>({ idleMs: Infinity, maxEntries: Infinity, inUse: () => true });
+// Per record: strings this process added since it last read the record's size, and when that
+// was. An entry older than COUNT_EVERY_MS is read again anyway: it can go.
+const sinceCount = new ProcessMap<{ strings: number; at: number }>({ idleMs: COUNT_EVERY_MS, maxEntries: 10_000, idleSince: (since) => since.at });
 
 /**
  * Adds `add` to the record and then removes `remove`, in the next round. Answers which of
@@ -42,7 +45,7 @@ export async function storeRound(record: string, store: Store, add: string[], re
 		const queue = waiting.get(record);
 		if (queue) queue.push({ store, add, remove, settle });
 		else {
-			waiting.set(record, [{ store, add, remove, settle }]);
+			waiting.use(record, () => [{ store, add, remove, settle }]);
 			void serve(record);
 		}
 	});
@@ -51,8 +54,9 @@ export async function storeRound(record: string, store: Store, add: string[], re
 }
 
 async function serve(record: string): Promise<void> {
-	for (let requests = waiting.get(record) ?? []; requests.length > 0; requests = waiting.get(record) ?? []) {
-		waiting.set(record, []);
+	// The queue stays while the rounds are served, so that requests made meanwhile join it.
+	const take = () => waiting.get(record)?.splice(0) ?? [];
+	for (let requests = take(); requests.length > 0; requests = take()) {
 		const { store } = requests[0];
 		const add = [...new Set(requests.flatMap((request) => request.add))];
 		const remove = [...new Set(requests.flatMap((request) => request.remove))];
@@ -79,7 +83,9 @@ async function keepSmall(record: string, store: Store, added: number): Promise<v
 	const now = Date.now();
 	const since = sinceCount.get(record);
 	if (since && (since.strings += added) < COUNT_AFTER_STRINGS && now - since.at < COUNT_EVERY_MS) return;
-	sinceCount.set(record, { strings: 0, at: now });
+	const counted = sinceCount.use(record, () => ({ strings: 0, at: now }));
+	counted.strings = 0;
+	counted.at = now;
 	if ((await store.getProcessedDataCount('node', OPTIONS)) >= MAX_STRINGS) await store.clearAllProcessedItems('node', OPTIONS);
 }
 

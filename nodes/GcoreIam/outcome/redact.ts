@@ -1,4 +1,4 @@
-import { apiToken } from '../transport/apiToken';
+import { apiToken } from '../text/apiToken';
 
 /**
  * Removes the API key from text that may be shown to the user, without touching the rest.

@@ -1,6 +1,6 @@
 import { MIN_API_KEY_LENGTH } from '../outcome/redact';
 import { hasSpaceOrControlCharacter } from '../text/controlCharacters';
-import { apiToken } from './apiToken';
+import { apiToken } from '../text/apiToken';
 
 const EXAMPLE = 'for example https://api.gcore.com';
 

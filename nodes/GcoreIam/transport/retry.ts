@@ -1,9 +1,9 @@
 import type { ApiAnswer } from '../outcome/classify';
 import { isTransientStatus } from '../outcome/classify';
-import type { WaitBudget } from './accountGate';
-import { MAX_RATE_LIMIT_WAIT_MS } from './accountGate';
-import { pause } from './pause';
-import type { RateGate } from './rateGate';
+import type { WaitBudget } from '../rateLimit/pauses';
+import { MAX_RATE_LIMIT_WAIT_MS } from '../rateLimit/pauses';
+import { pause } from '../pause';
+import type { RateGate } from '../rateLimit/rateGate';
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 8_000;

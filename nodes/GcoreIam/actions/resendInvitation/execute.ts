@@ -1,21 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { FinalAnswer } from './answerMemory';
-import { withAnswersOfThisRun } from './answerMemory';
+import { skipSentBefore } from '../../acrossExecutions/sentBefore';
+import type { Answer, ItemResult, Recipient } from '../../outcome/results';
+import { withAnswersOfThisRun } from '../../sending/answerMemory';
+import { sendAll } from '../../sending/sendAll';
 import type { Address } from './readAddresses';
 import { readAddresses } from './readAddresses';
-import type { ItemResult } from './routeItems';
 import { itemError, routeItems } from './routeItems';
-import type { Recipient } from './sendAll';
-import { sendAll } from './sendAll';
-import { skipSentBefore } from '../../acrossExecutions/sentBefore';
 import { readSettings } from './settings';
 
 export async function resendInvitation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await withAnswersOfThisRun(this, async (remembered) => await sendAndRoute.call(this, remembered));
 }
 
-async function sendAndRoute(this: IExecuteFunctions, remembered: Map<string, FinalAnswer>): Promise<INodeExecutionData[][]> {
+async function sendAndRoute(this: IExecuteFunctions, remembered: Map<string, Answer>): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[], [], []];
 	const node = this.getNode();
@@ -58,5 +57,18 @@ async function sendAndRoute(this: IExecuteFunctions, remembered: Map<string, Fin
 		const result = results[failed];
 		if (result && 'failure' in result) throw itemError(node, settings, result, failed);
 	}
-	return routeItems(node, settings, items, results as ItemResult[]);
+	// Only Stop Workflow stops sending (at a failure, thrown above): in every other case each
+	// address has its result.
+	if (!everyItemAnswered(results)) {
+		const unanswered = results.indexOf(undefined);
+		throw new NodeOperationError(node, `The address was not sent [item ${unanswered}]`, {
+			itemIndex: unanswered,
+			description: 'Sending stopped before this address was reached. Run the workflow again.',
+		});
+	}
+	return routeItems(node, settings, items, results);
+}
+
+function everyItemAnswered(results: Array<ItemResult | undefined>): results is ItemResult[] {
+	return results.every((result) => result !== undefined);
 }

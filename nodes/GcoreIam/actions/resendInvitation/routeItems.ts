@@ -1,31 +1,13 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import type { Route } from '../../outcome/classify';
-import type { Failure } from '../../outcome/failure';
 import { buildItemError } from '../../outcome/failure';
-import type { FinalAnswer } from './answerMemory';
-import type { RunSettings } from './settings';
-
-export interface FailedItem {
-	email: string;
-	failure: Failure;
-	attempts: number;
-	statusCode?: number;
-	message?: string;
-	requestId?: string;
-}
-
-/** Not sent: this node e-mailed the address successfully not long ago (see sentBefore.ts). */
-export interface SentBeforeItem {
-	email: string;
-	sentBefore: true;
-}
-
-export type ItemResult = { email: string; answer: FinalAnswer } | SentBeforeItem | FailedItem;
+import type { Failed, ItemResult } from '../../outcome/results';
+import type { RunSettings } from '../../runSettings';
 
 const OUTPUT_OF: Record<Route, number> = { sent: 0, alreadyActivated: 1, notFound: 2 };
 
-export function itemError(node: INode, settings: RunSettings, result: FailedItem, itemIndex: number) {
+export function itemError(node: INode, settings: RunSettings, result: { email: string } & Failed, itemIndex: number) {
 	return buildItemError(node, result.failure, {
 		itemIndex,
 		email: result.email,

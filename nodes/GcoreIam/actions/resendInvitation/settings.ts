@@ -1,24 +1,8 @@
-import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { normalizeBaseUrl, readCredential } from '../../transport/renewInvitation';
+import type { RunSettings } from '../../runSettings';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_RETRIES, DEFAULT_SKIP_IF_INVITED_WITHIN_MINUTES, DEFAULT_TIMEOUT_MS } from './description';
-
-export type ErrorMode = 'stop' | 'continueRegularOutput' | 'continueErrorOutput';
-
-/** Everything that is the same for all items of one run, read once. */
-export interface RunSettings {
-	credential: ICredentialsDecrypted;
-	baseUrl: string;
-	apiKey: string;
-	timeoutMs: number;
-	concurrency: number;
-	maxRetries: number;
-	/** Minutes; 0 = off. */
-	skipIfInvitedWithin: number;
-	errorMode: ErrorMode;
-	/** Run as an AI agent's tool: the agent only sees the first output. */
-	asTool: boolean;
-}
 
 export async function readSettings(context: IExecuteFunctions): Promise<RunSettings> {
 	const credential = await readCredential(context);

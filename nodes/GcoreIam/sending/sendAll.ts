@@ -1,28 +1,19 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Verdict } from '../../outcome/classify';
-import { classify, isApiAccountAnswer } from '../../outcome/classify';
-import type { Failure } from '../../outcome/failure';
-import { redactor } from '../../outcome/redact';
-import { credentialProblem } from '../../transport/credentialCheck';
-import { MAX_RATE_LIMIT_WAIT_MS } from '../../transport/accountGate';
-import { accountGate } from '../../transport/accounts';
-import { RateGate } from '../../transport/rateGate';
-import { ACCOUNT_PATH, prepareApiRequest, RENEW_INVITATION_PATH } from '../../transport/renewInvitation';
-import type { Attempted } from '../../transport/retry';
-import { sendWithRetries } from '../../transport/retry';
-import type { FinalAnswer } from './answerMemory';
-import type { FailedItem } from './routeItems';
+import type { Verdict } from '../outcome/classify';
+import { classify, isApiAccountAnswer } from '../outcome/classify';
+import type { Failure } from '../outcome/failure';
+import { redactor } from '../outcome/redact';
+import { credentialProblem } from '../transport/credentialCheck';
+import { MAX_RATE_LIMIT_WAIT_MS } from '../rateLimit/pauses';
+import { accountGate } from '../rateLimit/accounts';
+import { RateGate } from '../rateLimit/rateGate';
+import { ACCOUNT_PATH, prepareApiRequest, RENEW_INVITATION_PATH } from '../transport/renewInvitation';
+import type { Attempted } from '../transport/retry';
+import { sendWithRetries } from '../transport/retry';
 import { RunStop } from './runStop';
-import type { RunSettings } from './settings';
-
-export interface Recipient {
-	key: string;
-	email: string;
-}
-
-export type FailedSend = Omit<FailedItem, 'email'>;
-export type SendResult = { answer: FinalAnswer } | FailedSend;
+import type { Answer, Recipient, SendResult } from '../outcome/results';
+import type { RunSettings } from '../runSettings';
 
 const PROGRESS_EVERY_MS = 10_000;
 const MAX_WAIT_SECONDS = MAX_RATE_LIMIT_WAIT_MS / 1000;
@@ -37,7 +28,7 @@ export async function sendAll(
 	context: IExecuteFunctions,
 	settings: RunSettings,
 	recipients: Recipient[],
-	remembered: Map<string, FinalAnswer>,
+	remembered: Map<string, Answer>,
 ): Promise<Map<string, SendResult>> {
 	const results = new Map<string, SendResult>();
 	if (recipients.length === 0) return results;

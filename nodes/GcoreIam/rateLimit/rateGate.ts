@@ -1,4 +1,5 @@
-import type { AccountGate, Admission, WaitBudget } from './accountGate';
+import type { AccountGate, Admission } from './accountGate';
+import type { WaitBudget } from './pauses';
 
 /**
  * Admission for the requests of one node run: at most `concurrency` of them in flight (the

@@ -1,7 +1,7 @@
-import type { ApiAnswer } from '../../outcome/classify';
-import { failsEveryAddress } from '../../outcome/failure';
-import { thrownFailure } from '../../transport/retry';
-import type { FailedSend, SendResult } from './sendAll';
+import type { ApiAnswer } from '../outcome/classify';
+import { failsEveryAddress } from '../outcome/failure';
+import { thrownFailure } from '../transport/retry';
+import type { Failed, SendResult } from '../outcome/results';
 
 /** Thrown into an address's retry loop in place of a request: it fails at once, unsent. */
 class NotSent extends Error {}
@@ -28,7 +28,7 @@ export interface Guarded {
  */
 export class RunStop {
 	/** The failure that stopped the run, once one did. */
-	failure: FailedSend | undefined;
+	failure: Failed | undefined;
 
 	private suspect: { key: string; cleared: Promise<void>; clear: () => void } | undefined;
 

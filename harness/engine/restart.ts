@@ -1,0 +1,15 @@
+/**
+ * The node's process state (nodes/GcoreIam/processState.ts: rate limits learned per account, the
+ * answers kept for Retry On Fail, the store's queues) lives in the modules n8n's loader required
+ * from dist/. Forgetting it makes the next run start as in a newly started n8n.
+ */
+import path from 'node:path';
+
+import { REPO_ROOT } from './loadPackage';
+
+const PROCESS_STATE_MODULE = path.join(REPO_ROOT, 'dist', 'nodes', 'GcoreIam', 'processState.js');
+
+export async function restartNodeProcess(): Promise<void> {
+	const state = (await import(PROCESS_STATE_MODULE)) as { forgetProcessState(): void };
+	state.forgetProcessState();
+}
