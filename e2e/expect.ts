@@ -75,3 +75,8 @@ export async function assertSimulatorSaw(sim: SimulatorProcess, key: string, cou
 export function once(addresses: string[]): Record<string, number> {
 	return Object.fromEntries(addresses.map((a) => [a, 1]));
 }
+
+/** A final answer: the API decided about the address (not a 429 or a server error, after which the node tries again). */
+export function isFinalAnswer(status: number | string): boolean {
+	return typeof status === 'number' && status !== 429 && status < 500;
+}

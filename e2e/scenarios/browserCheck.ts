@@ -16,7 +16,7 @@ import { majorOf } from '../../harness/n8n/install';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { REPO } from '../../harness/ourPackage';
 import { GCORE_NODE, INPUT_NODE, loadExampleWorkflow, targetsOf } from '../../harness/workflows/workflowJson';
-import type { Scenario } from './scenario';
+import type { Scenario } from '../scenario';
 
 /**
  * The example as shipped under an id of its own: "Skip If Invited Within" remembers sends per
@@ -26,6 +26,8 @@ const WORKFLOW_ID = 'gcoreIamBrowser1';
 
 export const browserCheck: Scenario = {
 	name: 'headless Chromium: three labelled outputs, execute, item counts as n8n recorded them, screenshot',
+	mode: 'single',
+	order: 50,
 	phase: 'server',
 	// The canvas selectors are n8n 2.x's; the node's behaviour on 1.x is covered by the CLI scenarios.
 	runsOn: (version) => majorOf(version) >= 2,

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimulatorStats } from '../../simulator';
 import { say } from '../../harness/log';
 import type { ExecutionSummary } from '../../harness/n8n/rest';
-import type { Scenario, ServerContext } from './scenario';
+import type { Scenario, ServerContext } from '../scenario';
 import { routedIn, type Routed } from '../routedIn';
 import { SPLIT_EXPORT, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import type { WorkflowJson } from '../../harness/workflows/workflowJson';
@@ -136,9 +136,11 @@ function sent(stats: SimulatorStats, email: string): number {
 	return stats.sentByEmail[email] ?? 0;
 }
 
-function crashScenario(shape: Shape, workflowId: string, path: string, name: string): Scenario {
+function crashScenario(shape: Shape, workflowId: string, path: string, name: string, order: number): Scenario {
 	return {
 		name,
+		mode: 'single',
+		order,
 		phase: 'server',
 		workflows: () => [shape.workflow(workflowId, path)],
 		beforeStart: (ctx) => ctx.cli.publishWorkflow(workflowId),
@@ -151,6 +153,7 @@ export const crashBatch = crashScenario(
 	'gcoreIamCrash001',
 	'gcore-e2e-crash-batch',
 	`crash mid-batch: kill -9 of n8n after a third of a ${BATCH.customers}-customer webhook export, restart, the same POST again: nobody left un-e-mailed, no "sentBefore" without a send`,
+	90,
 );
 
 export const crashSingles = crashScenario(
@@ -158,4 +161,5 @@ export const crashSingles = crashScenario(
 	'gcoreIamCrash002',
 	'gcore-e2e-crash-single',
 	`crash mid-burst: kill -9 of n8n during ${SINGLES.customers} concurrent POSTs of one customer each, restart, the same POSTs again: nobody left un-e-mailed, no "sentBefore" without a send`,
+	91,
 );

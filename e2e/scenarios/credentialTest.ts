@@ -7,10 +7,12 @@ import * as assert from 'node:assert/strict';
 
 import { CREDENTIAL_TYPE } from '../../harness/ourPackage';
 import { CREDENTIAL_ID } from '../../harness/workflows/workflowJson';
-import type { Scenario } from './scenario';
+import type { Scenario } from '../scenario';
 
 export const credentialTest: Scenario = {
 	name: "credential test through n8n's /rest/credentials/test: OK, wrong key fails clearly",
+	mode: 'single',
+	order: 40,
 	phase: 'server',
 	async run({ rest, sim, apiKey }) {
 		await sim.reset();

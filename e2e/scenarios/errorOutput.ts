@@ -10,7 +10,7 @@ import { SAMPLE_CUSTOMERS } from '../../simulator';
 import { assertBranches, assertNoKey, assertRanOk, assertSimulatorSaw, emails, once } from '../expect';
 import { nodeOutputs, type N8nItem } from '../../harness/n8n/runData';
 import { GCORE_NODE, loadExampleWorkflow, type WorkflowJson } from '../../harness/workflows/workflowJson';
-import { executeFresh, type Scenario } from './scenario';
+import { executeFresh, type Scenario } from '../scenario';
 
 const WORKFLOW_ID = 'gcoreIamErrOut01';
 const ADD_NODE = 'Add a typo';
@@ -88,6 +88,8 @@ function assertFailedItem(item: N8nItem, input: N8nItem, want: { statusCode?: nu
 
 export const errorOutput: Scenario = {
 	name: '"Continue (using error output)": failed customers on Error, never on a success branch',
+	mode: 'single',
+	order: 20,
 	phase: 'cli',
 	workflows: () => [workflow()],
 	async run(ctx) {

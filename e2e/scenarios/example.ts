@@ -6,10 +6,12 @@ import { assertBranches, assertNoKey, assertRanOk, assertSimulatorSaw, emails, o
 import { NODE_TYPE } from '../../harness/ourPackage';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { EXAMPLE_WORKFLOW_ID, GCORE_NODE, INPUT_NODE, loadExampleWorkflow, targetsOf } from '../../harness/workflows/workflowJson';
-import { executeFresh, type Scenario } from './scenario';
+import { executeFresh, type Scenario } from '../scenario';
 
 export const example: Scenario = {
 	name: 'example workflow: each customer on its branch (n8n execute)',
+	mode: 'single',
+	order: 10,
 	phase: 'cli',
 	workflows: () => [loadExampleWorkflow()],
 	async run(ctx) {

@@ -25,14 +25,13 @@ import type { N8nRest } from '../../harness/n8n/rest';
 import { processedData } from '../../harness/n8n/processedData';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { say } from '../../harness/log';
-import type { Scenario, ServerContext } from './scenario';
+import type { Scenario, ServerContext } from '../scenario';
 import { BRANCHES, WEBHOOK_NODE, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
-import { GCORE_NODE, type WorkflowJson, type WorkflowNode } from '../../harness/workflows/workflowJson';
+import { GCORE_NODE, type WorkflowJson } from '../../harness/workflows/workflowJson';
 import { deliver, waitUntilRegistered, webhookUrl } from '../../harness/n8n/webhook';
 
 const EVENTS = 100;
 const RD_NODE = 'Remove Duplicates';
-const KEPT_NODE = 'Kept';
 
 type Logic = 'removeItemsWithAlreadySeenKeyValues' | 'removeItemsUpToStoredIncrementalKey';
 const LOGICS: Array<{ logic: Logic; label: string; key: string; mode: string; parameters: Record<string, unknown> }> = [
@@ -45,14 +44,11 @@ function workflowOf(key: string, withOurs: boolean): { id: string; path: string;
 	const id = `gcoreIamRd00${key === 'new' ? (withOurs ? 'a' : 'b') : withOurs ? 'c' : 'd'}001`;
 	const path = `gcore-e2e-rd-${key}-${withOurs ? 'with' : 'without'}`;
 	const { parameters, logic } = LOGICS.find((l) => l.key === key)!;
-	const wf = webhookWorkflow({ id, path });
+	const wf = webhookWorkflow({ id, path, shape: 'webhookRemoveDuplicates' });
 	wf.name = `e2e: Remove Duplicates (${key}) ${withOurs ? 'beside Gcore IAM' : 'alone'}`;
-	const uuid = (n: number) => `${wf.nodes[0].id.slice(0, -12)}${String(n).padStart(12, '0')}`;
-	const rd: WorkflowNode = { id: uuid(77), name: RD_NODE, type: 'n8n-nodes-base.removeDuplicates', typeVersion: 2, position: [440, 700], parameters: { operation: 'removeItemsSeenInPreviousExecutions', logic, ...parameters, options: { scope: 'workflow' } } };
-	const kept: WorkflowNode = { id: uuid(78), name: KEPT_NODE, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [760, 700], parameters: {} };
-	wf.nodes.push(rd, kept);
-	wf.connections[WEBHOOK_NODE].main[0].push({ node: RD_NODE, type: 'main', index: 0 });
-	wf.connections[RD_NODE] = { main: [[{ node: KEPT_NODE, type: 'main', index: 0 }]] };
+	const rd = wf.nodes.find((n) => n.name === RD_NODE)!;
+	const { operation, options } = rd.parameters;
+	rd.parameters = { operation, logic, ...parameters, options };
 	if (!withOurs) {
 		const ours = new Set([GCORE_NODE, ...BRANCHES]);
 		wf.nodes = wf.nodes.filter((n) => !ours.has(n.name));
@@ -146,6 +142,8 @@ async function runVariant(ctx: ServerContext, key: string, withOurs: boolean): P
 
 export const removeDuplicatesBeside: Scenario = {
 	name: `Remove Duplicates (scope Workflow, both modes) beside Gcore IAM: ${EVENTS} events twice, the same results as without our node`,
+	mode: 'single',
+	order: 85,
 	phase: 'server',
 	workflows: () => LOGICS.flatMap((l) => [workflowOf(l.key, false).workflow, workflowOf(l.key, true).workflow]),
 	async beforeStart(ctx) {

@@ -5,7 +5,7 @@ import { SAMPLE_CUSTOMERS } from '../../simulator';
 import { assertNoKey } from '../expect';
 import { describeCliResult } from '../../harness/n8n/cli';
 import { loadExampleWorkflow, type WorkflowJson } from '../../harness/workflows/workflowJson';
-import { executeFresh, type Scenario } from './scenario';
+import { executeFresh, type Scenario } from '../scenario';
 
 const WORKFLOW_ID = 'gcoreIamStopErr1';
 const VALIDATION_MESSAGE = 'Enter a valid email address.';
@@ -19,6 +19,8 @@ function workflow(): WorkflowJson {
 
 export const stopMode: Scenario = {
 	name: 'default "Stop Workflow": n8n execute fails naming the address and the API message',
+	mode: 'single',
+	order: 30,
 	phase: 'cli',
 	workflows: () => [workflow()],
 	async run(ctx) {

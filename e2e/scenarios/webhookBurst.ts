@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 
 import type { SimUser } from '../../simulator';
 import { say } from '../../harness/log';
-import type { Scenario } from './scenario';
+import type { Scenario } from '../scenario';
 import { routedIn, type Routed } from '../routedIn';
 import { BRANCHES, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import { deliver, waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
@@ -31,6 +31,8 @@ function customers(): Array<{ email: string; branch: number }> {
 
 export const webhookBurst: Scenario = {
 	name: `webhook burst: ${POSTS} concurrent POSTs, one customer each, API at ${LATENCY_MS} ms admitting ${ADMITS}: all succeed, each routed and e-mailed once`,
+	mode: 'single',
+	order: 60,
 	phase: 'server',
 	workflows: () => [webhookWorkflow({ id: WORKFLOW_ID, path: PATH })],
 	beforeStart: (ctx) => ctx.cli.publishWorkflow(WORKFLOW_ID),

@@ -129,3 +129,10 @@ export async function startCluster(opts: {
 	const api = await N8nPublicApi.create(main, rest);
 	return { ...opts.services, main, server, cli, rest, api, workers };
 }
+
+/** Starts a stopped worker again (same user folder and log) in its place in the cluster's list; returns it. */
+export async function restartWorker(cluster: QueueCluster, stopped: N8nWorker): Promise<N8nWorker> {
+	const again = await stopped.startAgain();
+	cluster.workers[cluster.workers.indexOf(stopped)] = again;
+	return again;
+}

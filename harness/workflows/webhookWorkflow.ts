@@ -22,6 +22,8 @@ export interface WebhookWorkflow {
 	codeBefore?: string;
 	/** The gcoreIamApi credential (default: the simulator credential the e2e imports). */
 	credential?: { id: string; name: string };
+	/** The saved shape, `<shape>.workflow.json` beside this file; default webhookCode with `codeBefore`, else webhook. */
+	shape?: 'webhook' | 'webhookCode' | 'webhookRemoveDuplicates';
 }
 
 /** The CRM's trigger: a Webhook node (POST, v2, answers at once) with a fixed webhookId, so that its production URL is <base>/webhook/<path>. */
@@ -31,12 +33,13 @@ export function webhookNode(id: string, path: string, webhookId: string, positio
 
 /**
  * Webhook (POST, v2, fixed webhookId) → [Code] → Gcore IAM (default "Stop Workflow") → Success /
- * Already Activated / Not Found, saved as webhook(Code).workflow.json. The saved node ids and
+ * Already Activated / Not Found, saved as webhook(Code).workflow.json (webhookRemoveDuplicates:
+ * with a Remove Duplicates → Kept branch beside Gcore IAM). The saved node ids and
  * webhookId are those of workflow id "00000000"; each workflow gets its own from its id.
  */
 export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 	const prefix = spec.id.replace(/[^0-9a-f]/gi, '').padEnd(8, '0').slice(0, 8);
-	const wf = loadWorkflow(spec.codeBefore ? 'webhookCode' : 'webhook', { type: NODE_TYPE, credential: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME }, options: spec.options ?? {} }, spec.id);
+	const wf = loadWorkflow(spec.shape ?? (spec.codeBefore ? 'webhookCode' : 'webhook'), { type: NODE_TYPE, credential: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME }, options: spec.options ?? {} }, spec.id);
 	wf.name = `e2e: webhook ${spec.path}`;
 	for (const node of wf.nodes) {
 		node.id = prefix + node.id.slice(8);

@@ -1,30 +1,35 @@
 /**
- * A burst of webhook calls, one customer each, through main and the two workers (scenarios 1 and 2):
- * the customer mix, the POSTs, and what must hold afterwards: every execution `success` on exactly
- * one worker, both workers used, each customer on its branch, and per address the simulator gave as
- * many final answers (and e-mails) as it was POSTed.
+ * Queue-mode scenarios 1 and 2: a burst of webhook calls, one customer each, through main and the
+ * two workers: the customer mix, the POSTs, and what must hold afterwards: every execution
+ * `success` on exactly one worker, both workers used, each customer on its branch, and per address
+ * the simulator gave as many final answers (and e-mails) as it was POSTed.
+ * 1: 300 calls (repeated, already active and unknown customers among them) at an API taking 20 ms.
+ * 2: the same burst against an API that answers in 300 ms and admits 5 requests at once
+ * (429 + Retry-After: 1 beyond). Each worker's node learns the limit on its own (its rate-limit
+ * knowledge is per process); the node's retries must absorb the 429s: 0 failed, 0 double sends.
  */
 import * as assert from 'node:assert/strict';
 
 import type { SimUser, SimulatorOptions } from '../../simulator';
 import { say } from '../../harness/log';
 import { nodeOutputs } from '../../harness/n8n/runData';
-import { GCORE_NODE } from '../../harness/workflows/workflowJson';
 import { countBy, executionsOf, listedByPublicApi, mapLimit, seconds, waitForExecutions, workerOf } from '../../harness/queue/executions';
-import { measured } from './report';
-import type { QueueContext } from './scenarios/scenario';
-import { BRANCH_NODES, CUSTOMER_WORKFLOW } from './workflows';
+import { BRANCH_NODES, CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
+import { GCORE_NODE } from '../../harness/workflows/workflowJson';
+import { isFinalAnswer } from '../expect';
+import { measured } from '../measured';
+import type { QueueContext, QueueScenario } from '../scenario';
 
 // A repeated customer may be skipped as sent before (Skip If Invited Within, default 10 min).
 const OUTCOMES = [['sent', 'sentBefore'], ['alreadyActivated'], ['notFound']];
 /** The CRM's side: this many webhook calls open at once (a queue of 300 executions builds up all the same). */
-export const POSTS_IN_FLIGHT = 50;
+const POSTS_IN_FLIGHT = 50;
 
 /**
  * n POSTs, one customer each: of every 10, 7 invited customers seen once, 1 an invited customer
  * POSTed again (a repeated CRM event), 1 already active, 1 unknown to the API.
  */
-export function customerMix(n: number, domain: string): { posts: string[]; users: SimUser[]; expectedBranch: (email: string) => number } {
+function customerMix(n: number, domain: string): { posts: string[]; users: SimUser[]; expectedBranch: (email: string) => number } {
 	const posts = Array.from({ length: n }, (_, i) => {
 		const k = i % 10;
 		if (k === 7) return `c${i - 7}@${domain}`;
@@ -37,12 +42,7 @@ export function customerMix(n: number, domain: string): { posts: string[]; users
 	return { posts, users, expectedBranch };
 }
 
-/** A final answer: the API decided about the address (not a 429 or a server error, after which the node tries again). */
-export function isFinalAnswer(status: number | string): boolean {
-	return typeof status === 'number' && status !== 429 && status < 500;
-}
-
-export async function runBurst(ctx: QueueContext, label: string, opts: { posts: number; domain: string; simulator: Partial<SimulatorOptions> }): Promise<string> {
+async function runBurst(ctx: QueueContext, label: string, opts: { posts: number; domain: string; simulator: Partial<SimulatorOptions> }): Promise<string> {
 	const { cluster, sim } = ctx;
 	const mix = customerMix(opts.posts, opts.domain);
 	await sim.prepare({ ...opts.simulator, logRequests: true, users: mix.users });
@@ -116,3 +116,19 @@ export async function runBurst(ctx: QueueContext, label: string, opts: { posts: 
 	assert.equal(offFinal.length, 0, `addresses with no final answer or more than one per POST: ${offFinal.slice(0, 10).map((e) => `${e} ${finals[e] ?? 0}/${posted[e]}`).join(', ')}`);
 	return `${opts.posts} success, per worker ${cluster.workers.map((w) => `${w.name} ${perWorker[w.name]}`).join(' / ')}; ${branchCounts}; API ${JSON.stringify(stats.statusCounts)}; 0 never, 0 twice; wall ${seconds(wallMs)}`;
 }
+
+export const webhookBurst: QueueScenario = {
+	name: '300 webhook executions on two workers: all success, both workers used, each customer on its branch, each address once per execution',
+	mode: 'queue',
+	order: 10,
+	label: '1. burst',
+	run: (ctx) => runBurst(ctx, '1. burst', { posts: 300, domain: 'burst.example.com', simulator: { latencyMs: 20 } }),
+};
+
+export const rateLimitedBurst: QueueScenario = {
+	name: '300 webhook executions, API at 300 ms admitting 5 (429 + Retry-After: 1): 0 failed, 0 double sends',
+	mode: 'queue',
+	order: 20,
+	label: '2. rate-limited burst',
+	run: (ctx) => runBurst(ctx, '2. rate-limited burst', { posts: 300, domain: 'limited.example.com', simulator: { latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 } }),
+};

@@ -1,4 +1,4 @@
-/** What the queue scenarios measured, printed as one Markdown table at the end (the README's tables come from it). */
+/** What the queue-mode scenarios measured, printed as one Markdown table at the end of the run (docs/scaling.md's tables come from it). */
 const rows: Array<[string, string, string]> = [];
 
 export function measured(scenario: string, what: string, value: string | number): void {

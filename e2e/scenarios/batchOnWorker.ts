@@ -1,20 +1,21 @@
 /**
- * Scenario 3: one execution of 2,000 customers on a worker, the Gcore IAM node on "Continue (using
- * error output)" with n8n's Retry On Fail, the API answering 500 to 10 % of the requests at random.
+ * Queue-mode scenario 3: one execution of 2,000 customers on a worker, the Gcore IAM node on
+ * "Continue (using error output)" with n8n's Retry On Fail, the API answering 500 to 10 % of the
+ * requests at random.
  * The node's Retry On Fail guard (answers kept per execution, in the process that runs it) holds on
  * the worker: no address that got a final answer is sent again, and every customer leaves on
  * exactly one output.
  */
 import * as assert from 'node:assert/strict';
 
-import { nodeOutputs } from '../../../harness/n8n/runData';
-import { GCORE_NODE } from '../../../harness/workflows/workflowJson';
-import { addressOf, batchCustomers, batchFinished, startBatch } from '../batch';
-import { isFinalAnswer } from '../burst';
-import { countBy, seconds, workerOf } from '../../../harness/queue/executions';
-import { measured } from '../report';
-import { BATCH_RETRY, BRANCH_NODES, FAILED_NODE } from '../workflows';
-import type { QueueScenario } from './scenario';
+import { nodeOutputs } from '../../harness/n8n/runData';
+import { addressOf, batchCustomers, batchFinished, startBatch } from '../../harness/queue/batch';
+import { countBy, seconds, workerOf } from '../../harness/queue/executions';
+import { BATCH_RETRY, BRANCH_NODES, FAILED_NODE } from '../../harness/workflows/queueWorkflows';
+import { GCORE_NODE } from '../../harness/workflows/workflowJson';
+import { isFinalAnswer } from '../expect';
+import { measured } from '../measured';
+import type { QueueScenario } from '../scenario';
 
 const ITEMS = 2000;
 const FAULT_RATE = 0.1;
@@ -22,13 +23,15 @@ const LABEL = '3. 2,000 items, Retry On Fail';
 
 export const batchOnWorker: QueueScenario = {
 	name: `one ${ITEMS}-item execution on a worker, "Continue (using error output)" + Retry On Fail, ${FAULT_RATE * 100} % API 500s: no address with a final answer sent again`,
+	mode: 'queue',
+	order: 30,
 	label: LABEL,
 	async run(ctx) {
 		const { cluster, sim } = ctx;
 		const batch = batchCustomers(ITEMS, 'batch.example.com');
 		await sim.prepare({ latencyMs: 20, logRequests: true, users: batch.users, randomFaults: { rate: FAULT_RATE, statuses: [500], seed: 20261127 } });
-		const { id, worker, postedAt } = await startBatch(ctx, batch.customers);
-		const exec = await batchFinished(ctx, id, 15 * 60_000);
+		const { id, worker, postedAt } = await startBatch(cluster, batch.customers);
+		const exec = await batchFinished(cluster, id, 15 * 60_000);
 		assert.equal(exec.status, 'success', `execution ${id} status`);
 		assert.equal(workerOf(cluster.workers).get(id), worker.name, `execution ${id} ran on one worker`);
 

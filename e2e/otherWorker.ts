@@ -8,12 +8,12 @@
  */
 import * as assert from 'node:assert/strict';
 
-import { say } from '../../harness/log';
-import type { N8nWorker } from '../../harness/n8n/worker';
-import type { ProofSetup } from '../proofs/proofSetup';
-import { executionsOf, seconds, waitForExecutions, workerOf, workerStarting } from '../../harness/queue/executions';
-import { measured } from './report';
-import type { QueueContext } from './scenarios/scenario';
+import { say } from '../harness/log';
+import type { N8nWorker } from '../harness/n8n/worker';
+import { restartWorker } from '../harness/queue/cluster';
+import { executionsOf, seconds, waitForExecutions, workerOf, workerStarting } from '../harness/queue/executions';
+import { measured } from './measured';
+import type { ProofSetup, QueueContext } from './scenario';
 
 export interface OnOtherWorker<T> {
 	proof: T;
@@ -24,9 +24,10 @@ export interface OnOtherWorker<T> {
 }
 
 /**
- * Runs a proof (../proofs/) on the workflow with this id and webhook path: `prove` calls
- * `awayFrom(firstId)` once its first execution is final and before it starts the second; `ids`
- * names the two executions in its result. Measured under `label`.
+ * Runs a webhook proof (scenarios/sameEventTwice.ts, scenarios/retryExecution.ts) on the workflow
+ * with this id and webhook path: `prove` calls `awayFrom(firstId)` once its first execution is
+ * final and before it starts the second; `ids` names the two executions in its result. Measured
+ * under `label`.
  */
 export async function onOtherWorker<T>(
 	ctx: QueueContext,
@@ -61,8 +62,7 @@ export async function onOtherWorker<T>(
 	} finally {
 		if (stopped) {
 			const t = Date.now();
-			const again = await stopped.startAgain();
-			cluster.workers[cluster.workers.indexOf(stopped)] = again;
+			await restartWorker(cluster, stopped);
 			restartMs = Date.now() - t;
 		}
 	}

@@ -1,23 +1,23 @@
 /**
- * Scenario 4: the worker running a batch is SIGKILLed halfway (as a crash or an OOM kill would end
- * it). Measured: what n8n does with that execution (status, how long after the kill), which
- * customers were e-mailed and which not, what n8n's own "Retry" of it does, and who a new run of
- * the same batch e-mails again. Asserted: main and the other worker keep running, the earlier
+ * Queue-mode scenario 4: the worker running a batch is SIGKILLed halfway (as a crash or an OOM
+ * kill would end it). Measured: what n8n does with that execution (status, how long after the
+ * kill), which customers were e-mailed and which not, what n8n's own "Retry" of it does, and who a
+ * new run of the same batch e-mails again. Asserted: main and the other worker keep running, the earlier
  * executions stay as they were, new executions all succeed on the surviving worker, and after the
  * new run of the batch no invited customer is left un-e-mailed (issue 16).
- * Runs last: it leaves one worker.
+ * Runs last (order 90): it leaves one worker.
  */
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { groupAlive } from '../../../harness/services/daemon';
-import { hasExited } from '../../../harness/processes';
-import { batchCustomers, batchFinished, startBatch } from '../batch';
-import { LOCK_SETTINGS } from '../../../harness/queue/cluster';
-import { countBy, executionsOf, FINAL, seconds, waitForExecutions, workerOf } from '../../../harness/queue/executions';
-import { measured } from '../report';
-import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../workflows';
-import type { QueueScenario } from './scenario';
+import { hasExited } from '../../harness/processes';
+import { batchCustomers, batchFinished, startBatch } from '../../harness/queue/batch';
+import { LOCK_SETTINGS } from '../../harness/queue/cluster';
+import { countBy, executionsOf, FINAL, seconds, waitForExecutions, workerOf } from '../../harness/queue/executions';
+import { groupAlive } from '../../harness/services/daemon';
+import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
+import { measured } from '../measured';
+import type { QueueScenario } from '../scenario';
 
 const ITEMS = 400;
 const LATENCY_MS = 300;
@@ -28,6 +28,8 @@ const LABEL = '4. worker SIGKILL';
 
 export const workerKill: QueueScenario = {
 	name: `a worker SIGKILLed in the middle of a ${ITEMS}-customer batch: n8n marks that execution, main and the other worker go on, no other execution lost`,
+	mode: 'queue',
+	order: 90,
 	label: LABEL,
 	async run(ctx) {
 		const { cluster, sim } = ctx;
@@ -37,7 +39,7 @@ export const workerKill: QueueScenario = {
 		const earlier = await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id);
 		const earlierBatch = await executionsOf(cluster.postgres, BATCH_WORKFLOW.id);
 
-		const { id, worker: victim } = await startBatch(ctx, batch.customers);
+		const { id, worker: victim } = await startBatch(cluster, batch.customers);
 		const survivor = cluster.workers.find((w) => w !== victim)!;
 		for (let t0 = Date.now(); (await sim.stats()).requests < KILL_AFTER_REQUESTS; ) {
 			if (Date.now() - t0 > 120_000) throw new Error(`the batch did not reach ${KILL_AFTER_REQUESTS} requests within 120 s`);
@@ -82,12 +84,12 @@ export const workerKill: QueueScenario = {
 		// n8n's own "Retry" of the failed execution (the executions list's button).
 		const requestsBeforeRetry = (await sim.stats()).requests;
 		const retry = await cluster.rest.call<{ id: string | number }>('POST', `/executions/${id}/retry`, { loadWorkflow: false });
-		const retryExec = await batchFinished(ctx, String(retry.id), 5 * 60_000);
+		const retryExec = await batchFinished(cluster, String(retry.id), 5 * 60_000);
 		const retryRequests = (await sim.stats()).requests - requestsBeforeRetry;
 
 		// The user's way to finish: run the batch again. Who gets a second e-mail?
-		const rerun = await startBatch(ctx, batch.customers);
-		const rerunExec = await batchFinished(ctx, rerun.id, 10 * 60_000);
+		const rerun = await startBatch(cluster, batch.customers);
+		const rerunExec = await batchFinished(cluster, rerun.id, 10 * 60_000);
 		const final = await sim.stats();
 		const twice = invited.filter((e) => (final.sentByEmail[e] ?? 0) > 1);
 		const never = invited.filter((e) => !final.sentByEmail[e]);

@@ -1,13 +1,13 @@
-/** One batch execution of the batch workflow: the POST that starts it, the worker that takes it, its end. */
+/** One batch execution of the queue-mode batch workflow: its customers, the POST that starts it, the worker that takes it, its end. */
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { SimUser } from '../../simulator';
-import type { N8nItem } from '../../harness/n8n/runData';
-import type { ExecutionSummary } from '../../harness/n8n/rest';
-import type { N8nWorker } from '../../harness/n8n/worker';
-import { executionsOf, waitForExecutions, workerStarting } from '../../harness/queue/executions';
-import type { QueueContext } from './scenarios/scenario';
-import { BATCH_WORKFLOW } from './workflows';
+import type { N8nItem } from '../n8n/runData';
+import type { ExecutionSummary } from '../n8n/rest';
+import type { N8nWorker } from '../n8n/worker';
+import { BATCH_WORKFLOW } from '../workflows/queueWorkflows';
+import type { QueueCluster } from './cluster';
+import { executionsOf, waitForExecutions, workerStarting } from './executions';
 
 /** n customers: of every 10, 8 invited, 1 already active, 1 unknown to the API. */
 export function batchCustomers(n: number, domain: string): { customers: Array<{ email: string }>; users: SimUser[]; expectedBranch: (email: string) => number } {
@@ -17,8 +17,7 @@ export function batchCustomers(n: number, domain: string): { customers: Array<{ 
 }
 
 /** POSTs the batch (the webhook answers at once) and returns the execution a worker started for it. */
-export async function startBatch(ctx: QueueContext, customers: Array<{ email: string }>): Promise<{ id: string; worker: N8nWorker; postedAt: number }> {
-	const { cluster } = ctx;
+export async function startBatch(cluster: QueueCluster, customers: Array<{ email: string }>): Promise<{ id: string; worker: N8nWorker; postedAt: number }> {
 	const known = new Set((await executionsOf(cluster.postgres, BATCH_WORKFLOW.id)).map((e) => e.id));
 	const postedAt = Date.now();
 	const res = await fetch(`${cluster.main.baseUrl}/webhook/${BATCH_WORKFLOW.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customers }) });
@@ -32,8 +31,8 @@ export async function startBatch(ctx: QueueContext, customers: Array<{ email: st
 }
 
 /** Waits until the batch workflow's executions are all final; returns the one with this id. */
-export async function batchFinished(ctx: QueueContext, id: string, timeoutMs: number): Promise<ExecutionSummary> {
-	const all = await waitForExecutions(ctx.cluster.postgres, BATCH_WORKFLOW.id, 1, timeoutMs);
+export async function batchFinished(cluster: QueueCluster, id: string, timeoutMs: number): Promise<ExecutionSummary> {
+	const all = await waitForExecutions(cluster.postgres, BATCH_WORKFLOW.id, 1, timeoutMs);
 	const mine = all.find((e) => e.id === id);
 	if (!mine) throw new Error(`execution ${id} is not among the batch workflow's executions`);
 	return mine;

@@ -1,13 +1,13 @@
 /**
  * The queue-mode workflows, both started by a production webhook (main receives it, a worker runs
- * it; `n8n execute` would run in the CLI process instead), saved in harness/workflows/:
+ * it; `n8n execute` would run in the CLI process instead), saved beside this file:
  * - per customer (queueCustomer): Webhook (body `{ email }`) → Gcore IAM → Success / Already Activated / Not Found;
  * - a batch (queueBatch): Webhook (body `{ customers: [{ email }, …] }`) → Code (one item per customer) →
  *   Gcore IAM with "Continue (using error output)" and Retry On Fail → the three branches + Failed.
  */
-import { NODE_TYPE } from '../../harness/ourPackage';
-import { loadWorkflow } from '../../harness/workflows/load';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson } from '../../harness/workflows/workflowJson';
+import { NODE_TYPE } from '../ourPackage';
+import { loadWorkflow } from './load';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson } from './workflowJson';
 
 export const CUSTOMER_WORKFLOW = { id: 'gcoreQueueHook01', path: 'gcore-queue-customer' };
 export const BATCH_WORKFLOW = { id: 'gcoreQueueBatch1', path: 'gcore-queue-batch' };
