@@ -7,7 +7,9 @@
 import { config } from '@n8n/node-cli/eslint';
 
 export default [
-	{ ignores: ['**/*', '!package.json', '!nodes/', '!nodes/**', '!credentials/', '!credentials/**'] },
+	{
+		ignores: ['**/*', '!package.json', '!nodes/', '!nodes/**', '!credentials/', '!credentials/**'],
+	},
 	{ linterOptions: { noInlineConfig: true } },
 	...config,
 ];

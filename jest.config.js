@@ -55,7 +55,10 @@ module.exports = {
 		{
 			...common,
 			displayName: 'unit',
-			testMatch: ['<rootDir>/test/{unit,simulator}/**/*.test.ts', '<rootDir>/test/node/packaging.test.ts'],
+			testMatch: [
+				'<rootDir>/test/{unit,simulator}/**/*.test.ts',
+				'<rootDir>/test/node/packaging.test.ts',
+			],
 		},
 	],
 };

@@ -18,15 +18,20 @@ function provenance(header: RunHeader): string {
 
 /** Rewrites the blocks of `file` whose field this run measured; returns those fields. */
 export function writeDocsTables(file: string, header: RunHeader, sections: Section[]): string[] {
-	const byField = new Map(sections.filter((section) => section.table.length).map((section) => [section.field, section]));
+	const byField = new Map(
+		sections.filter((section) => section.table.length).map((section) => [section.field, section]),
+	);
 	const written: string[] = [];
 	const text = readFileSync(file, 'utf8');
-	const updated = text.replace(BLOCK, (block: string, open: string, field: string, close: string) => {
-		const section = byField.get(field);
-		if (!section) return block;
-		written.push(field);
-		return `${open}${provenance(header)}\n\n${section.table.join('\n')}\n${close}`;
-	});
+	const updated = text.replace(
+		BLOCK,
+		(block: string, open: string, field: string, close: string) => {
+			const section = byField.get(field);
+			if (!section) return block;
+			written.push(field);
+			return `${open}${provenance(header)}\n\n${section.table.join('\n')}\n${close}`;
+		},
+	);
 	if (updated !== text) writeFileSync(file, updated);
 	return written;
 }

@@ -19,15 +19,28 @@ const file = (pkg: string, inside: string) => {
 	const root = `${path.sep}node_modules${path.sep}${pkg}${path.sep}`;
 	return path.join(main.slice(0, main.lastIndexOf(root) + root.length), inside);
 };
-const v2 = (load(file('@n8n/backend-network', 'dist/http/axios/request.js')) as { httpRequest: Request }).httpRequest;
-const v1 = (load(file('n8n-core-1.122', 'dist/execution-engine/node-execution-context/utils/request-helper-functions.js')) as { httpRequest: Request }).httpRequest;
+const v2 = (
+	load(file('@n8n/backend-network', 'dist/http/axios/request.js')) as { httpRequest: Request }
+).httpRequest;
+const v1 = (
+	load(
+		file(
+			'n8n-core-1.122',
+			'dist/execution-engine/node-execution-context/utils/request-helper-functions.js',
+		),
+	) as { httpRequest: Request }
+).httpRequest;
 
 const CASES: Array<[string, Request, Record<string, unknown>]> = [
 	['n8n-core 2.41.1, no options', v2, {}],
 	['n8n-core 2.41.1, agentOptions { keepAlive: true }', v2, { agentOptions: { keepAlive: true } }],
 	['n8n-core 2.41.1, header Connection: keep-alive', v2, { headers: { Connection: 'keep-alive' } }],
 	['n8n-core 1.122.48, no options', v1, {}],
-	['n8n-core 1.122.48, agentOptions { keepAlive: true }', v1, { agentOptions: { keepAlive: true } }],
+	[
+		'n8n-core 1.122.48, agentOptions { keepAlive: true }',
+		v1,
+		{ agentOptions: { keepAlive: true } },
+	],
 ];
 const REQUESTS = 20;
 
@@ -43,10 +56,21 @@ async function main(): Promise<void> {
 	for (const [name, request, extra] of CASES) {
 		connections = 0;
 		for (let i = 0; i < REQUESTS; i++) {
-			await request({ method: 'POST', url, body: { email: 'a@example.com' }, json: true, returnFullResponse: true, ...extra });
+			await request({
+				method: 'POST',
+				url,
+				body: { email: 'a@example.com' },
+				json: true,
+				returnFullResponse: true,
+				...extra,
+			});
 		}
-		const open = await new Promise<number>((resolve) => server.getConnections((_, count) => resolve(count)));
-		process.stdout.write(`${name}: ${REQUESTS} requests in sequence, ${connections} TCP connections, ${open} still open after the last answer\n`);
+		const open = await new Promise<number>((resolve) =>
+			server.getConnections((_, count) => resolve(count)),
+		);
+		process.stdout.write(
+			`${name}: ${REQUESTS} requests in sequence, ${connections} TCP connections, ${open} still open after the last answer\n`,
+		);
 		server.closeAllConnections();
 	}
 	server.close();

@@ -37,11 +37,20 @@ interface Peak {
 }
 
 /** Peak RSS and heap while `work` runs, from an idle (GC'd) start; `everyMs` samples, `forceGc` GCs first. */
-async function measure(work: () => Promise<void>, everyMs: number, forceGc: boolean): Promise<Peak> {
+async function measure(
+	work: () => Promise<void>,
+	everyMs: number,
+	forceGc: boolean,
+): Promise<Peak> {
 	await settle();
 	const idle = process.memoryUsage();
 	const maxRssBefore = process.resourceUsage().maxRSS * 1024;
-	const peak: Peak = { idleRss: idle.rss, idleHeap: idle.heapUsed, peakRss: idle.rss, peakHeap: idle.heapUsed };
+	const peak: Peak = {
+		idleRss: idle.rss,
+		idleHeap: idle.heapUsed,
+		peakRss: idle.rss,
+		peakHeap: idle.heapUsed,
+	};
 	const sample = () => {
 		if (forceGc) gc();
 		const now = process.memoryUsage();
@@ -62,7 +71,12 @@ async function main(): Promise<void> {
 	const items = Number(itemsArg);
 	const concurrency = Number(concurrencyArg);
 	await runOurNode(url, customers(200), { concurrency });
-	await runAxiosClient({ url, apiKey: DEFAULT_API_KEY, emails: customers(200).map((item) => item.email as string), concurrency });
+	await runAxiosClient({
+		url,
+		apiKey: DEFAULT_API_KEY,
+		emails: customers(200).map((item) => item.email as string),
+		concurrency,
+	});
 
 	const hold: { run?: unknown } = {};
 	let nodeMs = 0;

@@ -21,7 +21,12 @@ export interface OurRun {
 }
 
 /** `hold.run` keeps the engine's result (all items of all nodes, as n8n keeps them) when given. */
-export async function runOurNode(url: string, items: IDataObject[], options: IDataObject, hold?: { run?: unknown }): Promise<OurRun> {
+export async function runOurNode(
+	url: string,
+	items: IDataObject[],
+	options: IDataObject,
+	hold?: { run?: unknown },
+): Promise<OurRun> {
 	const workflow = gcoreWorkflow({
 		items,
 		parameters: { operation: 'resendInvitation', email: '={{ $json.email }}', options },

@@ -37,11 +37,16 @@ export interface ProfileSummary {
 
 function post<T>(session: Session, method: string, params?: object): Promise<T> {
 	return new Promise((resolve, reject) => {
-		session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T)));
+		session.post(method, params ?? {}, (error, result) =>
+			error ? reject(error) : resolve(result as T),
+		);
 	});
 }
 
-export async function profile<T>(work: () => Promise<T>, samplingIntervalUs = 100): Promise<{ result: T; profile: CpuProfile }> {
+export async function profile<T>(
+	work: () => Promise<T>,
+	samplingIntervalUs = 100,
+): Promise<{ result: T; profile: CpuProfile }> {
 	const session = new Session();
 	session.connect();
 	try {
@@ -63,14 +68,30 @@ export function areaOf(frame: CallFrame): string {
 		if (functionName === '(garbage collector)') return 'V8: garbage collection';
 		if (functionName === '(idle)') return '(idle)';
 		if (functionName === 'connect') return 'Node: TCP connect (a new connection per request)';
-		if (['writev', 'writeUtf8String', 'writeLatin1String', 'writeBuffer', 'close', 'shutdown', 'execute'].includes(functionName)) {
+		if (
+			[
+				'writev',
+				'writeUtf8String',
+				'writeLatin1String',
+				'writeBuffer',
+				'close',
+				'shutdown',
+				'execute',
+			].includes(functionName)
+		) {
 			return 'Node: http/net/streams';
 		}
-		if (functionName === 'runMicrotasks') return 'Node: other internals (timers, promises, events, ...)';
+		if (functionName === 'runMicrotasks')
+			return 'Node: other internals (timers, promises, events, ...)';
 		return 'V8/native (program, compiling, other native code)';
 	}
 	if (url.startsWith('node:')) {
-		if (/node:(_http|http|https|net|stream|internal\/(http|streams|net|stream_base|dns|tls))/.test(url)) return 'Node: http/net/streams';
+		if (
+			/node:(_http|http|https|net|stream|internal\/(http|streams|net|stream_base|dns|tls))/.test(
+				url,
+			)
+		)
+			return 'Node: http/net/streams';
 		return 'Node: other internals (timers, promises, events, ...)';
 	}
 	if (/\/dist\/(nodes|credentials)\//.test(url)) return 'our node (dist/nodes)';
@@ -79,7 +100,8 @@ export function areaOf(frame: CallFrame): string {
 	if (!pkg) return 'other (bench, tsx)';
 	const [, name, rest] = pkg;
 	if (name === 'n8n-core') {
-		if (rest.includes('request-helpers') || rest.includes('request-helper')) return 'n8n-core: request helpers';
+		if (rest.includes('request-helpers') || rest.includes('request-helper'))
+			return 'n8n-core: request helpers';
 		if (rest.includes('workflow-execute')) return 'n8n-core: WorkflowExecute';
 		return 'n8n-core: node context, credentials, other';
 	}
@@ -88,12 +110,28 @@ export function areaOf(frame: CallFrame): string {
 		return 'n8n-workflow: other (node parameters, helpers)';
 	}
 	// luxon here is the data proxy's $now/$today, built for every expression evaluated.
-	if (['@n8n/tournament', '@n8n/expression-runtime', 'esprima-next', 'recast', 'ast-types', 'luxon'].includes(name)) {
+	if (
+		[
+			'@n8n/tournament',
+			'@n8n/expression-runtime',
+			'esprima-next',
+			'recast',
+			'ast-types',
+			'luxon',
+		].includes(name)
+	) {
 		return 'n8n-workflow: expressions';
 	}
 	if (name === '@n8n/backend-network') return '@n8n/backend-network (agents, axios config)';
-	if (name === 'axios' || name === 'follow-redirects' || name === 'form-data' || name === 'proxy-from-env') return 'axios';
-	if (name === '@n8n/di' || name === 'reflect-metadata' || name === '@n8n/config') return '@n8n/di + config';
+	if (
+		name === 'axios' ||
+		name === 'follow-redirects' ||
+		name === 'form-data' ||
+		name === 'proxy-from-env'
+	)
+		return 'axios';
+	if (name === '@n8n/di' || name === 'reflect-metadata' || name === '@n8n/config')
+		return '@n8n/di + config';
 	return `other packages (${name})`;
 }
 
@@ -102,13 +140,25 @@ const TRACKED: Array<{ name: string; fn: string; url: string }> = [
 	{ name: 'our node: execute() total', fn: 'resendInvitation', url: '/dist/nodes/' },
 	{ name: 'our node: readAddresses', fn: 'readAddresses', url: '/dist/nodes/' },
 	{ name: 'our node: routeItems', fn: 'routeItems', url: '/dist/nodes/' },
-	{ name: 'httpRequestWithAuthentication (all of it)', fn: 'httpRequestWithAuthentication', url: 'request-helpers/authentication' },
+	{
+		name: 'httpRequestWithAuthentication (all of it)',
+		fn: 'httpRequestWithAuthentication',
+		url: 'request-helpers/authentication',
+	},
 	{ name: '  getCredentials (per request)', fn: 'getCredentials', url: 'node-execution-context' },
 	{ name: '  credentialsHelper.authenticate (expression)', fn: 'authenticate', url: '' },
 	{ name: '  OutboundHttp request (backend-network)', fn: 'httpRequest', url: 'backend-network' },
-	{ name: '    setAxiosAgents (new http+https Agent)', fn: 'setAxiosAgents', url: 'backend-network' },
+	{
+		name: '    setAxiosAgents (new http+https Agent)',
+		fn: 'setAxiosAgents',
+		url: 'backend-network',
+	},
 	{ name: '    axios', fn: 'wrap', url: 'axios' },
-	{ name: '    TCP connect (no keep-alive: one connection per request)', fn: 'internalConnect', url: 'node:net' },
+	{
+		name: '    TCP connect (no keep-alive: one connection per request)',
+		fn: 'internalConnect',
+		url: 'node:net',
+	},
 	{ name: 'expression evaluation (any)', fn: 'getSimpleParameterValue', url: 'n8n-workflow' },
 	{ name: 'WorkflowExecute.runNode', fn: 'runNode', url: 'workflow-execute' },
 ];
@@ -116,7 +166,9 @@ const TRACKED: Array<{ name: string; fn: string; url: string }> = [
 export function summarize(cpuProfile: CpuProfile): ProfileSummary {
 	const byId = new Map(cpuProfile.nodes.map((node) => [node.id, node]));
 	const selfUs = new Map<number, number>();
-	cpuProfile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (cpuProfile.timeDeltas[index] ?? 0)));
+	cpuProfile.samples.forEach((id, index) =>
+		selfUs.set(id, (selfUs.get(id) ?? 0) + (cpuProfile.timeDeltas[index] ?? 0)),
+	);
 
 	// Frames under node:inspector are the profiler itself (Profiler.stop serialising): left out.
 	const profiler = new Set<number>();
@@ -143,7 +195,10 @@ export function summarize(cpuProfile: CpuProfile): ProfileSummary {
 	const root = cpuProfile.nodes[0];
 	const walk = (node: ProfileNode, open: Set<string>): number => {
 		const matches = TRACKED.filter(
-			(t) => node.callFrame.functionName === t.fn && node.callFrame.url.includes(t.url) && !open.has(t.name),
+			(t) =>
+				node.callFrame.functionName === t.fn &&
+				node.callFrame.url.includes(t.url) &&
+				!open.has(t.name),
 		);
 		const inner = matches.length > 0 ? new Set([...open, ...matches.map((t) => t.name)]) : open;
 		let total = profiler.has(node.id) ? 0 : (selfUs.get(node.id) ?? 0);
@@ -158,7 +213,13 @@ export function summarize(cpuProfile: CpuProfile): ProfileSummary {
 	return {
 		busyMs: ms(busyUs),
 		idleMs: ms(idleUs),
-		byArea: [...areas.entries()].sort((a, b) => b[1] - a[1]).map(([area, us]) => ({ area, ms: ms(us), share: share(us) })),
-		byFunction: TRACKED.map((t) => ({ name: t.name, ms: ms(tracked.get(t.name) ?? 0), share: share(tracked.get(t.name) ?? 0) })),
+		byArea: [...areas.entries()]
+			.sort((a, b) => b[1] - a[1])
+			.map(([area, us]) => ({ area, ms: ms(us), share: share(us) })),
+		byFunction: TRACKED.map((t) => ({
+			name: t.name,
+			ms: ms(tracked.get(t.name) ?? 0),
+			share: share(tracked.get(t.name) ?? 0),
+		})),
 	};
 }

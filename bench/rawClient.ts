@@ -35,7 +35,9 @@ async function pool(target: RawTarget, post: Post): Promise<RawResult> {
 		}
 	};
 	const started = performance.now();
-	await Promise.all(Array.from({ length: Math.min(target.concurrency, target.emails.length) }, worker));
+	await Promise.all(
+		Array.from({ length: Math.min(target.concurrency, target.emails.length) }, worker),
+	);
 	return { ms: performance.now() - started, statusCounts };
 }
 

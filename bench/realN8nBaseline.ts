@@ -21,7 +21,17 @@ import { ensureRealN8n, type RealN8n } from '../harness/n8n/install';
 import { installPackage, NODE_TYPE, packPackage } from '../harness/ourPackage';
 import { mkTemp } from '../harness/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
-import { GCORE_CREDENTIAL, GCORE_NODE, gcoreWorkflow, HEADER_CREDENTIAL, HTTP_NODE, httpRequestWorkflow, SWITCH_NODE, type BenchWorkflow, type HttpRequestVariant } from './realN8nWorkflows';
+import {
+	GCORE_CREDENTIAL,
+	GCORE_NODE,
+	gcoreWorkflow,
+	HEADER_CREDENTIAL,
+	HTTP_NODE,
+	httpRequestWorkflow,
+	SWITCH_NODE,
+	type BenchWorkflow,
+	type HttpRequestVariant,
+} from './realN8nWorkflows';
 
 export interface RealN8nRun {
 	/** From the start of the node that sends to the end of the node that routes (run data). */
@@ -65,14 +75,26 @@ export class RealN8nBench {
 	static async start(simulatorUrl: string, withOurPackage: boolean): Promise<RealN8nBench> {
 		const real = await ensureRealN8n();
 		const folder = mkTemp('gcore-bench-n8n-');
-		const instance = await N8nInstance.create(real, { userFolder: folder, logFile: path.join(folder, 'n8n.log'), owner: DEMO_OWNER });
+		const instance = await N8nInstance.create(real, {
+			userFolder: folder,
+			logFile: path.join(folder, 'n8n.log'),
+			owner: DEMO_OWNER,
+		});
 		const n8n = new N8nCli(instance);
 		if (withOurPackage) installPackage(folder, packPackage(folder));
 		const credentials: IDataObject[] = [
-			{ ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` } },
+			{
+				...HEADER_CREDENTIAL,
+				type: 'httpHeaderAuth',
+				data: { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` },
+			},
 		];
 		if (withOurPackage) {
-			credentials.push({ ...GCORE_CREDENTIAL, type: 'gcoreIamApi', data: { apiKey: DEFAULT_API_KEY, baseUrl: simulatorUrl } });
+			credentials.push({
+				...GCORE_CREDENTIAL,
+				type: 'gcoreIamApi',
+				data: { apiKey: DEFAULT_API_KEY, baseUrl: simulatorUrl },
+			});
 		}
 		await n8n.importCredentials(credentials);
 		return new RealN8nBench(real, instance, n8n, real.n8nVersion, folder);
@@ -102,7 +124,12 @@ export class RealN8nBench {
 		return { instance: this.instance, rest, pid: server.child.pid ?? 0, stop: () => server.stop() };
 	}
 
-	async runHttpRequest(id: string, url: string, items: IDataObject[], variant: HttpRequestVariant): Promise<RealN8nRun> {
+	async runHttpRequest(
+		id: string,
+		url: string,
+		items: IDataObject[],
+		variant: HttpRequestVariant,
+	): Promise<RealN8nRun> {
 		await this.n8n.importWorkflows([httpRequestWorkflow(id, url, { items }, variant)]);
 		return await this.execute(id, SWITCH_NODE, HTTP_NODE);
 	}
@@ -120,11 +147,16 @@ export class RealN8nBench {
 	private async execute(id: string, router: string, worker: string): Promise<RealN8nRun> {
 		const { run, result } = await this.n8n.execute(id);
 		if (!run) {
-			throw new Error(`n8n execute --id=${id} printed no run data (${result.signal ?? `exit ${result.code}`}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+			throw new Error(
+				`n8n execute --id=${id} printed no run data (${result.signal ?? `exit ${result.code}`}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+			);
 		}
 		const timed = run as N8nRun & { startedAt?: string; stoppedAt?: string };
 		const executionMs = Date.parse(timed.stoppedAt ?? '') - Date.parse(timed.startedAt ?? '');
-		const runData = run.data.resultData.runData as Record<string, Array<{ startTime: number; executionTime: number }>>;
+		const runData = run.data.resultData.runData as Record<
+			string,
+			Array<{ startTime: number; executionTime: number }>
+		>;
 		const first = runData[worker]?.[0];
 		const last = runData[router]?.at(-1) ?? runData[worker]?.at(-1);
 		const nodesMs = first && last ? last.startTime + last.executionTime - first.startTime : NaN;

@@ -36,7 +36,9 @@ export interface HttpRequestVariant {
  * its POST body one customer `{ email }`, or with `split` a list `{ customers: [...] }` that a
  * Code node turns into one item each.
  */
-export type ItemSource = { items: IDataObject[] } | { webhook: { path: string; webhookId: string }; split?: boolean };
+export type ItemSource =
+	| { items: IDataObject[] }
+	| { webhook: { path: string; webhookId: string }; split?: boolean };
 
 const SOURCE_NODE = 'CRM customers';
 
@@ -54,7 +56,8 @@ function nodeNamed(wf: WorkflowJson, name: string): WorkflowNode {
 
 function fillSource(wf: WorkflowJson, from: ItemSource): void {
 	if ('items' in from) {
-		nodeNamed(wf, SOURCE_NODE).parameters.jsCode = `return ${JSON.stringify(from.items.map((json) => ({ json })))};`;
+		nodeNamed(wf, SOURCE_NODE).parameters.jsCode =
+			`return ${JSON.stringify(from.items.map((json) => ({ json })))};`;
 		return;
 	}
 	const hook = nodeNamed(wf, WEBHOOK_NODE);
@@ -67,7 +70,12 @@ function fillSource(wf: WorkflowJson, from: ItemSource): void {
  * Activated / Not Found / Failed. Switch outputs: 0 Success, 1 Already Activated, 2 Not Found,
  * 3 Fallback (= failed).
  */
-export function httpRequestWorkflow(id: string, url: string, from: ItemSource, variant: HttpRequestVariant): BenchWorkflow {
+export function httpRequestWorkflow(
+	id: string,
+	url: string,
+	from: ItemSource,
+	variant: HttpRequestVariant,
+): BenchWorkflow {
 	const wf = readWorkflow(shapeOf(from, 'Http'), id);
 	wf.name = `Bench: HTTP Request + Switch (${id})`;
 	fillSource(wf, from);
@@ -75,7 +83,9 @@ export function httpRequestWorkflow(id: string, url: string, from: ItemSource, v
 	const options: IDataObject = {};
 	if (variant.batch) options.batching = { batch: variant.batch };
 	// The Switch routes on the status code: the full response always; without "Never Error" a 4xx/5xx answer is an error (what Retry On Fail retries).
-	options.response = { response: { fullResponse: true, ...(variant.neverError ? { neverError: true } : {}) } };
+	options.response = {
+		response: { fullResponse: true, ...(variant.neverError ? { neverError: true } : {}) },
+	};
 	http.parameters.url = `${url}/iam/auth/renew_invitation`;
 	http.parameters.options = options;
 	http.credentials = { httpHeaderAuth: { ...HEADER_CREDENTIAL } };
@@ -84,8 +94,17 @@ export function httpRequestWorkflow(id: string, url: string, from: ItemSource, v
 }
 
 /** The source → our node with "Continue (using error output)": outputs 0-2 the routes, 3 n8n's Error output. */
-export function gcoreWorkflow(id: string, nodeType: string, from: ItemSource, options: IDataObject): BenchWorkflow {
-	const wf = loadWorkflow(shapeOf(from, 'Gcore'), { type: nodeType, credential: GCORE_CREDENTIAL, options }, id);
+export function gcoreWorkflow(
+	id: string,
+	nodeType: string,
+	from: ItemSource,
+	options: IDataObject,
+): BenchWorkflow {
+	const wf = loadWorkflow(
+		shapeOf(from, 'Gcore'),
+		{ type: nodeType, credential: GCORE_CREDENTIAL, options },
+		id,
+	);
 	wf.name = `Bench: Gcore IAM (${id})`;
 	fillSource(wf, from);
 	return { ...wf, id };

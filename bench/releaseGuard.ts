@@ -53,23 +53,35 @@ export function compare(figures: Figure[], release: ReleaseFile | undefined): Co
 		const stored = release?.figures[figure.name];
 		if (!stored || stored.value === 0) return { ...figure, worse: false };
 		const change = (figure.value - stored.value) / stored.value;
-		return { ...figure, release: stored.value, releaseCommit: stored.commit.slice(0, 7), change: round(change, 4), worse: change > WORSE_BEYOND };
+		return {
+			...figure,
+			release: stored.value,
+			releaseCommit: stored.commit.slice(0, 7),
+			change: round(change, 4),
+			worse: change > WORSE_BEYOND,
+		};
 	});
 }
 
 /** Stores this run's figures as the release's, keeping the stored figures this run did not measure. */
-export function saveRelease(file: string, figures: Figure[], run: { commit: string; createdAt: string; loadAverageAtStart: number[] }): void {
+export function saveRelease(
+	file: string,
+	figures: Figure[],
+	run: { commit: string; createdAt: string; loadAverageAtStart: number[] },
+): void {
 	const release: ReleaseFile = readRelease(file) ?? {
 		note: 'Figures of the last release (npm run bench -- --save-release), compared with every bench run. Lower is better.',
 		figures: {},
 	};
-	for (const figure of figures) release.figures[figure.name] = { value: figure.value, unit: figure.unit, ...run };
+	for (const figure of figures)
+		release.figures[figure.name] = { value: figure.value, unit: figure.unit, ...run };
 	writeFileSync(file, `${JSON.stringify(release, null, 2)}\n`);
 }
 
 export function guardTable(comparisons: Comparison[], releaseFile: string): string[] {
 	if (comparisons.length === 0) return [];
-	const shown = (value: number, unit: string) => (unit === '×' ? value.toFixed(3) : `${value} ${unit}`);
+	const shown = (value: number, unit: string) =>
+		unit === '×' ? value.toFixed(3) : `${value} ${unit}`;
 	const worse = comparisons.filter((c) => c.worse).length;
 	return [
 		`Against the last release (${releaseFile}; lower is better; a change for the worse beyond ${WORSE_BEYOND * 100} % is marked):`,
@@ -81,6 +93,11 @@ export function guardTable(comparisons: Comparison[], releaseFile: string): stri
 				? `| ${c.name} | ${shown(c.value, c.unit)} | – | – | |`
 				: `| ${c.name} | ${shown(c.value, c.unit)} | ${shown(c.release, c.unit)} (${c.releaseCommit}) | ${c.change! > 0 ? '+' : ''}${(c.change! * 100).toFixed(1)} % | ${c.worse ? '**WORSE**' : ''} |`,
 		),
-		...(worse > 0 ? ['', `${worse} figure(s) worse than the last release by more than ${WORSE_BEYOND * 100} % (on a loaded machine, re-run before believing it).`] : []),
+		...(worse > 0
+			? [
+					'',
+					`${worse} figure(s) worse than the last release by more than ${WORSE_BEYOND * 100} % (on a loaded machine, re-run before believing it).`,
+				]
+			: []),
 	];
 }

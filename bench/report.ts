@@ -25,7 +25,8 @@ export interface RunHeader {
 export const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const pct = (share: number) => `${Math.round(share * 100)} %`;
 export const count = (n: number) => n.toLocaleString('en-US');
-export const runSeconds = (spread: { runs: number[] }) => spread.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ');
+export const runSeconds = (spread: { runs: number[] }) =>
+	spread.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ');
 export const mark = (met: boolean) => (met ? 'met' : '**missed**');
 
 /** The header, each scenario's tables in the order given, one targets table, the problems seen. */
@@ -38,7 +39,13 @@ export function renderReport(header: RunHeader, sections: Section[]): string {
 	];
 	for (const section of sections) if (section.table.length) lines.push('', ...section.table);
 	const targets = sections.flatMap((section) => section.targets);
-	if (targets.length) lines.push('', '| Target | Value | Wanted | |', '|---|---|---|---|', ...targets.map((t) => `| ${t.name} | ${t.value} | ${t.target} | ${mark(t.met)} |`));
+	if (targets.length)
+		lines.push(
+			'',
+			'| Target | Value | Wanted | |',
+			'|---|---|---|---|',
+			...targets.map((t) => `| ${t.name} | ${t.value} | ${t.target} | ${mark(t.met)} |`),
+		);
 	const problems = sections.flatMap((section) => section.problems);
 	if (problems.length) lines.push('', 'Problems seen:', ...problems.map((p) => `- ${p}`));
 	return lines.join('\n');

@@ -75,7 +75,18 @@ interface Group {
 const GROUPS: Record<string, Group> = {
 	all: {
 		// realBurst last: it runs `n8n start` on the instance the `n8n execute` rows before it used.
-		scenarios: ['warmUp', 'throughput', 'cpu', 'memory', 'sentBefore', 'burst', 'rateLimited', 'realThroughput', 'realMemory', 'realBurst'],
+		scenarios: [
+			'warmUp',
+			'throughput',
+			'cpu',
+			'memory',
+			'sentBefore',
+			'burst',
+			'rateLimited',
+			'realThroughput',
+			'realMemory',
+			'realBurst',
+		],
 		file: (settings) => (settings.quick ? 'quick.json' : 'latest.json'),
 	},
 	burst: { scenarios: ['burst', 'realBurst'], file: () => 'burst.json' },
@@ -89,7 +100,13 @@ const DOCS_FILE = path.join(REPO, 'docs', 'performance.md');
 const USAGE = `usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only ${ONLY.join('|')}] [-- --save-release]\n       npm run bench -- --docs-from-latest`;
 
 function parseArgs(args: string[]): BenchSettings {
-	const settings: BenchSettings = { reps: 3, concurrency: 10, realN8n: true, quick: false, saveRelease: false };
+	const settings: BenchSettings = {
+		reps: 3,
+		concurrency: 10,
+		realN8n: true,
+		quick: false,
+		saveRelease: false,
+	};
 	for (let i = 0; i < args.length; i++) {
 		const arg = args[i];
 		if (arg === '--quick') settings.quick = true;
@@ -101,7 +118,8 @@ function parseArgs(args: string[]): BenchSettings {
 	}
 	if (!Number.isFinite(settings.reps)) throw new Error(`--reps needs a number\n${USAGE}`);
 	if (settings.quick && !args.includes('--reps')) settings.reps = 1;
-	if (settings.quick && settings.saveRelease) throw new Error(`--quick is a smoke test: its figures cannot be a release's\n${USAGE}`);
+	if (settings.quick && settings.saveRelease)
+		throw new Error(`--quick is a smoke test: its figures cannot be a release's\n${USAGE}`);
 	return settings;
 }
 
@@ -118,7 +136,8 @@ function git(args: string[]): string {
 
 function build(): void {
 	const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO, encoding: 'utf8' });
-	if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
+	if (result.status !== 0)
+		throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 function loadAverage(): number[] {
@@ -145,7 +164,8 @@ async function main(): Promise<void> {
 
 	const group = GROUPS[settings.only ?? 'all'];
 	const scenarios = group.scenarios.map(scenarioNamed);
-	const withRealN8n = settings.realN8n && scenarios.some((scenario) => scenario.realN8n === 'needs');
+	const withRealN8n =
+		settings.realN8n && scenarios.some((scenario) => scenario.realN8n === 'needs');
 	const steps = scenarios.reduce((sum, scenario) => sum + scenario.steps(settings, withRealN8n), 0);
 	const progress = new Progress(1 + (withRealN8n ? 1 : 0) + steps);
 	let real: RealN8nBench | undefined;
@@ -161,10 +181,15 @@ async function main(): Promise<void> {
 				realN8nTried = true;
 				const simulatorUrl = context.sim.url;
 				real = await progress
-					.run('real n8n 2.41.1: cache (first time: several minutes), user folder, our package, credentials', () => RealN8nBench.start(simulatorUrl, true))
+					.run(
+						'real n8n 2.41.1: cache (first time: several minutes), user folder, our package, credentials',
+						() => RealN8nBench.start(simulatorUrl, true),
+					)
 					.catch((error: unknown) => {
 						realN8nError = (error as Error).message;
-						progress.note(`real n8n unavailable, its rows are skipped: ${realN8nError.split('\n')[0]}`);
+						progress.note(
+							`real n8n unavailable, its rows are skipped: ${realN8nError.split('\n')[0]}`,
+						);
 						return undefined;
 					});
 				context.real = real;
@@ -200,12 +225,22 @@ async function main(): Promise<void> {
 		);
 		const file = path.join(RESULTS_DIR, group.file(settings));
 		mkdirSync(RESULTS_DIR, { recursive: true });
-		const json = { ...header, ...resultsOf(report), targets: report.flatMap((section) => section.targets), realN8nError, againstRelease: guard.comparisons };
+		const json = {
+			...header,
+			...resultsOf(report),
+			targets: report.flatMap((section) => section.targets),
+			realN8nError,
+			againstRelease: guard.comparisons,
+		};
 		writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 		const guardLines = guard.lines.length ? `\n\n${guard.lines.join('\n')}` : '';
 		const docs = settings.only || settings.quick ? [] : writeDocsTables(DOCS_FILE, header, report);
-		const docsLine = docs.length ? `; tables ${docs.join(', ')} in ${path.relative(REPO, DOCS_FILE)}` : '';
-		process.stdout.write(`${renderReport(header, report)}${guardLines}\n\nWritten to ${path.relative(REPO, file)}${docsLine}\n`);
+		const docsLine = docs.length
+			? `; tables ${docs.join(', ')} in ${path.relative(REPO, DOCS_FILE)}`
+			: '';
+		process.stdout.write(
+			`${renderReport(header, report)}${guardLines}\n\nWritten to ${path.relative(REPO, file)}${docsLine}\n`,
+		);
 	} finally {
 		progress.done();
 		await stop();
@@ -217,25 +252,32 @@ function docsFromLatest(): void {
 	const file = path.join(RESULTS_DIR, 'latest.json');
 	const json = JSON.parse(readFileSync(file, 'utf8')) as RunHeader & Record<string, unknown>;
 	const fields = new Set<string>();
-	const sections = SCENARIOS.filter((scenario) => scenario.field in json && !fields.has(scenario.field) && fields.add(scenario.field)).map((scenario) =>
-		scenario.section(json[scenario.field]),
-	);
+	const sections = SCENARIOS.filter(
+		(scenario) =>
+			scenario.field in json && !fields.has(scenario.field) && fields.add(scenario.field),
+	).map((scenario) => scenario.section(json[scenario.field]));
 	const written = writeDocsTables(DOCS_FILE, json, sections);
-	process.stdout.write(`${written.length ? `Tables ${written.join(', ')}` : 'No table'} written to ${path.relative(REPO, DOCS_FILE)} from ${path.relative(REPO, file)}.\n`);
+	process.stdout.write(
+		`${written.length ? `Tables ${written.join(', ')}` : 'No table'} written to ${path.relative(REPO, DOCS_FILE)} from ${path.relative(REPO, file)}.\n`,
+	);
 }
 
 /** The scenarios' results by their field in bench/results/*.json. */
 function resultsOf(report: Section[]): Record<string, unknown> {
 	const results: Record<string, unknown> = {};
 	for (const section of report) {
-		if (section.field in results) throw new Error(`two scenarios of one run write ${section.field} (bench/run.ts, GROUPS)`);
+		if (section.field in results)
+			throw new Error(`two scenarios of one run write ${section.field} (bench/run.ts, GROUPS)`);
 		results[section.field] = section.result;
 	}
 	return results;
 }
 
 /** Stops every process the bench started (simulators, n8n) and removes the real n8n's folder: at the end, and on Ctrl-C. */
-function stopOnInterrupt(progress: Progress, real: () => RealN8nBench | undefined): () => Promise<void> {
+function stopOnInterrupt(
+	progress: Progress,
+	real: () => RealN8nBench | undefined,
+): () => Promise<void> {
 	const stop = async () => {
 		await cleanupAll();
 		real()?.dispose();
@@ -248,10 +290,16 @@ function stopOnInterrupt(progress: Progress, real: () => RealN8nBench | undefine
 }
 
 /** The run's figures beside the last release's; with --save-release, stores them as the release's. */
-function againstRelease(figures: Figure[], settings: BenchSettings, run: { commit: string; createdAt: string; loadAverageAtStart: number[] }) {
+function againstRelease(
+	figures: Figure[],
+	settings: BenchSettings,
+	run: { commit: string; createdAt: string; loadAverageAtStart: number[] },
+) {
 	if (figures.length === 0) return { comparisons: [], lines: [] };
 	const comparisons = compare(figures, readRelease(RELEASE_FILE));
-	const lines = settings.quick ? ['(quick mode: not compared with the last release)'] : guardTable(comparisons, path.relative(REPO, RELEASE_FILE));
+	const lines = settings.quick
+		? ['(quick mode: not compared with the last release)']
+		: guardTable(comparisons, path.relative(REPO, RELEASE_FILE));
 	if (settings.saveRelease) {
 		saveRelease(RELEASE_FILE, figures, run);
 		lines.push('', `Stored as the last release's figures in ${path.relative(REPO, RELEASE_FILE)}.`);

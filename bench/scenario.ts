@@ -94,6 +94,7 @@ export function scenario<R>(spec: ScenarioSpec<R>): Scenario {
 
 /** The real n8n of a scenario that `needs` it (the run skips such a scenario without one). */
 export function realN8nOf(context: ScenarioContext): RealN8nBench {
-	if (!context.real) throw new Error('this scenario needs the real n8n, and the run did not start it');
+	if (!context.real)
+		throw new Error('this scenario needs the real n8n, and the run did not start it');
 	return context.real;
 }

@@ -41,11 +41,16 @@ async function main(): Promise<void> {
 	store?.clear();
 	const first = await runOurNode(url, items, options);
 	const storeCalls = store?.calls.length ?? 0;
-	const storedValues = [...(store?.rows.values() ?? [])].reduce((sum, row) => sum + (Array.isArray(row.data) ? row.data.length : 0), 0);
+	const storedValues = [...(store?.rows.values() ?? [])].reduce(
+		(sum, row) => sum + (Array.isArray(row.data) ? row.data.length : 0),
+		0,
+	);
 	const hold: { run?: unknown } = {};
 	const second = await runOurNode(url, items, options, hold);
 	const success = (hold.run as RunResult).outputs(GCORE_NODE_NAME)[0] ?? [];
-	const skippedInSecondRun = success.filter((item) => (item.json.invitation as { outcome?: string })?.outcome === 'sentBefore').length;
+	const skippedInSecondRun = success.filter(
+		(item) => (item.json.invitation as { outcome?: string })?.outcome === 'sentBefore',
+	).length;
 	const output: SentBeforeProbeOutput = {
 		withStore: store !== undefined,
 		firstMs: first.nodeMs,

@@ -10,8 +10,14 @@ export interface Spread {
 export function spread(values: number[]): Spread {
 	const sorted = [...values].sort((a, b) => a - b);
 	const middle = Math.floor(sorted.length / 2);
-	const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-	return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: values.map((value) => round(value, 1)) };
+	const median =
+		sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+	return {
+		median,
+		min: sorted[0],
+		max: sorted[sorted.length - 1],
+		runs: values.map((value) => round(value, 1)),
+	};
 }
 
 export function round(value: number, digits = 0): number {

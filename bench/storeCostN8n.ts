@@ -73,11 +73,24 @@ function benchTimedStore(context, helpers) {
 
 /** Wraps the installed copy's store helpers (see TIMED_STORE); fails loudly if the compiled code changed shape. */
 function instrument(installed: string, constants: Record<string, number>): void {
-	const sentBefore = path.join(installed, 'dist', 'nodes', 'GcoreIam', 'acrossExecutions', 'sentBefore.js');
+	const sentBefore = path.join(
+		installed,
+		'dist',
+		'nodes',
+		'GcoreIam',
+		'acrossExecutions',
+		'sentBefore.js',
+	);
 	const source = fs.readFileSync(sentBefore, 'utf8');
 	const callSite = /const store = storeOf\(context\);/;
-	if (!callSite.test(source)) throw new Error(`${sentBefore}: "const store = storeOf(context);" not found; update bench/storeCostN8n.ts`);
-	fs.writeFileSync(sentBefore, `${source.replace(callSite, 'const store = benchTimedStore(context, storeOf(context));')}\n${TIMED_STORE}`);
+	if (!callSite.test(source))
+		throw new Error(
+			`${sentBefore}: "const store = storeOf(context);" not found; update bench/storeCostN8n.ts`,
+		);
+	fs.writeFileSync(
+		sentBefore,
+		`${source.replace(callSite, 'const store = benchTimedStore(context, storeOf(context));')}\n${TIMED_STORE}`,
+	);
 	// A changed constant of storeRounds.ts (e.g. MAX_STRINGS), for a what-if row; never in the repo.
 	const rounds = path.join(path.dirname(sentBefore), 'storeRounds.js');
 	let text = fs.readFileSync(rounds, 'utf8');
@@ -91,7 +104,9 @@ function instrument(installed: string, constants: Record<string, number>): void 
 
 /** `count` distinct strings as n8n stores them (md5, base64). */
 export function prefillStrings(count: number): string[] {
-	return Array.from({ length: count }, (_, index) => createHash('md5').update(`bench prefill ${index}`).digest('base64'));
+	return Array.from({ length: count }, (_, index) =>
+		createHash('md5').update(`bench prefill ${index}`).digest('base64'),
+	);
 }
 
 function sqlString(text: string): string {
@@ -130,11 +145,27 @@ export class StoreCostN8n {
 			});
 			const cli = new N8nCli(instance);
 			instrument(installPackage(folder, packPackage(folder)), constants);
-			await cli.importCredentials([{ ...GCORE_CREDENTIAL, type: 'gcoreIamApi', data: { apiKey: DEFAULT_API_KEY, baseUrl: simulatorUrl } }]);
+			await cli.importCredentials([
+				{
+					...GCORE_CREDENTIAL,
+					type: 'gcoreIamApi',
+					data: { apiKey: DEFAULT_API_KEY, baseUrl: simulatorUrl },
+				},
+			]);
 			await cli.importWorkflows(workflows);
-			const bench = new StoreCostN8n(database, instance, folder, logFile, postgres, undefined, new N8nRest(instance));
+			const bench = new StoreCostN8n(
+				database,
+				instance,
+				folder,
+				logFile,
+				postgres,
+				undefined,
+				new N8nRest(instance),
+			);
 			// What `n8n publish:workflow` does (WorkflowRepository.publishVersion), for all at once.
-			await bench.sql(`UPDATE workflow_entity SET active = true, "activeVersionId" = "versionId" WHERE id IN (${workflows.map((w) => sqlString(w.id)).join(', ')});`);
+			await bench.sql(
+				`UPDATE workflow_entity SET active = true, "activeVersionId" = "versionId" WHERE id IN (${workflows.map((w) => sqlString(w.id)).join(', ')});`,
+			);
 			bench.server = await startServer(instance);
 			await logInAsOwner(real, bench.rest, DEMO_OWNER);
 			return bench;
@@ -164,13 +195,18 @@ export class StoreCostN8n {
 		const remove = `DELETE FROM processed_data WHERE "workflowId" = ${id} AND context = ${context};`;
 		const insert = `INSERT INTO processed_data ("workflowId", context, value) VALUES (${id}, ${context}, ${value});`;
 		await this.sql(`BEGIN;\n${remove}\n${count > 0 ? insert : ''}\nCOMMIT;`);
-		const [[stored]] = await this.sqlRows(`SELECT length(value) FROM processed_data WHERE "workflowId" = ${id} AND context = ${context};`).then((rows) => (rows.length ? rows : [['0']]));
-		if (count > 0 && Number(stored) < count * 24) throw new Error(`prefill of ${workflowId}: ${stored} characters stored for ${count} strings`);
+		const [[stored]] = await this.sqlRows(
+			`SELECT length(value) FROM processed_data WHERE "workflowId" = ${id} AND context = ${context};`,
+		).then((rows) => (rows.length ? rows : [['0']]));
+		if (count > 0 && Number(stored) < count * 24)
+			throw new Error(`prefill of ${workflowId}: ${stored} characters stored for ${count} strings`);
 	}
 
 	/** The strings the node's record of `workflowId` holds now. */
 	async recordSize(workflowId: string): Promise<number> {
-		const rows = await this.sqlRows(`SELECT value FROM processed_data WHERE "workflowId" = ${sqlString(workflowId)} AND context = ${sqlString(`n:${GCORE_NODE_ID}`)};`);
+		const rows = await this.sqlRows(
+			`SELECT value FROM processed_data WHERE "workflowId" = ${sqlString(workflowId)} AND context = ${sqlString(`n:${GCORE_NODE_ID}`)};`,
+		);
 		if (rows.length === 0) return 0;
 		return (JSON.parse(rows[0][0]) as { data: unknown[] }).data.length;
 	}
@@ -190,7 +226,10 @@ export class StoreCostN8n {
 	async stop(): Promise<void> {
 		await this.server?.stop();
 		await this.postgres?.stop();
-		fs.copyFileSync(this.instance.logFile, path.join(os.tmpdir(), `gcore-bench-store-${this.database}.log`));
+		fs.copyFileSync(
+			this.instance.logFile,
+			path.join(os.tmpdir(), `gcore-bench-store-${this.database}.log`),
+		);
 		fs.rmSync(this.folder, { recursive: true, force: true });
 	}
 
@@ -202,8 +241,30 @@ export class StoreCostN8n {
 	private sqlRows(script: string): Promise<string[][]> {
 		const pg = this.postgres;
 		const [cmd, args, env] = pg
-			? [path.join(pg.binDir, 'psql'), ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-v', 'ON_ERROR_STOP=1', '-qtA', '-F', '\t'], { ...process.env, PGPASSWORD: pg.password }]
-			: ['sqlite3', ['-bail', '-separator', '\t', path.join(this.folder, '.n8n', 'database.sqlite')], process.env];
+			? [
+					path.join(pg.binDir, 'psql'),
+					[
+						'-h',
+						pg.host,
+						'-p',
+						String(pg.port),
+						'-U',
+						pg.user,
+						'-d',
+						pg.database,
+						'-v',
+						'ON_ERROR_STOP=1',
+						'-qtA',
+						'-F',
+						'\t',
+					],
+					{ ...process.env, PGPASSWORD: pg.password },
+				]
+			: [
+					'sqlite3',
+					['-bail', '-separator', '\t', path.join(this.folder, '.n8n', 'database.sqlite')],
+					process.env,
+				];
 		const input = pg ? script : `.timeout 30000\n${script}`;
 		return new Promise((resolve, reject) => {
 			const child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -213,8 +274,15 @@ export class StoreCostN8n {
 			child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
 			child.once('error', reject);
 			child.once('close', (code) => {
-				if (code !== 0) reject(new Error(`${path.basename(cmd)} failed (exit ${code}): ${err.slice(0, 2000)}`));
-				else resolve(out.split('\n').filter(Boolean).map((line) => line.split('\t')));
+				if (code !== 0)
+					reject(new Error(`${path.basename(cmd)} failed (exit ${code}): ${err.slice(0, 2000)}`));
+				else
+					resolve(
+						out
+							.split('\n')
+							.filter(Boolean)
+							.map((line) => line.split('\t')),
+					);
 			});
 			child.stdin.end(input);
 		});

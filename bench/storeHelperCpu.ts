@@ -21,14 +21,19 @@ function fastest(work: () => void): number {
 }
 
 for (const size of [1_000, 10_000, 100_000]) {
-	const text = JSON.stringify({ mode: 'entries', data: Array.from({ length: size }, (_, i) => md5(`prefill ${i}`)) });
+	const text = JSON.stringify({
+		mode: 'entries',
+		data: Array.from({ length: size }, (_, i) => md5(`prefill ${i}`)),
+	});
 	const absent = Array.from({ length: 100 }, (_, i) => md5(`absent ${i}`));
 	const parseMs = fastest(() => JSON.parse(text));
 	const value = JSON.parse(text) as { data: string[] };
 	const setMs = fastest(() => new Set(value.data));
 	const stringifyMs = fastest(() => JSON.stringify(value));
 	// An absent string is the worst case and the common one (most strings the node removes were never added).
-	const removePerStringMs = fastest(() => absent.forEach((item) => value.data.findIndex((stored) => stored === item))) / absent.length;
+	const removePerStringMs =
+		fastest(() => absent.forEach((item) => value.data.findIndex((stored) => stored === item))) /
+		absent.length;
 	const round = (ms: number) => Math.round(ms * 1000) / 1000;
 	process.stdout.write(
 		`${JSON.stringify({ size, megabytes: round(text.length / 1e6), parseMs: round(parseMs), setMs: round(setMs), stringifyMs: round(stringifyMs), removePerStringMs: round(removePerStringMs) })}\n`,

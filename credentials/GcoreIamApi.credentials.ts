@@ -72,12 +72,16 @@ export class GcoreIamApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const token = apiToken(String(credentials.apiKey ?? ''));
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `apikey ${token}` } };
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `apikey ${token}` },
+		};
 	}
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ String($credentials.baseUrl || "https://api.gcore.com").trim().replace(/\\/+$/, "") }}',
+			baseURL:
+				'={{ String($credentials.baseUrl || "https://api.gcore.com").trim().replace(/\\/+$/, "") }}',
 			url: '/iam/clients/me',
 			method: 'GET',
 		},
@@ -86,14 +90,16 @@ export class GcoreIamApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Gcore rejected the API key. Create a permanent API token in the Gcore Customer Portal and paste it here.',
+					message:
+						'Gcore rejected the API key. Create a permanent API token in the Gcore Customer Portal and paste it here.',
 				},
 			},
 			{
 				type: 'responseCode',
 				properties: {
 					value: 404,
-					message: 'No Gcore API answered at this Base URL. Use https://api.gcore.com or your own reseller API domain.',
+					message:
+						'No Gcore API answered at this Base URL. Use https://api.gcore.com or your own reseller API domain.',
 				},
 			},
 		],

@@ -17,7 +17,10 @@ function indent(s: string): string {
 }
 
 /** Runs one check; its note (if any) goes on the line. Returns whether it passed. */
-export async function check(name: string, fn: () => Promise<string | void> | string | void): Promise<boolean> {
+export async function check(
+	name: string,
+	fn: () => Promise<string | void> | string | void,
+): Promise<boolean> {
 	const t0 = Date.now();
 	try {
 		const note = await fn();
@@ -27,7 +30,12 @@ export async function check(name: string, fn: () => Promise<string | void> | str
 		return true;
 	} catch (e) {
 		const ms = Date.now() - t0;
-		const detail = e instanceof Error ? (e instanceof assert.AssertionError ? e.message : (e.stack ?? e.message)) : String(e);
+		const detail =
+			e instanceof Error
+				? e instanceof assert.AssertionError
+					? e.message
+					: (e.stack ?? e.message)
+				: String(e);
 		results.push({ name, status: 'fail', ms });
 		console.log(`FAIL ${name} (${(ms / 1000).toFixed(1)} s)\n${indent(detail)}`);
 		return false;

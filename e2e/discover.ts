@@ -14,16 +14,27 @@ const DIR = path.join(__dirname, 'scenarios');
 function isScenario(value: unknown): value is Scenario {
 	if (typeof value !== 'object' || value === null) return false;
 	const s = value as Partial<Record<keyof Scenario, unknown>>;
-	return typeof s.name === 'string' && (s.mode === 'single' || s.mode === 'queue') && typeof s.order === 'number' && typeof s.run === 'function';
+	return (
+		typeof s.name === 'string' &&
+		(s.mode === 'single' || s.mode === 'queue') &&
+		typeof s.order === 'number' &&
+		typeof s.run === 'function'
+	);
 }
 
 export function discoverScenarios(): Scenario[] {
 	const load = createRequire(__filename);
 	const found: Scenario[] = [];
-	for (const file of fs.readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort()) {
+	for (const file of fs
+		.readdirSync(DIR)
+		.filter((f) => f.endsWith('.ts'))
+		.sort()) {
 		const exported = Object.values(load(path.join(DIR, file)) as Record<string, unknown>);
 		const here = [...new Set(exported.filter(isScenario))];
-		if (!here.length) throw new Error(`e2e/scenarios/${file} exports no scenario (every file there is one; shared helpers go to e2e/ or harness/)`);
+		if (!here.length)
+			throw new Error(
+				`e2e/scenarios/${file} exports no scenario (every file there is one; shared helpers go to e2e/ or harness/)`,
+			);
 		found.push(...here);
 	}
 	// Array.prototype.sort is stable: equal orders keep file and export order.

@@ -24,7 +24,11 @@ export function expectedOutput(email: string): number {
 export function assertRanOk(run: N8nRun | undefined, r: CliResult): asserts run is N8nRun {
 	assert.ok(run, `no run JSON in the output. ${describeCliResult('execute', r)}`);
 	assert.equal(r.code, 0, describeCliResult('execute', r));
-	assert.equal(run.data.resultData.error, undefined, `the run has an error: ${JSON.stringify(run.data.resultData.error)}`);
+	assert.equal(
+		run.data.resultData.error,
+		undefined,
+		`the run has an error: ${JSON.stringify(run.data.resultData.error)}`,
+	);
 }
 
 /**
@@ -33,19 +37,32 @@ export function assertRanOk(run: N8nRun | undefined, r: CliResult): asserts run 
  */
 export function assertBranches(run: N8nRun, inputs: N8nItem[], failing: Set<string>): string {
 	const outs = nodeOutputs(run, GCORE_NODE);
-	assert.ok(outs.length >= 3, `${GCORE_NODE} produced ${outs.length} outputs, expected 3 (${OUTPUT_NAMES.join(', ')})`);
+	assert.ok(
+		outs.length >= 3,
+		`${GCORE_NODE} produced ${outs.length} outputs, expected 3 (${OUTPUT_NAMES.join(', ')})`,
+	);
 	for (let k = 0; k < 3; k++) {
 		const want = emails(inputs).filter((e) => !failing.has(e) && expectedOutput(e) === k);
 		const strays = outs[k].filter((i) => !want.includes(String(i.json.email)));
-		const shown = strays.length ? `; items that do not belong there: ${JSON.stringify(strays.map((i) => i.json)).slice(0, 1500)}` : '';
+		const shown = strays.length
+			? `; items that do not belong there: ${JSON.stringify(strays.map((i) => i.json)).slice(0, 1500)}`
+			: '';
 		assert.deepEqual(emails(outs[k]), want, `output ${k} "${OUTPUT_NAMES[k]}"${shown}`);
 		for (const item of outs[k]) {
 			const input = inputs.find((i) => i.json.email === item.json.email)!;
 			for (const [key, value] of Object.entries(input.json)) {
-				assert.deepEqual(item.json[key], value, `"${OUTPUT_NAMES[k]}" item ${String(item.json.email)} keeps input field ${key}`);
+				assert.deepEqual(
+					item.json[key],
+					value,
+					`"${OUTPUT_NAMES[k]}" item ${String(item.json.email)} keeps input field ${key}`,
+				);
 			}
 			const inv = item.json.invitation as { outcome?: string } | undefined;
-			assert.equal(inv?.outcome, OUTCOMES[k], `${String(item.json.email)}: invitation.outcome on "${OUTPUT_NAMES[k]}"`);
+			assert.equal(
+				inv?.outcome,
+				OUTCOMES[k],
+				`${String(item.json.email)}: invitation.outcome on "${OUTPUT_NAMES[k]}"`,
+			);
 		}
 	}
 	return outs
@@ -59,12 +76,20 @@ export function assertNoKey(key: string, ...texts: string[]): void {
 }
 
 /** Every renew_invitation request carried the key; `counts`: requests per address (1 = no duplicate e-mail, 0 = never sent). */
-export async function assertSimulatorSaw(sim: SimulatorProcess, key: string, counts: Record<string, number>): Promise<string> {
+export async function assertSimulatorSaw(
+	sim: SimulatorProcess,
+	key: string,
+	counts: Record<string, number>,
+): Promise<string> {
 	const stats = await sim.stats();
 	const renew = stats.log.filter((l) => l.path === '/iam/auth/renew_invitation');
 	for (const entry of renew) {
 		assert.equal(entry.method, 'POST');
-		assert.equal(entry.authorization, `apikey ${key}`, 'Authorization header the simulator received');
+		assert.equal(
+			entry.authorization,
+			`apikey ${key}`,
+			'Authorization header the simulator received',
+		);
 	}
 	for (const [address, n] of Object.entries(counts)) {
 		assert.equal(stats.byEmail[address.toLowerCase()] ?? 0, n, `requests for ${address}`);

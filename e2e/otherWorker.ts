@@ -11,7 +11,13 @@ import * as assert from 'node:assert/strict';
 import { say } from '../harness/log';
 import type { N8nWorker } from '../harness/n8n/worker';
 import { restartWorker } from '../harness/queue/cluster';
-import { executionsOf, seconds, waitForExecutions, workerOf, workerStarting } from '../harness/queue/executions';
+import {
+	executionsOf,
+	seconds,
+	waitForExecutions,
+	workerOf,
+	workerStarting,
+} from '../harness/queue/executions';
 import { measured } from './measured';
 import type { ProofSetup, QueueContext } from './scenario';
 
@@ -42,7 +48,8 @@ export async function onOtherWorker<T>(
 		rest: cluster.rest,
 		url: `${cluster.main.baseUrl}/webhook/${workflow.path}`,
 		before: (await executionsOf(cluster.postgres, workflow.id)).length,
-		waitForExecutions: (count, timeoutMs) => waitForExecutions(cluster.postgres, workflow.id, count, timeoutMs),
+		waitForExecutions: (count, timeoutMs) =>
+			waitForExecutions(cluster.postgres, workflow.id, count, timeoutMs),
 	};
 	let stopped: N8nWorker | undefined;
 	let stopMs = 0;
@@ -52,7 +59,10 @@ export async function onOtherWorker<T>(
 		proof = await prove(setup, async (firstId) => {
 			assert.equal(stopped, undefined, 'awayFrom called twice');
 			const worker = await workerStarting(cluster.workers, firstId, 60_000);
-			assert.ok(cluster.workers.some((w) => w !== worker && w.running()), `no other worker is running beside ${worker.name}`);
+			assert.ok(
+				cluster.workers.some((w) => w !== worker && w.running()),
+				`no other worker is running beside ${worker.name}`,
+			);
 			const t = Date.now();
 			await worker.stop();
 			stopMs = Date.now() - t;
@@ -71,8 +81,15 @@ export async function onOtherWorker<T>(
 	const ranOn = workerOf(cluster.workers);
 	const first = stopped.name;
 	const second = ranOn.get(secondId) ?? 'no worker';
-	measured(label, `${first} stopped (SIGTERM, graceful) between the two executions / started again (ready)`, `${seconds(stopMs)} / ${seconds(restartMs)}`);
+	measured(
+		label,
+		`${first} stopped (SIGTERM, graceful) between the two executions / started again (ready)`,
+		`${seconds(stopMs)} / ${seconds(restartMs)}`,
+	);
 	assert.equal(ranOn.get(firstId), first, `execution ${firstId} ran on ${first} alone`);
-	assert.ok(second !== first && cluster.workers.some((w) => w.name === second), `execution ${secondId} ran on ${second}, not on the other worker`);
+	assert.ok(
+		second !== first && cluster.workers.some((w) => w.name === second),
+		`execution ${secondId} ran on ${second}, not on the other worker`,
+	);
 	return { proof, first, second };
 }

@@ -16,14 +16,32 @@ export interface Routed {
 /** Where n8n's record of one execution put each item of Gcore IAM, and that each branch's node got them. */
 export async function routedIn(rest: N8nRest, executionId: string): Promise<Routed[]> {
 	const { run, status } = await rest.execution(executionId);
-	assert.equal(status, 'success', `execution ${executionId}: ${status} ${JSON.stringify(run.data.resultData.error ?? '')}`);
+	assert.equal(
+		status,
+		'success',
+		`execution ${executionId}: ${status} ${JSON.stringify(run.data.resultData.error ?? '')}`,
+	);
 	const outs = nodeOutputs(run, GCORE_NODE);
 	const routed: Routed[] = [];
 	outs.slice(0, 3).forEach((items, branch) => {
-		const reached = (nodeOutputs(run, BRANCHES[branch])[0] ?? []).map((i) => String(i.json.email ?? (i.json.body as { email?: string })?.email));
-		const emails = items.map((i) => String(i.json.email ?? (i.json.body as { email?: string })?.email));
-		assert.deepEqual(reached, emails, `execution ${executionId}: what reached "${BRANCHES[branch]}"`);
-		items.forEach((i, k) => routed.push({ email: emails[k], branch, outcome: (i.json.invitation as { outcome?: string } | undefined)?.outcome }));
+		const reached = (nodeOutputs(run, BRANCHES[branch])[0] ?? []).map((i) =>
+			String(i.json.email ?? (i.json.body as { email?: string })?.email),
+		);
+		const emails = items.map((i) =>
+			String(i.json.email ?? (i.json.body as { email?: string })?.email),
+		);
+		assert.deepEqual(
+			reached,
+			emails,
+			`execution ${executionId}: what reached "${BRANCHES[branch]}"`,
+		);
+		items.forEach((i, k) =>
+			routed.push({
+				email: emails[k],
+				branch,
+				outcome: (i.json.invitation as { outcome?: string } | undefined)?.outcome,
+			}),
+		);
 	});
 	return routed;
 }

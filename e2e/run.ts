@@ -35,7 +35,8 @@ import { singleMode } from './modes/single';
 import type { Mode } from './scenario';
 
 const MODES: Record<Mode, ModeDefinition> = { single: singleMode, queue: queueMode };
-const USAGE = 'usage: tsx e2e/run.ts --mode single|queue [--only <substring>] [--n8n <version,...>]';
+const USAGE =
+	'usage: tsx e2e/run.ts --mode single|queue [--only <substring>] [--n8n <version,...>]';
 
 function usage(problem: string): never {
 	console.log(`${problem}\n${USAGE}`);
@@ -43,7 +44,12 @@ function usage(problem: string): never {
 }
 
 function options(): { mode: Mode; only: string | undefined; versions: string[] | undefined } {
-	const flags = { mode: { type: 'string', default: 'single' }, only: { type: 'string' }, n8n: { type: 'string' }, help: { type: 'boolean' } } as const;
+	const flags = {
+		mode: { type: 'string', default: 'single' },
+		only: { type: 'string' },
+		n8n: { type: 'string' },
+		help: { type: 'boolean' },
+	} as const;
 	let values: ReturnType<typeof parseArgs<{ options: typeof flags }>>['values'];
 	try {
 		values = parseArgs({ options: flags }).values;
@@ -56,12 +62,21 @@ function options(): { mode: Mode; only: string | undefined; versions: string[] |
 	}
 	if (values.mode !== 'single' && values.mode !== 'queue') usage(`--mode ${values.mode}?`);
 	const list = values.n8n ?? process.env.GCORE_E2E_N8N_VERSIONS;
-	const versions = list?.split(',').map((s) => s.trim()).filter(Boolean);
-	return { mode: values.mode, only: (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined, versions: versions?.length ? versions : undefined };
+	const versions = list
+		?.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
+	return {
+		mode: values.mode,
+		only: (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined,
+		versions: versions?.length ? versions : undefined,
+	};
 }
 
 function matches(only: string | undefined, s: { name: string; label?: string }): boolean {
-	return !only || s.name.toLowerCase().includes(only) || (s.label?.toLowerCase().includes(only) ?? false);
+	return (
+		!only || s.name.toLowerCase().includes(only) || (s.label?.toLowerCase().includes(only) ?? false)
+	);
 }
 
 async function main(): Promise<number> {
@@ -70,13 +85,17 @@ async function main(): Promise<number> {
 	installSignalHandlers();
 	const timeoutMin = Number(process.env.GCORE_E2E_TIMEOUT_MIN ?? mode.timeoutMin);
 	const watchdog = setTimeout(() => {
-		console.log(`FAIL ${mode.command} did not finish within ${timeoutMin} min: stopping everything`);
+		console.log(
+			`FAIL ${mode.command} did not finish within ${timeoutMin} min: stopping everything`,
+		);
 		void cleanupAll().finally(() => process.exit(1));
 	}, timeoutMin * 60_000);
 	watchdog.unref();
 
 	const t0 = Date.now();
-	const scenarios = discoverScenarios().filter((s) => s.mode === opts.mode && matches(opts.only, s));
+	const scenarios = discoverScenarios().filter(
+		(s) => s.mode === opts.mode && matches(opts.only, s),
+	);
 	const work = mkTemp(mode.workPrefix);
 	say(`work folder ${work}`);
 	const session = mode.begin({ work, versions: opts.versions ?? mode.defaultVersions, scenarios });
@@ -99,7 +118,11 @@ async function main(): Promise<number> {
 	const { failed } = tally();
 	const report = session.report?.();
 	if (report) console.log(report);
-	if (failed) for (const l of session.logs()) console.log(`\n----- ${l.title} (last ${l.lines} lines of ${l.file}) -----\n${tail(l.file, l.lines)}`);
+	if (failed)
+		for (const l of session.logs())
+			console.log(
+				`\n----- ${l.title} (last ${l.lines} lines of ${l.file}) -----\n${tail(l.file, l.lines)}`,
+			);
 	if (failed || process.env.GCORE_E2E_KEEP === '1') console.log(`\nwork folder kept: ${work}`);
 	else fs.rmSync(work, { recursive: true, force: true });
 	console.log(`\n${session.title}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);

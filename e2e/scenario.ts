@@ -107,12 +107,18 @@ export interface ProofSetup {
  * A run that crashed with SIGSEGV (n8n/cli.ts) is repeated after another reset, up to
  * SIGSEGV_RETRIES times; a wrong result never is.
  */
-export async function executeFresh(ctx: CliContext, workflowId: string, prepare: () => Promise<void> = async () => undefined): Promise<{ run: N8nRun | undefined; result: CliResult }> {
+export async function executeFresh(
+	ctx: CliContext,
+	workflowId: string,
+	prepare: () => Promise<void> = async () => undefined,
+): Promise<{ run: N8nRun | undefined; result: CliResult }> {
 	for (let retry = 0; ; retry++) {
 		await ctx.sim.reset();
 		await prepare();
 		const attempt = await ctx.cli.execute(workflowId);
 		if (attempt.result.signal !== 'SIGSEGV' || retry === SIGSEGV_RETRIES) return attempt;
-		say(`n8n execute crashed with SIGSEGV (${attempt.result.ms} ms): resetting the simulator, retry ${retry + 1} of ${SIGSEGV_RETRIES}`);
+		say(
+			`n8n execute crashed with SIGSEGV (${attempt.result.ms} ms): resetting the simulator, retry ${retry + 1} of ${SIGSEGV_RETRIES}`,
+		);
 	}
 }

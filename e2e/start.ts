@@ -27,7 +27,13 @@ import { portIsFree } from '../harness/ports';
 import { cleanupAll, installSignalHandlers } from '../harness/processes';
 import { startSimulatorProcess } from '../harness/simulatorProcess';
 import { mkTemp } from '../harness/workFolder';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, credentialJson, EXAMPLE_WORKFLOW_ID, loadExampleWorkflow } from '../harness/workflows/workflowJson';
+import {
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	credentialJson,
+	EXAMPLE_WORKFLOW_ID,
+	loadExampleWorkflow,
+} from '../harness/workflows/workflowJson';
 
 function usage(): never {
 	console.log('usage: npm run n8n [-- --fresh]');
@@ -37,7 +43,9 @@ function usage(): never {
 /** The key n8n already uses for this folder (it writes it to .n8n/config), so stored credentials stay readable. */
 function existingEncryptionKey(userFolder: string): string | undefined {
 	try {
-		const cfg = JSON.parse(fs.readFileSync(path.join(userFolder, '.n8n', 'config'), 'utf8')) as { encryptionKey?: string };
+		const cfg = JSON.parse(fs.readFileSync(path.join(userFolder, '.n8n', 'config'), 'utf8')) as {
+			encryptionKey?: string;
+		};
 		return cfg.encryptionKey;
 	} catch {
 		return undefined;
@@ -51,7 +59,9 @@ async function main(): Promise<void> {
 
 	const port = Number(process.env.N8N_PORT ?? 5678);
 	if (!(await portIsFree(port))) {
-		throw new Error(`port ${port} is in use (another n8n?). Stop it or choose another port: N8N_PORT=5679 npm run n8n`);
+		throw new Error(
+			`port ${port} is in use (another n8n?). Stop it or choose another port: N8N_PORT=5679 npm run n8n`,
+		);
 	}
 	const owner: Owner = {
 		...DEMO_OWNER,
@@ -60,8 +70,11 @@ async function main(): Promise<void> {
 	};
 	const version = process.env.GCORE_N8N_VERSION ?? DEFAULT_N8N_VERSION;
 	// One data folder per n8n version: an older n8n must not open a database a newer one migrated.
-	const defaultFolder = version === DEFAULT_N8N_VERSION ? 'dev-n8n-user' : `dev-n8n-user-${version}`;
-	const userFolder = path.resolve(process.env.GCORE_N8N_USER_FOLDER ?? path.join(cacheRoot(), defaultFolder));
+	const defaultFolder =
+		version === DEFAULT_N8N_VERSION ? 'dev-n8n-user' : `dev-n8n-user-${version}`;
+	const userFolder = path.resolve(
+		process.env.GCORE_N8N_USER_FOLDER ?? path.join(cacheRoot(), defaultFolder),
+	);
 	if (args.includes('--fresh')) fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
 
@@ -88,12 +101,17 @@ async function main(): Promise<void> {
 	// The simulator's port changes every start: re-import the credential (same id) with the new URL,
 	// and the example as shipped in examples/ (same id: edits to it are replaced, save copies under another name).
 	const cli = new N8nCli(n8n);
-	await cli.importCredentials([credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, sim.url)]);
+	await cli.importCredentials([
+		credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, sim.url),
+	]);
 	await cli.importWorkflows([loadExampleWorkflow()]);
 	const server = await startServer(n8n);
 	await logInAsOwner(real, new N8nRest(n8n), owner); // sets the owner up where n8n cannot from env; proves the printed login works
 
-	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
+	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+		name: string;
+		version: string;
+	};
 	const customers = SAMPLE_CUSTOMERS.map((c) => `${c.email} (${c.status})`).join(', ');
 	console.log(
 		[
@@ -114,8 +132,14 @@ async function main(): Promise<void> {
 
 	// Stay up until Ctrl-C (handled by installSignalHandlers) or until n8n or the simulator dies.
 	await Promise.race([
-		server.exited.then((how) => console.error(`\nn8n exited (${how}). Last log lines:\n${tail(logFile, 30)}`)),
-		sim.exited.then((how) => console.error(`\nthe simulator exited (${how}); see ${path.join(userFolder, 'simulator.log')}`)),
+		server.exited.then((how) =>
+			console.error(`\nn8n exited (${how}). Last log lines:\n${tail(logFile, 30)}`),
+		),
+		sim.exited.then((how) =>
+			console.error(
+				`\nthe simulator exited (${how}); see ${path.join(userFolder, 'simulator.log')}`,
+			),
+		),
 	]);
 	await cleanupAll();
 	process.exit(1);

@@ -12,9 +12,16 @@ export const NODE_TYPE = `${PACKAGE_NAME}.gcoreIam`;
 export const CREDENTIAL_TYPE = 'gcoreIamApi';
 
 function npm(args: string[], cwd: string): string {
-	const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 });
+	const r = spawnSync('npm', args, {
+		cwd,
+		encoding: 'utf8',
+		env: process.env,
+		maxBuffer: 64 << 20,
+	});
 	if (r.status !== 0) {
-		throw new Error(`npm ${args.join(' ')} (in ${cwd}) failed: ${r.signal ?? `exit ${r.status}`}\n${r.stdout}\n${r.stderr}`);
+		throw new Error(
+			`npm ${args.join(' ')} (in ${cwd}) failed: ${r.signal ?? `exit ${r.status}`}\n${r.stdout}\n${r.stderr}`,
+		);
 	}
 	return r.stdout;
 }
@@ -25,7 +32,10 @@ export function buildPackage(): void {
 
 /** `npm pack` of the repository as built now; returns the tarball path (in outDir). */
 export function packPackage(outDir: string): string {
-	const info = JSON.parse(npm(['pack', '--json', '--pack-destination', outDir], REPO)) as Array<{ filename: string; files: unknown[] }>;
+	const info = JSON.parse(npm(['pack', '--json', '--pack-destination', outDir], REPO)) as Array<{
+		filename: string;
+		files: unknown[];
+	}>;
 	const tgz = path.join(outDir, path.basename(info[0].filename));
 	say(`packed ${path.basename(tgz)} (${info[0].files.length} files)`);
 	return tgz;
@@ -50,13 +60,29 @@ export function installPackage(userFolder: string, tgz: string): string {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
-		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+		fs.writeFileSync(
+			path.join(nodesDir, 'package.json'),
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		);
 	}
 	const t0 = Date.now();
 	// Same switches n8n's own community package installer uses (no scripts, audit, fund or bin links).
-	npm(['install', tgz, '--prefer-offline', '--audit=false', '--fund=false', '--bin-links=false', '--ignore-scripts=true', '--loglevel=error'], nodesDir);
+	npm(
+		[
+			'install',
+			tgz,
+			'--prefer-offline',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--ignore-scripts=true',
+			'--loglevel=error',
+		],
+		nodesDir,
+	);
 	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
-	if (!fs.existsSync(path.join(installed, 'package.json'))) throw new Error(`${installed} missing after npm install`);
+	if (!fs.existsSync(path.join(installed, 'package.json')))
+		throw new Error(`${installed} missing after npm install`);
 	say(`installed ${PACKAGE_NAME} into ${nodesDir} (${Math.round((Date.now() - t0) / 1000)} s)`);
 	return installed;
 }

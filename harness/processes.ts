@@ -39,7 +39,13 @@ export function installSignalHandlers(): void {
 }
 
 /** spawn() in a new process group, registered for clean-up under `name`. */
-export function spawnGroup(name: string, cmd: string, args: string[], opts: SpawnOptions, graceMs = 10_000): ChildProcess {
+export function spawnGroup(
+	name: string,
+	cmd: string,
+	args: string[],
+	opts: SpawnOptions,
+	graceMs = 10_000,
+): ChildProcess {
 	const child = spawn(cmd, args, { ...opts, detached: true });
 	onCleanup(name, () => stopProcessGroup(child, name, graceMs));
 	return child;
@@ -63,7 +69,11 @@ export function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
 }
 
 /** SIGTERM to the child's process group, SIGKILL after `graceMs`; then whatever of the group outlived the leader. */
-export async function stopProcessGroup(child: ChildProcess, name: string, graceMs = 10_000): Promise<void> {
+export async function stopProcessGroup(
+	child: ChildProcess,
+	name: string,
+	graceMs = 10_000,
+): Promise<void> {
 	if (child.pid === undefined || hasExited(child)) return;
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	const kill = (sig: NodeJS.Signals) => killGroup(child, sig);

@@ -34,15 +34,26 @@ export interface SimulatorProcessOptions {
 	args?: string[];
 }
 
-export async function startSimulatorProcess(options: SimulatorProcessOptions = {}): Promise<SimulatorProcess> {
+export async function startSimulatorProcess(
+	options: SimulatorProcessOptions = {},
+): Promise<SimulatorProcess> {
 	const tsxCli = require.resolve('tsx/cli', { paths: [REPO] });
-	const child = spawnGroup('simulator', process.execPath, [tsxCli, path.join(REPO, 'simulator', 'cli.ts'), '--port', '0', ...(options.args ?? [])], {
-		cwd: REPO,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	}, 5000);
+	const child = spawnGroup(
+		'simulator',
+		process.execPath,
+		[tsxCli, path.join(REPO, 'simulator', 'cli.ts'), '--port', '0', ...(options.args ?? [])],
+		{
+			cwd: REPO,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+		5000,
+	);
 	const url = await listeningUrl(child, options.logFile);
-	const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
-	const call = (method: string, pathname: string, body?: unknown) => control(url, method, pathname, body);
+	const exited = new Promise<string>((resolve) =>
+		child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
+	);
+	const call = (method: string, pathname: string, body?: unknown) =>
+		control(url, method, pathname, body);
 	return {
 		url,
 		pid: child.pid ?? 0,
@@ -69,13 +80,17 @@ function listeningUrl(child: ChildProcess, logFile: string | undefined): Promise
 	return new Promise((resolve, reject) => {
 		let out = '';
 		let err = '';
-		const timer = setTimeout(() => fail(new Error('the simulator did not start within 30 s')), 30_000);
+		const timer = setTimeout(
+			() => fail(new Error('the simulator did not start within 30 s')),
+			30_000,
+		);
 		const fail = (error: Error) => {
 			clearTimeout(timer);
 			child.kill('SIGKILL');
 			reject(new Error(`${error.message}\n${out}${err}`));
 		};
-		const drain = (stream: NodeJS.ReadableStream | null) => (log ? stream?.pipe(log) : stream?.resume());
+		const drain = (stream: NodeJS.ReadableStream | null) =>
+			log ? stream?.pipe(log) : stream?.resume();
 		child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
 		child.stdout?.on('data', (chunk: Buffer) => {
 			out += chunk.toString();
@@ -91,7 +106,8 @@ function listeningUrl(child: ChildProcess, logFile: string | undefined): Promise
 				resolve(match[1]);
 			}
 		});
-		const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) => fail(new Error(`the simulator exited (${signal ?? code}) before listening`));
+		const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) =>
+			fail(new Error(`the simulator exited (${signal ?? code}) before listening`));
 		child.once('exit', onEarlyExit);
 	});
 }
@@ -105,13 +121,18 @@ function control(url: string, method: string, pathname: string, body?: unknown):
 	return new Promise((resolve, reject) => {
 		const request = http.request(
 			`${url}${pathname}`,
-			{ method, agent: false, headers: payload === undefined ? {} : { 'content-type': 'application/json' } },
+			{
+				method,
+				agent: false,
+				headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+			},
 			(response) => {
 				let text = '';
 				response.setEncoding('utf8');
 				response.on('data', (chunk: string) => (text += chunk));
 				response.once('end', () => {
-					if ((response.statusCode ?? 0) >= 300) reject(new Error(`simulator ${method} ${pathname}: ${response.statusCode} ${text}`));
+					if ((response.statusCode ?? 0) >= 300)
+						reject(new Error(`simulator ${method} ${pathname}: ${response.statusCode} ${text}`));
 					else resolve(text ? JSON.parse(text) : undefined);
 				});
 				response.once('error', reject);

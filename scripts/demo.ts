@@ -17,7 +17,9 @@ async function main(): Promise<void> {
 	const simulator = await startSimulator({ users: SAMPLE_CUSTOMERS, latencyMs: 30 });
 	try {
 		const workflow = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as WorkflowDefinition;
-		console.log(`Gcore IAM simulator on ${simulator.url}; running "${workflow.name}" through the n8n engine\n`);
+		console.log(
+			`Gcore IAM simulator on ${simulator.url}; running "${workflow.name}" through the n8n engine\n`,
+		);
 
 		const result = await runWorkflow(workflow, {
 			credentials: { gcoreIamApi: { apiKey: DEFAULT_API_KEY, baseUrl: simulator.url } },
@@ -25,22 +27,34 @@ async function main(): Promise<void> {
 		if (result.error) throw new Error(`The workflow failed: ${result.error.message}`);
 
 		const branches = ['Success', 'Already Activated', 'Not Found'];
-		result.outputs(GCORE_NODE_NAME).slice(0, 3).forEach((items, output) => {
-			const next = workflow.connections[GCORE_NODE_NAME].main[output]?.[0]?.node ?? '(not connected)';
-			console.log(`${branches[output]} → ${next} (${items.length})`);
-			for (const item of items) console.log(`  ${describe(item)}`);
-		});
+		result
+			.outputs(GCORE_NODE_NAME)
+			.slice(0, 3)
+			.forEach((items, output) => {
+				const next =
+					workflow.connections[GCORE_NODE_NAME].main[output]?.[0]?.node ?? '(not connected)';
+				console.log(`${branches[output]} → ${next} (${items.length})`);
+				for (const item of items) console.log(`  ${describe(item)}`);
+			});
 
 		const stats = simulator.stats();
-		console.log(`\n${stats.requests} requests to POST /iam/auth/renew_invitation, ${Object.keys(stats.sentByEmail).length} invitations e-mailed.`);
+		console.log(
+			`\n${stats.requests} requests to POST /iam/auth/renew_invitation, ${Object.keys(stats.sentByEmail).length} invitations e-mailed.`,
+		);
 	} finally {
 		await simulator.close();
 	}
 }
 
 function describe(item: INodeExecutionData): string {
-	const { name, email, invitation } = item.json as { name?: string; email?: string; invitation?: { statusCode?: number; message?: string } };
-	const detail = invitation?.message ? `${invitation.statusCode}: ${invitation.message}` : `${invitation?.statusCode}`;
+	const { name, email, invitation } = item.json as {
+		name?: string;
+		email?: string;
+		invitation?: { statusCode?: number; message?: string };
+	};
+	const detail = invitation?.message
+		? `${invitation.statusCode}: ${invitation.message}`
+		: `${invitation?.statusCode}`;
 	return `${String(name ?? '').padEnd(14)} ${String(email).padEnd(40)} ${detail}`;
 }
 

@@ -28,7 +28,11 @@ export const GATEWAY_NOT_FOUND: Record<UnknownRouteStyle, Answer> = {
 };
 
 /** The 401 answer, or undefined when the header carries the right key. */
-export function checkAuth(header: string | undefined, apiKey: string, requestId: string): Answer | undefined {
+export function checkAuth(
+	header: string | undefined,
+	apiKey: string,
+	requestId: string,
+): Answer | undefined {
 	const match = /^(\S+)\s+([\s\S]*)$/.exec(header ?? '');
 	if (match && match[1].toLowerCase() === 'apikey' && match[2] === apiKey) return undefined;
 	// Gcore echoes what it received: this lets tests prove the node redacts the key.
@@ -36,22 +40,41 @@ export function checkAuth(header: string | undefined, apiKey: string, requestId:
 	return { status: 401, body: { message: `Bad permanent token: ${token}`, request_id: requestId } };
 }
 
-export function renewAnswer(state: SimState, authorization: string | undefined, body: unknown, requestId: string): Answer {
+export function renewAnswer(
+	state: SimState,
+	authorization: string | undefined,
+	body: unknown,
+	requestId: string,
+): Answer {
 	const denied = checkAuth(authorization, state.settings.apiKey, requestId);
 	if (denied) return denied;
 	const email = emailOf(body)?.trim();
 	if (email === undefined || !EMAIL_PATTERN.test(email)) {
-		return { status: 400, body: { errors: { email: ['Enter a valid email address.'] }, request_id: requestId } };
+		return {
+			status: 400,
+			body: { errors: { email: ['Enter a valid email address.'] }, request_id: requestId },
+		};
 	}
 	const user = state.findUser(emailKey(email));
-	if (!user) return { status: 404, body: { message: 'User with given email not found.', request_id: requestId } };
+	if (!user)
+		return {
+			status: 404,
+			body: { message: 'User with given email not found.', request_id: requestId },
+		};
 	if (user.status === 'active') {
-		return { status: 400, body: { message: 'This user already activated.', request_id: requestId } };
+		return {
+			status: 400,
+			body: { message: 'This user already activated.', request_id: requestId },
+		};
 	}
 	return { status: 200 };
 }
 
-export function meAnswer(state: SimState, authorization: string | undefined, requestId: string): Answer {
+export function meAnswer(
+	state: SimState,
+	authorization: string | undefined,
+	requestId: string,
+): Answer {
 	return (
 		checkAuth(authorization, state.settings.apiKey, requestId) ?? {
 			status: 200,
@@ -61,7 +84,10 @@ export function meAnswer(state: SimState, authorization: string | undefined, req
 }
 
 export function methodNotAllowed(method: string, requestId: string): Answer {
-	return { status: 405, body: { detail: `Method "${method}" not allowed.`, request_id: requestId } };
+	return {
+		status: 405,
+		body: { detail: `Method "${method}" not allowed.`, request_id: requestId },
+	};
 }
 
 export function notFoundPage(style: UnknownRouteStyle): Answer {
@@ -76,7 +102,8 @@ export function withEchoedKey(answer: Answer, authorization: string | undefined)
 	if (answer.status < 400 || typeof answer.body !== 'object') return answer;
 	const token = /^\S+\s+([\s\S]*)$/.exec(authorization ?? '')?.[1] ?? authorization ?? '';
 	const body = answer.body as Record<string, unknown>;
-	const field = typeof body.detail === 'string' && typeof body.message !== 'string' ? 'detail' : 'message';
+	const field =
+		typeof body.detail === 'string' && typeof body.message !== 'string' ? 'detail' : 'message';
 	const said = typeof body[field] === 'string' ? `${body[field] as string} ` : '';
 	return { ...answer, body: { ...body, [field]: `${said}(token: ${token})` } };
 }
@@ -97,6 +124,7 @@ export function faultAnswer(fault: Fault & { status: number }, requestId: string
 
 /** The address in a request body, when it has one. */
 export function emailOf(body: unknown): string | undefined {
-	const email = typeof body === 'object' && body !== null ? (body as { email?: unknown }).email : undefined;
+	const email =
+		typeof body === 'object' && body !== null ? (body as { email?: unknown }).email : undefined;
 	return typeof email === 'string' ? email : undefined;
 }

@@ -28,7 +28,8 @@ function parseArgs(args: string[]): SimulatorOptions {
 		if (flag === '--no-log') options.logRequests = false;
 		else if (flag === '--echo-key') options.echoKey = true;
 		else if (flag === '--api-key') options.apiKey = value();
-		else if (flag === '--unknown-route') options.unknownRoute = value() as SimulatorOptions['unknownRoute'];
+		else if (flag === '--unknown-route')
+			options.unknownRoute = value() as SimulatorOptions['unknownRoute'];
 		else if (flag in NUMBER_FLAGS) {
 			const n = Number(value());
 			if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a non-negative number`);

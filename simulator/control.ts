@@ -4,7 +4,12 @@ import type { SimState } from './state';
 export const CONTROL_PREFIX = '/__sim/';
 
 /** The control API used out of process (benchmark, e2e). No auth: it only listens on 127.0.0.1. */
-export function controlAnswer(state: SimState, method: string | undefined, path: string, raw: string): Answer {
+export function controlAnswer(
+	state: SimState,
+	method: string | undefined,
+	path: string,
+	raw: string,
+): Answer {
 	const route = `${method} ${path}`;
 	try {
 		switch (route) {

@@ -25,7 +25,10 @@ export class FaultBook {
 	/** The fault for this request, per address first, then '*' (unless `exact`); counts `times` down. */
 	take(key: string | undefined, exact = false): Fault | undefined {
 		if (this.queues.size === 0) return undefined;
-		return (key !== undefined ? this.takeFrom(key) : undefined) ?? (exact ? undefined : this.takeFrom('*'));
+		return (
+			(key !== undefined ? this.takeFrom(key) : undefined) ??
+			(exact ? undefined : this.takeFrom('*'))
+		);
 	}
 
 	clear(): void {
@@ -67,7 +70,8 @@ export function validateFault(fault: unknown): Fault {
 		throw new TypeError('fault must be an object');
 	}
 	const f = fault as Record<string, unknown>;
-	if (f.status !== undefined && !isStatus(f.status)) throw new TypeError('fault.status must be an HTTP status code');
+	if (f.status !== undefined && !isStatus(f.status))
+		throw new TypeError('fault.status must be an HTTP status code');
 	for (const name of ['delayMs', 'times'] as const) {
 		if (f[name] !== undefined && !isNonNegative(f[name])) {
 			throw new TypeError(`fault.${name} must be a non-negative number`);

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import http, {
+	type IncomingMessage,
+	type OutgoingHttpHeaders,
+	type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
 	type Answer,
@@ -112,7 +116,14 @@ class SimServer {
 			const finish = (status: AnswerStatus) => {
 				state.countAnswer(status, key);
 				if (state.settings.logRequests) {
-					state.addLog({ method: 'POST', path, authorization: req.headers.authorization, body, status, at });
+					state.addLog({
+						method: 'POST',
+						path,
+						authorization: req.headers.authorization,
+						body,
+						status,
+						at,
+					});
 				}
 			};
 			if (!admitted) {
@@ -122,7 +133,8 @@ class SimServer {
 				return;
 			}
 			const random = state.settings.randomFaults;
-			const fault = state.faults.take(key) ?? (random ? randomFault(random, key ?? '', nth) : undefined);
+			const fault =
+				state.faults.take(key) ?? (random ? randomFault(random, key ?? '', nth) : undefined);
 			if (fault?.hang) {
 				finish('hang');
 				return;
@@ -142,14 +154,22 @@ class SimServer {
 					fault?.status !== undefined
 						? faultAnswer({ ...fault, status: fault.status }, requestId)
 						: renewAnswer(state, req.headers.authorization, body, requestId);
-				const answer = state.settings.echoKey ? withEchoedKey(plain, req.headers.authorization) : plain;
+				const answer = state.settings.echoKey
+					? withEchoedKey(plain, req.headers.authorization)
+					: plain;
 				finish(answer.status);
 				write(res, answer);
 			});
 		});
 	}
 
-	private other(req: IncomingMessage, res: ServerResponse, path: string, raw: string, requestId: string): void {
+	private other(
+		req: IncomingMessage,
+		res: ServerResponse,
+		path: string,
+		raw: string,
+		requestId: string,
+	): void {
 		if (path.startsWith(CONTROL_PREFIX)) {
 			write(res, controlAnswer(this.state, req.method, path, raw));
 			return;
@@ -160,7 +180,10 @@ class SimServer {
 		if (fault?.status !== undefined) {
 			answer = faultAnswer({ ...fault, status: fault.status }, requestId);
 		} else if (path === ME_PATH) {
-			answer = method === 'GET' ? meAnswer(this.state, req.headers.authorization, requestId) : methodNotAllowed(method, requestId);
+			answer =
+				method === 'GET'
+					? meAnswer(this.state, req.headers.authorization, requestId)
+					: methodNotAllowed(method, requestId);
 		} else if (path === RENEW_PATH) {
 			answer = methodNotAllowed(method, requestId);
 		} else {
@@ -168,7 +191,14 @@ class SimServer {
 		}
 		if (this.state.settings.logRequests) {
 			const authorization = req.headers.authorization;
-			this.state.addLog({ method, path, authorization, body: parse(raw), status: answer.status, at: Date.now() });
+			this.state.addLog({
+				method,
+				path,
+				authorization,
+				body: parse(raw),
+				status: answer.status,
+				at: Date.now(),
+			});
 		}
 		this.later(this.delay(), () => write(res, answer));
 	}

@@ -78,27 +78,33 @@ export class SimState {
 
 	/** A key that is present with undefined/null goes back to its default. Throws TypeError on bad values. */
 	configure(partial: Partial<SimulatorOptions>): void {
-		const has = (name: keyof SimulatorOptions) => Object.prototype.hasOwnProperty.call(partial, name);
+		const has = (name: keyof SimulatorOptions) =>
+			Object.prototype.hasOwnProperty.call(partial, name);
 		const s = this.settings;
 		if (has('apiKey')) {
 			const key = partial.apiKey ?? DEFAULT_API_KEY;
-			if (typeof key !== 'string' || key === '') throw new TypeError('apiKey must be a non-empty string');
+			if (typeof key !== 'string' || key === '')
+				throw new TypeError('apiKey must be a non-empty string');
 			s.apiKey = key;
 		}
 		if (has('latencyMs')) s.latencyMs = number('latencyMs', partial.latencyMs, 0);
 		if (has('jitterMs')) s.jitterMs = number('jitterMs', partial.jitterMs, 0);
-		if (has('rateLimitRetryAfter')) s.rateLimitRetryAfter = number('rateLimitRetryAfter', partial.rateLimitRetryAfter, 1);
+		if (has('rateLimitRetryAfter'))
+			s.rateLimitRetryAfter = number('rateLimitRetryAfter', partial.rateLimitRetryAfter, 1);
 		if (has('maxInFlight')) {
-			s.maxInFlight = partial.maxInFlight == null ? undefined : number('maxInFlight', partial.maxInFlight, 0);
+			s.maxInFlight =
+				partial.maxInFlight == null ? undefined : number('maxInFlight', partial.maxInFlight, 0);
 		}
 		if (has('randomFaults')) {
-			s.randomFaults = partial.randomFaults == null ? undefined : validateRandomFaults(partial.randomFaults);
+			s.randomFaults =
+				partial.randomFaults == null ? undefined : validateRandomFaults(partial.randomFaults);
 		}
 		if (has('logRequests')) s.logRequests = partial.logRequests ?? true;
 		if (has('echoKey')) s.echoKey = partial.echoKey ?? false;
 		if (has('unknownRoute')) {
 			const style = partial.unknownRoute ?? 'html';
-			if (!UNKNOWN_ROUTE_STYLES.includes(style)) throw new TypeError(`unknownRoute must be one of ${UNKNOWN_ROUTE_STYLES.join(', ')}`);
+			if (!UNKNOWN_ROUTE_STYLES.includes(style))
+				throw new TypeError(`unknownRoute must be one of ${UNKNOWN_ROUTE_STYLES.join(', ')}`);
 			s.unknownRoute = style;
 		}
 		if (has('users')) this.setUsers(partial.users ?? SAMPLE_CUSTOMERS);
@@ -108,8 +114,13 @@ export class SimState {
 		if (!Array.isArray(users)) throw new TypeError('users must be a list');
 		const map = new Map<string, SimUser>();
 		for (const user of users) {
-			if (typeof user?.email !== 'string' || (user.status !== 'invited' && user.status !== 'active')) {
-				throw new TypeError(`bad user ${JSON.stringify(user)}: need {email, status: 'invited' | 'active'}`);
+			if (
+				typeof user?.email !== 'string' ||
+				(user.status !== 'invited' && user.status !== 'active')
+			) {
+				throw new TypeError(
+					`bad user ${JSON.stringify(user)}: need {email, status: 'invited' | 'active'}`,
+				);
 			}
 			map.set(emailKey(user.email), { email: user.email, status: user.status });
 		}
@@ -117,8 +128,12 @@ export class SimState {
 	}
 
 	addFault(email: string, fault: Fault): void {
-		if (typeof email !== 'string' || email.trim() === '') throw new TypeError("email must be an address or '*'");
-		this.faults.add(email === '*' || email === ME_FAULT_KEY ? email : emailKey(email), validateFault(fault));
+		if (typeof email !== 'string' || email.trim() === '')
+			throw new TypeError("email must be an address or '*'");
+		this.faults.add(
+			email === '*' || email === ME_FAULT_KEY ? email : emailKey(email),
+			validateFault(fault),
+		);
 	}
 
 	findUser(key: string): SimUser | undefined {
@@ -177,6 +192,7 @@ export class SimState {
 
 function number(name: string, value: unknown, fallback: number): number {
 	if (value == null) return fallback;
-	if (!isNonNegative(value) || !Number.isFinite(value)) throw new TypeError(`${name} must be a non-negative number`);
+	if (!isNonNegative(value) || !Number.isFinite(value))
+		throw new TypeError(`${name} must be a non-negative number`);
 	return value;
 }

@@ -60,7 +60,8 @@ export const BURST_SIZES = [200, 1000];
 
 async function burst(context: Pick<BenchContext, 'progress' | 'settings'>): Promise<BurstResult> {
 	const rows: BurstRow[] = [];
-	for (const fullSize of BURST_SIZES) rows.push(await burstOf(context, itemsFor(context, fullSize)));
+	for (const fullSize of BURST_SIZES)
+		rows.push(await burstOf(context, itemsFor(context, fullSize)));
 	return {
 		where: 'engine harness (n8n-core 2.41.1, Node 20), one process',
 		latencyMs: LATENCY_MS,
@@ -71,7 +72,10 @@ async function burst(context: Pick<BenchContext, 'progress' | 'settings'>): Prom
 	};
 }
 
-async function burstOf(context: Pick<BenchContext, 'progress' | 'settings'>, executions: number): Promise<BurstRow> {
+async function burstOf(
+	context: Pick<BenchContext, 'progress' | 'settings'>,
+	executions: number,
+): Promise<BurstRow> {
 	const { progress, settings } = context;
 	const input = customers(executions);
 	const users = simulatorUsers(executions);
@@ -80,33 +84,47 @@ async function burstOf(context: Pick<BenchContext, 'progress' | 'settings'>, exe
 	const worst = { failed: 0, emailedTwice: 0, requests: 0, rateLimited: 0 };
 	const workflowErrors: string[] = [];
 	for (let rep = 0; rep < settings.reps; rep++) {
-		await progress.run(`burst: ${executions} one-customer executions at once, run ${rep + 1}/${settings.reps}`, async () => {
-			let sim = await startSimulatorProcess();
-			try {
-				const runAll = async () => {
-					const started = performance.now();
-					const runs = await Promise.all(input.map((item) => runOurNode(sim.url, [item], { concurrency: settings.concurrency })));
-					return { runs, ms: performance.now() - started };
-				};
-				await sim.prepare({ users, latencyMs: LATENCY_MS });
-				unlimitedWall.push((await runAll()).ms);
-				// Another simulator, so that the limited burst meets an account the node knows nothing about.
-				await sim.stop();
-				sim = await startSimulatorProcess();
-				await sim.prepare({ users, latencyMs: LATENCY_MS, maxInFlight: ADMITTED, rateLimitRetryAfter: RETRY_AFTER_SECONDS });
-				const { runs, ms } = await runAll();
-				wall.push(ms);
-				const stats = await sim.stats();
-				const failed = runs.filter((run) => run.routed[0] + run.routed[1] + run.routed[2] !== 1).length;
-				worst.failed = Math.max(worst.failed, failed);
-				worst.emailedTwice = Math.max(worst.emailedTwice, emailedMoreThanOnce(stats.sentByEmail));
-				worst.requests = Math.max(worst.requests, stats.requests);
-				worst.rateLimited = Math.max(worst.rateLimited, stats.statusCounts['429'] ?? 0);
-				for (const run of runs) if (run.workflowError) workflowErrors.push(run.workflowError);
-			} finally {
-				await sim.stop();
-			}
-		});
+		await progress.run(
+			`burst: ${executions} one-customer executions at once, run ${rep + 1}/${settings.reps}`,
+			async () => {
+				let sim = await startSimulatorProcess();
+				try {
+					const runAll = async () => {
+						const started = performance.now();
+						const runs = await Promise.all(
+							input.map((item) =>
+								runOurNode(sim.url, [item], { concurrency: settings.concurrency }),
+							),
+						);
+						return { runs, ms: performance.now() - started };
+					};
+					await sim.prepare({ users, latencyMs: LATENCY_MS });
+					unlimitedWall.push((await runAll()).ms);
+					// Another simulator, so that the limited burst meets an account the node knows nothing about.
+					await sim.stop();
+					sim = await startSimulatorProcess();
+					await sim.prepare({
+						users,
+						latencyMs: LATENCY_MS,
+						maxInFlight: ADMITTED,
+						rateLimitRetryAfter: RETRY_AFTER_SECONDS,
+					});
+					const { runs, ms } = await runAll();
+					wall.push(ms);
+					const stats = await sim.stats();
+					const failed = runs.filter(
+						(run) => run.routed[0] + run.routed[1] + run.routed[2] !== 1,
+					).length;
+					worst.failed = Math.max(worst.failed, failed);
+					worst.emailedTwice = Math.max(worst.emailedTwice, emailedMoreThanOnce(stats.sentByEmail));
+					worst.requests = Math.max(worst.requests, stats.requests);
+					worst.rateLimited = Math.max(worst.rateLimited, stats.statusCounts['429'] ?? 0);
+					for (const run of runs) if (run.workflowError) workflowErrors.push(run.workflowError);
+				} finally {
+					await sim.stop();
+				}
+			},
+		);
 	}
 	const admittedLimitMs = (executions * LATENCY_MS) / ADMITTED;
 	const maxWallMs = 2_000 + 2 * admittedLimitMs;
@@ -118,7 +136,11 @@ async function burstOf(context: Pick<BenchContext, 'progress' | 'settings'>, exe
 		...worst,
 		admittedLimitMs,
 		maxWallMs,
-		met: wallMs.median <= maxWallMs && worst.failed === 0 && worst.emailedTwice === 0 && workflowErrors.length === 0,
+		met:
+			wallMs.median <= maxWallMs &&
+			worst.failed === 0 &&
+			worst.emailedTwice === 0 &&
+			workflowErrors.length === 0,
 		workflowErrors: [...new Set(workflowErrors)].slice(0, 3),
 	};
 }
@@ -152,5 +174,10 @@ export const burstScenario = scenario<BurstResult>({
 	run: burst,
 	table: burstTable,
 	targets: burstTargets,
-	figures: (r) => r.rows.map((row) => ({ name: `Burst of ${count(row.executions)} executions (in-process): wall time`, value: round(row.wallMs.median / 1000, 3), unit: 's' })),
+	figures: (r) =>
+		r.rows.map((row) => ({
+			name: `Burst of ${count(row.executions)} executions (in-process): wall time`,
+			value: round(row.wallMs.median / 1000, 3),
+			unit: 's',
+		})),
 });

@@ -35,14 +35,28 @@ async function cpuOf(work: () => Promise<unknown>): Promise<number> {
 	return (used.user + used.system) / 1000;
 }
 
-async function cpuAtZeroLatency(context: BenchContext, fullItems: number, resultsDir: string): Promise<CpuResult> {
+async function cpuAtZeroLatency(
+	context: BenchContext,
+	fullItems: number,
+	resultsDir: string,
+): Promise<CpuResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
 	const input = customers(items);
 	const emails = input.map((item) => item.email as string);
 	const users = simulatorUsers(items);
-	const target = { url: sim.url, apiKey: DEFAULT_API_KEY, emails, concurrency: settings.concurrency };
-	const cpu = { ours: [] as number[], axios: [] as number[], nodeHttp: [] as number[], wall: [] as number[] };
+	const target = {
+		url: sim.url,
+		apiKey: DEFAULT_API_KEY,
+		emails,
+		concurrency: settings.concurrency,
+	};
+	const cpu = {
+		ours: [] as number[],
+		axios: [] as number[],
+		nodeHttp: [] as number[],
+		wall: [] as number[],
+	};
 	const label = `CPU per item, ${items} items at 0 ms latency`;
 
 	for (let rep = 0; rep < settings.reps; rep++) {
@@ -72,7 +86,13 @@ async function cpuAtZeroLatency(context: BenchContext, fullItems: number, result
 
 	const perItem = (values: number[]) => {
 		const result = spread(values);
-		return { ...result, median: round(result.median, 3), min: round(result.min, 3), max: round(result.max, 3), runs: values.map((v) => round(v, 3)) };
+		return {
+			...result,
+			median: round(result.median, 3),
+			min: round(result.min, 3),
+			max: round(result.max, 3),
+			runs: values.map((v) => round(v, 3)),
+		};
 	};
 	return {
 		items,
@@ -80,7 +100,11 @@ async function cpuAtZeroLatency(context: BenchContext, fullItems: number, result
 		axios: perItem(cpu.axios),
 		nodeHttp: perItem(cpu.nodeHttp),
 		oursWallMs: spread(cpu.wall),
-		profile: { ...summarize(profiled.profile), itemsProfiled: items, file: path.relative(path.resolve(__dirname, '..', '..'), file) },
+		profile: {
+			...summarize(profiled.profile),
+			itemsProfiled: items,
+			file: path.relative(path.resolve(__dirname, '..', '..'), file),
+		},
 	};
 }
 
@@ -95,11 +119,15 @@ function cpuTable(cpu: CpuResult): string[] {
 		'',
 		'| Self time by area | ms | share |',
 		'|---|---|---|',
-		...cpu.profile.byArea.filter((a) => a.share >= 0.01).map((a) => `| ${a.area} | ${Math.round(a.ms)} | ${pct(a.share)} |`),
+		...cpu.profile.byArea
+			.filter((a) => a.share >= 0.01)
+			.map((a) => `| ${a.area} | ${Math.round(a.ms)} | ${pct(a.share)} |`),
 		'',
 		'| Inclusive time (synchronous part) | ms | share |',
 		'|---|---|---|',
-		...cpu.profile.byFunction.map((f) => `| ${f.name.trim()} | ${Math.round(f.ms)} | ${pct(f.share)} |`),
+		...cpu.profile.byFunction.map(
+			(f) => `| ${f.name.trim()} | ${Math.round(f.ms)} | ${pct(f.share)} |`,
+		),
 	];
 }
 
@@ -108,5 +136,11 @@ export const cpuScenario = scenario<CpuResult>({
 	steps: (settings) => settings.reps * 3 + 1,
 	run: (context) => cpuAtZeroLatency(context, 2000, RESULTS_DIR),
 	table: cpuTable,
-	figures: (result) => [{ name: `CPU per item at 0 ms (${count(result.items)} items)`, value: result.ours.median, unit: 'ms' }],
+	figures: (result) => [
+		{
+			name: `CPU per item at 0 ms (${count(result.items)} items)`,
+			value: result.ours.median,
+			unit: 'ms',
+		},
+	],
 });

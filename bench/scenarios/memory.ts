@@ -58,16 +58,23 @@ function probe(args: string[]): Promise<ProbeOutput> {
 	return runProbe<ProbeOutput>('memoryProbe.ts', args);
 }
 
-async function memory(context: BenchContext, fullItems: number, targetMb: number): Promise<MemoryResult> {
+async function memory(
+	context: BenchContext,
+	fullItems: number,
+	targetMb: number,
+): Promise<MemoryResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
 	const outputs: ProbeOutput[] = [];
 	for (let rep = 0; rep < settings.reps; rep++) {
 		outputs.push(
-			await progress.run(`memory: ${items} items in a fresh engine process (3 passes), probe ${rep + 1}/${settings.reps}`, async () => {
-				await sim.prepare({ users: simulatorUsers(items), latencyMs: MEMORY_LATENCY_MS });
-				return await probe([sim.url, String(items), String(settings.concurrency)]);
-			}),
+			await progress.run(
+				`memory: ${items} items in a fresh engine process (3 passes), probe ${rep + 1}/${settings.reps}`,
+				async () => {
+					await sim.prepare({ users: simulatorUsers(items), latencyMs: MEMORY_LATENCY_MS });
+					return await probe([sim.url, String(items), String(settings.concurrency)]);
+				},
+			),
 		);
 	}
 	const aboveIdle = (output: ProbeOutput) => output.ours.peakRss - output.ours.idleRss;
@@ -118,5 +125,11 @@ export const memoryScenario = scenario<MemoryResult>({
 			met: m.met,
 		},
 	],
-	figures: (m) => [{ name: `Memory, ${count(m.items)} items: peak RSS above idle engine`, value: m.peakAboveIdleMb, unit: 'MB' }],
+	figures: (m) => [
+		{
+			name: `Memory, ${count(m.items)} items: peak RSS above idle engine`,
+			value: m.peakAboveIdleMb,
+			unit: 'MB',
+		},
+	],
 });

@@ -48,42 +48,69 @@ export interface RateLimitedResult {
 }
 
 const HTTP_VARIANTS: Array<{ id: string; name: string; variant: HttpRequestVariant }> = [
-	{ id: 'benchHttpDefaults', name: 'HTTP Request + Switch, "Never Error", default batching', variant: { neverError: true } },
+	{
+		id: 'benchHttpDefaults',
+		name: 'HTTP Request + Switch, "Never Error", default batching',
+		variant: { neverError: true },
+	},
 	{
 		id: 'benchHttpBatch5',
 		name: 'HTTP Request + Switch, "Never Error", batches of 5 every 200 ms',
 		variant: { neverError: true, batch: { batchSize: 5, batchInterval: 200 } },
 	},
-	{ id: 'benchHttpRetryOnFail', name: 'HTTP Request + Switch, Retry On Fail instead of "Never Error"', variant: { neverError: false } },
+	{
+		id: 'benchHttpRetryOnFail',
+		name: 'HTTP Request + Switch, Retry On Fail instead of "Never Error"',
+		variant: { neverError: false },
+	},
 ];
 
-async function rateLimited(context: BenchContext, fullItems: number, real: RealN8nBench | undefined): Promise<RateLimitedResult> {
+async function rateLimited(
+	context: BenchContext,
+	fullItems: number,
+	real: RealN8nBench | undefined,
+): Promise<RateLimitedResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
 	const input = customers(items);
 	const users = simulatorUsers(items);
-	const prepare = () => sim.prepare({ users, latencyMs: LATENCY_MS, maxInFlight: ADMITTED, rateLimitRetryAfter: 1 });
+	const prepare = () =>
+		sim.prepare({ users, latencyMs: LATENCY_MS, maxInFlight: ADMITTED, rateLimitRetryAfter: 1 });
 	const counts = async () => {
 		const stats = await sim.stats();
-		return { emailedTwice: emailedMoreThanOnce(stats.sentByEmail), requests: stats.requests, rateLimited: stats.statusCounts['429'] ?? 0 };
+		return {
+			emailedTwice: emailedMoreThanOnce(stats.sentByEmail),
+			requests: stats.requests,
+			rateLimited: stats.statusCounts['429'] ?? 0,
+		};
 	};
 	const failedOf = (routed: number[]) => items - routed[0] - routed[1] - routed[2];
 	const rows: RateLimitedRow[] = [];
 
-	const ours = { ms: [] as number[], failed: 0, emailedTwice: 0, requests: 0, rateLimited: 0, errors: [] as string[] };
+	const ours = {
+		ms: [] as number[],
+		failed: 0,
+		emailedTwice: 0,
+		requests: 0,
+		rateLimited: 0,
+		errors: [] as string[],
+	};
 	for (let rep = 0; rep < settings.reps; rep++) {
-		await progress.run(`rate-limited API, ${items} items: our node (engine), run ${rep + 1}/${settings.reps}`, async () => {
-			await prepare();
-			const run = await runOurNode(sim.url, input, { concurrency: settings.concurrency });
-			const seen = await counts();
-			ours.ms.push(run.nodeMs);
-			// The worst run counts: one failure or duplicate in any run is one too many.
-			ours.failed = Math.max(ours.failed, failedOf(run.routed));
-			ours.emailedTwice = Math.max(ours.emailedTwice, seen.emailedTwice);
-			ours.requests = Math.max(ours.requests, seen.requests);
-			ours.rateLimited = Math.max(ours.rateLimited, seen.rateLimited);
-			if (run.workflowError) ours.errors.push(run.workflowError);
-		});
+		await progress.run(
+			`rate-limited API, ${items} items: our node (engine), run ${rep + 1}/${settings.reps}`,
+			async () => {
+				await prepare();
+				const run = await runOurNode(sim.url, input, { concurrency: settings.concurrency });
+				const seen = await counts();
+				ours.ms.push(run.nodeMs);
+				// The worst run counts: one failure or duplicate in any run is one too many.
+				ours.failed = Math.max(ours.failed, failedOf(run.routed));
+				ours.emailedTwice = Math.max(ours.emailedTwice, seen.emailedTwice);
+				ours.requests = Math.max(ours.requests, seen.requests);
+				ours.rateLimited = Math.max(ours.rateLimited, seen.rateLimited);
+				if (run.workflowError) ours.errors.push(run.workflowError);
+			},
+		);
 	}
 	rows.push({
 		name: `Gcore IAM node, default options, concurrency ${settings.concurrency}`,
@@ -135,7 +162,11 @@ async function rateLimited(context: BenchContext, fullItems: number, real: RealN
 		admittedLimitMs,
 		rows,
 		target: { maxWallMs, failed: 0, emailedTwice: 0 },
-		met: mine.wallMs.median <= maxWallMs && mine.failed === 0 && mine.emailedTwice === 0 && !mine.workflowError,
+		met:
+			mine.wallMs.median <= maxWallMs &&
+			mine.failed === 0 &&
+			mine.emailedTwice === 0 &&
+			!mine.workflowError,
 	};
 }
 
@@ -172,6 +203,14 @@ export const rateLimitedScenario = scenario<RateLimitedResult>({
 	},
 	figures: (r) => {
 		const mine = r.rows[0];
-		return mine ? [{ name: `Rate-limited API, ${count(r.items)} items: node wall time (in-process)`, value: round(mine.wallMs.median / 1000, 3), unit: 's' }] : [];
+		return mine
+			? [
+					{
+						name: `Rate-limited API, ${count(r.items)} items: node wall time (in-process)`,
+						value: round(mine.wallMs.median / 1000, 3),
+						unit: 's',
+					},
+				]
+			: [];
 	},
 });

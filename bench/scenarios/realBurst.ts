@@ -20,7 +20,11 @@ import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, expectedOutcome, simulatorUsers } from '../customers';
 import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
-import { httpRequestWorkflow, type BenchWorkflow, type HttpRequestVariant } from '../realN8nWorkflows';
+import {
+	httpRequestWorkflow,
+	type BenchWorkflow,
+	type HttpRequestVariant,
+} from '../realN8nWorkflows';
 import { count, mark, s } from '../report';
 import { realN8nOf, scenario, type Target } from '../scenario';
 import { emailedMoreThanOnce } from '../stats';
@@ -89,30 +93,65 @@ interface Contender {
 }
 
 const HTTP_CONTENDERS: Array<{ name: string; key: string; variant: HttpRequestVariant }> = [
-	{ name: 'Webhook → HTTP Request + Switch, "Never Error"', key: 'Http', variant: { neverError: true } },
-	{ name: 'Webhook → HTTP Request + Switch, Retry On Fail (3 tries, 1 s apart)', key: 'HttpRetry', variant: { neverError: false } },
+	{
+		name: 'Webhook → HTTP Request + Switch, "Never Error"',
+		key: 'Http',
+		variant: { neverError: true },
+	},
+	{
+		name: 'Webhook → HTTP Request + Switch, Retry On Fail (3 tries, 1 s apart)',
+		key: 'HttpRetry',
+		variant: { neverError: false },
+	},
 ];
 
 /** Progress steps: set-up, then ours and the HTTP Request variants per burst size. */
 const REAL_BURST_STEPS = 1 + BURST_SIZES.length * (1 + HTTP_CONTENDERS.length);
 
 /** The workflows and credentials of every row, all imported and published before `n8n start`. */
-function contenders(sizes: number[], simulatorUrl: string): { rows: Contender[][]; credentials: IDataObject[] } {
+function contenders(
+	sizes: number[],
+	simulatorUrl: string,
+): { rows: Contender[][]; credentials: IDataObject[] } {
 	const credentials: IDataObject[] = [];
 	const http = HTTP_CONTENDERS.map(({ name, key, variant }, k): Contender => {
 		const id = `benchBurst${key}`;
 		const path = `bench-burst-${key.toLowerCase()}`;
 		const webhookId = `b0b0b0b0-0000-4000-8000-00000000010${k}`;
-		return { name, id, path, apiKey: DEFAULT_API_KEY, workflow: httpRequestWorkflow(id, simulatorUrl, { webhook: { path, webhookId } }, variant), ours: false };
+		return {
+			name,
+			id,
+			path,
+			apiKey: DEFAULT_API_KEY,
+			workflow: httpRequestWorkflow(id, simulatorUrl, { webhook: { path, webhookId } }, variant),
+			ours: false,
+		};
 	});
 	const rows = sizes.map((size) => {
-		const credential = { id: `benchBurstCred${size}`, name: `Gcore IAM account (burst of ${size})` };
+		const credential = {
+			id: `benchBurstCred${size}`,
+			name: `Gcore IAM account (burst of ${size})`,
+		};
 		const apiKey = `${DEFAULT_API_KEY}-burst-${size}`;
-		credentials.push({ ...credential, type: 'gcoreIamApi', data: { apiKey, baseUrl: simulatorUrl } });
+		credentials.push({
+			...credential,
+			type: 'gcoreIamApi',
+			data: { apiKey, baseUrl: simulatorUrl },
+		});
 		const id = `benchBurstOurs${size}`;
 		const path = `bench-burst-ours-${size}`;
 		const workflow: BenchWorkflow = { ...webhookWorkflow({ id, path, credential }), id };
-		return [{ name: 'Webhook → Gcore IAM node (default options) → the three branches', id, path, apiKey, workflow, ours: true }, ...http];
+		return [
+			{
+				name: 'Webhook → Gcore IAM node (default options) → the three branches',
+				id,
+				path,
+				apiKey,
+				workflow,
+				ours: true,
+			},
+			...http,
+		];
 	});
 	return { rows, credentials };
 }
@@ -122,15 +161,23 @@ async function realBurst(context: BenchContext, real: RealN8nBench): Promise<Rea
 	const sizes = BURST_SIZES.map((size) => itemsFor(context, size));
 	const { rows: plan, credentials } = contenders(sizes, sim.url);
 	const workflows = [...new Map(plan.flat().map((c) => [c.id, c.workflow])).values()];
-	const server = await progress.run(`burst in real n8n ${real.version}: import, publish ${workflows.length} webhook workflows, n8n start`, async () => {
-		await real.importCredentials(credentials);
-		return await real.serve(workflows);
-	});
+	const server = await progress.run(
+		`burst in real n8n ${real.version}: import, publish ${workflows.length} webhook workflows, n8n start`,
+		async () => {
+			await real.importCredentials(credentials);
+			return await real.serve(workflows);
+		},
+	);
 	const rows: RealBurstRow[] = [];
 	try {
 		for (const [i, size] of sizes.entries()) {
 			for (const contender of plan[i]) {
-				rows.push(await progress.run(`burst in real n8n ${real.version}: ${size} POSTs at once, ${contender.name}`, () => burstRow(context, server, contender, size)));
+				rows.push(
+					await progress.run(
+						`burst in real n8n ${real.version}: ${size} POSTs at once, ${contender.name}`,
+						() => burstRow(context, server, contender, size),
+					),
+				);
 			}
 		}
 	} finally {
@@ -148,28 +195,54 @@ async function realBurst(context: BenchContext, real: RealN8nBench): Promise<Rea
 	};
 }
 
-async function burstRow(context: BenchContext, server: RealN8nServer, contender: Contender, executions: number): Promise<RealBurstRow> {
+async function burstRow(
+	context: BenchContext,
+	server: RealN8nServer,
+	contender: Contender,
+	executions: number,
+): Promise<RealBurstRow> {
 	const { sim } = context;
 	const ctx = { n8n: server.instance, rest: server.rest };
 	// The readiness probe's one customer nobody has meets an API without a limit: it teaches the node nothing about it.
 	await sim.prepare({ users: [], latencyMs: LATENCY_MS, apiKey: contender.apiKey });
 	const before = await waitUntilListening(ctx, contender.id, contender.path);
-	await sim.prepare({ users: simulatorUsers(executions), latencyMs: LATENCY_MS, maxInFlight: ADMITTED, rateLimitRetryAfter: RETRY_AFTER_SECONDS, apiKey: contender.apiKey });
+	await sim.prepare({
+		users: simulatorUsers(executions),
+		latencyMs: LATENCY_MS,
+		maxInFlight: ADMITTED,
+		rateLimitRetryAfter: RETRY_AFTER_SECONDS,
+		apiKey: contender.apiKey,
+	});
 
 	const url = webhookUrl(ctx, contender.path);
 	const t0 = Date.now();
-	const answers = await Promise.all(customers(executions).map((customer) => deliver(url, customer).catch(() => ({ status: 0, redelivered: 0 }))));
+	const answers = await Promise.all(
+		customers(executions).map((customer) =>
+			deliver(url, customer).catch(() => ({ status: 0, redelivered: 0 })),
+		),
+	);
 	const postsMs = Date.now() - t0;
-	const refused = countBy(answers.filter((answer) => answer.status !== 200).map((answer) => String(answer.status)));
+	const refused = countBy(
+		answers.filter((answer) => answer.status !== 200).map((answer) => String(answer.status)),
+	);
 	const accepted = answers.filter((answer) => answer.status === 200).length;
-	const all = (await server.rest.waitForExecutions(contender.id, before + accepted, 15 * 60_000)).slice(before);
+	const all = (
+		await server.rest.waitForExecutions(contender.id, before + accepted, 15 * 60_000)
+	).slice(before);
 	const wallMs = Math.max(...all.map((e) => Date.parse(e.stoppedAt ?? ''))) - t0;
 	const stats = await sim.stats();
 
 	const outcomes = await mapLimit(all, READ_IN_PARALLEL, async (e) => {
 		const { run, status } = await server.rest.execution(e.id);
-		const reached = BRANCHES.reduce((n, branch) => n + (nodeOutputs(run, branch)[0]?.length ?? 0), 0);
-		return { ok: status === 'success' && reached === 1, status, error: run.data.resultData.error?.message };
+		const reached = BRANCHES.reduce(
+			(n, branch) => n + (nodeOutputs(run, branch)[0]?.length ?? 0),
+			0,
+		);
+		return {
+			ok: status === 'success' && reached === 1,
+			status,
+			error: run.data.resultData.error?.message,
+		};
 	});
 	const failedRuns = outcomes.filter((o) => !o.ok);
 	const admittedLimitMs = (executions * LATENCY_MS) / ADMITTED;
@@ -184,17 +257,27 @@ async function burstRow(context: BenchContext, server: RealN8nServer, contender:
 		failed: failedRuns.length,
 		notSuccess: outcomes.filter((o) => o.status !== 'success').length,
 		emailedTwice: emailedMoreThanOnce(stats.sentByEmail),
-		neverEmailed: customers(executions).filter((customer, index) => expectedOutcome(index) === 'sent' && !stats.sentByEmail[String(customer.email)]).length,
+		neverEmailed: customers(executions).filter(
+			(customer, index) =>
+				expectedOutcome(index) === 'sent' && !stats.sentByEmail[String(customer.email)],
+		).length,
 		requests: stats.requests,
 		rateLimited: stats.statusCounts['429'] ?? 0,
 		peakInFlight: stats.maxInFlight,
-		errors: [...new Set(failedRuns.map((o) => o.error ?? `${o.status}, customer on no branch`))].slice(0, 3),
+		errors: [
+			...new Set(failedRuns.map((o) => o.error ?? `${o.status}, customer on no branch`)),
+		].slice(0, 3),
 		admittedLimitMs,
 	};
 	if (contender.ours) {
 		row.maxWallMs = 2_000 + 2 * admittedLimitMs;
 		// Every POST must have become an execution, or the row measured n8n's limits, not the node.
-		row.met = wallMs <= row.maxWallMs && row.failed === 0 && row.emailedTwice === 0 && accepted === executions && all.length === executions;
+		row.met =
+			wallMs <= row.maxWallMs &&
+			row.failed === 0 &&
+			row.emailedTwice === 0 &&
+			accepted === executions &&
+			all.length === executions;
 	}
 	return row;
 }
@@ -224,7 +307,9 @@ function realBurstTable(r: RealBurstResult): string[] {
 		...r.rows.map(
 			(row) =>
 				`| ${count(row.executions)} | ${row.name} | ${s(row.wallMs)} | ${row.failed} | ${refusedCell(row.refused)} | ${row.neverEmailed} | ${row.emailedTwice} | ${count(row.requests)} (${count(row.rateLimited)}) | ${s(row.admittedLimitMs)} | ` +
-				(row.ours ? `<= ${s(row.maxWallMs ?? 0)}, 0 failed, 0 refused, 0 twice | ${mark(row.met ?? false)} |` : '– | |'),
+				(row.ours
+					? `<= ${s(row.maxWallMs ?? 0)}, 0 failed, 0 refused, 0 twice | ${mark(row.met ?? false)} |`
+					: '– | |'),
 		),
 	];
 }

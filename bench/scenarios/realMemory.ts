@@ -16,7 +16,12 @@ import { watchPeakRss } from '../peakRss';
 import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
 import { count, s } from '../report';
 import { realN8nOf, scenario } from '../scenario';
-import { gcoreWorkflow, httpRequestWorkflow, OUTCOME_NODES, type BenchWorkflow } from '../realN8nWorkflows';
+import {
+	gcoreWorkflow,
+	httpRequestWorkflow,
+	OUTCOME_NODES,
+	type BenchWorkflow,
+} from '../realN8nWorkflows';
 import { round } from '../stats';
 import { MEMORY_LATENCY_MS } from './memory';
 import { nodeOutputs } from '../../harness/n8n/runData';
@@ -50,62 +55,105 @@ export interface RealMemoryResult {
 	rows: RealMemoryRow[];
 }
 
-async function realMemory(context: BenchContext, fullItems: number, real: RealN8nBench): Promise<RealMemoryResult> {
+async function realMemory(
+	context: BenchContext,
+	fullItems: number,
+	real: RealN8nBench,
+): Promise<RealMemoryResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
-	const contenders: Array<{ name: string; id: string; workflow: (path: string) => BenchWorkflow }> = [
-		{
-			name: `Gcore IAM node, concurrency ${settings.concurrency}`,
-			id: 'benchMemoryGcore',
-			workflow: (path) => gcoreWorkflow('benchMemoryGcore', NODE_TYPE, { webhook: { path, webhookId: 'b0b0b0b0-0000-4000-8000-000000000201' }, split: true }, { concurrency: settings.concurrency }),
-		},
-		{
-			name: 'HTTP Request + Switch, "Never Error", default batching',
-			id: 'benchMemoryHttp',
-			workflow: (path) => httpRequestWorkflow('benchMemoryHttp', sim.url, { webhook: { path, webhookId: 'b0b0b0b0-0000-4000-8000-000000000202' }, split: true }, { neverError: true }),
-		},
-	];
+	const contenders: Array<{ name: string; id: string; workflow: (path: string) => BenchWorkflow }> =
+		[
+			{
+				name: `Gcore IAM node, concurrency ${settings.concurrency}`,
+				id: 'benchMemoryGcore',
+				workflow: (path) =>
+					gcoreWorkflow(
+						'benchMemoryGcore',
+						NODE_TYPE,
+						{ webhook: { path, webhookId: 'b0b0b0b0-0000-4000-8000-000000000201' }, split: true },
+						{ concurrency: settings.concurrency },
+					),
+			},
+			{
+				name: 'HTTP Request + Switch, "Never Error", default batching',
+				id: 'benchMemoryHttp',
+				workflow: (path) =>
+					httpRequestWorkflow(
+						'benchMemoryHttp',
+						sim.url,
+						{ webhook: { path, webhookId: 'b0b0b0b0-0000-4000-8000-000000000202' }, split: true },
+						{ neverError: true },
+					),
+			},
+		];
 	const rows: RealMemoryRow[] = [];
 	for (const contender of contenders) {
 		const path = `bench-memory-${contender.id.toLowerCase()}`;
-		const server = await progress.run(`memory in real n8n ${real.version}: n8n start with ${contender.name}`, () =>
-			real.serve([contender.workflow(path)]),
+		const server = await progress.run(
+			`memory in real n8n ${real.version}: n8n start with ${contender.name}`,
+			() => real.serve([contender.workflow(path)]),
 		);
 		try {
 			const url = webhookUrl({ n8n: server.instance }, path);
 			await sim.prepare({ users: simulatorUsers(WARM_UP_ITEMS), latencyMs: MEMORY_LATENCY_MS });
 			// The warm-up POST, repeated until the webhook is registered.
-			const before = await waitUntilListening({ n8n: server.instance, rest: server.rest }, contender.id, path, { customers: customers(WARM_UP_ITEMS) });
+			const before = await waitUntilListening(
+				{ n8n: server.instance, rest: server.rest },
+				contender.id,
+				path,
+				{ customers: customers(WARM_UP_ITEMS) },
+			);
 			rows.push(
-				await progress.run(`memory in real n8n ${real.version}: ${items} items, ${contender.name}`, async () => {
-					await sim.prepare({ users: simulatorUsers(items), latencyMs: MEMORY_LATENCY_MS });
-					await new Promise((resolve) => setTimeout(resolve, 2000)); // let the warm-up's garbage go
-					const watch = watchPeakRss(server.pid);
-					const run = await runOnce(server, contender.id, url, items, before);
-					const peak = watch.stop();
-					return {
-						name: contender.name,
-						startRssMb: round(watch.startBytes / MB, 1),
-						peakRssMb: round(peak / MB, 1),
-						peakAboveStartMb: round((peak - watch.startBytes) / MB, 1),
-						...run,
-					};
-				}),
+				await progress.run(
+					`memory in real n8n ${real.version}: ${items} items, ${contender.name}`,
+					async () => {
+						await sim.prepare({ users: simulatorUsers(items), latencyMs: MEMORY_LATENCY_MS });
+						await new Promise((resolve) => setTimeout(resolve, 2000)); // let the warm-up's garbage go
+						const watch = watchPeakRss(server.pid);
+						const run = await runOnce(server, contender.id, url, items, before);
+						const peak = watch.stop();
+						return {
+							name: contender.name,
+							startRssMb: round(watch.startBytes / MB, 1),
+							peakRssMb: round(peak / MB, 1),
+							peakAboveStartMb: round((peak - watch.startBytes) / MB, 1),
+							...run,
+						};
+					},
+				),
 			);
 		} finally {
 			await server.stop();
 		}
 	}
-	return { n8nVersion: real.version, items, latencyMs: MEMORY_LATENCY_MS, concurrency: settings.concurrency, rows };
+	return {
+		n8nVersion: real.version,
+		items,
+		latencyMs: MEMORY_LATENCY_MS,
+		concurrency: settings.concurrency,
+		rows,
+	};
 }
 
 /** One POST with `count` customers after `before` executions; waits for its execution and reads where n8n put them. */
-async function runOnce(server: RealN8nServer, workflowId: string, url: string, count: number, before: number): Promise<{ executionMs: number; failed: number; status: string }> {
+async function runOnce(
+	server: RealN8nServer,
+	workflowId: string,
+	url: string,
+	count: number,
+	before: number,
+): Promise<{ executionMs: number; failed: number; status: string }> {
 	const status = await post(url, { customers: customers(count) });
 	if (status !== 200) throw new Error(`${url} answered ${status}`);
-	const execution = (await server.rest.waitForExecutions(workflowId, before + 1, 10 * 60_000))[before];
+	const execution = (await server.rest.waitForExecutions(workflowId, before + 1, 10 * 60_000))[
+		before
+	];
 	const { run } = await server.rest.execution(execution.id);
-	const routed = OUTCOME_NODES.slice(0, 3).reduce((n, node) => n + (nodeOutputs(run, node)[0]?.length ?? 0), 0);
+	const routed = OUTCOME_NODES.slice(0, 3).reduce(
+		(n, node) => n + (nodeOutputs(run, node)[0]?.length ?? 0),
+		0,
+	);
 	return {
 		executionMs: Date.parse(execution.stoppedAt ?? '') - Date.parse(execution.startedAt ?? ''),
 		failed: count - routed,
@@ -136,7 +184,13 @@ export const realMemoryScenario = scenario<RealMemoryResult>({
 	figures: (r) => {
 		const [ours, peer] = r.rows;
 		return ours && peer && peer.peakAboveStartMb > 0
-			? [{ name: `Real n8n memory, ${count(r.items)} items: node ÷ HTTP Request + Switch`, value: round(ours.peakAboveStartMb / peer.peakAboveStartMb, 3), unit: '×' }]
+			? [
+					{
+						name: `Real n8n memory, ${count(r.items)} items: node ÷ HTTP Request + Switch`,
+						value: round(ours.peakAboveStartMb / peer.peakAboveStartMb, 3),
+						unit: '×',
+					},
+				]
 			: [];
 	},
 });

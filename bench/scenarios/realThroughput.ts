@@ -34,7 +34,11 @@ export interface RealThroughputResult {
 	rows: RealThroughputRow[];
 }
 
-async function realThroughput(context: BenchContext, fullItems: number, real: RealN8nBench): Promise<RealThroughputResult> {
+async function realThroughput(
+	context: BenchContext,
+	fullItems: number,
+	real: RealN8nBench,
+): Promise<RealThroughputResult> {
 	const { sim, progress, settings } = context;
 	const items = itemsFor(context, fullItems);
 	const input = customers(items);
@@ -44,7 +48,8 @@ async function realThroughput(context: BenchContext, fullItems: number, real: Re
 	const runs = [
 		{
 			name: `Gcore IAM node, concurrency ${settings.concurrency}`,
-			run: () => real.runGcore('benchGcoreThroughput', input, { concurrency: settings.concurrency }),
+			run: () =>
+				real.runGcore('benchGcoreThroughput', input, { concurrency: settings.concurrency }),
 		},
 		{
 			name: 'HTTP Request + Switch, "Never Error", default batching',
@@ -52,22 +57,32 @@ async function realThroughput(context: BenchContext, fullItems: number, real: Re
 		},
 	];
 	for (const { name, run } of runs) {
-		await progress.run(`${items} items at ${LATENCY_MS} ms in real n8n ${real.version}: ${name}`, async () => {
-			await sim.prepare({ users, latencyMs: LATENCY_MS });
-			const result = await run();
-			const itemsPerSecond = (1000 * items) / result.nodesMs;
-			rows.push({
-				name,
-				nodesMs: result.nodesMs,
-				itemsPerSecond: round(itemsPerSecond, 1),
-				ofLimit: round(itemsPerSecond / ((1000 * settings.concurrency) / LATENCY_MS), 3),
-				failed: items - result.routed[0] - result.routed[1] - result.routed[2],
-				startupMs: result.startupMs,
-				workflowError: result.workflowError,
-			});
-		});
+		await progress.run(
+			`${items} items at ${LATENCY_MS} ms in real n8n ${real.version}: ${name}`,
+			async () => {
+				await sim.prepare({ users, latencyMs: LATENCY_MS });
+				const result = await run();
+				const itemsPerSecond = (1000 * items) / result.nodesMs;
+				rows.push({
+					name,
+					nodesMs: result.nodesMs,
+					itemsPerSecond: round(itemsPerSecond, 1),
+					ofLimit: round(itemsPerSecond / ((1000 * settings.concurrency) / LATENCY_MS), 3),
+					failed: items - result.routed[0] - result.routed[1] - result.routed[2],
+					startupMs: result.startupMs,
+					workflowError: result.workflowError,
+				});
+			},
+		);
 	}
-	return { n8nVersion: real.version, items, latencyMs: LATENCY_MS, concurrency: settings.concurrency, limitMs, rows };
+	return {
+		n8nVersion: real.version,
+		items,
+		latencyMs: LATENCY_MS,
+		concurrency: settings.concurrency,
+		limitMs,
+		rows,
+	};
 }
 
 function realThroughputTable(r: RealThroughputResult): string[] {

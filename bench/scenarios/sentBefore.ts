@@ -58,7 +58,12 @@ async function sentBefore(context: BenchContext): Promise<SentBeforeResult> {
 				runs[variant].push(
 					await progress.run(label, async () => {
 						await sim.prepare({ users: simulatorUsers(items), latencyMs: row.latencyMs });
-						return await runProbe<SentBeforeProbeOutput>('sentBeforeProbe.ts', [sim.url, String(items), String(settings.concurrency), variant]);
+						return await runProbe<SentBeforeProbeOutput>('sentBeforeProbe.ts', [
+							sim.url,
+							String(items),
+							String(settings.concurrency),
+							variant,
+						]);
 					}),
 				);
 			}
@@ -67,11 +72,16 @@ async function sentBefore(context: BenchContext): Promise<SentBeforeResult> {
 		const wanted = [expected.sent, expected.alreadyActivated, expected.notFound, 0];
 		for (const run of [...runs.none, ...runs.store]) {
 			if (run.workflowError || run.firstRouted.some((count, output) => count !== wanted[output])) {
-				problems.push(`${run.withStore ? 'with' : 'without'} store: routed ${run.firstRouted.join('/')} ${run.workflowError ?? ''}`.trim());
+				problems.push(
+					`${run.withStore ? 'with' : 'without'} store: routed ${run.firstRouted.join('/')} ${run.workflowError ?? ''}`.trim(),
+				);
 			}
 		}
 		const skipped = runs.store[0].skippedInSecondRun;
-		if (skipped !== expected.sent) problems.push(`second run with the store: ${skipped} skipped as sentBefore, wanted ${expected.sent}`);
+		if (skipped !== expected.sent)
+			problems.push(
+				`second run with the store: ${skipped} skipped as sentBefore, wanted ${expected.sent}`,
+			);
 		const noStoreMs = spread(runs.none.map((run) => run.firstMs));
 		const withStoreMs = spread(runs.store.map((run) => run.firstMs));
 		const ratio = round(withStoreMs.median / noStoreMs.median, 3);
@@ -125,6 +135,11 @@ export const sentBeforeScenario = scenario<SentBeforeResult>({
 				target: `<= ${row.target?.toFixed(2)}`,
 				met: row.met,
 			})),
-	figures: (r) => r.rows.map((row) => ({ name: `Skip If Invited Within, ${count(row.items)} items × ${row.latencyMs} ms: with ÷ without the store`, value: row.ratio, unit: '×' })),
+	figures: (r) =>
+		r.rows.map((row) => ({
+			name: `Skip If Invited Within, ${count(row.items)} items × ${row.latencyMs} ms: with ÷ without the store`,
+			value: row.ratio,
+			unit: '×',
+		})),
 	problems: (r) => r.rows.flatMap((row) => row.problems),
 });

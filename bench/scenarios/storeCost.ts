@@ -86,35 +86,52 @@ export interface StoreCostResult {
 	rows: StoreCostRow[];
 }
 
-const workflowId = (size: number, rep: number, variant: Variant) => `storeCost-${size}-r${rep}-${variant}`;
+const workflowId = (size: number, rep: number, variant: Variant) =>
+	`storeCost-${size}-r${rep}-${variant}`;
 const hookPath = (id: string) => id.toLowerCase();
 
 /** Progress steps of the scenario. */
-function storeCostSteps(reps: number, { sizes = STORE_SIZES, databases = DATABASES }: StoreCostOptions = {}): number {
+function storeCostSteps(
+	reps: number,
+	{ sizes = STORE_SIZES, databases = DATABASES }: StoreCostOptions = {},
+): number {
 	return databases.length * (1 + sizes.length * reps * VARIANTS.length);
 }
 
-async function storeCost(context: BenchContext, { constants = {}, sizes = STORE_SIZES, databases = DATABASES }: StoreCostOptions = {}): Promise<StoreCostResult> {
+async function storeCost(
+	context: BenchContext,
+	{ constants = {}, sizes = STORE_SIZES, databases = DATABASES }: StoreCostOptions = {},
+): Promise<StoreCostResult> {
 	const { sim, progress, settings } = context;
 	const loadAverage: number[][] = [os.loadavg()];
 	const rows: StoreCostRow[] = [];
 	const ids: string[] = ['storeCost-warm-up-window'];
-	for (const size of sizes) for (let rep = 1; rep <= settings.reps; rep++) for (const variant of VARIANTS) ids.push(workflowId(size, rep, variant));
+	for (const size of sizes)
+		for (let rep = 1; rep <= settings.reps; rep++)
+			for (const variant of VARIANTS) ids.push(workflowId(size, rep, variant));
 	const workflows = ids.map((id, index) => {
 		const variant = id.slice(id.lastIndexOf('-') + 1) as Variant;
 		const options: IDataObject = variant === 'zero' ? { skipIfInvitedWithin: 0 } : {};
 		const webhookId = `b0b0b0b0-0000-4000-8000-${String(900_000_000 + index).padStart(12, '0')}`;
-		return gcoreWorkflow(id, NODE_TYPE, { webhook: { path: hookPath(id), webhookId }, split: true }, options);
+		return gcoreWorkflow(
+			id,
+			NODE_TYPE,
+			{ webhook: { path: hookPath(id), webhookId }, split: true },
+			options,
+		);
 	});
 	for (const database of databases) {
-		const n8n = await progress.run(`store cost, ${database}: n8n start with ${workflows.length} workflows`, async () => {
-			const started = await StoreCostN8n.start(database, sim.url, workflows, constants);
-			// Warm-up: the first execution of the process (and the webhook is live).
-			await sim.prepare({ users: simulatorUsers(50), latencyMs: LATENCY_MS });
-			await runOnce(started, ids[0], customers(50));
-			started.takeCalls();
-			return started;
-		});
+		const n8n = await progress.run(
+			`store cost, ${database}: n8n start with ${workflows.length} workflows`,
+			async () => {
+				const started = await StoreCostN8n.start(database, sim.url, workflows, constants);
+				// Warm-up: the first execution of the process (and the webhook is live).
+				await sim.prepare({ users: simulatorUsers(50), latencyMs: LATENCY_MS });
+				await runOnce(started, ids[0], customers(50));
+				started.takeCalls();
+				return started;
+			},
+		);
 		try {
 			for (const size of sizes) {
 				const runs: Record<Variant, StoreRun[]> = { window: [], zero: [], nostore: [] };
@@ -124,30 +141,58 @@ async function storeCost(context: BenchContext, { constants = {}, sizes = STORE_
 					for (const variant of order) {
 						const id = workflowId(size, rep, variant);
 						if (!n8n.alive) continue;
-						const run = await progress.run(`store cost, ${database}: record of ${size} strings, ${variant}, run ${rep}/${settings.reps}`, async () => {
-							await n8n.prefill(id, variant === 'nostore' ? 0 : size);
-							await sim.prepare({ users: simulatorUsers(ITEMS), latencyMs: LATENCY_MS });
-							return await measuredRun(n8n, id);
-						}).catch((error: unknown) => failedRun(`${id}: ${(error as Error).message.split('\n')[0]}${n8n.alive ? '' : ' (n8n exited)'}`));
+						const run = await progress
+							.run(
+								`store cost, ${database}: record of ${size} strings, ${variant}, run ${rep}/${settings.reps}`,
+								async () => {
+									await n8n.prefill(id, variant === 'nostore' ? 0 : size);
+									await sim.prepare({ users: simulatorUsers(ITEMS), latencyMs: LATENCY_MS });
+									return await measuredRun(n8n, id);
+								},
+							)
+							.catch((error: unknown) =>
+								failedRun(
+									`${id}: ${(error as Error).message.split('\n')[0]}${n8n.alive ? '' : ' (n8n exited)'}`,
+								),
+							);
 						runs[variant].push(run);
-						progress.note(`${database} ${size} ${variant}: node ${run.nodeMs} ms, store ${run.storeMs} ms, calls ${JSON.stringify(run.calls)}, peak +${run.peakAboveStartMb} MB${run.problem ? `, ${run.problem}` : ''}`);
+						progress.note(
+							`${database} ${size} ${variant}: node ${run.nodeMs} ms, store ${run.storeMs} ms, calls ${JSON.stringify(run.calls)}, peak +${run.peakAboveStartMb} MB${run.problem ? `, ${run.problem}` : ''}`,
+						);
 					}
 				}
 				const noStoreMedian = spread(runs.nostore.map((run) => run.nodeMs)).median;
-				for (const variant of VARIANTS) if (runs[variant].length) rows.push(rowOf(database, size, variant, runs[variant], noStoreMedian));
+				for (const variant of VARIANTS)
+					if (runs[variant].length)
+						rows.push(rowOf(database, size, variant, runs[variant], noStoreMedian));
 			}
 		} finally {
 			await n8n.stop();
 		}
 		loadAverage.push(os.loadavg());
 	}
-	return { n8nVersion: '2.41.1', items: ITEMS, latencyMs: LATENCY_MS, constants, loadAverage: loadAverage.map((l) => l.map((v) => round(v, 2))), rows };
+	return {
+		n8nVersion: '2.41.1',
+		items: ITEMS,
+		latencyMs: LATENCY_MS,
+		constants,
+		loadAverage: loadAverage.map((l) => l.map((v) => round(v, 2))),
+		rows,
+	};
 }
 
-function rowOf(database: Database, size: number, variant: Variant, runs: StoreRun[], noStoreMedian: number): StoreCostRow {
+function rowOf(
+	database: Database,
+	size: number,
+	variant: Variant,
+	runs: StoreRun[],
+	noStoreMedian: number,
+): StoreCostRow {
 	const nodeMs = spread(runs.map((run) => run.nodeMs));
 	const callsPerRun: Record<string, number> = {};
-	for (const run of runs) for (const [name, count] of Object.entries(run.calls)) callsPerRun[name] = (callsPerRun[name] ?? 0) + count / runs.length;
+	for (const run of runs)
+		for (const [name, count] of Object.entries(run.calls))
+			callsPerRun[name] = (callsPerRun[name] ?? 0) + count / runs.length;
 	return {
 		database,
 		size,
@@ -156,7 +201,9 @@ function rowOf(database: Database, size: number, variant: Variant, runs: StoreRu
 		storeMs: spread(runs.map((run) => run.storeMs)),
 		storeShare: round(spread(runs.map((run) => run.storeMs / run.nodeMs)).median, 4),
 		vsNoStore: variant === 'nostore' ? undefined : round(nodeMs.median / noStoreMedian, 3),
-		callsPerRun: Object.fromEntries(Object.entries(callsPerRun).map(([name, count]) => [name, round(count, 1)])),
+		callsPerRun: Object.fromEntries(
+			Object.entries(callsPerRun).map(([name, count]) => [name, round(count, 1)]),
+		),
 		peakAboveStartMb: spread(runs.map((run) => run.peakAboveStartMb)),
 		recordAfter: runs.at(-1)?.recordAfter ?? 0,
 		runs,
@@ -164,7 +211,16 @@ function rowOf(database: Database, size: number, variant: Variant, runs: StoreRu
 }
 
 function failedRun(problem: string): StoreRun {
-	return { nodeMs: NaN, storeMs: NaN, calls: {}, peakAboveStartMb: NaN, recordAfter: NaN, cleared: false, load1: round(os.loadavg()[0], 2), problem };
+	return {
+		nodeMs: NaN,
+		storeMs: NaN,
+		calls: {},
+		peakAboveStartMb: NaN,
+		recordAfter: NaN,
+		cleared: false,
+		load1: round(os.loadavg()[0], 2),
+		problem,
+	};
 }
 
 async function measuredRun(n8n: StoreCostN8n, id: string): Promise<StoreRun> {
@@ -178,7 +234,10 @@ async function measuredRun(n8n: StoreCostN8n, id: string): Promise<StoreRun> {
 	for (const call of calls) counts[call.name] = (counts[call.name] ?? 0) + 1;
 	return {
 		nodeMs,
-		storeMs: round(calls.reduce((sum, call) => sum + call.ms, 0), 1),
+		storeMs: round(
+			calls.reduce((sum, call) => sum + call.ms, 0),
+			1,
+		),
 		calls: counts,
 		peakAboveStartMb: round((peak - watch.startBytes) / MB, 1),
 		recordAfter: await n8n.recordSize(id),
@@ -189,7 +248,11 @@ async function measuredRun(n8n: StoreCostN8n, id: string): Promise<StoreRun> {
 }
 
 /** One POST of `items` customers; waits for its execution; the node's time and whether the routes are right. */
-async function runOnce(n8n: StoreCostN8n, id: string, items: IDataObject[]): Promise<{ nodeMs: number; problem?: string }> {
+async function runOnce(
+	n8n: StoreCostN8n,
+	id: string,
+	items: IDataObject[],
+): Promise<{ nodeMs: number; problem?: string }> {
 	const before = (await patiently(n8n, () => n8n.rest.allExecutions(id))).length;
 	const url = `${n8n.baseUrl}/webhook/${hookPath(id)}`;
 	for (let attempt = 0; ; attempt++) {
@@ -198,9 +261,13 @@ async function runOnce(n8n: StoreCostN8n, id: string, items: IDataObject[]): Pro
 		if (attempt > 60) throw new Error(`${url} answered ${status}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	const execution = (await patiently(n8n, () => n8n.rest.waitForExecutions(id, before + 1, 5 * 60_000)))[before];
+	const execution = (
+		await patiently(n8n, () => n8n.rest.waitForExecutions(id, before + 1, 5 * 60_000))
+	)[before];
 	const { run, status } = await patiently(n8n, () => n8n.rest.execution(execution.id));
-	const task = (run.data.resultData.runData as Record<string, Array<{ executionTime: number }>>)[GCORE_NODE]?.[0];
+	const task = (run.data.resultData.runData as Record<string, Array<{ executionTime: number }>>)[
+		GCORE_NODE
+	]?.[0];
 	const routed = [0, 1, 2].map((output) => nodeOutputs(run, GCORE_NODE)[output]?.length ?? 0);
 	const expected = expectedCounts(items.length);
 	const wanted = [expected.sent, expected.alreadyActivated, expected.notFound];
@@ -228,7 +295,9 @@ const pct = (value: number) => `${round(value * 100, 2)} %`;
 function storeCostTable(result: StoreCostResult): string[] {
 	const lines = [
 		`Store cost in real n8n ${result.n8nVersion}: ${result.items} customers at ${result.latencyMs} ms, defaults (Concurrency 5, window 10 min)` +
-			(Object.keys(result.constants).length ? `, changed constants ${JSON.stringify(result.constants)}` : '') +
+			(Object.keys(result.constants).length
+				? `, changed constants ${JSON.stringify(result.constants)}`
+				: '') +
 			`; load average ${result.loadAverage.map((l) => l.join(' ')).join(' → ')}`,
 		'',
 		'| Database | Record | Variant | Node time, median (min–max) | Store time | Store share | ÷ no store | Calls per run | Peak RSS above start | Record after |',
@@ -236,14 +305,29 @@ function storeCostTable(result: StoreCostResult): string[] {
 	];
 	for (const row of result.rows) {
 		const calls = Object.entries(row.callsPerRun)
-			.map(([name, count]) => `${name.replace('ProcessedAndRecord', '').replace('Processed', '').replace('DataCount', 'Count').replace('AllProcessedItems', '')} ${count}`)
+			.map(
+				([name, count]) =>
+					`${name.replace('ProcessedAndRecord', '').replace('Processed', '').replace('DataCount', 'Count').replace('AllProcessedItems', '')} ${count}`,
+			)
 			.join(', ');
-		const share = row.variant === 'nostore' ? '–' : `${pct(row.storeShare)}${row.storeShare > STORE_SHARE_TARGET ? ' MISSED' : ''}`;
+		const share =
+			row.variant === 'nostore'
+				? '–'
+				: `${pct(row.storeShare)}${row.storeShare > STORE_SHARE_TARGET ? ' MISSED' : ''}`;
 		lines.push(
 			`| ${row.database} | ${row.size.toLocaleString('en')} | ${row.variant} | ${row.nodeMs.median} ms (${row.nodeMs.min}–${row.nodeMs.max}) | ${row.variant === 'nostore' ? '–' : `${round(row.storeMs.median, 0)} ms`} | ${share} | ${row.vsNoStore ?? '–'} | ${calls || '–'} | ${row.peakAboveStartMb.median} MB | ${row.recordAfter.toLocaleString('en')} |`,
 		);
 	}
-	const problems = result.rows.flatMap((row) => row.runs.flatMap((run) => [run.problem, run.cleared ? `${row.database} ${row.size} ${row.variant}: the record was emptied during a run` : undefined])).filter(Boolean);
+	const problems = result.rows
+		.flatMap((row) =>
+			row.runs.flatMap((run) => [
+				run.problem,
+				run.cleared
+					? `${row.database} ${row.size} ${row.variant}: the record was emptied during a run`
+					: undefined,
+			]),
+		)
+		.filter(Boolean);
 	if (problems.length) lines.push('', 'Problems:', ...problems.map((p) => `- ${p}`));
 	return lines;
 }
@@ -251,9 +335,16 @@ function storeCostTable(result: StoreCostResult): string[] {
 /** The environment's what-if (see the top of this file). */
 function optionsFromEnvironment(): StoreCostOptions {
 	return {
-		constants: JSON.parse(process.env.GCORE_BENCH_STORE_CONSTANTS ?? '{}') as Record<string, number>,
-		sizes: process.env.GCORE_BENCH_STORE_SIZES ? (JSON.parse(process.env.GCORE_BENCH_STORE_SIZES) as number[]) : undefined,
-		databases: process.env.GCORE_BENCH_STORE_DATABASES ? (JSON.parse(process.env.GCORE_BENCH_STORE_DATABASES) as Database[]) : undefined,
+		constants: JSON.parse(process.env.GCORE_BENCH_STORE_CONSTANTS ?? '{}') as Record<
+			string,
+			number
+		>,
+		sizes: process.env.GCORE_BENCH_STORE_SIZES
+			? (JSON.parse(process.env.GCORE_BENCH_STORE_SIZES) as number[])
+			: undefined,
+		databases: process.env.GCORE_BENCH_STORE_DATABASES
+			? (JSON.parse(process.env.GCORE_BENCH_STORE_DATABASES) as Database[])
+			: undefined,
 	};
 }
 
@@ -268,6 +359,10 @@ const repsOf = (settings: BenchSettings) => (settings.quick ? 1 : settings.reps)
 export const storeCostScenario = scenario<StoreCostResult>({
 	name: 'store',
 	steps: (settings) => storeCostSteps(repsOf(settings), optionsFromEnvironment()),
-	run: (context) => storeCost({ ...context, settings: { ...context.settings, reps: repsOf(context.settings) } }, optionsFromEnvironment()),
+	run: (context) =>
+		storeCost(
+			{ ...context, settings: { ...context.settings, reps: repsOf(context.settings) } },
+			optionsFromEnvironment(),
+		),
 	table: storeCostTable,
 });

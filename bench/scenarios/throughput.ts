@@ -10,7 +10,12 @@ import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { customers, expectedCounts, simulatorUsers } from '../customers';
 import { runOurNode } from '../ourNode';
-import { runAxiosClient, runAxiosNewConnections, runNodeHttpClient, type RawResult } from '../rawClient';
+import {
+	runAxiosClient,
+	runAxiosNewConnections,
+	runNodeHttpClient,
+	type RawResult,
+} from '../rawClient';
 import { DEFAULT_API_KEY } from '../../simulator';
 import type { Figure } from '../releaseGuard';
 import { count, mark, pct, s } from '../report';
@@ -72,10 +77,19 @@ async function throughput(
 	const users = simulatorUsers(items);
 	const expected = expectedCounts(items);
 	const problems: string[] = [];
-	const times = { ours: [] as number[], workflow: [] as number[], cpu: [] as number[], axios: [] as number[], nodeHttp: [] as number[], axiosNew: [] as number[] };
+	const times = {
+		ours: [] as number[],
+		workflow: [] as number[],
+		cpu: [] as number[],
+		axios: [] as number[],
+		nodeHttp: [] as number[],
+		axiosNew: [] as number[],
+	};
 
 	const checkRaw = (name: string, result: RawResult) => {
-		const ok = result.statusCounts['200'] === expected.sent && result.statusCounts['400'] === expected.alreadyActivated;
+		const ok =
+			result.statusCounts['200'] === expected.sent &&
+			result.statusCounts['400'] === expected.alreadyActivated;
 		if (!ok) problems.push(`${name}: unexpected answers ${JSON.stringify(result.statusCounts)}`);
 	};
 	const label = `${items} items, ${latencyMs} ms latency${jitterMs ? ` + 0-${jitterMs} ms jitter` : ''}, ${concurrency} in flight`;
@@ -91,17 +105,32 @@ async function throughput(
 			}
 		},
 		axios: async () => {
-			const run = await runAxiosClient({ url: sim.url, apiKey: DEFAULT_API_KEY, emails, concurrency });
+			const run = await runAxiosClient({
+				url: sim.url,
+				apiKey: DEFAULT_API_KEY,
+				emails,
+				concurrency,
+			});
 			times.axios.push(run.ms);
 			checkRaw('axios', run);
 		},
 		nodeHttp: async () => {
-			const run = await runNodeHttpClient({ url: sim.url, apiKey: DEFAULT_API_KEY, emails, concurrency });
+			const run = await runNodeHttpClient({
+				url: sim.url,
+				apiKey: DEFAULT_API_KEY,
+				emails,
+				concurrency,
+			});
 			times.nodeHttp.push(run.ms);
 			checkRaw('node:http', run);
 		},
 		axiosNew: async () => {
-			const run = await runAxiosNewConnections({ url: sim.url, apiKey: DEFAULT_API_KEY, emails, concurrency });
+			const run = await runAxiosNewConnections({
+				url: sim.url,
+				apiKey: DEFAULT_API_KEY,
+				emails,
+				concurrency,
+			});
 			times.axiosNew.push(run.ms);
 			checkRaw('axios, new connections', run);
 		},
@@ -131,9 +160,17 @@ async function throughput(
 	const timing = (values: number[]): ClientTiming => {
 		const ms = spread(values);
 		const itemsPerSecond = (1000 * items) / ms.median;
-		return { ms, itemsPerSecond: round(itemsPerSecond, 1), ofLimit: round(itemsPerSecond / limitItemsPerSecond, 3) };
+		return {
+			ms,
+			itemsPerSecond: round(itemsPerSecond, 1),
+			ofLimit: round(itemsPerSecond / limitItemsPerSecond, 3),
+		};
 	};
-	const ours = { ...timing(times.ours), workflowMs: spread(times.workflow), cpuMsPerItem: round(spread(times.cpu).median, 3) };
+	const ours = {
+		...timing(times.ours),
+		workflowMs: spread(times.workflow),
+		cpuMsPerItem: round(spread(times.cpu).median, 3),
+	};
 	const axios = timing(times.axios);
 	const nodeHttp = timing(times.nodeHttp);
 	const axiosNewConnections = timing(times.axiosNew);
@@ -154,13 +191,15 @@ async function throughput(
 		axiosNewConnections,
 		ratio: { vsAxios, vsNodeHttp, vsFasterRaw, vsNewConnections },
 		target,
-		met: target === undefined ? problems.length === 0 : vsFasterRaw <= target && problems.length === 0,
+		met:
+			target === undefined ? problems.length === 0 : vsFasterRaw <= target && problems.length === 0,
 		problems,
 	};
 }
 
 function throughputTable(rows: ThroughputResult[]): string[] {
-	const cell = (t: ThroughputResult['axios']) => `${s(t.ms.median)} · ${Math.round(t.itemsPerSecond)}/s · ${pct(t.ofLimit)}`;
+	const cell = (t: ThroughputResult['axios']) =>
+		`${s(t.ms.median)} · ${Math.round(t.itemsPerSecond)}/s · ${pct(t.ofLimit)}`;
 	return [
 		'| Work (10 in flight) | Physical limit | Gcore IAM node (n8n engine) | raw axios | raw node:http | ours ÷ raw | Target | raw axios, new connection per request | ours ÷ it |',
 		'|---|---|---|---|---|---|---|---|---|',
@@ -203,7 +242,8 @@ function throughputOf(name: string, rows: typeof ROWS) {
 		steps: (settings) => rows.length * settings.reps * 4,
 		async run(context) {
 			const results: ThroughputResult[] = [];
-			for (const row of rows) results.push(await throughput(context, row.items, row.latencyMs, row.target, row.jitterMs));
+			for (const row of rows)
+				results.push(await throughput(context, row.items, row.latencyMs, row.target, row.jitterMs));
 			return results;
 		},
 		table: throughputTable,

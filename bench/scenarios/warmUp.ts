@@ -14,8 +14,18 @@ async function warmUp(context: BenchContext): Promise<void> {
 		await sim.prepare({ users: simulatorUsers(input.length), latencyMs: 0 });
 		await runOurNode(sim.url, input, { concurrency: settings.concurrency });
 		await runOurNode(sim.url, input, { concurrency: settings.concurrency });
-		await runAxiosClient({ url: sim.url, apiKey: DEFAULT_API_KEY, emails, concurrency: settings.concurrency });
-		await runNodeHttpClient({ url: sim.url, apiKey: DEFAULT_API_KEY, emails, concurrency: settings.concurrency });
+		await runAxiosClient({
+			url: sim.url,
+			apiKey: DEFAULT_API_KEY,
+			emails,
+			concurrency: settings.concurrency,
+		});
+		await runNodeHttpClient({
+			url: sim.url,
+			apiKey: DEFAULT_API_KEY,
+			emails,
+			concurrency: settings.concurrency,
+		});
 	});
 }
 

@@ -8,16 +8,32 @@ import * as path from 'node:path';
 
 import { DEFAULT_API_KEY } from '../../simulator';
 import { ensureRealN8n, type RealN8n } from '../../harness/n8n/install';
-import { startCluster, startServices, WORKER_CONCURRENCY, type QueueCluster } from '../../harness/queue/cluster';
+import {
+	startCluster,
+	startServices,
+	WORKER_CONCURRENCY,
+	type QueueCluster,
+} from '../../harness/queue/cluster';
 import { batchWorkflow, customerWorkflow } from '../../harness/workflows/queueWorkflows';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, credentialJson } from '../../harness/workflows/workflowJson';
+import {
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	credentialJson,
+} from '../../harness/workflows/workflowJson';
 import { check, notRun } from '../checks';
 import { measuredTable } from '../measured';
 import type { QueueScenario } from '../scenario';
 import type { ModeDefinition, ModeRun } from './mode';
 
 const QUEUE_N8N_VERSION = '2.41.1';
-const LOGS = ['main.log', 'worker1.log', 'worker2.log', 'simulator.log', 'redis.log', 'postgres.log'];
+const LOGS = [
+	'main.log',
+	'worker1.log',
+	'worker2.log',
+	'simulator.log',
+	'redis.log',
+	'postgres.log',
+];
 
 export const queueMode: ModeDefinition = {
 	defaultVersions: [QUEUE_N8N_VERSION],
@@ -25,7 +41,8 @@ export const queueMode: ModeDefinition = {
 	command: 'test:queue',
 	workPrefix: 'gcore-iam-queue-',
 	begin({ work, versions, scenarios }: ModeRun) {
-		if (versions.length !== 1) throw new Error(`queue mode runs one n8n version per run, asked for ${versions.join(', ')}`);
+		if (versions.length !== 1)
+			throw new Error(`queue mode runs one n8n version per run, asked for ${versions.join(', ')}`);
 		const [version] = versions;
 		const t0 = Date.now();
 		const install = ensureRealN8n(version);
@@ -44,11 +61,14 @@ export const queueMode: ModeDefinition = {
 					return `${real.n8nDir}`;
 				});
 				let started: Awaited<typeof services> | undefined;
-				await check('Redis and PostgreSQL: own instances on 127.0.0.1 (Debian packages)', async () => {
-					const t = Date.now();
-					started = await services;
-					return `redis ${started.redis.port}, postgres ${started.postgres.port} (${path.basename(path.dirname(started.postgres.binDir))}); ready ${((Date.now() - t0) / 1000).toFixed(1)} s after start (waited ${((Date.now() - t) / 1000).toFixed(1)} s here)`;
-				});
+				await check(
+					'Redis and PostgreSQL: own instances on 127.0.0.1 (Debian packages)',
+					async () => {
+						const t = Date.now();
+						started = await services;
+						return `redis ${started.redis.port}, postgres ${started.postgres.port} (${path.basename(path.dirname(started.postgres.binDir))}); ready ${((Date.now() - t0) / 1000).toFixed(1)} s after start (waited ${((Date.now() - t) / 1000).toFixed(1)} s here)`;
+					},
+				);
 				const toRun: QueueScenario[] = queue.filter((s) => {
 					if (!(s.runsOn?.(version) ?? true)) return false;
 					const why = s.skipReason?.();
@@ -58,18 +78,27 @@ export const queueMode: ModeDefinition = {
 				let cluster: QueueCluster | undefined;
 				if (built && real && started) {
 					const { tgz, sim } = built;
-					await check(`n8n ${version} queue mode: package in each user folder, workflows published, main + 2 workers (concurrency ${WORKER_CONCURRENCY}) ready`, async () => {
-						const t = Date.now();
-						cluster = await startCluster({
-							real: real!,
-							work,
-							tgz,
-							services: started!,
-							credentials: [credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, sim.url)],
-							workflows: [customerWorkflow(), batchWorkflow(), ...toRun.flatMap((s) => s.workflows?.() ?? [])],
-						});
-						return `main ${cluster.main.baseUrl}, ${cluster.workers.map((w) => `${w.name} pid ${w.pid}`).join(', ')} (${((Date.now() - t) / 1000).toFixed(0)} s)`;
-					});
+					await check(
+						`n8n ${version} queue mode: package in each user folder, workflows published, main + 2 workers (concurrency ${WORKER_CONCURRENCY}) ready`,
+						async () => {
+							const t = Date.now();
+							cluster = await startCluster({
+								real: real!,
+								work,
+								tgz,
+								services: started!,
+								credentials: [
+									credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, sim.url),
+								],
+								workflows: [
+									customerWorkflow(),
+									batchWorkflow(),
+									...toRun.flatMap((s) => s.workflows?.() ?? []),
+								],
+							});
+							return `main ${cluster.main.baseUrl}, ${cluster.workers.map((w) => `${w.name} pid ${w.pid}`).join(', ')} (${((Date.now() - t) / 1000).toFixed(0)} s)`;
+						},
+					);
 				}
 				for (const s of toRun) {
 					if (!cluster || !built) notRun(s.name, 'set-up failed');

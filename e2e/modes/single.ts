@@ -16,12 +16,23 @@ import { logInAsOwner } from '../../harness/n8n/ownerLogin';
 import { N8nRest } from '../../harness/n8n/rest';
 import { startServer, type N8nServer } from '../../harness/n8n/server';
 import { installPackage } from '../../harness/ourPackage';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, credentialJson } from '../../harness/workflows/workflowJson';
+import {
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	credentialJson,
+} from '../../harness/workflows/workflowJson';
 import { check, notRun } from '../checks';
 import type { CliContext, SingleScenario } from '../scenario';
 import type { Built, LogTail, ModeDefinition, ModeRun } from './mode';
 
-async function runVersion(version: string, install: Promise<RealN8n>, all: SingleScenario[], built: Built, work: string, logs: LogTail[]): Promise<void> {
+async function runVersion(
+	version: string,
+	install: Promise<RealN8n>,
+	all: SingleScenario[],
+	built: Built,
+	work: string,
+	logs: LogTail[],
+): Promise<void> {
 	const { tgz, sim } = built;
 	const label = (name: string) => `[n8n ${version}] ${name}`;
 	const scenarios = all.filter((s) => s.runsOn?.(version) ?? true);
@@ -30,7 +41,8 @@ async function runVersion(version: string, install: Promise<RealN8n>, all: Singl
 		if (why) notRun(label(s.name), why, 'skip');
 		return !why;
 	});
-	const notRunAll = (list: SingleScenario[], why: string) => list.forEach((s) => notRun(label(s.name), why));
+	const notRunAll = (list: SingleScenario[], why: string) =>
+		list.forEach((s) => notRun(label(s.name), why));
 
 	let real: RealN8n | undefined;
 	await check(label('Node 24 and n8n from the npm registry (cached)'), async () => {
@@ -40,18 +52,34 @@ async function runVersion(version: string, install: Promise<RealN8n>, all: Singl
 	if (!real) return notRunAll(toRun, 'n8n is not installed');
 
 	const folder = path.join(work, `n8n-${version}`);
-	const n8n = await N8nInstance.create(real, { userFolder: path.join(folder, 'user'), logFile: path.join(folder, 'n8n.log'), owner: DEMO_OWNER });
+	const n8n = await N8nInstance.create(real, {
+		userFolder: path.join(folder, 'user'),
+		logFile: path.join(folder, 'n8n.log'),
+		owner: DEMO_OWNER,
+	});
 	logs.push({ title: `n8n ${version} log`, file: n8n.logFile, lines: 60 });
 	const cli = new N8nCli(n8n);
-	const ctx: CliContext = { n8n, cli, sim, apiKey: DEFAULT_API_KEY, owner: DEMO_OWNER, workFolder: folder };
+	const ctx: CliContext = {
+		n8n,
+		cli,
+		sim,
+		apiKey: DEFAULT_API_KEY,
+		owner: DEMO_OWNER,
+		workFolder: folder,
+	};
 
-	const ready = await check(label('npm install <tarball> into ~/.n8n/nodes; n8n import:credentials + import:workflow'), async () => {
-		const installed = installPackage(n8n.userFolder, tgz);
-		await cli.importCredentials([credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, sim.url)]);
-		const workflows = toRun.flatMap((s) => s.workflows?.() ?? []);
-		await cli.importWorkflows(workflows);
-		return `${path.relative(n8n.userFolder, installed)}; ${workflows.length} workflows`;
-	});
+	const ready = await check(
+		label('npm install <tarball> into ~/.n8n/nodes; n8n import:credentials + import:workflow'),
+		async () => {
+			const installed = installPackage(n8n.userFolder, tgz);
+			await cli.importCredentials([
+				credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, sim.url),
+			]);
+			const workflows = toRun.flatMap((s) => s.workflows?.() ?? []);
+			await cli.importWorkflows(workflows);
+			return `${path.relative(n8n.userFolder, installed)}; ${workflows.length} workflows`;
+		},
+	);
 	if (!ready) return notRunAll(toRun, 'set-up failed');
 
 	for (const s of toRun) if (s.phase === 'cli') await check(label(s.name), () => s.run(ctx));
@@ -67,7 +95,8 @@ async function runVersion(version: string, install: Promise<RealN8n>, all: Singl
 		return `${n8n.baseUrl}, owner ${DEMO_OWNER.email}`;
 	});
 	if (!started || !server) return notRunAll(serverScenarios, 'n8n did not start');
-	for (const s of serverScenarios) await check(label(s.name), () => s.run({ ...ctx, server: server!, rest }));
+	for (const s of serverScenarios)
+		await check(label(s.name), () => s.run({ ...ctx, server: server!, rest }));
 	await server.stop();
 }
 
@@ -81,7 +110,9 @@ export const singleMode: ModeDefinition = {
 		const installs = versions.map((v) => ensureRealN8n(v));
 		installs.forEach((p) => p.catch(() => undefined));
 		const single = scenarios.flatMap((s) => (s.mode === 'single' ? [s] : []));
-		const logs: LogTail[] = [{ title: 'simulator log', file: path.join(work, 'simulator.log'), lines: 15 }];
+		const logs: LogTail[] = [
+			{ title: 'simulator log', file: path.join(work, 'simulator.log'), lines: 15 },
+		];
 		return {
 			title: `e2e in the real n8n (${versions.join(', ')})`,
 			logs: () => logs,

@@ -15,7 +15,12 @@ import { assertBranches, assertSimulatorSaw, emails, once, OUTPUT_NAMES } from '
 import { majorOf } from '../../harness/n8n/install';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { REPO } from '../../harness/ourPackage';
-import { GCORE_NODE, INPUT_NODE, loadExampleWorkflow, targetsOf } from '../../harness/workflows/workflowJson';
+import {
+	GCORE_NODE,
+	INPUT_NODE,
+	loadExampleWorkflow,
+	targetsOf,
+} from '../../harness/workflows/workflowJson';
 import type { Scenario } from '../scenario';
 
 /**
@@ -31,7 +36,8 @@ export const browserCheck: Scenario = {
 	phase: 'server',
 	// The canvas selectors are n8n 2.x's; the node's behaviour on 1.x is covered by the CLI scenarios.
 	runsOn: (version) => majorOf(version) >= 2,
-	skipReason: () => (process.env.GCORE_E2E_SKIP_BROWSER === '1' ? 'GCORE_E2E_SKIP_BROWSER=1' : undefined),
+	skipReason: () =>
+		process.env.GCORE_E2E_SKIP_BROWSER === '1' ? 'GCORE_E2E_SKIP_BROWSER=1' : undefined,
 	workflows: () => [loadExampleWorkflow(WORKFLOW_ID)],
 	async run({ n8n, rest, sim, apiKey, owner, workFolder }) {
 		const chromium = await ensureChromium();
@@ -49,12 +55,26 @@ export const browserCheck: Scenario = {
 			screenshot: shot,
 		});
 		assert.deepEqual(r.outputLabels, OUTPUT_NAMES, 'output labels on the canvas');
-		assert.deepEqual(r.words.actions, ['Resend invitation'], "the node's actions in the nodes panel");
-		assert.deepEqual(r.words.optionNames, ['Concurrency', 'Max Retries', 'Skip If Invited Within (Minutes)', 'Timeout'], '"Add option" list');
+		assert.deepEqual(
+			r.words.actions,
+			['Resend invitation'],
+			"the node's actions in the nodes panel",
+		);
+		assert.deepEqual(
+			r.words.optionNames,
+			['Concurrency', 'Max Retries', 'Skip If Invited Within (Minutes)', 'Timeout'],
+			'"Add option" list',
+		);
 		assert.equal(r.words.emailPlaceholder, 'e.g. nathan@example.com', 'Email placeholder');
 
-		const mine = (await rest.executions({ workflowId: WORKFLOW_ID })).filter((e) => !before.has(e.id));
-		assert.equal(mine.length, 1, `executions n8n recorded for the browser's run: ${JSON.stringify(mine)}`);
+		const mine = (await rest.executions({ workflowId: WORKFLOW_ID })).filter(
+			(e) => !before.has(e.id),
+		);
+		assert.equal(
+			mine.length,
+			1,
+			`executions n8n recorded for the browser's run: ${JSON.stringify(mine)}`,
+		);
 		assert.equal(mine[0].status, 'success', `status of execution ${mine[0].id}`);
 		const { run } = await rest.execution(mine[0].id);
 		const inputs = nodeOutputs(run, INPUT_NODE)[0] ?? [];
@@ -63,11 +83,16 @@ export const browserCheck: Scenario = {
 		for (let k = 0; k < 3; k++) {
 			if (!targets[k]) continue;
 			const want = `${outs[k].length} item${outs[k].length === 1 ? '' : 's'}`;
-			assert.equal(r.edgeCounts[`${GCORE_NODE} → ${targets[k]}`], want, `item count on the "${OUTPUT_NAMES[k]}" edge`);
+			assert.equal(
+				r.edgeCounts[`${GCORE_NODE} → ${targets[k]}`],
+				want,
+				`item count on the "${OUTPUT_NAMES[k]}" edge`,
+			);
 		}
 		await assertSimulatorSaw(sim, apiKey, once(emails(inputs)));
 
-		const dest = process.env.GCORE_E2E_SCREENSHOT ?? path.join(REPO, 'docs', 'example-workflow.png');
+		const dest =
+			process.env.GCORE_E2E_SCREENSHOT ?? path.join(REPO, 'docs', 'example-workflow.png');
 		if (dest !== 'none') {
 			fs.mkdirSync(path.dirname(dest), { recursive: true });
 			fs.copyFileSync(shot, dest);

@@ -17,7 +17,13 @@ import type { Scenario, ServerContext } from '../scenario';
 import { routedIn, type Routed } from '../routedIn';
 import { SPLIT_EXPORT, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import type { WorkflowJson } from '../../harness/workflows/workflowJson';
-import { deliver, PROBE_EMAIL, waitUntilListening, waitUntilStarted, webhookUrl } from '../../harness/n8n/webhook';
+import {
+	deliver,
+	PROBE_EMAIL,
+	waitUntilListening,
+	waitUntilStarted,
+	webhookUrl,
+} from '../../harness/n8n/webhook';
 
 const LATENCY_MS = 300;
 const ADMITS = 5;
@@ -58,9 +64,17 @@ const SINGLES: Shape = {
 	probe: { email: PROBE_EMAIL },
 };
 
-async function proveCrashAndRedelivery(ctx: ServerContext, shape: Shape, workflowId: string, path: string): Promise<string> {
+async function proveCrashAndRedelivery(
+	ctx: ServerContext,
+	shape: Shape,
+	workflowId: string,
+	path: string,
+): Promise<string> {
 	const { sim, rest, server } = ctx;
-	const emails = Array.from({ length: shape.customers }, (_, i) => `crash.${shape.key}.${String(i).padStart(3, '0')}@invited.example.com`);
+	const emails = Array.from(
+		{ length: shape.customers },
+		(_, i) => `crash.${shape.key}.${String(i).padStart(3, '0')}@invited.example.com`,
+	);
 	const events = shape.events(emails);
 	const url = webhookUrl(ctx, path);
 	await waitUntilListening(ctx, workflowId, path, shape.probe);
@@ -69,20 +83,29 @@ async function proveCrashAndRedelivery(ctx: ServerContext, shape: Shape, workflo
 		say(`waiting ${(left / 1000).toFixed(0)} s for the next 5-minute slice`);
 		await sleep(left + 1000);
 	}
-	await sim.prepare({ users: emails.map((email) => ({ email, status: 'invited' })), latencyMs: LATENCY_MS, maxInFlight: ADMITS, rateLimitRetryAfter: 1 });
+	await sim.prepare({
+		users: emails.map((email) => ({ email, status: 'invited' })),
+		latencyMs: LATENCY_MS,
+		maxInFlight: ADMITS,
+		rateLimitRetryAfter: 1,
+	});
 
 	// Round 1, killed once a third of the customers' requests reached the API.
 	const t0 = Date.now();
 	const first = Promise.all(events.map((e) => deliver(url, e).catch(() => undefined)));
 	for (; (await sim.stats()).requests < shape.customers / 3; await sleep(50)) {
-		if (Date.now() - t0 > EXECUTION_MS) throw new Error(`fewer than ${shape.customers / 3} requests within ${EXECUTION_MS / 1000} s`);
+		if (Date.now() - t0 > EXECUTION_MS)
+			throw new Error(`fewer than ${shape.customers / 3} requests within ${EXECUTION_MS / 1000} s`);
 	}
 	await server.crash();
 	const killedAt = Date.now();
 	const atKill = await sim.stats();
 	await first;
 	const sentAtKill = emails.filter((e) => sent(atKill, e) > 0).length;
-	assert.ok(sentAtKill > 0 && sentAtKill < emails.length, `the kill came after ${sentAtKill} of ${emails.length} e-mails: not in the middle`);
+	assert.ok(
+		sentAtKill > 0 && sentAtKill < emails.length,
+		`the kill came after ${sentAtKill} of ${emails.length} e-mails: not in the middle`,
+	);
 
 	// Round 2: the same events, once n8n starts workflows again.
 	await server.restart();
@@ -92,19 +115,41 @@ async function proveCrashAndRedelivery(ctx: ServerContext, shape: Shape, workflo
 	const redeliveredAt = Date.now();
 	// Under heavy load n8n 2.41.1 answers some POSTs 500 "There was a problem executing the workflow"
 	// (its SQLite write lock timed out before the run started): a CRM redelivers those too.
-	const answers = await Promise.all(events.map((e) => deliver(url, e, 10, (status) => status >= 500)));
-	assert.deepEqual(answers.map((a) => a.status).filter((s) => s !== 200), [], 'answers to the redelivery other than 200 (after redelivering 5xx)');
+	const answers = await Promise.all(
+		events.map((e) => deliver(url, e, 10, (status) => status >= 500)),
+	);
+	assert.deepEqual(
+		answers.map((a) => a.status).filter((s) => s !== 200),
+		[],
+		'answers to the redelivery other than 200 (after redelivering 5xx)',
+	);
 	const redelivered5xx = answers.reduce((n, a) => n + a.redelivered, 0);
-	const runs = await successfulRuns(ctx, workflowId, known, events.length, EXECUTION_MS + events.length * 2000);
+	const runs = await successfulRuns(
+		ctx,
+		workflowId,
+		known,
+		events.length,
+		EXECUTION_MS + events.length * 2000,
+	);
 	const doneMs = Date.now() - redeliveredAt;
 	const routed: Routed[] = [];
 	for (const e of runs.success) routed.push(...(await routedIn(rest, e.id)));
 	const final = await sim.stats();
 
-	assert.deepEqual([...new Set(routed.map((r) => r.email))].sort(), [...emails].sort(), 'the redelivery routes every customer');
-	assert.deepEqual(routed.filter((r) => r.branch !== 0).map((r) => r.email), [], 'customers the redelivery did not route to Success');
+	assert.deepEqual(
+		[...new Set(routed.map((r) => r.email))].sort(),
+		[...emails].sort(),
+		'the redelivery routes every customer',
+	);
+	assert.deepEqual(
+		routed.filter((r) => r.branch !== 0).map((r) => r.email),
+		[],
+		'customers the redelivery did not route to Success',
+	);
 	const never = emails.filter((e) => sent(final, e) === 0);
-	const skippedUnsent = routed.filter((r) => r.outcome === 'sentBefore' && sent(beforeRedelivery, r.email) === 0).map((r) => r.email);
+	const skippedUnsent = routed
+		.filter((r) => r.outcome === 'sentBefore' && sent(beforeRedelivery, r.email) === 0)
+		.map((r) => r.email);
 	const twice = emails.filter((e) => sent(final, e) > 1).length;
 	const sameSlice = Math.floor(killedAt / SLICE_MS) === Math.floor(redeliveredAt / SLICE_MS);
 	const line =
@@ -112,7 +157,11 @@ async function proveCrashAndRedelivery(ctx: ServerContext, shape: Shape, workflo
 		`${sameSlice ? ' (same slice)' : ' (next 5-minute slice)'} in ${runs.success.length} executions${runs.other ? ` (+${runs.other} that never ran: n8n's 500 after ${redelivered5xx} redeliveries)` : ''}, done in ${(doneMs / 1000).toFixed(1)} s; never e-mailed ${never.length}, ` +
 		`"sentBefore" without a send ${skippedUnsent.length}, e-mailed twice ${twice}, "sentBefore" ${routed.filter((r) => r.outcome === 'sentBefore').length}`;
 	say(`crash and redelivery (${shape.key}) on n8n ${ctx.n8n.version}: ${line}`);
-	assert.equal(skippedUnsent.length, 0, `customers routed "sentBefore" that the API never e-mailed (${skippedUnsent.slice(0, 3).join(', ')}, ...): ${line}`);
+	assert.equal(
+		skippedUnsent.length,
+		0,
+		`customers routed "sentBefore" that the API never e-mailed (${skippedUnsent.slice(0, 3).join(', ')}, ...): ${line}`,
+	);
 	assert.equal(never.length, 0, `customers never e-mailed: ${line}`);
 	return line;
 }
@@ -121,13 +170,25 @@ async function proveCrashAndRedelivery(ctx: ServerContext, shape: Shape, workflo
  * Waits until `count` new executions succeeded and none is still running. Others (n8n's 500 to a
  * POST leaves an execution that never ran) are counted, not read.
  */
-async function successfulRuns(ctx: ServerContext, workflowId: string, known: Set<string>, count: number, timeoutMs: number): Promise<{ success: ExecutionSummary[]; other: number }> {
+async function successfulRuns(
+	ctx: ServerContext,
+	workflowId: string,
+	known: Set<string>,
+	count: number,
+	timeoutMs: number,
+): Promise<{ success: ExecutionSummary[]; other: number }> {
 	const t0 = Date.now();
 	for (;;) {
-		const fresh = (await ctx.rest.allExecutions(workflowId).catch(() => [])).filter((e) => !known.has(e.id));
+		const fresh = (await ctx.rest.allExecutions(workflowId).catch(() => [])).filter(
+			(e) => !known.has(e.id),
+		);
 		const success = fresh.filter((e) => e.status === 'success');
-		if (success.length >= count && !fresh.some((e) => e.status === 'running')) return { success, other: fresh.length - success.length };
-		if (Date.now() - t0 > timeoutMs) throw new Error(`after ${timeoutMs / 1000} s, ${success.length} of ${count} new executions of ${workflowId} succeeded (${fresh.length} new: ${[...new Set(fresh.map((e) => e.status))].join(', ')})`);
+		if (success.length >= count && !fresh.some((e) => e.status === 'running'))
+			return { success, other: fresh.length - success.length };
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(
+				`after ${timeoutMs / 1000} s, ${success.length} of ${count} new executions of ${workflowId} succeeded (${fresh.length} new: ${[...new Set(fresh.map((e) => e.status))].join(', ')})`,
+			);
 		await sleep(1000);
 	}
 }
@@ -136,7 +197,13 @@ function sent(stats: SimulatorStats, email: string): number {
 	return stats.sentByEmail[email] ?? 0;
 }
 
-function crashScenario(shape: Shape, workflowId: string, path: string, name: string, order: number): Scenario {
+function crashScenario(
+	shape: Shape,
+	workflowId: string,
+	path: string,
+	name: string,
+	order: number,
+): Scenario {
 	return {
 		name,
 		mode: 'single',

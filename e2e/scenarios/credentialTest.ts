@@ -19,7 +19,8 @@ export const credentialTest: Scenario = {
 		const stored = await rest.credential(CREDENTIAL_ID);
 		assert.equal(stored.type, CREDENTIAL_TYPE);
 		assert.ok(!JSON.stringify(stored).includes(apiKey), 'the editor receives the stored API key');
-		const test = (data: Record<string, unknown>) => rest.testCredential({ id: CREDENTIAL_ID, name: stored.name, type: CREDENTIAL_TYPE, data });
+		const test = (data: Record<string, unknown>) =>
+			rest.testCredential({ id: CREDENTIAL_ID, name: stored.name, type: CREDENTIAL_TYPE, data });
 		const good = await test(stored.data);
 		assert.equal(good.status, 'OK', `stored credential: ${JSON.stringify(good)}`);
 		const me = (await sim.stats()).log.filter((l) => l.path === '/iam/clients/me');
@@ -29,7 +30,11 @@ export const credentialTest: Scenario = {
 		const wrongKey = 'wrong-key-0000';
 		const bad = await test({ ...stored.data, apiKey: wrongKey });
 		assert.equal(bad.status, 'Error', `wrong key: ${JSON.stringify(bad)}`);
-		assert.match(bad.message, /unauthori[sz]ed|401|api key|token|credential|rejected/i, `wrong key message: ${bad.message}`);
+		assert.match(
+			bad.message,
+			/unauthori[sz]ed|401|api key|token|credential|rejected/i,
+			`wrong key message: ${bad.message}`,
+		);
 		assert.ok(!bad.message.includes(wrongKey), 'the wrong key is echoed in the message');
 		return `OK: "${good.message}"; wrong key: "${bad.message}"`;
 	},

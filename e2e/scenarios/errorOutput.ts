@@ -7,9 +7,20 @@
 import * as assert from 'node:assert/strict';
 
 import { SAMPLE_CUSTOMERS } from '../../simulator';
-import { assertBranches, assertNoKey, assertRanOk, assertSimulatorSaw, emails, once } from '../expect';
+import {
+	assertBranches,
+	assertNoKey,
+	assertRanOk,
+	assertSimulatorSaw,
+	emails,
+	once,
+} from '../expect';
 import { nodeOutputs, type N8nItem } from '../../harness/n8n/runData';
-import { GCORE_NODE, loadExampleWorkflow, type WorkflowJson } from '../../harness/workflows/workflowJson';
+import {
+	GCORE_NODE,
+	loadExampleWorkflow,
+	type WorkflowJson,
+} from '../../harness/workflows/workflowJson';
 import { executeFresh, type Scenario } from '../scenario';
 
 const WORKFLOW_ID = 'gcoreIamErrOut01';
@@ -17,7 +28,9 @@ const ADD_NODE = 'Add a typo';
 const ERROR_NODE = 'Failed: fix in CRM';
 const TYPO_ADDRESS = 'not-an-email-address';
 const VALIDATION_MESSAGE = 'Enter a valid email address.';
-const [, REFUSED, SERVER_ERROR] = SAMPLE_CUSTOMERS.filter((c) => c.status === 'invited').map((c) => c.email);
+const [, REFUSED, SERVER_ERROR] = SAMPLE_CUSTOMERS.filter((c) => c.status === 'invited').map(
+	(c) => c.email,
+);
 const MAX_RETRIES = 1;
 
 /** The example + this error mode + Max Retries 1 + a Code node adding an invalid address + a node on the Error output. */
@@ -27,7 +40,9 @@ function workflow(): WorkflowJson {
 	const gcore = wf.nodes.find((n) => n.name === GCORE_NODE)!;
 	gcore.onError = 'continueErrorOutput';
 	gcore.parameters.options = { ...(gcore.parameters.options as object), maxRetries: MAX_RETRIES };
-	const source = Object.entries(wf.connections).find(([, c]) => c.main.some((o) => o.some((t) => t.node === GCORE_NODE)))![0];
+	const source = Object.entries(wf.connections).find(([, c]) =>
+		c.main.some((o) => o.some((t) => t.node === GCORE_NODE)),
+	)![0];
 	const [x, y] = gcore.position;
 	wf.nodes.push(
 		{
@@ -36,7 +51,9 @@ function workflow(): WorkflowJson {
 			type: 'n8n-nodes-base.code',
 			typeVersion: 2,
 			position: [x - 120, y + 200],
-			parameters: { jsCode: `return [...$input.all(), { json: { name: 'Typo', company: 'Typo Ltd', email: '${TYPO_ADDRESS}' } }];` },
+			parameters: {
+				jsCode: `return [...$input.all(), { json: { name: 'Typo', company: 'Typo Ltd', email: '${TYPO_ADDRESS}' } }];`,
+			},
 		},
 		{
 			id: 'e2e00000-0000-4000-8000-000000000002',
@@ -47,7 +64,9 @@ function workflow(): WorkflowJson {
 			parameters: {},
 		},
 	);
-	wf.connections[source].main = wf.connections[source].main.map((o) => o.map((t) => (t.node === GCORE_NODE ? { ...t, node: ADD_NODE } : t)));
+	wf.connections[source].main = wf.connections[source].main.map((o) =>
+		o.map((t) => (t.node === GCORE_NODE ? { ...t, node: ADD_NODE } : t)),
+	);
 	wf.connections[ADD_NODE] = { main: [[{ node: GCORE_NODE, type: 'main', index: 0 }]] };
 	const outs = wf.connections[GCORE_NODE].main;
 	while (outs.length < 3) outs.push([]);
@@ -74,16 +93,31 @@ function factsOf(value: unknown): FailureFacts | undefined {
 	return undefined;
 }
 
-function assertFailedItem(item: N8nItem, input: N8nItem, want: { statusCode?: number; attempts?: number; apiMessage?: string }): void {
+function assertFailedItem(
+	item: N8nItem,
+	input: N8nItem,
+	want: { statusCode?: number; attempts?: number; apiMessage?: string },
+): void {
 	const who = `Error item ${String(input.json.email)}`;
-	for (const [key, value] of Object.entries(input.json)) assert.deepEqual(item.json[key], value, `${who} keeps input field ${key}`);
-	assert.ok(typeof item.json.error === 'string' && item.json.error.length > 0, `${who} has an error message: ${JSON.stringify(item.json)}`);
+	for (const [key, value] of Object.entries(input.json))
+		assert.deepEqual(item.json[key], value, `${who} keeps input field ${key}`);
+	assert.ok(
+		typeof item.json.error === 'string' && item.json.error.length > 0,
+		`${who} has an error message: ${JSON.stringify(item.json)}`,
+	);
 	const facts = factsOf(item.json);
-	assert.ok(facts, `${who} keeps the failure's facts (outcome "failed"): ${JSON.stringify(item.json)}`);
+	assert.ok(
+		facts,
+		`${who} keeps the failure's facts (outcome "failed"): ${JSON.stringify(item.json)}`,
+	);
 	assert.equal(facts.email, input.json.email, `${who}: facts name the address`);
 	assert.equal(facts.statusCode, want.statusCode, `${who}: API status`);
 	if (want.attempts !== undefined) assert.equal(facts.attempts, want.attempts, `${who}: attempts`);
-	if (want.apiMessage) assert.ok(JSON.stringify(item.json).includes(want.apiMessage), `${who} shows the API's message "${want.apiMessage}": ${JSON.stringify(item.json)}`);
+	if (want.apiMessage)
+		assert.ok(
+			JSON.stringify(item.json).includes(want.apiMessage),
+			`${who} shows the API's message "${want.apiMessage}": ${JSON.stringify(item.json)}`,
+		);
 }
 
 export const errorOutput: Scenario = {
@@ -94,7 +128,10 @@ export const errorOutput: Scenario = {
 	workflows: () => [workflow()],
 	async run(ctx) {
 		const { run, result } = await executeFresh(ctx, WORKFLOW_ID, async () => {
-			await ctx.sim.addFault(REFUSED, { status: 400, body: { errors: { email: [VALIDATION_MESSAGE] } } });
+			await ctx.sim.addFault(REFUSED, {
+				status: 400,
+				body: { errors: { email: [VALIDATION_MESSAGE] } },
+			});
 			await ctx.sim.addFault(SERVER_ERROR, { status: 500 });
 		});
 		assertRanOk(run, result);
@@ -103,15 +140,30 @@ export const errorOutput: Scenario = {
 		const failing = new Set([REFUSED, SERVER_ERROR, TYPO_ADDRESS]);
 		const summary = assertBranches(run, inputs, failing);
 		const outs = nodeOutputs(run, GCORE_NODE);
-		assert.equal(outs.length, 4, `${GCORE_NODE} should have 4 outputs with the Error output, has ${outs.length}`);
+		assert.equal(
+			outs.length,
+			4,
+			`${GCORE_NODE} should have 4 outputs with the Error output, has ${outs.length}`,
+		);
 		const wantFailed = emails(inputs).filter((e) => failing.has(e));
 		assert.deepEqual(emails(outs[3]), wantFailed, 'items on the Error output, in input order');
 		const inputOf = (email: string) => inputs.find((i) => i.json.email === email)!;
 		const itemOf = (email: string) => outs[3].find((i) => i.json.email === email)!;
-		assertFailedItem(itemOf(REFUSED), inputOf(REFUSED), { statusCode: 400, attempts: 1, apiMessage: VALIDATION_MESSAGE });
-		assertFailedItem(itemOf(SERVER_ERROR), inputOf(SERVER_ERROR), { statusCode: 500, attempts: 1 + MAX_RETRIES });
+		assertFailedItem(itemOf(REFUSED), inputOf(REFUSED), {
+			statusCode: 400,
+			attempts: 1,
+			apiMessage: VALIDATION_MESSAGE,
+		});
+		assertFailedItem(itemOf(SERVER_ERROR), inputOf(SERVER_ERROR), {
+			statusCode: 500,
+			attempts: 1 + MAX_RETRIES,
+		});
 		assertFailedItem(itemOf(TYPO_ADDRESS), inputOf(TYPO_ADDRESS), {});
-		assert.deepEqual(emails(nodeOutputs(run, ERROR_NODE)[0] ?? []), wantFailed, `items reaching "${ERROR_NODE}"`);
+		assert.deepEqual(
+			emails(nodeOutputs(run, ERROR_NODE)[0] ?? []),
+			wantFailed,
+			`items reaching "${ERROR_NODE}"`,
+		);
 		assertNoKey(ctx.apiKey, result.stdout, result.stderr);
 		const routed = emails(inputs).filter((e) => !failing.has(e));
 		const saw = await assertSimulatorSaw(ctx.sim, ctx.apiKey, {

@@ -13,7 +13,15 @@ import * as assert from 'node:assert/strict';
 import type { SimUser, SimulatorOptions } from '../../simulator';
 import { say } from '../../harness/log';
 import { nodeOutputs } from '../../harness/n8n/runData';
-import { countBy, executionsOf, listedByPublicApi, mapLimit, seconds, waitForExecutions, workerOf } from '../../harness/queue/executions';
+import {
+	countBy,
+	executionsOf,
+	listedByPublicApi,
+	mapLimit,
+	seconds,
+	waitForExecutions,
+	workerOf,
+} from '../../harness/queue/executions';
 import { BRANCH_NODES, CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
 import { GCORE_NODE } from '../../harness/workflows/workflowJson';
 import { isFinalAnswer } from '../expect';
@@ -29,7 +37,10 @@ const POSTS_IN_FLIGHT = 50;
  * n POSTs, one customer each: of every 10, 7 invited customers seen once, 1 an invited customer
  * POSTed again (a repeated CRM event), 1 already active, 1 unknown to the API.
  */
-function customerMix(n: number, domain: string): { posts: string[]; users: SimUser[]; expectedBranch: (email: string) => number } {
+function customerMix(
+	n: number,
+	domain: string,
+): { posts: string[]; users: SimUser[]; expectedBranch: (email: string) => number } {
 	const posts = Array.from({ length: n }, (_, i) => {
 		const k = i % 10;
 		if (k === 7) return `c${i - 7}@${domain}`;
@@ -37,21 +48,34 @@ function customerMix(n: number, domain: string): { posts: string[]; users: SimUs
 		if (k === 9) return `u${i}@${domain}`;
 		return `c${i}@${domain}`;
 	});
-	const users = [...new Set(posts)].filter((e) => !e.startsWith('u')).map((email): SimUser => ({ email, status: email.startsWith('a') ? 'active' : 'invited' }));
-	const expectedBranch = (email: string) => (email.startsWith('c') ? 0 : email.startsWith('a') ? 1 : 2);
+	const users = [...new Set(posts)]
+		.filter((e) => !e.startsWith('u'))
+		.map((email): SimUser => ({ email, status: email.startsWith('a') ? 'active' : 'invited' }));
+	const expectedBranch = (email: string) =>
+		email.startsWith('c') ? 0 : email.startsWith('a') ? 1 : 2;
 	return { posts, users, expectedBranch };
 }
 
-async function runBurst(ctx: QueueContext, label: string, opts: { posts: number; domain: string; simulator: Partial<SimulatorOptions> }): Promise<string> {
+async function runBurst(
+	ctx: QueueContext,
+	label: string,
+	opts: { posts: number; domain: string; simulator: Partial<SimulatorOptions> },
+): Promise<string> {
 	const { cluster, sim } = ctx;
 	const mix = customerMix(opts.posts, opts.domain);
 	await sim.prepare({ ...opts.simulator, logRequests: true, users: mix.users });
-	const before = new Set((await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id)).map((e) => e.id));
+	const before = new Set(
+		(await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id)).map((e) => e.id),
+	);
 
 	const url = `${cluster.main.baseUrl}/webhook/${CUSTOMER_WORKFLOW.path}`;
 	const t0 = Date.now();
 	const answers = await mapLimit(mix.posts, POSTS_IN_FLIGHT, (email) =>
-		fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) }).then(
+		fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email }),
+		}).then(
 			async (r) => `${r.status}`,
 			(e: Error) => `fetch failed: ${e.message}`,
 		),
@@ -60,60 +84,157 @@ async function runBurst(ctx: QueueContext, label: string, opts: { posts: number;
 	assert.deepEqual(countBy(answers), { 200: opts.posts }, 'answers of the webhook POSTs');
 	say(`${label}: ${opts.posts} POSTs answered in ${seconds(postsMs)}; waiting for the executions`);
 
-	const all = await waitForExecutions(cluster.postgres, CUSTOMER_WORKFLOW.id, before.size + opts.posts, 10 * 60_000);
+	const all = await waitForExecutions(
+		cluster.postgres,
+		CUSTOMER_WORKFLOW.id,
+		before.size + opts.posts,
+		10 * 60_000,
+	);
 	const mine = all.filter((e) => !before.has(e.id));
 	const lastStop = Math.max(...mine.map((e) => Date.parse(e.stoppedAt ?? '')));
 	const wallMs = lastStop - t0;
 	assert.equal(mine.length, opts.posts, 'one execution per POST');
 	const failedRuns = mine.filter((e) => e.status !== 'success');
-	const failures = await mapLimit(failedRuns, 4, async (e) => `${e.id} ${e.status}: ${(await cluster.rest.execution(e.id)).run.data.resultData.error?.message ?? '(no message)'}`);
+	const failures = await mapLimit(
+		failedRuns,
+		4,
+		async (e) =>
+			`${e.id} ${e.status}: ${(await cluster.rest.execution(e.id)).run.data.resultData.error?.message ?? '(no message)'}`,
+	);
 
 	const ranOn = workerOf(cluster.workers);
 	const perWorker = countBy(mine.map((e) => ranOn.get(e.id) ?? 'no worker log line'));
-	for (const w of cluster.workers) assert.ok((perWorker[w.name] ?? 0) > 0, `${w.name} ran none of the executions: ${JSON.stringify(perWorker)}`);
-	assert.equal(Object.keys(perWorker).length, cluster.workers.length, `every execution on exactly one worker: ${JSON.stringify(perWorker)}`);
+	for (const w of cluster.workers)
+		assert.ok(
+			(perWorker[w.name] ?? 0) > 0,
+			`${w.name} ran none of the executions: ${JSON.stringify(perWorker)}`,
+		);
+	assert.equal(
+		Object.keys(perWorker).length,
+		cluster.workers.length,
+		`every execution on exactly one worker: ${JSON.stringify(perWorker)}`,
+	);
 
 	// Each execution's customer and the branch n8n put it on (run data over REST).
-	const routed = await mapLimit(mine.filter((e) => e.status === 'success'), 4, async (e) => {
-		const { run } = await cluster.rest.execution(e.id);
-		const outs = nodeOutputs(run, GCORE_NODE);
-		const branch = outs.findIndex((o) => o.length > 0);
-		assert.ok(branch >= 0 && outs.flat().length === 1, `execution ${e.id}: ${GCORE_NODE} should put its one item on one output: ${JSON.stringify(outs.map((o) => o.length))}`);
-		const item = outs[branch][0].json as { body?: { email?: string }; invitation?: { email?: string; outcome?: string } };
-		return { id: e.id, email: String(item.body?.email), branch, outcome: item.invitation?.outcome };
-	});
-	const wrong = routed.filter((r) => r.branch !== mix.expectedBranch(r.email) || !OUTCOMES[r.branch].includes(String(r.outcome)));
+	const routed = await mapLimit(
+		mine.filter((e) => e.status === 'success'),
+		4,
+		async (e) => {
+			const { run } = await cluster.rest.execution(e.id);
+			const outs = nodeOutputs(run, GCORE_NODE);
+			const branch = outs.findIndex((o) => o.length > 0);
+			assert.ok(
+				branch >= 0 && outs.flat().length === 1,
+				`execution ${e.id}: ${GCORE_NODE} should put its one item on one output: ${JSON.stringify(outs.map((o) => o.length))}`,
+			);
+			const item = outs[branch][0].json as {
+				body?: { email?: string };
+				invitation?: { email?: string; outcome?: string };
+			};
+			return {
+				id: e.id,
+				email: String(item.body?.email),
+				branch,
+				outcome: item.invitation?.outcome,
+			};
+		},
+	);
+	const wrong = routed.filter(
+		(r) =>
+			r.branch !== mix.expectedBranch(r.email) || !OUTCOMES[r.branch].includes(String(r.outcome)),
+	);
 
 	const stats = await sim.stats();
 	const posted = countBy(mix.posts);
-	const finals = countBy(stats.log.filter((l) => l.path === '/iam/auth/renew_invitation' && isFinalAnswer(l.status)).map((l) => String((l.body as { email?: string }).email).toLowerCase()));
+	const finals = countBy(
+		stats.log
+			.filter((l) => l.path === '/iam/auth/renew_invitation' && isFinalAnswer(l.status))
+			.map((l) => String((l.body as { email?: string }).email).toLowerCase()),
+	);
 	// Each address gets a final answer at least once and at most once per POST (fewer when skipped as sent before).
-	const offFinal = Object.keys(posted).filter((e) => (finals[e] ?? 0) < 1 || (finals[e] ?? 0) > posted[e]);
-	const repeatedInvited = Object.keys(posted).filter((e) => posted[e] > 1 && mix.expectedBranch(e) === 0);
+	const offFinal = Object.keys(posted).filter(
+		(e) => (finals[e] ?? 0) < 1 || (finals[e] ?? 0) > posted[e],
+	);
+	const repeatedInvited = Object.keys(posted).filter(
+		(e) => posted[e] > 1 && mix.expectedBranch(e) === 0,
+	);
 	const repeatedSentAgain = repeatedInvited.filter((e) => (stats.sentByEmail[e] ?? 0) > 1);
 	const invited = Object.keys(posted).filter((e) => mix.expectedBranch(e) === 0);
 	const never = invited.filter((e) => !stats.sentByEmail[e]);
 	const double = invited.filter((e) => (stats.sentByEmail[e] ?? 0) > posted[e]);
-	const branchCounts = BRANCH_NODES.map((b, k) => `${b} ${routed.filter((r) => r.branch === k).length}`).join(', ');
+	const branchCounts = BRANCH_NODES.map(
+		(b, k) => `${b} ${routed.filter((r) => r.branch === k).length}`,
+	).join(', ');
 
 	measured(label, 'executions (status)', JSON.stringify(countBy(mine.map((e) => e.status))));
-	measured(label, 'listed by the public API (n8n 2.41.1 leaves out some finished ones)', `${await listedByPublicApi(cluster.api, CUSTOMER_WORKFLOW.id, mine.map((e) => e.id))} of ${mine.length}`);
-	measured(label, 'per worker (worker logs)', cluster.workers.map((w) => perWorker[w.name] ?? 0).join(' / '));
+	measured(
+		label,
+		'listed by the public API (n8n 2.41.1 leaves out some finished ones)',
+		`${await listedByPublicApi(
+			cluster.api,
+			CUSTOMER_WORKFLOW.id,
+			mine.map((e) => e.id),
+		)} of ${mine.length}`,
+	);
+	measured(
+		label,
+		'per worker (worker logs)',
+		cluster.workers.map((w) => perWorker[w.name] ?? 0).join(' / '),
+	);
 	measured(label, 'branches', branchCounts);
 	measured(label, `POSTs answered (${POSTS_IN_FLIGHT} at a time)`, seconds(postsMs));
 	measured(label, 'first POST → last execution stopped (wall time)', seconds(wallMs));
 	measured(label, 'simulator answers', JSON.stringify(stats.statusCounts));
 	measured(label, 'peak requests in flight at the API', stats.maxInFlight);
-	measured(label, 'invited customers POSTed twice: e-mailed once / twice (the deduplication store across workers)', `${repeatedInvited.length - repeatedSentAgain.length} / ${repeatedSentAgain.length}`);
-	measured(label, 'failed executions / invited never e-mailed / e-mailed more often than POSTed', `${failedRuns.length} / ${never.length} / ${double.length}`);
-	if (failures.length) measured(label, 'why executions failed', failures.slice(0, 5).join('; ').replace(/\|/g, '/'));
+	measured(
+		label,
+		'invited customers POSTed twice: e-mailed once / twice (the deduplication store across workers)',
+		`${repeatedInvited.length - repeatedSentAgain.length} / ${repeatedSentAgain.length}`,
+	);
+	measured(
+		label,
+		'failed executions / invited never e-mailed / e-mailed more often than POSTed',
+		`${failedRuns.length} / ${never.length} / ${double.length}`,
+	);
+	if (failures.length)
+		measured(label, 'why executions failed', failures.slice(0, 5).join('; ').replace(/\|/g, '/'));
 
-	assert.deepEqual(countBy(mine.map((e) => `${e.mode}/${e.status}`)), { 'webhook/success': opts.posts }, `mode/status of the executions; ${failures.slice(0, 5).join('; ')}`);
-	assert.equal(wrong.length, 0, `customers on the wrong branch: ${JSON.stringify(wrong.slice(0, 10))}`);
-	assert.deepEqual(countBy(routed.map((r) => r.email)), countBy(mix.posts), 'each POSTed customer in exactly as many executions as POSTs');
-	assert.equal(never.length, 0, `invited customers never e-mailed: ${never.slice(0, 10).join(', ')}`);
-	assert.equal(double.length, 0, `customers e-mailed more often than POSTed: ${double.slice(0, 10).map((e) => `${e} ${stats.sentByEmail[e]}×`).join(', ')}`);
-	assert.equal(offFinal.length, 0, `addresses with no final answer or more than one per POST: ${offFinal.slice(0, 10).map((e) => `${e} ${finals[e] ?? 0}/${posted[e]}`).join(', ')}`);
+	assert.deepEqual(
+		countBy(mine.map((e) => `${e.mode}/${e.status}`)),
+		{ 'webhook/success': opts.posts },
+		`mode/status of the executions; ${failures.slice(0, 5).join('; ')}`,
+	);
+	assert.equal(
+		wrong.length,
+		0,
+		`customers on the wrong branch: ${JSON.stringify(wrong.slice(0, 10))}`,
+	);
+	assert.deepEqual(
+		countBy(routed.map((r) => r.email)),
+		countBy(mix.posts),
+		'each POSTed customer in exactly as many executions as POSTs',
+	);
+	assert.equal(
+		never.length,
+		0,
+		`invited customers never e-mailed: ${never.slice(0, 10).join(', ')}`,
+	);
+	assert.equal(
+		double.length,
+		0,
+		`customers e-mailed more often than POSTed: ${double
+			.slice(0, 10)
+			.map((e) => `${e} ${stats.sentByEmail[e]}×`)
+			.join(', ')}`,
+	);
+	assert.equal(
+		offFinal.length,
+		0,
+		`addresses with no final answer or more than one per POST: ${offFinal
+			.slice(0, 10)
+			.map((e) => `${e} ${finals[e] ?? 0}/${posted[e]}`)
+			.join(', ')}`,
+	);
 	return `${opts.posts} success, per worker ${cluster.workers.map((w) => `${w.name} ${perWorker[w.name]}`).join(' / ')}; ${branchCounts}; API ${JSON.stringify(stats.statusCounts)}; 0 never, 0 twice; wall ${seconds(wallMs)}`;
 }
 
@@ -122,7 +243,12 @@ export const webhookBurst: QueueScenario = {
 	mode: 'queue',
 	order: 10,
 	label: '1. burst',
-	run: (ctx) => runBurst(ctx, '1. burst', { posts: 300, domain: 'burst.example.com', simulator: { latencyMs: 20 } }),
+	run: (ctx) =>
+		runBurst(ctx, '1. burst', {
+			posts: 300,
+			domain: 'burst.example.com',
+			simulator: { latencyMs: 20 },
+		}),
 };
 
 export const rateLimitedBurst: QueueScenario = {
@@ -130,5 +256,10 @@ export const rateLimitedBurst: QueueScenario = {
 	mode: 'queue',
 	order: 20,
 	label: '2. rate-limited burst',
-	run: (ctx) => runBurst(ctx, '2. rate-limited burst', { posts: 300, domain: 'limited.example.com', simulator: { latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 } }),
+	run: (ctx) =>
+		runBurst(ctx, '2. rate-limited burst', {
+			posts: 300,
+			domain: 'limited.example.com',
+			simulator: { latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 },
+		}),
 };

@@ -34,12 +34,33 @@ const EVENTS = 100;
 const RD_NODE = 'Remove Duplicates';
 
 type Logic = 'removeItemsWithAlreadySeenKeyValues' | 'removeItemsUpToStoredIncrementalKey';
-const LOGICS: Array<{ logic: Logic; label: string; key: string; mode: string; parameters: Record<string, unknown> }> = [
-	{ logic: 'removeItemsWithAlreadySeenKeyValues', label: 'Value Is New', key: 'new', mode: 'entries', parameters: { dedupeValue: '={{ $json.body.email }}' } },
-	{ logic: 'removeItemsUpToStoredIncrementalKey', label: 'Value Is Higher than Any Previous Value', key: 'higher', mode: 'latestIncrementalKey', parameters: { incrementalDedupeValue: '={{ $json.body.seq }}' } },
+const LOGICS: Array<{
+	logic: Logic;
+	label: string;
+	key: string;
+	mode: string;
+	parameters: Record<string, unknown>;
+}> = [
+	{
+		logic: 'removeItemsWithAlreadySeenKeyValues',
+		label: 'Value Is New',
+		key: 'new',
+		mode: 'entries',
+		parameters: { dedupeValue: '={{ $json.body.email }}' },
+	},
+	{
+		logic: 'removeItemsUpToStoredIncrementalKey',
+		label: 'Value Is Higher than Any Previous Value',
+		key: 'higher',
+		mode: 'latestIncrementalKey',
+		parameters: { incrementalDedupeValue: '={{ $json.body.seq }}' },
+	},
 ];
 
-function workflowOf(key: string, withOurs: boolean): { id: string; path: string; workflow: WorkflowJson } {
+function workflowOf(
+	key: string,
+	withOurs: boolean,
+): { id: string; path: string; workflow: WorkflowJson } {
 	// Distinct hex digits in the id: webhookWorkflow() derives node ids and the webhookId from them.
 	const id = `gcoreIamRd00${key === 'new' ? (withOurs ? 'a' : 'b') : withOurs ? 'c' : 'd'}001`;
 	const path = `gcore-e2e-rd-${key}-${withOurs ? 'with' : 'without'}`;
@@ -53,7 +74,9 @@ function workflowOf(key: string, withOurs: boolean): { id: string; path: string;
 		const ours = new Set([GCORE_NODE, ...BRANCHES]);
 		wf.nodes = wf.nodes.filter((n) => !ours.has(n.name));
 		delete wf.connections[GCORE_NODE];
-		wf.connections[WEBHOOK_NODE].main[0] = wf.connections[WEBHOOK_NODE].main[0].filter((t) => !ours.has(t.node));
+		wf.connections[WEBHOOK_NODE].main[0] = wf.connections[WEBHOOK_NODE].main[0].filter(
+			(t) => !ours.has(t.node),
+		);
 	}
 	return { id, path, workflow: wf };
 }
@@ -68,7 +91,13 @@ interface Seen {
 async function seenIn(rest: N8nRest, executionId: string): Promise<Seen> {
 	const { run } = await rest.execution(executionId);
 	const tasks = run.data.resultData.runData[RD_NODE] ?? [];
-	const seq = Number((run.data.resultData.runData[WEBHOOK_NODE]?.[0]?.data?.main?.[0]?.[0]?.json.body as { seq?: number } | undefined)?.seq);
+	const seq = Number(
+		(
+			run.data.resultData.runData[WEBHOOK_NODE]?.[0]?.data?.main?.[0]?.[0]?.json.body as
+				| { seq?: number }
+				| undefined
+		)?.seq,
+	);
 	const error = tasks[0]?.error?.message ?? run.data.resultData.error?.message;
 	return { seq, kept: (nodeOutputs(run, RD_NODE)[0] ?? []).length > 0, error };
 }
@@ -82,13 +111,38 @@ async function pass(ctx: ServerContext, id: string, path: string): Promise<Seen[
 	// Delivered again: 404 (n8n's webhook cache can still miss a path it just registered) and 5xx
 	// (under heavy load n8n 2.41.1 answers 500 when its SQLite write lock times out before the run starts).
 	const again = (status: number) => status === 404 || status >= 500;
-	const answers = await Promise.all(seqs.map((seq) => deliver(url, { email: `rd.${String(seq).padStart(3, '0')}@invited.example.com`, seq }, 10, again)));
-	assert.deepEqual(answers.map((a) => a.status).filter((s) => s !== 200), [], 'webhook answers other than 200');
+	const answers = await Promise.all(
+		seqs.map((seq) =>
+			deliver(
+				url,
+				{ email: `rd.${String(seq).padStart(3, '0')}@invited.example.com`, seq },
+				10,
+				again,
+			),
+		),
+	);
+	assert.deepEqual(
+		answers.map((a) => a.status).filter((s) => s !== 200),
+		[],
+		'webhook answers other than 200',
+	);
 	const t0 = Date.now();
 	for (;;) {
-		const fresh = (await ctx.rest.allExecutions(id).catch(() => [])).filter((e) => !known.has(e.id));
-		if (fresh.filter((e) => e.status === 'success' || e.status === 'error').length >= EVENTS && !fresh.some((e) => e.status === 'running')) break;
-		if (Date.now() - t0 > 300_000) throw new Error(`executions of the pass not final after 300 s: ${fresh.map((e) => e.status).join(',').slice(0, 300)}`);
+		const fresh = (await ctx.rest.allExecutions(id).catch(() => [])).filter(
+			(e) => !known.has(e.id),
+		);
+		if (
+			fresh.filter((e) => e.status === 'success' || e.status === 'error').length >= EVENTS &&
+			!fresh.some((e) => e.status === 'running')
+		)
+			break;
+		if (Date.now() - t0 > 300_000)
+			throw new Error(
+				`executions of the pass not final after 300 s: ${fresh
+					.map((e) => e.status)
+					.join(',')
+					.slice(0, 300)}`,
+			);
 		await new Promise((r) => setTimeout(r, 1000));
 	}
 	const runs = (await ctx.rest.allExecutions(id)).filter((e) => !known.has(e.id));
@@ -98,7 +152,11 @@ async function pass(ctx: ServerContext, id: string, path: string): Promise<Seen[
 		const s = await seenIn(ctx.rest, e.id).catch(() => undefined);
 		if (s && Number.isFinite(s.seq) && !seen.some((o) => o.seq === s.seq)) seen.push(s);
 	}
-	assert.equal(seen.length, EVENTS, `executions of the pass that ran: ${seen.length} of ${runs.length}`);
+	assert.equal(
+		seen.length,
+		EVENTS,
+		`executions of the pass that ran: ${seen.length} of ${runs.length}`,
+	);
 	return seen.sort((a, b) => a.seq - b.seq);
 }
 
@@ -112,15 +170,27 @@ const SLACK = 15;
 
 function summary(seen: Seen[]): string {
 	const errors = new Map<string, number>();
-	for (const s of seen) if (s.error) errors.set(s.error.slice(0, 80), (errors.get(s.error.slice(0, 80)) ?? 0) + 1);
+	for (const s of seen)
+		if (s.error) errors.set(s.error.slice(0, 80), (errors.get(s.error.slice(0, 80)) ?? 0) + 1);
 	return `kept ${seen.filter((s) => s.kept).length}, failed ${seen.filter((s) => s.error).length}${errors.size ? ` (${[...errors].map(([m, n]) => `${n}× "${m}"`).join('; ')})` : ''}`;
 }
 
 /** What must hold for Remove Duplicates in any run; checked alone (the premise) and beside ours. */
-function assertAsAlone(v: { first: Seen[]; second: Seen[]; record: string }, mode: string, what: string): void {
+function assertAsAlone(
+	v: { first: Seen[]; second: Seen[]; record: string },
+	mode: string,
+	what: string,
+): void {
 	const foreign = [...v.first, ...v.second].filter((s) => s.error && !STORE_RACE.test(s.error));
-	assert.deepEqual(foreign.map((s) => `${s.seq}: ${s.error}`).slice(0, 5), [], `${what}: Remove Duplicates failed other than on n8n's own store race`);
-	assert.ok(v.record.startsWith(mode), `${what}: its workflow-wide record afterwards is "${v.record}", expected ${mode}`);
+	assert.deepEqual(
+		foreign.map((s) => `${s.seq}: ${s.error}`).slice(0, 5),
+		[],
+		`${what}: Remove Duplicates failed other than on n8n's own store race`,
+	);
+	assert.ok(
+		v.record.startsWith(mode),
+		`${what}: its workflow-wide record afterwards is "${v.record}", expected ${mode}`,
+	);
 }
 
 /** The workflow-wide record (Remove Duplicates' with scope Workflow), as n8n's database holds it. */
@@ -131,12 +201,18 @@ function workflowRecord(ctx: ServerContext, id: string): string {
 	return `${mode} ${Array.isArray(data) ? `${data.length} entries` : JSON.stringify(data)}`;
 }
 
-async function runVariant(ctx: ServerContext, key: string, withOurs: boolean): Promise<{ first: Seen[]; second: Seen[]; record: string }> {
+async function runVariant(
+	ctx: ServerContext,
+	key: string,
+	withOurs: boolean,
+): Promise<{ first: Seen[]; second: Seen[]; record: string }> {
 	const { id, path } = workflowOf(key, withOurs);
 	const first = await pass(ctx, id, path);
 	const second = await pass(ctx, id, path);
 	const record = workflowRecord(ctx, id);
-	say(`Remove Duplicates (${key}) ${withOurs ? 'beside Gcore IAM' : 'alone'} on n8n ${ctx.n8n.version}: first pass ${summary(first)}; second pass ${summary(second)}; record ${record}`);
+	say(
+		`Remove Duplicates (${key}) ${withOurs ? 'beside Gcore IAM' : 'alone'} on n8n ${ctx.n8n.version}: first pass ${summary(first)}; second pass ${summary(second)}; record ${record}`,
+	);
 	return { first, second, record };
 }
 
@@ -145,19 +221,31 @@ export const removeDuplicatesBeside: Scenario = {
 	mode: 'single',
 	order: 85,
 	phase: 'server',
-	workflows: () => LOGICS.flatMap((l) => [workflowOf(l.key, false).workflow, workflowOf(l.key, true).workflow]),
+	workflows: () =>
+		LOGICS.flatMap((l) => [workflowOf(l.key, false).workflow, workflowOf(l.key, true).workflow]),
 	async beforeStart(ctx) {
-		for (const l of LOGICS) for (const withOurs of [false, true]) await ctx.cli.publishWorkflow(workflowOf(l.key, withOurs).id);
+		for (const l of LOGICS)
+			for (const withOurs of [false, true])
+				await ctx.cli.publishWorkflow(workflowOf(l.key, withOurs).id);
 	},
 	async run(ctx) {
-		const users = Array.from({ length: EVENTS }, (_, i) => ({ email: `rd.${String(i + 1).padStart(3, '0')}@invited.example.com`, status: 'invited' as const }));
+		const users = Array.from({ length: EVENTS }, (_, i) => ({
+			email: `rd.${String(i + 1).padStart(3, '0')}@invited.example.com`,
+			status: 'invited' as const,
+		}));
 		const lines: string[] = [];
-		const outcomes: Array<{ l: (typeof LOGICS)[number]; alone: Awaited<ReturnType<typeof runVariant>>; beside: Awaited<ReturnType<typeof runVariant>> }> = [];
+		const outcomes: Array<{
+			l: (typeof LOGICS)[number];
+			alone: Awaited<ReturnType<typeof runVariant>>;
+			beside: Awaited<ReturnType<typeof runVariant>>;
+		}> = [];
 		for (const l of LOGICS) {
 			await ctx.sim.prepare({ users, latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 });
 			const alone = await runVariant(ctx, l.key, false);
 			const beside = await runVariant(ctx, l.key, true);
-			lines.push(`${l.label}: alone ${summary(alone.first)} / ${summary(alone.second)}, record ${alone.record}; beside ours ${summary(beside.first)} / ${summary(beside.second)}, record ${beside.record}`);
+			lines.push(
+				`${l.label}: alone ${summary(alone.first)} / ${summary(alone.second)}, record ${alone.record}; beside ours ${summary(beside.first)} / ${summary(beside.second)}, record ${beside.record}`,
+			);
 			outcomes.push({ l, alone, beside });
 		}
 		const line = lines.join(' | ');
@@ -165,7 +253,10 @@ export const removeDuplicatesBeside: Scenario = {
 			assertAsAlone(alone, l.mode, `${l.label} alone (n8n by itself; the comparison's premise)`);
 			assertAsAlone(beside, l.mode, `${l.label} beside Gcore IAM: ${line}`);
 			const kept = (seen: Seen[]) => seen.filter((s) => s.kept).length;
-			assert.ok(kept(beside.second) <= kept(alone.second) + SLACK, `${l.label}: the second pass kept ${kept(beside.second)} repeats beside Gcore IAM, ${kept(alone.second)} alone: ${line}`);
+			assert.ok(
+				kept(beside.second) <= kept(alone.second) + SLACK,
+				`${l.label}: the second pass kept ${kept(beside.second)} repeats beside Gcore IAM, ${kept(alone.second)} alone: ${line}`,
+			);
 		}
 		return line;
 	},

@@ -25,7 +25,10 @@ const CUSTOMERS = 300;
 const LATENCY_MS = 100;
 const FAILING_INDEX = 20;
 
-const emails = Array.from({ length: CUSTOMERS }, (_, i) => `retry.${String(i).padStart(3, '0')}@invited.example.com`);
+const emails = Array.from(
+	{ length: CUSTOMERS },
+	(_, i) => `retry.${String(i).padStart(3, '0')}@invited.example.com`,
+);
 const FAILING = emails[FAILING_INDEX];
 const users: SimUser[] = emails.map((email) => ({ email, status: 'invited' }));
 
@@ -55,17 +58,33 @@ function sentIn(stats: SimulatorStats, email: string): number {
 	return stats.sentByEmail[email] ?? 0;
 }
 
-async function proveRetriedExecution(setup: RetriedExecutionSetup): Promise<RetriedExecutionResult> {
+async function proveRetriedExecution(
+	setup: RetriedExecutionSetup,
+): Promise<RetriedExecutionResult> {
 	const { rest, sim, before } = setup;
 	await sim.prepare({ users, latencyMs: LATENCY_MS });
 	await sim.addFault(FAILING, { status: 500 });
-	assert.equal(await post(setup.url, { customers: emails.map((email) => ({ email })) }), 200, 'POST of the export');
+	assert.equal(
+		await post(setup.url, { customers: emails.map((email) => ({ email })) }),
+		200,
+		'POST of the export',
+	);
 	const [failed] = (await setup.waitForExecutions(before + 1, 120_000)).slice(before);
-	assert.equal(failed.status, 'error', `the first execution should fail (Stop Workflow): ${failed.status}`);
+	assert.equal(
+		failed.status,
+		'error',
+		`the first execution should fail (Stop Workflow): ${failed.status}`,
+	);
 	const first = await sim.stats();
-	assert.ok(sentIn(first, FAILING) === 0 && (first.byEmail[FAILING] ?? 0) > 1, `${FAILING}: answered 500 on every try (${first.byEmail[FAILING]} requests)`);
+	assert.ok(
+		sentIn(first, FAILING) === 0 && (first.byEmail[FAILING] ?? 0) > 1,
+		`${FAILING}: answered 500 on every try (${first.byEmail[FAILING]} requests)`,
+	);
 	const sentFirst = emails.filter((e) => sentIn(first, e) === 1).length;
-	assert.ok(sentFirst > 0 && sentFirst < CUSTOMERS - 1, `the failed run e-mailed ${sentFirst} of ${CUSTOMERS}: the retry would prove nothing`);
+	assert.ok(
+		sentFirst > 0 && sentFirst < CUSTOMERS - 1,
+		`the failed run e-mailed ${sentFirst} of ${CUSTOMERS}: the retry would prove nothing`,
+	);
 
 	await sim.prepare({ users, latencyMs: LATENCY_MS });
 	await setup.beforeRetry?.(failed.id);
@@ -79,11 +98,23 @@ async function proveRetriedExecution(setup: RetriedExecutionSetup): Promise<Retr
 	const twice = emails.filter((e) => sentIn(first, e) + sentIn(second, e) !== 1);
 	assert.deepEqual(twice, [], 'customers not e-mailed exactly once over both executions');
 	const routed = await routedIn(rest, retry.id);
-	assert.deepEqual(routed.map((r) => r.email), emails, 'the retry routes every customer to Success, in input order');
+	assert.deepEqual(
+		routed.map((r) => r.email),
+		emails,
+		'the retry routes every customer to Success, in input order',
+	);
 	assert.ok(routed.every((r) => r.branch === 0));
 	const sentBefore = routed.filter((r) => r.outcome === 'sentBefore').map((r) => r.email);
-	assert.deepEqual(sentBefore, emails.filter((e) => sentIn(first, e) === 1), 'the retry skips exactly those the failed run e-mailed ("sentBefore")');
-	assert.equal(routed.find((r) => r.email === FAILING)?.outcome, 'sent', `${FAILING} is sent by the retry`);
+	assert.deepEqual(
+		sentBefore,
+		emails.filter((e) => sentIn(first, e) === 1),
+		'the retry skips exactly those the failed run e-mailed ("sentBefore")',
+	);
+	assert.equal(
+		routed.find((r) => r.email === FAILING)?.outcome,
+		'sent',
+		`${FAILING} is sent by the retry`,
+	);
 	return {
 		failedId: failed.id,
 		retryId: retry.id,
@@ -112,7 +143,8 @@ export const retryExecution: Scenario = {
 			rest,
 			url: webhookUrl(ctx, PATH),
 			before,
-			waitForExecutions: (count, timeoutMs) => rest.waitForExecutions(WORKFLOW_ID, count, timeoutMs),
+			waitForExecutions: (count, timeoutMs) =>
+				rest.waitForExecutions(WORKFLOW_ID, count, timeoutMs),
 		});
 		return proof.note;
 	},
@@ -135,9 +167,21 @@ export const retryOnOtherWorker: QueueScenario = {
 			(setup, awayFrom) => proveRetriedExecution({ ...setup, beforeRetry: awayFrom }),
 			(p) => [p.failedId, p.retryId],
 		);
-		measured(LABEL, 'failed execution ("Stop Workflow")', `${proof.failedId} on ${first}: e-mailed ${proof.sentFirst} of ${CUSTOMERS}, stopped by ${FAILING} (500 on every try)`);
-		measured(LABEL, "n8n's Retry (POST /rest/executions/<id>/retry)", `${proof.retryId} on ${second}: e-mailed ${CUSTOMERS - proof.sentFirst} (${proof.retryRequests} requests), ${proof.skipped} on Success as "sentBefore"`);
-		measured(LABEL, 'customers e-mailed exactly once over both executions', `${CUSTOMERS} of ${CUSTOMERS}`);
+		measured(
+			LABEL,
+			'failed execution ("Stop Workflow")',
+			`${proof.failedId} on ${first}: e-mailed ${proof.sentFirst} of ${CUSTOMERS}, stopped by ${FAILING} (500 on every try)`,
+		);
+		measured(
+			LABEL,
+			"n8n's Retry (POST /rest/executions/<id>/retry)",
+			`${proof.retryId} on ${second}: e-mailed ${CUSTOMERS - proof.sentFirst} (${proof.retryRequests} requests), ${proof.skipped} on Success as "sentBefore"`,
+		);
+		measured(
+			LABEL,
+			'customers e-mailed exactly once over both executions',
+			`${CUSTOMERS} of ${CUSTOMERS}`,
+		);
 		return `${proof.note}; failed on ${first}, retried on ${second}`;
 	},
 };

@@ -57,13 +57,25 @@ async function proveSameEventTwice(setup: SameEventSetup): Promise<SameEventResu
 	const outcomes = [];
 	for (const e of runs) {
 		const routed = await routedIn(rest, e.id);
-		assert.deepEqual(routed.map((r) => [r.email, r.branch]), [[email, 0]], `execution ${e.id} routes the customer to Success`);
+		assert.deepEqual(
+			routed.map((r) => [r.email, r.branch]),
+			[[email, 0]],
+			`execution ${e.id} routes the customer to Success`,
+		);
 		outcomes.push(routed[0].outcome);
 	}
-	assert.deepEqual(outcomes, ['sent', skipOff ? 'sent' : 'sentBefore'], 'invitation.outcome of the first and second execution');
+	assert.deepEqual(
+		outcomes,
+		['sent', skipOff ? 'sent' : 'sentBefore'],
+		'invitation.outcome of the first and second execution',
+	);
 	const stats = await sim.stats();
 	const sends = skipOff ? 2 : 1;
-	assert.equal(stats.sentByEmail[email.toLowerCase()] ?? 0, sends, `e-mails the API sent to ${email}`);
+	assert.equal(
+		stats.sentByEmail[email.toLowerCase()] ?? 0,
+		sends,
+		`e-mails the API sent to ${email}`,
+	);
 	assert.equal(stats.byEmail[email.toLowerCase()] ?? 0, sends, `requests for ${email}`);
 	return {
 		ids: [runs[0].id, runs[1].id],
@@ -72,7 +84,13 @@ async function proveSameEventTwice(setup: SameEventSetup): Promise<SameEventResu
 	};
 }
 
-function inOneProcess(spec: { id: string; path: string; skipIfInvitedWithin?: number; email: string; order: number }): Scenario {
+function inOneProcess(spec: {
+	id: string;
+	path: string;
+	skipIfInvitedWithin?: number;
+	email: string;
+	order: number;
+}): Scenario {
 	const skipOff = spec.skipIfInvitedWithin === 0;
 	return {
 		name: skipOff
@@ -81,7 +99,13 @@ function inOneProcess(spec: { id: string; path: string; skipIfInvitedWithin?: nu
 		mode: 'single',
 		order: spec.order,
 		phase: 'server',
-		workflows: () => [webhookWorkflow({ id: spec.id, path: spec.path, options: skipOff ? { skipIfInvitedWithin: 0 } : {} })],
+		workflows: () => [
+			webhookWorkflow({
+				id: spec.id,
+				path: spec.path,
+				options: skipOff ? { skipIfInvitedWithin: 0 } : {},
+			}),
+		],
 		beforeStart: (ctx) => ctx.cli.publishWorkflow(spec.id),
 		async run(ctx) {
 			const { rest, sim } = ctx;
@@ -102,8 +126,19 @@ function inOneProcess(spec: { id: string; path: string; skipIfInvitedWithin?: nu
 
 const [FIRST, SECOND] = SAMPLE_CUSTOMERS.filter((c) => c.status === 'invited').map((c) => c.email);
 
-export const sameEvent = inOneProcess({ id: 'gcoreIamTwice001', path: 'gcore-e2e-twice', email: FIRST, order: 70 });
-export const sameEventSkipOff = inOneProcess({ id: 'gcoreIamTwice002', path: 'gcore-e2e-twice-off', skipIfInvitedWithin: 0, email: SECOND, order: 71 });
+export const sameEvent = inOneProcess({
+	id: 'gcoreIamTwice001',
+	path: 'gcore-e2e-twice',
+	email: FIRST,
+	order: 70,
+});
+export const sameEventSkipOff = inOneProcess({
+	id: 'gcoreIamTwice002',
+	path: 'gcore-e2e-twice-off',
+	skipIfInvitedWithin: 0,
+	email: SECOND,
+	order: 71,
+});
 
 const LABEL = '6. same event on the other worker';
 
@@ -117,11 +152,16 @@ export const sameEventOnOtherWorker: QueueScenario = {
 			ctx,
 			LABEL,
 			CUSTOMER_WORKFLOW,
-			(setup, awayFrom) => proveSameEventTwice({ ...setup, email: FIRST, skipOff: false, between: awayFrom }),
+			(setup, awayFrom) =>
+				proveSameEventTwice({ ...setup, email: FIRST, skipOff: false, between: awayFrom }),
 			(p) => p.ids,
 		);
 		measured(LABEL, 'first POST', `execution ${proof.ids[0]} on ${first}: "sent", 1 request`);
-		measured(LABEL, `second POST (${seconds(proof.apartMs)} after the first)`, `execution ${proof.ids[1]} on ${second}: Success as "sentBefore", 0 requests; the customer e-mailed once`);
+		measured(
+			LABEL,
+			`second POST (${seconds(proof.apartMs)} after the first)`,
+			`execution ${proof.ids[1]} on ${second}: Success as "sentBefore", 0 requests; the customer e-mailed once`,
+		);
 		return `${proof.note}; first on ${first}, second on ${second}`;
 	},
 };

@@ -25,7 +25,10 @@ const MAX_429 = 20;
 function customers(): Array<{ email: string; branch: number }> {
 	return Array.from({ length: POSTS }, (_, i) => {
 		const branch = i % 10 === 8 ? 1 : i % 10 === 9 ? 2 : 0;
-		return { email: `burst.${String(i).padStart(3, '0')}@${['invited', 'active', 'unknown'][branch]}.example.com`, branch };
+		return {
+			email: `burst.${String(i).padStart(3, '0')}@${['invited', 'active', 'unknown'][branch]}.example.com`,
+			branch,
+		};
 	});
 }
 
@@ -39,15 +42,28 @@ export const webhookBurst: Scenario = {
 	async run(ctx) {
 		const { rest, sim } = ctx;
 		const list = customers();
-		const users: SimUser[] = list.filter((c) => c.branch < 2).map((c) => ({ email: c.email, status: c.branch === 0 ? 'invited' : 'active' }));
+		const users: SimUser[] = list
+			.filter((c) => c.branch < 2)
+			.map((c) => ({ email: c.email, status: c.branch === 0 ? 'invited' : 'active' }));
 		const url = webhookUrl(ctx, PATH);
 		const before = await waitUntilListening(ctx, WORKFLOW_ID, PATH);
-		await sim.prepare({ users, latencyMs: LATENCY_MS, maxInFlight: ADMITS, rateLimitRetryAfter: 1 });
+		await sim.prepare({
+			users,
+			latencyMs: LATENCY_MS,
+			maxInFlight: ADMITS,
+			rateLimitRetryAfter: 1,
+		});
 
 		const t0 = Date.now();
-		const answers = await Promise.all(list.map((c) => deliver(url, { email: c.email, name: `Customer ${c.email}` })));
+		const answers = await Promise.all(
+			list.map((c) => deliver(url, { email: c.email, name: `Customer ${c.email}` })),
+		);
 		const answeredMs = Date.now() - t0;
-		assert.deepEqual(answers.map((a) => a.status).filter((s) => s !== 200), [], 'webhook answers other than 200 (after redelivering 503s)');
+		assert.deepEqual(
+			answers.map((a) => a.status).filter((s) => s !== 200),
+			[],
+			'webhook answers other than 200 (after redelivering 503s)',
+		);
 		const redelivered = answers.reduce((n, a) => n + a.redelivered, 0);
 		const all = (await rest.waitForExecutions(WORKFLOW_ID, before + POSTS, 300_000)).slice(before);
 		const lastStop = Math.max(...all.map((e) => Date.parse(e.stoppedAt ?? '')));
@@ -56,7 +72,11 @@ export const webhookBurst: Scenario = {
 
 		assert.equal(all.length, POSTS, 'executions of the burst');
 		const notOk = all.filter((e) => e.status !== 'success');
-		assert.deepEqual(notOk.map((e) => `${e.id}: ${e.status}`), [], 'executions that did not succeed');
+		assert.deepEqual(
+			notOk.map((e) => `${e.id}: ${e.status}`),
+			[],
+			'executions that did not succeed',
+		);
 		const routed: Routed[] = [];
 		for (const e of all) routed.push(...(await routedIn(rest, e.id)));
 		const byEmail = new Map(routed.map((r) => [r.email, r]));
@@ -64,13 +84,28 @@ export const webhookBurst: Scenario = {
 		for (const c of list) {
 			const r = byEmail.get(c.email);
 			assert.ok(r, `${c.email} was in no execution's output`);
-			assert.equal(r.branch, c.branch, `${c.email} on "${BRANCHES[r.branch]}", expected "${BRANCHES[c.branch]}"`);
-			assert.equal(r.outcome, ['sent', 'alreadyActivated', 'notFound'][c.branch], `${c.email}: invitation.outcome`);
-			assert.equal(stats.sentByEmail[c.email] ?? 0, c.branch === 0 ? 1 : 0, `e-mails the API sent to ${c.email}`);
+			assert.equal(
+				r.branch,
+				c.branch,
+				`${c.email} on "${BRANCHES[r.branch]}", expected "${BRANCHES[c.branch]}"`,
+			);
+			assert.equal(
+				r.outcome,
+				['sent', 'alreadyActivated', 'notFound'][c.branch],
+				`${c.email}: invitation.outcome`,
+			);
+			assert.equal(
+				stats.sentByEmail[c.email] ?? 0,
+				c.branch === 0 ? 1 : 0,
+				`e-mails the API sent to ${c.email}`,
+			);
 		}
 		// Executions that learn the limit alone collide: with nothing shared this burst drew 984 × 429 (all still succeeded within the wait budget); shared, 0.
 		const tooMany = stats.statusCounts['429'] ?? 0;
-		assert.ok(tooMany <= MAX_429, `${tooMany} × 429 (at most ${MAX_429}): the executions collide instead of queueing behind the account's shared limit`);
+		assert.ok(
+			tooMany <= MAX_429,
+			`${tooMany} × 429 (at most ${MAX_429}): the executions collide instead of queueing behind the account's shared limit`,
+		);
 		const invited = list.filter((c) => c.branch === 0).length;
 		const line = `${POSTS} executions succeeded; Success ${invited}, Already Activated ${POSTS / 10}, Not Found ${POSTS / 10}; each invited customer e-mailed once; wall time ${(wallMs / 1000).toFixed(1)} s (first POST to last execution stopped; POSTs answered in ${(answeredMs / 1000).toFixed(1)} s${redelivered ? `, ${redelivered} redelivered after n8n's 503 "Database is not ready!"` : ''}); API: ${stats.requests} requests, ${stats.statusCounts['429'] ?? 0} × 429, peak ${stats.maxInFlight} in flight`;
 		say(`webhook burst on n8n ${ctx.n8n.version}: ${line}`);

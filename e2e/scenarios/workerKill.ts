@@ -13,7 +13,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hasExited } from '../../harness/processes';
 import { batchCustomers, batchFinished, startBatch } from '../../harness/queue/batch';
 import { LOCK_SETTINGS } from '../../harness/queue/cluster';
-import { countBy, executionsOf, FINAL, seconds, waitForExecutions, workerOf } from '../../harness/queue/executions';
+import {
+	countBy,
+	executionsOf,
+	FINAL,
+	seconds,
+	waitForExecutions,
+	workerOf,
+} from '../../harness/queue/executions';
 import { groupAlive } from '../../harness/services/daemon';
 import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
 import { measured } from '../measured';
@@ -34,7 +41,9 @@ export const workerKill: QueueScenario = {
 	async run(ctx) {
 		const { cluster, sim } = ctx;
 		const batch = batchCustomers(ITEMS, 'kill.example.com');
-		const invited = batch.customers.map((c) => c.email).filter((e) => batch.expectedBranch(e) === 0);
+		const invited = batch.customers
+			.map((c) => c.email)
+			.filter((e) => batch.expectedBranch(e) === 0);
 		await sim.prepare({ latencyMs: LATENCY_MS, logRequests: true, users: batch.users });
 		const earlier = await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id);
 		const earlierBatch = await executionsOf(cluster.postgres, BATCH_WORKFLOW.id);
@@ -42,7 +51,8 @@ export const workerKill: QueueScenario = {
 		const { id, worker: victim } = await startBatch(cluster, batch.customers);
 		const survivor = cluster.workers.find((w) => w !== victim)!;
 		for (let t0 = Date.now(); (await sim.stats()).requests < KILL_AFTER_REQUESTS; ) {
-			if (Date.now() - t0 > 120_000) throw new Error(`the batch did not reach ${KILL_AFTER_REQUESTS} requests within 120 s`);
+			if (Date.now() - t0 > 120_000)
+				throw new Error(`the batch did not reach ${KILL_AFTER_REQUESTS} requests within 120 s`);
 			await sleep(50);
 		}
 		process.kill(victim.pid, 'SIGKILL');
@@ -58,7 +68,8 @@ export const workerKill: QueueScenario = {
 			if (e.status !== status) seen.push(`${e.status} at +${seconds(Date.now() - killedAt)}`);
 			status = e.status;
 			if (FINAL.includes(status)) break;
-			if (Date.now() - killedAt > 5 * 60_000) throw new Error(`execution ${id} still ${status} 5 min after the kill`);
+			if (Date.now() - killedAt > 5 * 60_000)
+				throw new Error(`execution ${id} still ${status} 5 min after the kill`);
 			await sleep(500);
 		}
 		const finalMs = Date.now() - killedAt;
@@ -74,16 +85,35 @@ export const workerKill: QueueScenario = {
 		// Main and the survivor go on: new executions (customers unknown to the API, so nobody's e-mail count changes) all succeed there.
 		assert.ok(!hasExited(cluster.server.child), 'main (n8n start) exited');
 		assert.ok(survivor.running(), `${survivor.name} exited`);
-		const before = new Set((await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id)).map((e) => e.id));
+		const before = new Set(
+			(await executionsOf(cluster.postgres, CUSTOMER_WORKFLOW.id)).map((e) => e.id),
+		);
 		const url = `${cluster.main.baseUrl}/webhook/${CUSTOMER_WORKFLOW.path}`;
-		await Promise.all(Array.from({ length: AFTER_KILL_POSTS }, (_, i) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `later${i}@kill.example.com` }) })));
-		const customerRuns = await waitForExecutions(cluster.postgres, CUSTOMER_WORKFLOW.id, before.size + AFTER_KILL_POSTS, 5 * 60_000);
+		await Promise.all(
+			Array.from({ length: AFTER_KILL_POSTS }, (_, i) =>
+				fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ email: `later${i}@kill.example.com` }),
+				}),
+			),
+		);
+		const customerRuns = await waitForExecutions(
+			cluster.postgres,
+			CUSTOMER_WORKFLOW.id,
+			before.size + AFTER_KILL_POSTS,
+			5 * 60_000,
+		);
 		const fresh = customerRuns.filter((e) => !before.has(e.id));
 		const ranOn = workerOf(cluster.workers);
 
 		// n8n's own "Retry" of the failed execution (the executions list's button).
 		const requestsBeforeRetry = (await sim.stats()).requests;
-		const retry = await cluster.rest.call<{ id: string | number }>('POST', `/executions/${id}/retry`, { loadWorkflow: false });
+		const retry = await cluster.rest.call<{ id: string | number }>(
+			'POST',
+			`/executions/${id}/retry`,
+			{ loadWorkflow: false },
+		);
 		const retryExec = await batchFinished(cluster, String(retry.id), 5 * 60_000);
 		const retryRequests = (await sim.stats()).requests - requestsBeforeRetry;
 
@@ -95,31 +125,95 @@ export const workerKill: QueueScenario = {
 		const never = invited.filter((e) => !final.sentByEmail[e]);
 
 		const lock = `lock ${Number(LOCK_SETTINGS.QUEUE_WORKER_LOCK_DURATION) / 1000} s, renew ${Number(LOCK_SETTINGS.QUEUE_WORKER_LOCK_RENEW_TIME) / 1000} s, stalled check ${Number(LOCK_SETTINGS.QUEUE_WORKER_STALLED_INTERVAL) / 1000} s`;
-		measured(LABEL, 'killed', `${victim.name} after ${atKill.requests} of the batch's requests (${lock})`);
-		measured(LABEL, 'the execution in n8n', `${seen.join(' → ')}; final "${status}" ${seconds(finalMs)} after the kill`);
-		measured(LABEL, 'its error / run data kept', `"${message.slice(0, 120)}" / nodes: ${keptNodes.length ? keptNodes.join(', ') : 'none'}`);
-		measured(LABEL, `invited customers e-mailed / not (of ${invited.length})`, `${emailed.length} / ${notEmailed.length} (requests cut off by the kill: ${aborted})`);
-		measured(LABEL, "the killed worker's task runner", runnerLeft ? 'still running after the kill (stopped by the clean-up)' : 'exited with it');
-		measured(LABEL, `${AFTER_KILL_POSTS} executions after the kill`, `${JSON.stringify(countBy(fresh.map((e) => e.status)))}, on ${JSON.stringify(countBy(fresh.map((e) => ranOn.get(e.id) ?? '?')))}`);
-		measured(LABEL, 'n8n "Retry" of the killed execution', `execution ${retry.id}: ${retryExec.status}, ${retryRequests} API requests`);
-		measured(LABEL, 'a new run of the same batch', `${rerunExec.status} on ${rerun.worker.name}; e-mailed a second time: ${twice.length} of the ${emailed.length} e-mailed before the kill (the rest were skipped as sent before); never e-mailed after it: ${never.length}`);
+		measured(
+			LABEL,
+			'killed',
+			`${victim.name} after ${atKill.requests} of the batch's requests (${lock})`,
+		);
+		measured(
+			LABEL,
+			'the execution in n8n',
+			`${seen.join(' → ')}; final "${status}" ${seconds(finalMs)} after the kill`,
+		);
+		measured(
+			LABEL,
+			'its error / run data kept',
+			`"${message.slice(0, 120)}" / nodes: ${keptNodes.length ? keptNodes.join(', ') : 'none'}`,
+		);
+		measured(
+			LABEL,
+			`invited customers e-mailed / not (of ${invited.length})`,
+			`${emailed.length} / ${notEmailed.length} (requests cut off by the kill: ${aborted})`,
+		);
+		measured(
+			LABEL,
+			"the killed worker's task runner",
+			runnerLeft ? 'still running after the kill (stopped by the clean-up)' : 'exited with it',
+		);
+		measured(
+			LABEL,
+			`${AFTER_KILL_POSTS} executions after the kill`,
+			`${JSON.stringify(countBy(fresh.map((e) => e.status)))}, on ${JSON.stringify(countBy(fresh.map((e) => ranOn.get(e.id) ?? '?')))}`,
+		);
+		measured(
+			LABEL,
+			'n8n "Retry" of the killed execution',
+			`execution ${retry.id}: ${retryExec.status}, ${retryRequests} API requests`,
+		);
+		measured(
+			LABEL,
+			'a new run of the same batch',
+			`${rerunExec.status} on ${rerun.worker.name}; e-mailed a second time: ${twice.length} of the ${emailed.length} e-mailed before the kill (the rest were skipped as sent before); never e-mailed after it: ${never.length}`,
+		);
 		if (runnerLeft) process.kill(-victim.pid, 'SIGKILL');
 
-		assert.ok(FINAL.includes(status) && status !== 'success', `the killed execution ended ${status}`);
-		assert.deepEqual(countBy(fresh.map((e) => e.status)), { success: AFTER_KILL_POSTS }, 'executions after the kill');
-		assert.ok(fresh.every((e) => ranOn.get(e.id) === survivor.name), `executions after the kill ran on ${survivor.name}`);
+		assert.ok(
+			FINAL.includes(status) && status !== 'success',
+			`the killed execution ended ${status}`,
+		);
+		assert.deepEqual(
+			countBy(fresh.map((e) => e.status)),
+			{ success: AFTER_KILL_POSTS },
+			'executions after the kill',
+		);
+		assert.ok(
+			fresh.every((e) => ranOn.get(e.id) === survivor.name),
+			`executions after the kill ran on ${survivor.name}`,
+		);
 		const now = new Map(customerRuns.map((e) => [e.id, e.status]));
 		const changed = earlier.filter((e) => now.get(e.id) !== e.status);
-		assert.equal(changed.length, 0, `earlier executions changed or vanished: ${JSON.stringify(changed.slice(0, 5))}`);
-		const batchNow = new Map((await executionsOf(cluster.postgres, BATCH_WORKFLOW.id)).map((e) => [e.id, e.status]));
-		assert.ok(earlierBatch.every((e) => batchNow.get(e.id) === e.status), 'earlier batch executions unchanged');
-		assert.ok(!hasExited(cluster.server.child) && survivor.running(), 'main and the surviving worker still running at the end');
+		assert.equal(
+			changed.length,
+			0,
+			`earlier executions changed or vanished: ${JSON.stringify(changed.slice(0, 5))}`,
+		);
+		const batchNow = new Map(
+			(await executionsOf(cluster.postgres, BATCH_WORKFLOW.id)).map((e) => [e.id, e.status]),
+		);
+		assert.ok(
+			earlierBatch.every((e) => batchNow.get(e.id) === e.status),
+			'earlier batch executions unchanged',
+		);
+		assert.ok(
+			!hasExited(cluster.server.child) && survivor.running(),
+			'main and the surviving worker still running at the end',
+		);
 		assert.equal(rerunExec.status, 'success', 'the new run of the batch');
 		// Issue 16: what the killed run left in the store never makes the new run skip a customer nobody e-mailed.
-		assert.deepEqual(never, [], `invited customers never e-mailed after the new run of the batch: ${never.length} of ${invited.length}`);
+		assert.deepEqual(
+			never,
+			[],
+			`invited customers never e-mailed after the new run of the batch: ${never.length} of ${invited.length}`,
+		);
 		// Sends are recorded in n8n's deduplication store every 5 s: a new run skips those recorded, and
 		// may e-mail again only customers e-mailed before the kill whose record was not yet written.
-		assert.ok(twice.every((e) => emailed.includes(e)), `a new run e-mailed again someone not e-mailed before the kill: ${twice.filter((e) => !emailed.includes(e)).slice(0, 5).join(', ')}`);
+		assert.ok(
+			twice.every((e) => emailed.includes(e)),
+			`a new run e-mailed again someone not e-mailed before the kill: ${twice
+				.filter((e) => !emailed.includes(e))
+				.slice(0, 5)
+				.join(', ')}`,
+		);
 		return `${victim.name} killed after ${atKill.requests} requests; execution ${id} ${status} after ${seconds(finalMs)}; e-mailed ${emailed.length}, not ${notEmailed.length}; n8n Retry sent ${retryRequests}; a re-run e-mails ${twice.length} again, leaves ${never.length} never e-mailed; ${AFTER_KILL_POSTS} later executions success on ${survivor.name}`;
 	},
 };

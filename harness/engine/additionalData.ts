@@ -30,7 +30,9 @@ function notInHarness(what: string): never {
 	throw new Error(`${what} is not available in the test harness`);
 }
 
-export function createAdditionalData(options: AdditionalDataOptions): IWorkflowExecuteAdditionalData {
+export function createAdditionalData(
+	options: AdditionalDataOptions,
+): IWorkflowExecuteAdditionalData {
 	const { executionId, mode, workflowData, credentialsHelper, onNodeExecuted } = options;
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 	if (onNodeExecuted) hooks.addHandler('nodeExecuteAfter', (nodeName) => onNodeExecuted(nodeName));

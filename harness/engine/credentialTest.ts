@@ -32,7 +32,9 @@ interface ErrorWithCause {
 }
 
 function valueAt(data: unknown, path: string): unknown {
-	return path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], data);
+	return path
+		.split('.')
+		.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], data);
 }
 
 export async function testCredential(
@@ -43,7 +45,8 @@ export async function testCredential(
 	const credentialType = credentialTypes.get(credentialTypeName);
 	if (!credentialType) throw new Error(`Unknown credential type "${credentialTypeName}"`);
 	const testRequest = credentialType.test;
-	if (!testRequest) return { status: 'Error', message: 'No testing function found for this credential.' };
+	if (!testRequest)
+		return { status: 'Error', message: 'No testing function found for this credential.' };
 
 	// n8n's tester uses the noOp node's description with this one routed parameter.
 	const base = new NoOpStandIn().description;
@@ -52,7 +55,13 @@ export async function testCredential(
 			...base,
 			credentials: [{ name: credentialTypeName, required: true }],
 			properties: [
-				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: testRequest.request }, default: '' },
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: testRequest.request },
+					default: '',
+				},
 			],
 		},
 	};
@@ -94,7 +103,12 @@ export async function testCredential(
 		credentialsHelper: helper,
 	});
 	// As in n8n, credential-type defaults are applied to the data before the test runs.
-	const decrypted = await helper.getDecrypted(additionalData, { id: 'test', name: 'test' }, credentialTypeName, 'internal');
+	const decrypted = await helper.getDecrypted(
+		additionalData,
+		{ id: 'test', name: 'test' },
+		credentialTypeName,
+		'internal',
+	);
 	const runExecutionData: IRunExecutionData = emptyRunExecutionData();
 	const executeData: IExecuteData = { node, data: {}, source: null };
 	const context = new ExecuteContext(
@@ -141,7 +155,10 @@ export async function testCredential(
 	}
 
 	for (const rule of testRequest.rules ?? []) {
-		if (rule.type === 'responseSuccessBody' && valueAt(response?.[0]?.[0]?.json, rule.properties.key) === rule.properties.value) {
+		if (
+			rule.type === 'responseSuccessBody' &&
+			valueAt(response?.[0]?.[0]?.json, rule.properties.key) === rule.properties.value
+		) {
 			return { status: 'Error', message: rule.properties.message };
 		}
 	}

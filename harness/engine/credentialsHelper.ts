@@ -70,7 +70,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	isCredentialUsableByNode(credentialType: string, nodeType: string): boolean {
 		const type = this.credentialTypes.get(credentialType);
 		if (!type?.restrictToSupportedNodes) return true;
-		return (type.supportedNodes ?? []).some((name) => nodeType === name || nodeType.endsWith(`.${name}`));
+		return (type.supportedNodes ?? []).some(
+			(name) => nodeType === name || nodeType.endsWith(`.${name}`),
+		);
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
@@ -84,10 +86,16 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return combined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		const data = this.credentials[type];
 		if (!data) throw new CredentialsNotGivenError(type, nodeCredentials);
-		const credentials = new Credentials({ id: nodeCredentials.id, name: nodeCredentials.name }, type);
+		const credentials = new Credentials(
+			{ id: nodeCredentials.id, name: nodeCredentials.name },
+			type,
+		);
 		await credentials.setData(data);
 		return credentials;
 	}
@@ -117,9 +125,12 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
 		if (!expressionResolveValues) {
-			throw new Error(`Credential "${type}" holds an expression but there is no execution to resolve it in`);
+			throw new Error(
+				`Credential "${type}" holds an expression but there is no execution to resolve it in`,
+			);
 		}
-		const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } = expressionResolveValues;
+		const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } =
+			expressionResolveValues;
 		return workflow.expression.getParameterValue(
 			withDefaults as INodeParameters,
 			runExecutionData,
@@ -185,7 +196,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		const expirable = credentialType.properties.find(
 			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
 		);
-		if (expirable === undefined || typeof credentialType.preAuthentication !== 'function') return undefined;
+		if (expirable === undefined || typeof credentialType.preAuthentication !== 'function')
+			return undefined;
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 		const output = await credentialType.preAuthentication.call(helpers, credentials);
 		if (output[expirable.name] === undefined) return undefined;

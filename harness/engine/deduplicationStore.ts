@@ -32,7 +32,11 @@ import type {
 import { DataDeduplicationService } from 'n8n-core';
 
 export interface StoreCall {
-	method: 'checkProcessedAndRecord' | 'removeProcessed' | 'clearAllProcessedItems' | 'getProcessedDataCount';
+	method:
+		| 'checkProcessedAndRecord'
+		| 'removeProcessed'
+		| 'clearAllProcessedItems'
+		| 'getProcessedDataCount';
 	scope: DeduplicationScope;
 	/** The values the node passed, as given (to check that no address is among them). */
 	items: DeduplicationItemTypes[];
@@ -44,7 +48,8 @@ export interface StoredRow {
 	data: string[] | number;
 }
 
-const wait = (ms: number) => new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
+const wait = (ms: number) =>
+	new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
 
 export class MemoryDeduplicationStore implements IDataDeduplicator {
 	/** Row key `${workflowId}|${context}` → stored row. */
@@ -82,12 +87,16 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		return createHash('md5').update(value.toString()).digest('base64');
 	}
 
-	private async read(key: string, mode: DeduplicationMode, scope: DeduplicationScope): Promise<StoredRow | undefined> {
+	private async read(
+		key: string,
+		mode: DeduplicationMode,
+		scope: DeduplicationScope,
+	): Promise<StoredRow | undefined> {
 		const row = this.rows.get(key);
 		await Promise.all([wait(this.readWriteDelayMs), this.meet(scope)]);
 		if (row && row.mode !== mode) {
 			throw new Error(
-				"Deduplication Failed: Deduplication data was originally saved with an incompatible setting of the \u2018Keep Items Where\u2019 parameter. Try \u2019Clean Database\u2019 operation to reset.",
+				'Deduplication Failed: Deduplication data was originally saved with an incompatible setting of the \u2018Keep Items Where\u2019 parameter. Try \u2019Clean Database\u2019 operation to reset.',
 			);
 		}
 		return row && { mode: row.mode, data: Array.isArray(row.data) ? [...row.data] : row.data };
@@ -95,7 +104,8 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 
 	private async write(key: string, row: StoredRow, insert: boolean): Promise<void> {
 		await new Promise((resolve) => setImmediate(resolve));
-		if (insert && this.rows.has(key)) throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
+		if (insert && this.rows.has(key))
+			throw new Error('duplicate key value violates unique constraint "PK_processed_data"');
 		// An update of a row deleted meanwhile changes nothing (UPDATE ... WHERE finds no row).
 		if (!insert && !this.rows.has(key)) return;
 		this.rows.set(key, row);
@@ -118,7 +128,9 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 				return { new: [...items], processed: [] };
 			}
 			const kept = row.data as number;
-			items.forEach((item, index) => (numbers[index] > kept ? output.new : output.processed).push(item));
+			items.forEach((item, index) =>
+				(numbers[index] > kept ? output.new : output.processed).push(item),
+			);
 			await this.write(key, { mode: options.mode, data: Math.max(kept, ...numbers) }, false);
 			return output;
 		}
@@ -145,15 +157,25 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		options: ICheckProcessedOptions,
 	): Promise<void> {
 		this.calls.push({ method: 'removeProcessed', scope, items: [...items] });
-		if (options.mode !== 'entries') throw new Error('Deduplication Failed: Removing processed data is not possible in mode "latest"');
+		if (options.mode !== 'entries')
+			throw new Error(
+				'Deduplication Failed: Removing processed data is not possible in mode "latest"',
+			);
 		const key = this.rowKey(scope, contextData);
 		const row = await this.read(key, options.mode, scope);
 		if (!row) return;
 		const removed = new Set(items.map(MemoryDeduplicationStore.hash));
-		await this.write(key, { mode: row.mode, data: (row.data as string[]).filter((value) => !removed.has(value)) }, false);
+		await this.write(
+			key,
+			{ mode: row.mode, data: (row.data as string[]).filter((value) => !removed.has(value)) },
+			false,
+		);
 	}
 
-	async clearAllProcessedItems(scope: DeduplicationScope, contextData: ICheckProcessedContextData): Promise<void> {
+	async clearAllProcessedItems(
+		scope: DeduplicationScope,
+		contextData: ICheckProcessedContextData,
+	): Promise<void> {
 		this.calls.push({ method: 'clearAllProcessedItems', scope, items: [] });
 		this.rows.delete(this.rowKey(scope, contextData));
 	}

@@ -5,7 +5,12 @@
  * modules actually loaded, not of a setting.
  */
 import * as core from 'n8n-core';
-import type { INode, IRunExecutionData, IWorkflowExecuteAdditionalData, Workflow } from 'n8n-workflow';
+import type {
+	INode,
+	IRunExecutionData,
+	IWorkflowExecuteAdditionalData,
+	Workflow,
+} from 'n8n-workflow';
 import * as workflowPackage from 'n8n-workflow';
 import { version as coreVersion } from 'n8n-core/package.json';
 import { version as workflowVersion } from 'n8n-workflow/package.json';
@@ -21,7 +26,8 @@ export interface EngineLine {
 
 function lineOf(version: string): EngineLine {
 	const line = engines.find((entry) => entry.core === version);
-	if (!line) throw new Error(`n8n-core ${version} is not one of the engines in harness/engine/engines.json`);
+	if (!line)
+		throw new Error(`n8n-core ${version} is not one of the engines in harness/engine/engines.json`);
 	return { n8n: line.n8n, core: coreVersion, workflow: workflowVersion };
 }
 
@@ -70,7 +76,11 @@ export const engineDiffers = {
 type Execution = ReturnType<core.WorkflowExecute['run']>;
 
 /** WorkflowExecute.run: positional arguments in 1.x, an options object in 2.x. */
-export function startRun(workflowExecute: core.WorkflowExecute, workflow: Workflow, startNode: INode): Execution {
+export function startRun(
+	workflowExecute: core.WorkflowExecute,
+	workflow: Workflow,
+	startNode: INode,
+): Execution {
 	if (major >= 2) return workflowExecute.run({ workflow, startNode });
 	const run = workflowExecute.run as unknown as (workflow: Workflow, startNode: INode) => Execution;
 	return run.call(workflowExecute, workflow, startNode);
@@ -90,7 +100,10 @@ const noSecrets = {
 export function noExternalSecrets(): Pick<IWorkflowExecuteAdditionalData, 'externalSecretsProxy'> {
 	const { ExternalSecretsProxy } = core as Partial<typeof core>;
 	if (ExternalSecretsProxy) return { externalSecretsProxy: new ExternalSecretsProxy() };
-	return { secretsHelpers: noSecrets } as unknown as Pick<IWorkflowExecuteAdditionalData, 'externalSecretsProxy'>;
+	return { secretsHelpers: noSecrets } as unknown as Pick<
+		IWorkflowExecuteAdditionalData,
+		'externalSecretsProxy'
+	>;
 }
 
 /** An empty run's execution data (n8n-workflow 1.83 has no createRunExecutionData). */
@@ -122,7 +135,8 @@ export function isExpression(value: unknown): value is string {
  */
 export function engineLogger(): { warn(message: string, ...rest: unknown[]): void } {
 	let prototype: object | null = core.ExecuteContext.prototype;
-	while (prototype && !Object.getOwnPropertyDescriptor(prototype, 'logger')) prototype = Object.getPrototypeOf(prototype);
+	while (prototype && !Object.getOwnPropertyDescriptor(prototype, 'logger'))
+		prototype = Object.getPrototypeOf(prototype);
 	const getter = prototype && Object.getOwnPropertyDescriptor(prototype, 'logger')?.get;
 	if (!getter) throw new Error(`n8n-core ${coreVersion}: execution contexts have no logger`);
 	return getter.call({}) as { warn(message: string, ...rest: unknown[]): void };

@@ -23,7 +23,8 @@ export const ERROR_NODE_NAME = 'Error';
 export const SOURCE_NODE_NAME = 'Customers';
 export const AGENT_NODE_NAME = 'Agent';
 /** What the tool variant's `email` parameter defaults to. */
-export const FROM_AI_EMAIL = "={{ $fromAI('email', 'E-mail address of the customer to re-invite', 'string') }}";
+export const FROM_AI_EMAIL =
+	"={{ $fromAI('email', 'E-mail address of the customer to re-invite', 'string') }}";
 
 export interface GcoreWorkflowOptions {
 	items: IDataObject[];
@@ -37,21 +38,31 @@ export interface GcoreWorkflowOptions {
 	typeVersion?: number;
 }
 
-export function gcoreWorkflow(opts: GcoreWorkflowOptions): { nodes: INode[]; connections: IConnections } {
+export function gcoreWorkflow(opts: GcoreWorkflowOptions): {
+	nodes: INode[];
+	connections: IConnections;
+} {
 	const parameters: INodeParameters = { ...(opts.parameters as INodeParameters | undefined) };
 	if (opts.asTool && parameters.email === undefined) parameters.email = FROM_AI_EMAIL;
 
-	const shape = opts.asTool ? 'engineTool' : opts.onError === 'continueErrorOutput' ? 'engineErrorOutput' : 'engine';
-	const { nodes, connections } = loadWorkflow<{ nodes: INode[]; connections: IConnections }>(shape, {
-		type: opts.asTool ? GCORE_TOOL_NODE_TYPE : GCORE_NODE_TYPE,
-		typeVersion: opts.typeVersion ?? 1,
-		credential: { id: '1', name: 'Gcore IAM account' },
-		parameters,
-		onError: opts.onError,
-		retryOnFail: opts.retryOnFail,
-		maxTries: opts.maxTries,
-		waitBetweenTries: opts.waitBetweenTries,
-	});
+	const shape = opts.asTool
+		? 'engineTool'
+		: opts.onError === 'continueErrorOutput'
+			? 'engineErrorOutput'
+			: 'engine';
+	const { nodes, connections } = loadWorkflow<{ nodes: INode[]; connections: IConnections }>(
+		shape,
+		{
+			type: opts.asTool ? GCORE_TOOL_NODE_TYPE : GCORE_NODE_TYPE,
+			typeVersion: opts.typeVersion ?? 1,
+			credential: { id: '1', name: 'Gcore IAM account' },
+			parameters,
+			onError: opts.onError,
+			retryOnFail: opts.retryOnFail,
+			maxTries: opts.maxTries,
+			waitBetweenTries: opts.waitBetweenTries,
+		},
+	);
 	const source = nodes.find((node) => node.name === SOURCE_NODE_NAME);
 	if (!source) throw new Error(`${shape}.workflow.json has no node "${SOURCE_NODE_NAME}"`);
 	source.parameters = { items: opts.items as unknown as INodeParameters[] };

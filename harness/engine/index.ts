@@ -22,7 +22,12 @@ export {
 } from './gcoreWorkflow';
 export type { GcoreWorkflowOptions } from './gcoreWorkflow';
 export { testCredential } from './credentialTest';
-export { harnessTypes, registerCredentialType, registerNodeType, HarnessNodeTypes } from './nodeTypes';
+export {
+	harnessTypes,
+	registerCredentialType,
+	registerNodeType,
+	HarnessNodeTypes,
+} from './nodeTypes';
 export { loadPackage, PACKAGE_NAME, PackageNotBuiltError, REPO_ROOT } from './loadPackage';
 export { restartNodeProcess } from './restart';
 export { HarnessCredentialsHelper } from './credentialsHelper';

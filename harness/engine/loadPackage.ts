@@ -35,7 +35,10 @@ function readPackageJson(directory: string): PackageJson {
 export const PACKAGE_NAME = readPackageJson(REPO_ROOT).name;
 
 /** The package name and the dist files its package.json promises that are not there. */
-export function missingBuildOutput(directory = REPO_ROOT): { packageName: string; missing: string[] } {
+export function missingBuildOutput(directory = REPO_ROOT): {
+	packageName: string;
+	missing: string[];
+} {
 	const pkg = readPackageJson(directory);
 	const files = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])];
 	return {

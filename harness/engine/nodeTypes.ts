@@ -75,8 +75,11 @@ export class HarnessNodeTypes implements INodeTypes {
 
 	private unknown(name: string): Error {
 		const { unavailablePackage } = this;
-		if (unavailablePackage && name.startsWith(unavailablePackage.prefix)) return unavailablePackage.error;
-		return new Error(`Unknown node type "${name}" in the test harness (registered: ${[...this.types.keys()].join(', ')})`);
+		if (unavailablePackage && name.startsWith(unavailablePackage.prefix))
+			return unavailablePackage.error;
+		return new Error(
+			`Unknown node type "${name}" in the test harness (registered: ${[...this.types.keys()].join(', ')})`,
+		);
 	}
 }
 
@@ -99,13 +102,17 @@ async function build(): Promise<HarnessTypes> {
 	const { packageName, missing } = missingBuildOutput(REPO_ROOT);
 	if (missing.length > 0) {
 		// Workflows without the package's nodes still run; its nodes fail with a clear message.
-		nodeTypes.unavailablePackage = { prefix: `${packageName}.`, error: new PackageNotBuiltError(packageName, missing) };
+		nodeTypes.unavailablePackage = {
+			prefix: `${packageName}.`,
+			error: new PackageNotBuiltError(packageName, missing),
+		};
 		return { nodeTypes, credentialTypes, packageName };
 	}
 	const loaded = await loadPackage(REPO_ROOT);
 	// Like n8n's CLI, a `usableAsTool` node is also offered as `<name>Tool` (synthesized on first use).
 	for (const [name, nodeType] of loaded.nodeTypes) nodeTypes.register(name, nodeType);
-	for (const [name, credentialType] of loaded.credentialTypes) credentialTypes.set(name, credentialType);
+	for (const [name, credentialType] of loaded.credentialTypes)
+		credentialTypes.set(name, credentialType);
 	return { nodeTypes, credentialTypes, packageName: loaded.packageName };
 }
 

@@ -81,7 +81,10 @@ function pickStartNode(workflow: Workflow, nodes: INode[], requested?: string): 
 	return start;
 }
 
-export async function runWorkflow(definition: WorkflowDefinition, opts: RunOptions = {}): Promise<RunResult> {
+export async function runWorkflow(
+	definition: WorkflowDefinition,
+	opts: RunOptions = {},
+): Promise<RunResult> {
 	const { nodeTypes, credentialTypes } = await harnessTypes();
 	const mode = opts.mode ?? 'manual';
 	const executionId = opts.executionId ?? `harness-${process.pid}-${++executionCounter}`;
@@ -122,7 +125,11 @@ export async function runWorkflow(definition: WorkflowDefinition, opts: RunOptio
 		onNodeExecuted: (nodeName) => nodeExecutionOrder.push(nodeName),
 	});
 
-	const execution = startRun(new WorkflowExecute(additionalData, mode), workflow, pickStartNode(workflow, nodes, opts.startNode));
+	const execution = startRun(
+		new WorkflowExecute(additionalData, mode),
+		workflow,
+		pickStartNode(workflow, nodes, opts.startNode),
+	);
 
 	const { signal } = opts;
 	const cancel = () => execution.cancel();

@@ -95,7 +95,12 @@ export class CodeStandIn implements INodeType {
 				options: [{ name: 'JavaScript', value: 'javaScript' }],
 				default: 'javaScript',
 			},
-			{ displayName: 'JavaScript', name: 'jsCode', type: 'string', default: 'return $input.all();' },
+			{
+				displayName: 'JavaScript',
+				name: 'jsCode',
+				type: 'string',
+				default: 'return $input.all();',
+			},
 		],
 	});
 
@@ -104,11 +109,18 @@ export class CodeStandIn implements INodeType {
 		const mode = this.getNodeParameter('mode', 0) as string;
 		const language = this.getNodeParameter('language', 0) as string;
 		if (mode !== 'runOnceForAllItems' || language !== 'javaScript') {
-			throw new NodeOperationError(node, `The Code node stand-in only runs JavaScript once for all items (got ${mode}/${language})`);
+			throw new NodeOperationError(
+				node,
+				`The Code node stand-in only runs JavaScript once for all items (got ${mode}/${language})`,
+			);
 		}
 		const jsCode = this.getNodeParameter('jsCode', 0, '', { rawExpressions: true }) as string;
 		const items = this.getInputData();
-		const $input: IDataObject = { all: () => items, first: () => items[0], last: () => items[items.length - 1] };
+		const $input: IDataObject = {
+			all: () => items,
+			first: () => items[0],
+			last: () => items[items.length - 1],
+		};
 		let result: unknown;
 		try {
 			result = await new AsyncFunction('items', '$input', jsCode)(items, $input);
@@ -121,4 +133,8 @@ export class CodeStandIn implements INodeType {
 	}
 }
 
-export const standInNodeTypes: INodeType[] = [new ManualTriggerStandIn(), new NoOpStandIn(), new CodeStandIn()];
+export const standInNodeTypes: INodeType[] = [
+	new ManualTriggerStandIn(),
+	new NoOpStandIn(),
+	new CodeStandIn(),
+];

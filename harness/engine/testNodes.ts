@@ -35,7 +35,10 @@ export class TestItems implements INodeType {
 		const raw = this.getNodeParameter('items', 0, [], { rawExpressions: true }) as unknown;
 		const items = typeof raw === 'string' ? jsonParse<unknown>(raw) : raw;
 		if (!Array.isArray(items)) {
-			throw new NodeOperationError(this.getNode(), 'test.items: the "items" parameter must be an array');
+			throw new NodeOperationError(
+				this.getNode(),
+				'test.items: the "items" parameter must be an array',
+			);
 		}
 		return [items.map((json: IDataObject) => ({ json, pairedItem: { item: 0 } }))];
 	}
@@ -88,9 +91,15 @@ export class TestToolCaller implements INodeType {
 		const output: INodeExecutionData[] = [];
 		// Asked for once, as an agent gets its tools once per run (n8n-core 1.84 counts a tool's
 		// run index per getInputConnectionData call, so asking per item would reuse run index 0).
-		const tool = items.length > 0 ? await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0) : undefined;
+		const tool =
+			items.length > 0
+				? await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)
+				: undefined;
 		if (items.length > 0 && !isCallableTool(tool)) {
-			throw new NodeOperationError(this.getNode(), 'test.toolCaller: the connected node did not supply a tool');
+			throw new NodeOperationError(
+				this.getNode(),
+				'test.toolCaller: the connected node did not supply a tool',
+			);
 		}
 		for (let i = 0; i < items.length; i++) {
 			if (!isCallableTool(tool)) break;
@@ -100,7 +109,10 @@ export class TestToolCaller implements INodeType {
 				json = { tool: tool.name, response: response as string };
 				if (typeof response === 'string') json.parsed = parseJson(response);
 			} catch (error) {
-				json = { tool: tool.name, toolError: error instanceof Error ? error.message : String(error) };
+				json = {
+					tool: tool.name,
+					toolError: error instanceof Error ? error.message : String(error),
+				};
 			}
 			output.push({ json, pairedItem: { item: i } });
 		}

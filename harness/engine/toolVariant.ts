@@ -62,7 +62,11 @@ function toolDescription(base: INodeTypeDescription): INodeTypeDescription {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Set Automatically', value: 'auto', description: 'Automatically set based on resource and operation' },
+					{
+						name: 'Set Automatically',
+						value: 'auto',
+						description: 'Automatically set based on resource and operation',
+					},
 					{ name: 'Set Manually', value: 'manual', description: 'Manually set the description' },
 				],
 				default: 'auto',
@@ -75,7 +79,11 @@ function toolDescription(base: INodeTypeDescription): INodeTypeDescription {
 /** `nodeType` (one version of it) as an AI-agent tool; the original object is not modified. */
 export function toToolVariant(nodeType: INodeType): INodeType {
 	if (!canBeTool(nodeType)) {
-		throw new Error(`Node type "${nodeType.description.name}" cannot be used as a tool (no usableAsTool)`);
+		throw new Error(
+			`Node type "${nodeType.description.name}" cannot be used as a tool (no usableAsTool)`,
+		);
 	}
-	return Object.create(nodeType, { description: { value: toolDescription(nodeType.description) } }) as INodeType;
+	return Object.create(nodeType, {
+		description: { value: toolDescription(nodeType.description) },
+	}) as INodeType;
 }

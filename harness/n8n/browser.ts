@@ -22,10 +22,20 @@ export interface BrowserCheckResult {
 	ms: number;
 }
 
-export async function withBrowser<T>(executablePath: string, fn: (page: Page) => Promise<T>): Promise<T> {
-	const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, timeout: 60_000 });
+export async function withBrowser<T>(
+	executablePath: string,
+	fn: (page: Page) => Promise<T>,
+): Promise<T> {
+	const browser: Browser = await chromium.launch({
+		executablePath,
+		args: CHROMIUM_ARGS,
+		timeout: 60_000,
+	});
 	try {
-		const context = await browser.newContext({ viewport: { width: 1400, height: 800 }, deviceScaleFactor: 1 });
+		const context = await browser.newContext({
+			viewport: { width: 1400, height: 800 },
+			deviceScaleFactor: 1,
+		});
 		const page = await context.newPage();
 		page.setDefaultTimeout(30_000);
 		return await fn(page);
@@ -61,7 +71,9 @@ export async function browserCheck(opts: {
 
 		// Output labels as the canvas renders them (n8n cuts long ones visually at 96 px with an ellipsis;
 		// the element's text is the full name).
-		const handles = node.locator('[data-test-id="canvas-node-output-handle"][data-connection-type="main"]');
+		const handles = node.locator(
+			'[data-test-id="canvas-node-output-handle"][data-connection-type="main"]',
+		);
 		const outputLabels: string[] = [];
 		for (let i = 0; i < (await handles.count()); i++) {
 			outputLabels.push((await handles.nth(i).innerText()).trim());
@@ -70,17 +82,25 @@ export async function browserCheck(opts: {
 		await page.getByTestId('execute-workflow-button').click();
 		for (const name of opts.expectRan) {
 			await page
-				.locator(`[data-test-id="canvas-node"][data-node-name="${name}"] [data-test-id="canvas-node-status-success"]`)
+				.locator(
+					`[data-test-id="canvas-node"][data-node-name="${name}"] [data-test-id="canvas-node-status-success"]`,
+				)
 				.waitFor({ state: 'visible', timeout: 60_000 });
 		}
 		// Close the "Workflow executed successfully" toast (it covers the canvas), let the edge labels
 		// and animations settle, move the pointer out of the way.
 		const toasts = page.locator('.el-notification');
-		await toasts.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+		await toasts
+			.first()
+			.waitFor({ state: 'visible', timeout: 5000 })
+			.catch(() => undefined);
 		for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) {
 			await close.click().catch(() => undefined);
 		}
-		await toasts.first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+		await toasts
+			.first()
+			.waitFor({ state: 'hidden', timeout: 10_000 })
+			.catch(() => undefined);
 		await page.mouse.move(5, 795);
 		await page.waitForTimeout(1500);
 
@@ -117,7 +137,12 @@ export interface EditorWords {
 export async function readEditorWords(page: Page, nodeName: string): Promise<EditorWords> {
 	await page.getByTestId('node-creator-plus-button').click();
 	const creator = page.getByTestId('node-creator');
-	await creator.locator('input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input').first().fill(nodeName);
+	await creator
+		.locator(
+			'input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input',
+		)
+		.first()
+		.fill(nodeName);
 	await creator.getByTestId('node-creator-node-item').filter({ hasText: nodeName }).first().click();
 	const actionNames = creator.getByTestId('node-creator-item-name');
 	await actionNames.first().waitFor({ state: 'visible' });
@@ -141,8 +166,15 @@ export async function readEditorWords(page: Page, nodeName: string): Promise<Edi
 	await page.keyboard.press('Escape');
 
 	await ndv.getByTestId('parameter-input-email').hover();
-	await ndv.getByTestId('email-parameter-input-options-container').getByTestId('radio-button-fixed').click({ force: true });
-	const emailInput = ndv.locator('[data-test-id="parameter-input-email"] input, [data-test-id="parameter-input-email"] textarea').first();
+	await ndv
+		.getByTestId('email-parameter-input-options-container')
+		.getByTestId('radio-button-fixed')
+		.click({ force: true });
+	const emailInput = ndv
+		.locator(
+			'[data-test-id="parameter-input-email"] input, [data-test-id="parameter-input-email"] textarea',
+		)
+		.first();
 	await emailInput.waitFor({ state: 'attached' });
 	const emailPlaceholder = await emailInput.getAttribute('placeholder');
 	await ndv.getByTestId('ndv-close-button').click();

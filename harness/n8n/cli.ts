@@ -30,10 +30,19 @@ export class N8nCli {
 	constructor(private readonly n8n: N8nInstance) {}
 
 	/** One `n8n <args>` run; `retrySegv` repeats it after a SIGSEGV crash (SIGSEGV_RETRIES times), never after a wrong result. */
-	async run(args: string[], opts: { retrySegv?: boolean; timeoutMs?: number } = {}): Promise<CliResult> {
+	async run(
+		args: string[],
+		opts: { retrySegv?: boolean; timeoutMs?: number } = {},
+	): Promise<CliResult> {
 		let r = await this.once(args, opts.timeoutMs ?? 180_000);
-		for (let retry = 1; opts.retrySegv !== false && r.signal === 'SIGSEGV' && retry <= SIGSEGV_RETRIES; retry++) {
-			say(`n8n ${args[0]} crashed with SIGSEGV (a known crash of n8n at exit here): retry ${retry} of ${SIGSEGV_RETRIES}`);
+		for (
+			let retry = 1;
+			opts.retrySegv !== false && r.signal === 'SIGSEGV' && retry <= SIGSEGV_RETRIES;
+			retry++
+		) {
+			say(
+				`n8n ${args[0]} crashed with SIGSEGV (a known crash of n8n at exit here): retry ${retry} of ${SIGSEGV_RETRIES}`,
+			);
 			r = await this.once(args, opts.timeoutMs ?? 180_000);
 		}
 		return r;
@@ -55,20 +64,28 @@ export class N8nCli {
 	async importWorkflows(workflows: object[]): Promise<void> {
 		const dir = path.join(this.n8n.userFolder, `import-workflows-${Date.now()}`);
 		fs.mkdirSync(dir);
-		workflows.forEach((wf, i) => fs.writeFileSync(path.join(dir, `${i}.json`), JSON.stringify(wf, null, 2)));
+		workflows.forEach((wf, i) =>
+			fs.writeFileSync(path.join(dir, `${i}.json`), JSON.stringify(wf, null, 2)),
+		);
 		await this.ok(['import:workflow', '--separate', `--input=${dir}`]);
 	}
 
 	/** Activates a workflow (its triggers and webhooks) for the next `n8n start`. */
 	async publishWorkflow(workflowId: string): Promise<void> {
 		// n8n 2.x: publish:workflow (update:workflow --active is deprecated there); 1.x has only the latter.
-		await this.ok(this.n8n.major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true']);
+		await this.ok(
+			this.n8n.major >= 2
+				? ['publish:workflow', `--id=${workflowId}`]
+				: ['update:workflow', `--id=${workflowId}`, '--active=true'],
+		);
 	}
 
 	/** `n8n execute --id=<id> --rawOutput`: the run (IRun) JSON it prints after its log lines. */
 	async execute(workflowId: string): Promise<{ run: N8nRun | undefined; result: CliResult }> {
 		// Never retried here: a re-run re-sends e-mails; scenarios reset the simulator first (scenarios/execute.ts).
-		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], { retrySegv: false });
+		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], {
+			retrySegv: false,
+		});
 		return { run: parseRawOutput(result.stdout), result };
 	}
 
@@ -76,11 +93,17 @@ export class N8nCli {
 		const t0 = Date.now();
 		const name = `n8n ${args[0]}`;
 		return new Promise((resolve, reject) => {
-			const child = spawnGroup(name, this.n8n.real.nodeExe, [this.n8n.real.n8nBin, ...args], {
-				cwd: this.n8n.userFolder,
-				env: this.n8n.env(),
-				stdio: ['ignore', 'pipe', 'pipe'],
-			}, 3000);
+			const child = spawnGroup(
+				name,
+				this.n8n.real.nodeExe,
+				[this.n8n.real.n8nBin, ...args],
+				{
+					cwd: this.n8n.userFolder,
+					env: this.n8n.env(),
+					stdio: ['ignore', 'pipe', 'pipe'],
+				},
+				3000,
+			);
 			let stdout = '';
 			let stderr = '';
 			child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -96,7 +119,10 @@ export class N8nCli {
 			child.on('close', (code, signal) => {
 				clearTimeout(timer);
 				const r = { code, signal, stdout, stderr, ms: Date.now() - t0 };
-				this.n8n.appendLog(`n8n ${args.join(' ')} → ${signal ?? `exit ${code}`} in ${r.ms} ms`, `${stdout}\n--- stderr ---\n${stderr}`);
+				this.n8n.appendLog(
+					`n8n ${args.join(' ')} → ${signal ?? `exit ${code}`} in ${r.ms} ms`,
+					`${stdout}\n--- stderr ---\n${stderr}`,
+				);
 				resolve(r);
 			});
 		});

@@ -34,7 +34,12 @@ const NODE_SPEC = '24';
 
 export function n8nVersionsToTest(): string[] {
 	const v = process.env.GCORE_E2E_N8N_VERSIONS;
-	return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : TESTED_N8N_VERSIONS;
+	return v
+		? v
+				.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean)
+		: TESTED_N8N_VERSIONS;
 }
 
 export function majorOf(version: string): number {
@@ -60,15 +65,25 @@ export interface RealN8n {
 }
 
 export function cacheRoot(): string {
-	return path.resolve(process.env.GCORE_E2E_CACHE ?? path.join(os.homedir(), '.cache', 'n8n-nodes-gcore-iam'));
+	return path.resolve(
+		process.env.GCORE_E2E_CACHE ?? path.join(os.homedir(), '.cache', 'n8n-nodes-gcore-iam'),
+	);
 }
 
-async function ensureNode(root: string): Promise<{ binDir: string; exe: string; version: string; headers: string }> {
+async function ensureNode(
+	root: string,
+): Promise<{ binDir: string; exe: string; version: string; headers: string }> {
 	const dir = path.join(root, `node${NODE_SPEC}`);
 	const marker = path.join(dir, '.complete');
 	const binDir = path.join(dir, 'node_modules', '.bin');
 	const exe = path.join(binDir, 'node');
-	const headers = path.join(dir, 'node_modules', 'node', 'node_modules', `node-${process.platform}-${process.arch}`);
+	const headers = path.join(
+		dir,
+		'node_modules',
+		'node',
+		'node_modules',
+		`node-${process.platform}-${process.arch}`,
+	);
 	const done = readMarker(marker);
 	if (done && fs.existsSync(exe)) return { binDir, exe, version: done.version, headers };
 
@@ -76,19 +91,32 @@ async function ensureNode(root: string): Promise<{ binDir: string; exe: string; 
 	log(`installing Node ${NODE_SPEC} from the npm registry (node@${NODE_SPEC}) into ${dir}`);
 	fs.rmSync(dir, { recursive: true, force: true });
 	fs.mkdirSync(dir, { recursive: true });
-	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'gcore-e2e-node', private: true }, null, 2));
+	fs.writeFileSync(
+		path.join(dir, 'package.json'),
+		JSON.stringify({ name: 'gcore-e2e-node', private: true }, null, 2),
+	);
 	const logFile = path.join(root, 'install.log');
 	// The node package's preinstall script fetches the platform binary package: scripts must run here.
-	await run('npm', ['install', '--no-save', '--ignore-scripts=false', `node@${NODE_SPEC}`], { cwd: dir, env: pathWith(''), logFile });
+	await run('npm', ['install', '--no-save', '--ignore-scripts=false', `node@${NODE_SPEC}`], {
+		cwd: dir,
+		env: pathWith(''),
+		logFile,
+	});
 	const version = await capture(exe, ['--version']);
-	if (!version.startsWith(`v${NODE_SPEC}.`)) throw new Error(`expected Node ${NODE_SPEC}, got ${version}`);
-	if (!fs.existsSync(path.join(headers, 'include', 'node', 'node_api.h'))) throw new Error(`Node headers missing in ${headers}`);
+	if (!version.startsWith(`v${NODE_SPEC}.`))
+		throw new Error(`expected Node ${NODE_SPEC}, got ${version}`);
+	if (!fs.existsSync(path.join(headers, 'include', 'node', 'node_api.h')))
+		throw new Error(`Node headers missing in ${headers}`);
 	fs.writeFileSync(marker, JSON.stringify({ version, at: new Date().toISOString() }));
 	log(`Node ${version} ready (${Math.round((Date.now() - t0) / 1000)} s)`);
 	return { binDir, exe, version, headers };
 }
 
-async function ensureN8n(root: string, version: string, node: { binDir: string; headers: string }): Promise<string> {
+async function ensureN8n(
+	root: string,
+	version: string,
+	node: { binDir: string; headers: string },
+): Promise<string> {
 	const dir = path.join(root, `n8n-${version}`);
 	const marker = path.join(dir, '.complete');
 	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
@@ -97,24 +125,51 @@ async function ensureN8n(root: string, version: string, node: { binDir: string; 
 	const logFile = path.join(root, 'install.log');
 	const env = pathWith(node.binDir);
 	const t0 = Date.now();
-	if (fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'package.json')) && readMarker(path.join(dir, '.installed'))) {
+	if (
+		fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'package.json')) &&
+		readMarker(path.join(dir, '.installed'))
+	) {
 		log(`n8n ${version} packages already present, only the sqlite3 step is left`);
 	} else {
-		log(`installing n8n ${version} into ${dir} with Node ${NODE_SPEC} (minutes, ~2,400 packages, ~3 GB; log: ${logFile})`);
+		log(
+			`installing n8n ${version} into ${dir} with Node ${NODE_SPEC} (minutes, ~2,400 packages, ~3 GB; log: ${logFile})`,
+		);
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
 		const overrides = overridesFor(version);
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'gcore-e2e-n8n', private: true, ...(overrides && { overrides }) }, null, 2));
-		await run('npm', ['install', '--ignore-scripts', '--no-save', `n8n@${version}`], { cwd: dir, env, logFile });
-		fs.writeFileSync(path.join(dir, '.installed'), JSON.stringify({ at: new Date().toISOString(), ms: Date.now() - t0 }));
-		log(`n8n ${version} packages installed (${Math.round((Date.now() - t0) / 1000)} s); rebuilding sqlite3 for Node ${NODE_SPEC}`);
+		fs.writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify(
+				{ name: 'gcore-e2e-n8n', private: true, ...(overrides && { overrides }) },
+				null,
+				2,
+			),
+		);
+		await run('npm', ['install', '--ignore-scripts', '--no-save', `n8n@${version}`], {
+			cwd: dir,
+			env,
+			logFile,
+		});
+		fs.writeFileSync(
+			path.join(dir, '.installed'),
+			JSON.stringify({ at: new Date().toISOString(), ms: Date.now() - t0 }),
+		);
+		log(
+			`n8n ${version} packages installed (${Math.round((Date.now() - t0) / 1000)} s); rebuilding sqlite3 for Node ${NODE_SPEC}`,
+		);
 	}
 	const t1 = Date.now();
 	await ensureSqlite3(root, dir, node, env, logFile);
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-'));
-	const printed = await capture(path.join(node.binDir, 'node'), [bin, '--version'], { ...env, N8N_USER_FOLDER: userFolder });
+	const printed = await capture(path.join(node.binDir, 'node'), [bin, '--version'], {
+		...env,
+		N8N_USER_FOLDER: userFolder,
+	});
 	fs.rmSync(userFolder, { recursive: true, force: true });
-	fs.writeFileSync(marker, JSON.stringify({ version: printed, at: new Date().toISOString(), sqlite3Ms: Date.now() - t1 }));
+	fs.writeFileSync(
+		marker,
+		JSON.stringify({ version: printed, at: new Date().toISOString(), sqlite3Ms: Date.now() - t1 }),
+	);
 	log(`n8n ${printed} ready in ${dir} (${Math.round((Date.now() - t0) / 1000)} s)`);
 	return dir;
 }
@@ -127,7 +182,11 @@ export async function ensureRealN8n(version = DEFAULT_N8N_VERSION): Promise<Real
 	const describe = async (): Promise<RealN8n> => {
 		const node = await ensureNode(root);
 		const dir = await ensureN8n(root, version, node);
-		const n8nVersion = (JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string }).version;
+		const n8nVersion = (
+			JSON.parse(
+				fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+			) as { version: string }
+		).version;
 		return {
 			cacheDir: root,
 			nodeBinDir: node.binDir,
@@ -139,7 +198,11 @@ export async function ensureRealN8n(version = DEFAULT_N8N_VERSION): Promise<Real
 		};
 	};
 	// A complete install is only read: no need to wait while another version is being installed.
-	if (readMarker(path.join(root, `node${NODE_SPEC}`, '.complete')) && readMarker(path.join(root, `n8n-${version}`, '.complete'))) return describe();
+	if (
+		readMarker(path.join(root, `node${NODE_SPEC}`, '.complete')) &&
+		readMarker(path.join(root, `n8n-${version}`, '.complete'))
+	)
+		return describe();
 	return withLock(root, async () => {
 		const real = await describe();
 		log(`cache for n8n ${version} ready after ${Math.round((Date.now() - t0) / 1000)} s`);

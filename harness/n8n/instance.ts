@@ -100,7 +100,10 @@ export class N8nInstance {
 			NODE_ENV: 'production',
 		};
 		for (const [k, v] of Object.entries(defaults)) if (env[k] === undefined) env[k] = v;
-		const services = Object.assign({}, ...(this.opts.services ?? []).map((s) => s.n8nEnv())) as NodeJS.ProcessEnv;
+		const services = Object.assign(
+			{},
+			...(this.opts.services ?? []).map((s) => s.n8nEnv()),
+		) as NodeJS.ProcessEnv;
 		return { ...env, ...forced, ...services, ...this.opts.extraEnv };
 	}
 

@@ -30,7 +30,9 @@ export function ownerFromEnvironment(version: string): boolean {
 export function ownerEnv(real: RealN8n, owner: Owner): NodeJS.ProcessEnv {
 	if (!ownerFromEnvironment(real.n8nVersion)) return {};
 	// n8n only accepts a bcrypt hash here; made with n8n's own bcryptjs from the cached install.
-	const bcrypt = createRequire(real.n8nBin)('bcryptjs') as { hashSync(pw: string, rounds: number): string };
+	const bcrypt = createRequire(real.n8nBin)('bcryptjs') as {
+		hashSync(pw: string, rounds: number): string;
+	};
 	return {
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: owner.email,

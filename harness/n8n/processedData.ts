@@ -24,6 +24,12 @@ db.all('SELECT context, value FROM processed_data WHERE workflowId = ?', [proces
 
 export function processedData(n8n: N8nInstance, workflowId: string): ProcessedDataRow[] {
 	const file = path.join(n8n.userFolder, '.n8n', 'database.sqlite');
-	const out = execFileSync(n8n.real.nodeExe, ['-e', SCRIPT, n8n.real.n8nBin, file, workflowId], { encoding: 'utf8', timeout: 60_000 });
-	return (JSON.parse(out) as Array<{ context: string; value: string }>).map((r) => ({ context: r.context, value: JSON.parse(r.value) as ProcessedDataRow['value'] }));
+	const out = execFileSync(n8n.real.nodeExe, ['-e', SCRIPT, n8n.real.n8nBin, file, workflowId], {
+		encoding: 'utf8',
+		timeout: 60_000,
+	});
+	return (JSON.parse(out) as Array<{ context: string; value: string }>).map((r) => ({
+		context: r.context,
+		value: JSON.parse(r.value) as ProcessedDataRow['value'],
+	}));
 }

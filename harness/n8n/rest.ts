@@ -45,49 +45,80 @@ export class N8nRest {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
 		});
-		if (!res.ok) throw new RestError(res.status, `login as ${owner.email} failed: ${res.status} ${await res.text()}`);
+		if (!res.ok)
+			throw new RestError(
+				res.status,
+				`login as ${owner.email} failed: ${res.status} ${await res.text()}`,
+			);
 		this.cookie = res.headers
 			.getSetCookie()
 			.map((c) => c.split(';')[0])
 			.join('; ');
-		if (!this.cookie.includes('n8n-auth=')) throw new Error('login answered without an n8n-auth cookie');
+		if (!this.cookie.includes('n8n-auth='))
+			throw new Error('login answered without an n8n-auth cookie');
 	}
 
 	/** One call; returns the `data` of n8n's `{ data }` envelope. */
 	async call<T>(method: string, pathname: string, body?: unknown): Promise<T> {
 		const res = await fetch(`${this.n8n.baseUrl}/rest${pathname}`, {
 			method,
-			headers: { cookie: this.cookie, 'content-type': 'application/json', 'browser-id': 'gcore-e2e' },
+			headers: {
+				cookie: this.cookie,
+				'content-type': 'application/json',
+				'browser-id': 'gcore-e2e',
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await res.text();
-		if (!res.ok) throw new RestError(res.status, `${method} /rest${pathname}: ${res.status} ${text.slice(0, 500)}`);
+		if (!res.ok)
+			throw new RestError(
+				res.status,
+				`${method} /rest${pathname}: ${res.status} ${text.slice(0, 500)}`,
+			);
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
 	/** A stored credential as the editor receives it (secrets redacted). */
-	credential(id: string): Promise<{ id: string; name: string; type: string; data: Record<string, unknown> }> {
+	credential(
+		id: string,
+	): Promise<{ id: string; name: string; type: string; data: Record<string, unknown> }> {
 		return this.call('GET', `/credentials/${id}?includeData=true`);
 	}
 
 	/** The editor's "Test" button: n8n runs the credential type's test request. */
-	testCredential(credentials: { id: string; name: string; type: string; data: Record<string, unknown> }): Promise<{ status: string; message: string }> {
+	testCredential(credentials: {
+		id: string;
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}): Promise<{ status: string; message: string }> {
 		return this.call('POST', '/credentials/test', { credentials });
 	}
 
 	/** The newest executions first, as the editor's execution list shows them. */
-	async executions(filter: { workflowId?: string; status?: string } = {}, limit = 100): Promise<ExecutionSummary[]> {
+	async executions(
+		filter: { workflowId?: string; status?: string } = {},
+		limit = 100,
+	): Promise<ExecutionSummary[]> {
 		const query = new URLSearchParams({ filter: JSON.stringify(filter), limit: String(limit) });
-		const page = await this.call<{ results: ExecutionSummary[] }>('GET', `/executions?${query.toString()}`);
+		const page = await this.call<{ results: ExecutionSummary[] }>(
+			'GET',
+			`/executions?${query.toString()}`,
+		);
 		return page.results;
 	}
 
 	/** One execution with its run data (n8n sends it serialised with `flatted`; parsed with n8n's own copy). */
 	async execution(id: string): Promise<ExecutionSummary & { run: N8nRun }> {
 		const raw = await this.call<ExecutionSummary & { data: string }>('GET', `/executions/${id}`);
-		const flatted = createRequire(this.n8n.real.n8nBin)('flatted') as { parse(text: string): N8nRun['data'] };
+		const flatted = createRequire(this.n8n.real.n8nBin)('flatted') as {
+			parse(text: string): N8nRun['data'];
+		};
 		const { data, ...summary } = raw;
-		return { ...summary, run: { status: summary.status, finished: summary.finished, data: flatted.parse(data) } };
+		return {
+			...summary,
+			run: { status: summary.status, finished: summary.finished, data: flatted.parse(data) },
+		};
 	}
 
 	/** The executions list's "Retry" (from the failed node, with the stored workflow). n8n 2.x answers the new execution, 1.x whether it succeeded. */
@@ -101,16 +132,41 @@ export class N8nRest {
 	 * start time, continued below the last row's id; see e2e/QUEUE-MODE.md on the queue branch).
 	 */
 	async allExecutions(workflowId: string): Promise<ExecutionSummary[]> {
-		this.publicApiKey ||= (await this.call<{ rawApiKey: string }>('POST', '/api-keys', { label: 'gcore e2e', scopes: ['execution:list', 'execution:read'], expiresAt: null })).rawApiKey;
+		this.publicApiKey ||= (
+			await this.call<{ rawApiKey: string }>('POST', '/api-keys', {
+				label: 'gcore e2e',
+				scopes: ['execution:list', 'execution:read'],
+				expiresAt: null,
+			})
+		).rawApiKey;
 		const all: ExecutionSummary[] = [];
 		let cursor: string | undefined;
 		do {
-			const query = new URLSearchParams({ workflowId, limit: '100', ...(cursor ? { cursor } : {}) });
-			const res = await fetch(`${this.n8n.baseUrl}/api/v1/executions?${query.toString()}`, { headers: { 'X-N8N-API-KEY': this.publicApiKey } });
+			const query = new URLSearchParams({
+				workflowId,
+				limit: '100',
+				...(cursor ? { cursor } : {}),
+			});
+			const res = await fetch(`${this.n8n.baseUrl}/api/v1/executions?${query.toString()}`, {
+				headers: { 'X-N8N-API-KEY': this.publicApiKey },
+			});
 			const text = await res.text();
-			if (!res.ok) throw new RestError(res.status, `GET /api/v1/executions: ${res.status} ${text.slice(0, 500)}`);
-			const page = JSON.parse(text) as { data: Array<ExecutionSummary & { id: string | number; retryOf?: string | number | null }>; nextCursor?: string | null };
-			all.push(...page.data.map((e) => ({ ...e, id: String(e.id), retryOf: e.retryOf == null ? null : String(e.retryOf) })));
+			if (!res.ok)
+				throw new RestError(
+					res.status,
+					`GET /api/v1/executions: ${res.status} ${text.slice(0, 500)}`,
+				);
+			const page = JSON.parse(text) as {
+				data: Array<ExecutionSummary & { id: string | number; retryOf?: string | number | null }>;
+				nextCursor?: string | null;
+			};
+			all.push(
+				...page.data.map((e) => ({
+					...e,
+					id: String(e.id),
+					retryOf: e.retryOf == null ? null : String(e.retryOf),
+				})),
+			);
 			cursor = page.nextCursor ?? undefined;
 		} while (cursor);
 		return all.sort((a, b) => Number(a.id) - Number(b.id));
@@ -121,17 +177,24 @@ export class N8nRest {
 	 * polled through: n8n 2.41.1 answers 500 while its SQLite connection times out under a heavy
 	 * execution (measured: 10,000 items through HTTP Request at once), and recovers.
 	 */
-	async waitForExecutions(workflowId: string, count: number, timeoutMs: number): Promise<ExecutionSummary[]> {
+	async waitForExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs: number,
+	): Promise<ExecutionSummary[]> {
 		const t0 = Date.now();
 		for (;;) {
 			const all = await this.allExecutions(workflowId).catch((e: unknown) => {
-				if (e instanceof RestError && e.status >= 500 && Date.now() - t0 < timeoutMs) return undefined;
+				if (e instanceof RestError && e.status >= 500 && Date.now() - t0 < timeoutMs)
+					return undefined;
 				throw e;
 			});
 			const done = all?.filter((e) => FINAL_STATUSES.includes(e.status)) ?? [];
 			if (all && done.length >= count) return all;
 			if (all && Date.now() - t0 > timeoutMs) {
-				throw new Error(`after ${timeoutMs / 1000} s, ${done.length} of ${count} executions of ${workflowId} finished (${all.length} listed: ${JSON.stringify(countBy(all.map((e) => e.status)))})`);
+				throw new Error(
+					`after ${timeoutMs / 1000} s, ${done.length} of ${count} executions of ${workflowId} finished (${all.length} listed: ${JSON.stringify(countBy(all.map((e) => e.status)))})`,
+				);
 			}
 			await new Promise((r) => setTimeout(r, 1000));
 		}

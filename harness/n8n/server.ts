@@ -49,7 +49,10 @@ async function isReady(baseUrl: string): Promise<string | true> {
 	return true;
 }
 
-export async function startServer(n8n: N8nInstance, opts: { readyTimeoutMs?: number } = {}): Promise<N8nServer> {
+export async function startServer(
+	n8n: N8nInstance,
+	opts: { readyTimeoutMs?: number } = {},
+): Promise<N8nServer> {
 	let current = await startReady(n8n, opts.readyTimeoutMs ?? 180_000);
 	return {
 		baseUrl: n8n.baseUrl,
@@ -73,23 +76,39 @@ export async function startServer(n8n: N8nInstance, opts: { readyTimeoutMs?: num
 	};
 }
 
-async function startReady(n8n: N8nInstance, readyTimeoutMs: number): Promise<{ child: ChildProcess; exited: Promise<string> }> {
+async function startReady(
+	n8n: N8nInstance,
+	readyTimeoutMs: number,
+): Promise<{ child: ChildProcess; exited: Promise<string> }> {
 	const out = fs.openSync(n8n.logFile, 'a');
 	fs.writeSync(out, `\n===== n8n start (port ${n8n.port}) =====\n`);
-	const child = spawnGroup('n8n start', n8n.real.nodeExe, [n8n.real.n8nBin, 'start'], {
-		cwd: n8n.userFolder,
-		env: n8n.env(),
-		stdio: ['ignore', out, out],
-	}, 15_000);
+	const child = spawnGroup(
+		'n8n start',
+		n8n.real.nodeExe,
+		[n8n.real.n8nBin, 'start'],
+		{
+			cwd: n8n.userFolder,
+			env: n8n.env(),
+			stdio: ['ignore', out, out],
+		},
+		15_000,
+	);
 	fs.closeSync(out);
-	const exited = new Promise<string>((resolve) => child.once('exit', (code, sig) => resolve(sig ?? `exit ${code}`)));
+	const exited = new Promise<string>((resolve) =>
+		child.once('exit', (code, sig) => resolve(sig ?? `exit ${code}`)),
+	);
 	const t0 = Date.now();
 	let lastReason = 'not asked yet';
 	for (;;) {
-		if (hasExited(child)) throw new Error(`n8n start exited (${await exited}) before it was ready:\n${n8n.logTail(40)}`);
+		if (hasExited(child))
+			throw new Error(
+				`n8n start exited (${await exited}) before it was ready:\n${n8n.logTail(40)}`,
+			);
 		if (Date.now() - t0 > readyTimeoutMs) {
 			await stopProcessGroup(child, 'n8n start');
-			throw new Error(`n8n start not ready after ${readyTimeoutMs / 1000} s (last: ${lastReason}):\n${n8n.logTail(40)}`);
+			throw new Error(
+				`n8n start not ready after ${readyTimeoutMs / 1000} s (last: ${lastReason}):\n${n8n.logTail(40)}`,
+			);
 		}
 		const ready = await isReady(n8n.baseUrl);
 		if (ready === true) break;

@@ -18,7 +18,12 @@ export function webhookUrl(ctx: { n8n: Pick<N8nInstance, 'baseUrl'> }, path: str
  * database ping is more than 5 s late, which a burst on a busy machine can cause. Resolves with the
  * last status and the redeliveries it took.
  */
-export async function deliver(url: string, body: unknown, attempts = 10, redeliverOn: (status: number) => boolean = (status) => status === 503): Promise<{ status: number; redelivered: number }> {
+export async function deliver(
+	url: string,
+	body: unknown,
+	attempts = 10,
+	redeliverOn: (status: number) => boolean = (status) => status === 503,
+): Promise<{ status: number; redelivered: number }> {
 	for (let redelivered = 0; ; redelivered++) {
 		const status = await post(url, body);
 		if (!redeliverOn(status) || redelivered + 1 >= attempts) return { status, redelivered };
@@ -34,13 +39,20 @@ export const PROBE_EMAIL = 'webhook.probe@nobody.example.com';
  * started an execution (`body`: by default one customer nobody has); once that one has finished,
  * returns how many executions the workflow has, so that a scenario counts only its own.
  */
-export async function waitUntilListening(ctx: { n8n: Pick<N8nInstance, 'baseUrl'>; rest: N8nRest }, workflowId: string, path: string, body: unknown = { email: PROBE_EMAIL }, timeoutMs = 60_000): Promise<number> {
+export async function waitUntilListening(
+	ctx: { n8n: Pick<N8nInstance, 'baseUrl'>; rest: N8nRest },
+	workflowId: string,
+	path: string,
+	body: unknown = { email: PROBE_EMAIL },
+	timeoutMs = 60_000,
+): Promise<number> {
 	const url = webhookUrl(ctx, path);
 	const t0 = Date.now();
 	for (;;) {
 		const status = await post(url, body).catch(() => 0);
 		if (status === 200) break;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`${url} answered ${status} for ${timeoutMs / 1000} s`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(`${url} answered ${status} for ${timeoutMs / 1000} s`);
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	const known = await ctx.rest.allExecutions(workflowId);
@@ -52,14 +64,26 @@ export async function waitUntilListening(ctx: { n8n: Pick<N8nInstance, 'baseUrl'
  * answers 200 without starting anything), waits until that execution is final, and returns the ids
  * of every execution the workflow has then (the killed ones may stay "running" for good).
  */
-export async function waitUntilStarted(ctx: { n8n: Pick<N8nInstance, 'baseUrl'>; rest: N8nRest }, workflowId: string, path: string, body: unknown, timeoutMs = 120_000): Promise<Set<string>> {
+export async function waitUntilStarted(
+	ctx: { n8n: Pick<N8nInstance, 'baseUrl'>; rest: N8nRest },
+	workflowId: string,
+	path: string,
+	body: unknown,
+	timeoutMs = 120_000,
+): Promise<Set<string>> {
 	const known = new Set((await ctx.rest.allExecutions(workflowId)).map((e) => e.id));
 	const t0 = Date.now();
 	for (let last = ''; ; ) {
-		const answer = await postForAnswer(webhookUrl(ctx, path), body).catch((e: Error) => ({ status: 0, text: e.message }));
+		const answer = await postForAnswer(webhookUrl(ctx, path), body).catch((e: Error) => ({
+			status: 0,
+			text: e.message,
+		}));
 		if (answer.status === 200 && answer.text.includes('Workflow was started')) break;
 		last = `${answer.status} ${answer.text.slice(0, 100)}`;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`${webhookUrl(ctx, path)} did not start the workflow for ${timeoutMs / 1000} s (last answer: ${last})`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(
+				`${webhookUrl(ctx, path)} did not start the workflow for ${timeoutMs / 1000} s (last answer: ${last})`,
+			);
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	await waitForNewExecutions(ctx, workflowId, known, 1, timeoutMs);
@@ -67,7 +91,13 @@ export async function waitUntilStarted(ctx: { n8n: Pick<N8nInstance, 'baseUrl'>;
 }
 
 /** Waits until `count` executions of the workflow that are not in `known` are final; returns those new ones, oldest first. */
-export async function waitForNewExecutions(ctx: { rest: N8nRest }, workflowId: string, known: Set<string>, count: number, timeoutMs: number): Promise<ExecutionSummary[]> {
+export async function waitForNewExecutions(
+	ctx: { rest: N8nRest },
+	workflowId: string,
+	known: Set<string>,
+	count: number,
+	timeoutMs: number,
+): Promise<ExecutionSummary[]> {
 	const t0 = Date.now();
 	for (;;) {
 		// n8n answers 500 now and then while its SQLite is busy (see N8nRest.waitForExecutions): asked again.
@@ -75,7 +105,10 @@ export async function waitForNewExecutions(ctx: { rest: N8nRest }, workflowId: s
 		const fresh = all.filter((e) => !known.has(e.id));
 		const done = fresh.filter((e) => FINAL_STATUSES.includes(e.status));
 		if (done.length >= count) return fresh;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`after ${timeoutMs / 1000} s, ${done.length} of ${count} new executions of ${workflowId} are final (${fresh.length} new)`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(
+				`after ${timeoutMs / 1000} s, ${done.length} of ${count} new executions of ${workflowId} are final (${fresh.length} new)`,
+			);
 		await new Promise((r) => setTimeout(r, 1000));
 	}
 }
@@ -86,13 +119,23 @@ export async function waitForNewExecutions(ctx: { rest: N8nRest }, workflowId: s
  * request?" once it is there, "... is not registered" before (n8n activates published workflows
  * after it reports ready; under load that took minutes here).
  */
-export async function waitUntilRegistered(ctx: { n8n: Pick<N8nInstance, 'baseUrl'> }, path: string, timeoutMs = 300_000): Promise<void> {
+export async function waitUntilRegistered(
+	ctx: { n8n: Pick<N8nInstance, 'baseUrl'> },
+	path: string,
+	timeoutMs = 300_000,
+): Promise<void> {
 	const t0 = Date.now();
 	for (let last = ''; ; ) {
-		const res = await fetch(webhookUrl(ctx, path)).catch((e: Error) => ({ status: 0, text: async () => e.message }));
+		const res = await fetch(webhookUrl(ctx, path)).catch((e: Error) => ({
+			status: 0,
+			text: async () => e.message,
+		}));
 		last = `${res.status} ${(await res.text()).slice(0, 150)}`;
 		if (/not registered for GET requests.*POST request/.test(last)) return;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`${webhookUrl(ctx, path)} not registered for POST after ${timeoutMs / 1000} s (last answer to a GET: ${last})`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(
+				`${webhookUrl(ctx, path)} not registered for POST after ${timeoutMs / 1000} s (last answer to a GET: ${last})`,
+			);
 		await new Promise((r) => setTimeout(r, 1000));
 	}
 }

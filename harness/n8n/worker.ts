@@ -26,20 +26,46 @@ export interface N8nWorker {
 	startAgain(): Promise<N8nWorker>;
 }
 
-export async function startWorker(n8n: N8nInstance, name: string, opts: { concurrency: number; readyTimeoutMs?: number }): Promise<N8nWorker> {
+export async function startWorker(
+	n8n: N8nInstance,
+	name: string,
+	opts: { concurrency: number; readyTimeoutMs?: number },
+): Promise<N8nWorker> {
 	const healthPort = await freePort();
 	const out = fs.openSync(n8n.logFile, 'a');
-	fs.writeSync(out, `\n===== n8n worker --concurrency=${opts.concurrency} (health port ${healthPort}) =====\n`);
-	const env = { ...n8n.env(), QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' };
-	const child = spawnGroup(name, n8n.real.nodeExe, [n8n.real.n8nBin, 'worker', `--concurrency=${opts.concurrency}`], { cwd: n8n.userFolder, env, stdio: ['ignore', out, out] }, 15_000);
+	fs.writeSync(
+		out,
+		`\n===== n8n worker --concurrency=${opts.concurrency} (health port ${healthPort}) =====\n`,
+	);
+	const env = {
+		...n8n.env(),
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+	};
+	const child = spawnGroup(
+		name,
+		n8n.real.nodeExe,
+		[n8n.real.n8nBin, 'worker', `--concurrency=${opts.concurrency}`],
+		{ cwd: n8n.userFolder, env, stdio: ['ignore', out, out] },
+		15_000,
+	);
 	fs.closeSync(out);
-	const exited = new Promise<string>((resolve) => child.once('exit', (code, sig) => resolve(sig ?? `exit ${code}`)));
+	const exited = new Promise<string>((resolve) =>
+		child.once('exit', (code, sig) => resolve(sig ?? `exit ${code}`)),
+	);
 	const t0 = Date.now();
 	const timeout = opts.readyTimeoutMs ?? 180_000;
 	for (;;) {
-		if (hasExited(child)) throw new Error(`${name} exited (${await exited}) before it was ready:\n${tail(n8n.logFile, 40)}`);
-		if (Date.now() - t0 > timeout) throw new Error(`${name} not ready after ${timeout / 1000} s:\n${tail(n8n.logFile, 40)}`);
-		const ok = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`, { signal: AbortSignal.timeout(5000) }).then(
+		if (hasExited(child))
+			throw new Error(
+				`${name} exited (${await exited}) before it was ready:\n${tail(n8n.logFile, 40)}`,
+			);
+		if (Date.now() - t0 > timeout)
+			throw new Error(`${name} not ready after ${timeout / 1000} s:\n${tail(n8n.logFile, 40)}`);
+		const ok = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`, {
+			signal: AbortSignal.timeout(5000),
+		}).then(
 			(r) => r.ok,
 			() => false,
 		);
@@ -54,7 +80,10 @@ export async function startWorker(n8n: N8nInstance, name: string, opts: { concur
 		logFile: n8n.logFile,
 		exited,
 		running: () => !hasExited(child),
-		startedExecutions: () => [...fs.readFileSync(n8n.logFile, 'utf8').matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]),
+		startedExecutions: () =>
+			[...fs.readFileSync(n8n.logFile, 'utf8').matchAll(/Worker started execution (\d+)/g)].map(
+				(m) => m[1],
+			),
 		stop: () => stopProcessGroup(child, name, 15_000),
 		startAgain: () => startWorker(n8n, name, opts),
 	};

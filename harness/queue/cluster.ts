@@ -57,7 +57,9 @@ export interface QueueCluster {
 }
 
 function webhookPaths(wf: WorkflowJson): string[] {
-	return wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook').map((n) => String(n.parameters.path));
+	return wf.nodes
+		.filter((n) => n.type === 'n8n-nodes-base.webhook')
+		.map((n) => String(n.parameters.path));
 }
 
 /**
@@ -65,20 +67,36 @@ function webhookPaths(wf: WorkflowJson): string[] {
  * first 22 of 300 POSTs answered 404). A CORS preflight asks without starting an execution: 204
  * with POST among the allowed methods once the webhook is registered, 404 before.
  */
-async function webhooksRegistered(baseUrl: string, paths: string[], timeoutMs = 120_000): Promise<void> {
+async function webhooksRegistered(
+	baseUrl: string,
+	paths: string[],
+	timeoutMs = 120_000,
+): Promise<void> {
 	const t0 = Date.now();
 	for (const p of paths) {
 		for (;;) {
-			const res = await fetch(`${baseUrl}/webhook/${p}`, { method: 'OPTIONS', headers: { origin: 'http://localhost', 'access-control-request-method': 'POST' } }).catch(() => undefined);
-			if (res?.status === 204 && (res.headers.get('access-control-allow-methods') ?? '').includes('POST')) break;
-			if (Date.now() - t0 > timeoutMs) throw new Error(`webhook ${p} not registered ${timeoutMs / 1000} s after main was ready (last answer ${res?.status})`);
+			const res = await fetch(`${baseUrl}/webhook/${p}`, {
+				method: 'OPTIONS',
+				headers: { origin: 'http://localhost', 'access-control-request-method': 'POST' },
+			}).catch(() => undefined);
+			if (
+				res?.status === 204 &&
+				(res.headers.get('access-control-allow-methods') ?? '').includes('POST')
+			)
+				break;
+			if (Date.now() - t0 > timeoutMs)
+				throw new Error(
+					`webhook ${p} not registered ${timeoutMs / 1000} s after main was ready (last answer ${res?.status})`,
+				);
 			await sleep(250);
 		}
 	}
 }
 
 /** Starts Redis and PostgreSQL (registered for clean-up); call early, they take a few seconds. */
-export async function startServices(work: string): Promise<{ redis: RedisInstance; postgres: PostgresInstance }> {
+export async function startServices(
+	work: string,
+): Promise<{ redis: RedisInstance; postgres: PostgresInstance }> {
 	const [redis, postgres] = await Promise.all([startRedis(work), startPostgres(work)]);
 	onCleanup('redis', redis.stop);
 	onCleanup('postgres', postgres.stop);
@@ -95,7 +113,12 @@ export async function startCluster(opts: {
 	workflows: WorkflowJson[];
 }): Promise<QueueCluster> {
 	const encryptionKey = randomBytes(24).toString('hex');
-	const queueEnv: NodeJS.ProcessEnv = { EXECUTIONS_MODE: 'queue', OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true', DB_POSTGRESDB_POOL_SIZE: DB_POOL_SIZE, ...LOCK_SETTINGS };
+	const queueEnv: NodeJS.ProcessEnv = {
+		EXECUTIONS_MODE: 'queue',
+		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		DB_POSTGRESDB_POOL_SIZE: DB_POOL_SIZE,
+		...LOCK_SETTINGS,
+	};
 	const instance = (name: string, owner: boolean) =>
 		N8nInstance.create(opts.real, {
 			userFolder: path.join(opts.work, name, 'user'),
@@ -123,7 +146,10 @@ export async function startCluster(opts: {
 			return startWorker(n8n, name, { concurrency: WORKER_CONCURRENCY });
 		}),
 	]);
-	await webhooksRegistered(main.baseUrl, opts.workflows.flatMap((wf) => webhookPaths(wf)));
+	await webhooksRegistered(
+		main.baseUrl,
+		opts.workflows.flatMap((wf) => webhookPaths(wf)),
+	);
 	const rest = new N8nRest(main);
 	await logInAsOwner(opts.real, rest, DEMO_OWNER);
 	const api = await N8nPublicApi.create(main, rest);

@@ -12,23 +12,43 @@ import type { N8nWorker } from '../n8n/worker';
 export const FINAL = ['success', 'error', 'crashed', 'canceled'];
 
 /** The workflow's executions as stored in PostgreSQL (table execution_entity), oldest first. */
-export async function executionsOf(pg: PostgresInstance, workflowId: string): Promise<ExecutionSummary[]> {
+export async function executionsOf(
+	pg: PostgresInstance,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
 	if (!/^\w+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
 	const ms = (col: string) => `coalesce(round(extract(epoch from "${col}") * 1000)::text, '')`;
-	const rows = await pg.query(`select id, status, mode, ${ms('startedAt')}, ${ms('stoppedAt')}, coalesce("retryOf", '') from execution_entity where "workflowId" = '${workflowId}' order by id`);
+	const rows = await pg.query(
+		`select id, status, mode, ${ms('startedAt')}, ${ms('stoppedAt')}, coalesce("retryOf", '') from execution_entity where "workflowId" = '${workflowId}' order by id`,
+	);
 	const iso = (v: string) => (v ? new Date(Number(v)).toISOString() : undefined);
-	return rows.map(([id, status, mode, startedAt, stoppedAt, retryOf]) => ({ id, workflowId, status, mode, startedAt: iso(startedAt), stoppedAt: iso(stoppedAt), retryOf: retryOf || null }));
+	return rows.map(([id, status, mode, startedAt, stoppedAt, retryOf]) => ({
+		id,
+		workflowId,
+		status,
+		mode,
+		startedAt: iso(startedAt),
+		stoppedAt: iso(stoppedAt),
+		retryOf: retryOf || null,
+	}));
 }
 
 /** Waits until the workflow has at least `count` executions and none of them is new/running/waiting; returns them. */
-export async function waitForExecutions(pg: PostgresInstance, workflowId: string, count: number, timeoutMs: number): Promise<ExecutionSummary[]> {
+export async function waitForExecutions(
+	pg: PostgresInstance,
+	workflowId: string,
+	count: number,
+	timeoutMs: number,
+): Promise<ExecutionSummary[]> {
 	const t0 = Date.now();
 	let last: ExecutionSummary[] = [];
 	for (;;) {
 		last = await executionsOf(pg, workflowId);
 		if (last.length >= count && last.every((e) => FINAL.includes(e.status))) return last;
 		if (Date.now() - t0 > timeoutMs) {
-			throw new Error(`after ${timeoutMs / 1000} s: ${last.length} of ${count} executions, ${JSON.stringify(countBy(last.map((e) => e.status)))}`);
+			throw new Error(
+				`after ${timeoutMs / 1000} s: ${last.length} of ${count} executions, ${JSON.stringify(countBy(last.map((e) => e.status)))}`,
+			);
 		}
 		await sleep(1000);
 	}
@@ -40,7 +60,11 @@ export async function waitForExecutions(pg: PostgresInstance, workflowId: string
  * (job 3) finished" before "Enqueued execution 3"): main then holds it as running for good, and the
  * list excludes running ones (executions.public.controller.js `excludeRunning`).
  */
-export async function listedByPublicApi(api: N8nPublicApi, workflowId: string, ids: string[]): Promise<number> {
+export async function listedByPublicApi(
+	api: N8nPublicApi,
+	workflowId: string,
+	ids: string[],
+): Promise<number> {
 	const listed = new Set((await api.executions(workflowId)).map((e) => e.id));
 	return ids.filter((id) => listed.has(id)).length;
 }
@@ -48,12 +72,18 @@ export async function listedByPublicApi(api: N8nPublicApi, workflowId: string, i
 /** Execution id → worker name, from the workers' logs ("Worker started execution <id>"). */
 export function workerOf(workers: N8nWorker[]): Map<string, string> {
 	const map = new Map<string, string>();
-	for (const w of workers) for (const id of w.startedExecutions()) map.set(id, map.has(id) ? `${map.get(id)}+${w.name}` : w.name);
+	for (const w of workers)
+		for (const id of w.startedExecutions())
+			map.set(id, map.has(id) ? `${map.get(id)}+${w.name}` : w.name);
 	return map;
 }
 
 /** Polls the workers' logs until one of them says it started execution `id`. */
-export async function workerStarting(workers: N8nWorker[], id: string, timeoutMs: number): Promise<N8nWorker> {
+export async function workerStarting(
+	workers: N8nWorker[],
+	id: string,
+	timeoutMs: number,
+): Promise<N8nWorker> {
 	const t0 = Date.now();
 	while (Date.now() - t0 < timeoutMs) {
 		const worker = workers.find((w) => w.startedExecutions().includes(id));
@@ -70,7 +100,11 @@ export function countBy(xs: string[]): Record<string, number> {
 }
 
 /** Runs fn over items with at most `parallel` at once (reading 300 executions one by one is slow). */
-export async function mapLimit<T, R>(items: T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+	items: T[],
+	parallel: number,
+	fn: (item: T) => Promise<R>,
+): Promise<R[]> {
 	const out: R[] = new Array(items.length);
 	let next = 0;
 	await Promise.all(

@@ -32,11 +32,24 @@ export interface DaemonOptions {
 	gid?: number;
 }
 
-export function startDaemon(name: string, cmd: string, args: string[], logFile: string, opts: DaemonOptions = {}): Daemon {
+export function startDaemon(
+	name: string,
+	cmd: string,
+	args: string[],
+	logFile: string,
+	opts: DaemonOptions = {},
+): Daemon {
 	const out = fs.openSync(logFile, 'a');
 	fs.writeSync(out, `\n$ ${cmd} ${args.join(' ')}\n`);
 	// detached: its own process group, so stop() can reach whatever it forks
-	const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, uid: opts.uid, gid: opts.gid, detached: true, stdio: ['ignore', out, out] });
+	const child = spawn(cmd, args, {
+		cwd: opts.cwd,
+		env: opts.env ?? process.env,
+		uid: opts.uid,
+		gid: opts.gid,
+		detached: true,
+		stdio: ['ignore', out, out],
+	});
 	fs.closeSync(out);
 	if (child.pid === undefined) throw new Error(`${name}: ${cmd} did not start`);
 	const pid = child.pid;
@@ -91,12 +104,22 @@ export function groupAlive(pgid: number): boolean {
 }
 
 /** Poll `probe` until it resolves true; fail early if the daemon exits, or after timeoutMs. */
-export async function waitUntilAnswers(daemon: Daemon, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitUntilAnswers(
+	daemon: Daemon,
+	probe: () => Promise<boolean>,
+	timeoutMs: number,
+): Promise<void> {
 	const t0 = Date.now();
 	for (;;) {
-		if (!daemon.running()) throw new Error(`${daemon.name} exited before it answered; log ${daemon.logFile}:\n${tail(daemon.logFile, 20)}`);
+		if (!daemon.running())
+			throw new Error(
+				`${daemon.name} exited before it answered; log ${daemon.logFile}:\n${tail(daemon.logFile, 20)}`,
+			);
 		if (await probe().catch(() => false)) return;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`${daemon.name} did not answer within ${timeoutMs / 1000} s; log ${daemon.logFile}:\n${tail(daemon.logFile, 20)}`);
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(
+				`${daemon.name} did not answer within ${timeoutMs / 1000} s; log ${daemon.logFile}:\n${tail(daemon.logFile, 20)}`,
+			);
 		await sleep(100);
 	}
 }

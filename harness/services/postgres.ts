@@ -60,12 +60,24 @@ function serverUser(): { uid?: number; gid?: number } {
 	return { uid: Number(uid), gid: Number(gid) };
 }
 
-function run(cmd: string, args: string[], opts: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<string> {
+function run(
+	cmd: string,
+	args: string[],
+	opts: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<string> {
 	return new Promise((resolve, reject) => {
-		execFile(cmd, args, { ...opts, encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-			if (err) reject(new Error(`${path.basename(cmd)} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
-			else resolve(stdout);
-		});
+		execFile(
+			cmd,
+			args,
+			{ ...opts, encoding: 'utf8', maxBuffer: 16 << 20 },
+			(err, stdout, stderr) => {
+				if (err)
+					reject(
+						new Error(`${path.basename(cmd)} ${args.join(' ')} failed: ${err.message}\n${stderr}`),
+					);
+				else resolve(stdout);
+			},
+		);
 	});
 }
 
@@ -76,7 +88,9 @@ function letServerUserIn(workDir: string, owner: { uid?: number; gid?: number })
 	if ((mode & 0o001) === 0) fs.chmodSync(workDir, (mode & 0o7777) | 0o001);
 	for (let dir = path.dirname(workDir); ; dir = path.dirname(dir)) {
 		if ((fs.statSync(dir).mode & 0o001) === 0) {
-			throw new Error(`${dir} is not searchable by the ${RUN_AS} user, so PostgreSQL cannot reach ${workDir}: use a work folder under /tmp`);
+			throw new Error(
+				`${dir} is not searchable by the ${RUN_AS} user, so PostgreSQL cannot reach ${workDir}: use a work folder under /tmp`,
+			);
 		}
 		if (dir === path.dirname(dir)) break;
 	}
@@ -84,7 +98,11 @@ function letServerUserIn(workDir: string, owner: { uid?: number; gid?: number })
 
 export async function startPostgres(workDir: string): Promise<PostgresInstance> {
 	const logFile = path.join(workDir, 'postgres.log');
-	await ensureDebianPackages(['postgresql'], () => serverBinDir() !== undefined, path.join(workDir, 'apt.log'));
+	await ensureDebianPackages(
+		['postgresql'],
+		() => serverBinDir() !== undefined,
+		path.join(workDir, 'apt.log'),
+	);
 	const binDir = serverBinDir()!;
 	const owner = serverUser();
 
@@ -94,7 +112,8 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 	fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 	fs.mkdirSync(socketDir, { recursive: true });
 	letServerUserIn(workDir, owner);
-	if (owner.uid !== undefined) for (const d of [base, dataDir, socketDir]) fs.chownSync(d, owner.uid, owner.gid!);
+	if (owner.uid !== undefined)
+		for (const d of [base, dataDir, socketDir]) fs.chownSync(d, owner.uid, owner.gid!);
 	fs.chmodSync(dataDir, 0o700);
 
 	const password = randomBytes(12).toString('hex');
@@ -102,33 +121,55 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 	fs.writeFileSync(pwFile, `${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
 	if (owner.uid !== undefined) fs.chownSync(pwFile, owner.uid, owner.gid!);
 	// A throw-away cluster: no fsync (initdb --no-sync, fsync=off below) keeps it fast.
-	await run(path.join(binDir, 'initdb'), [
-		'-D', dataDir,
-		'-U', 'postgres',
-		`--pwfile=${pwFile}`,
-		'--auth-local=trust',
-		'--auth-host=scram-sha-256',
-		'--encoding=UTF8',
-		'--no-locale',
-		'--no-sync',
-	], { ...owner, cwd: base });
+	await run(
+		path.join(binDir, 'initdb'),
+		[
+			'-D',
+			dataDir,
+			'-U',
+			'postgres',
+			`--pwfile=${pwFile}`,
+			'--auth-local=trust',
+			'--auth-host=scram-sha-256',
+			'--encoding=UTF8',
+			'--no-locale',
+			'--no-sync',
+		],
+		{ ...owner, cwd: base },
+	);
 	fs.rmSync(pwFile);
 
 	for (let attempt = 1; ; attempt++) {
 		const port = await freePort();
-		const daemon = startDaemon('postgres', path.join(binDir, 'postgres'), [
-			'-D', dataDir,
-			'-p', String(port),
-			'-k', socketDir,
-			'-c', 'listen_addresses=127.0.0.1',
-			'-c', 'fsync=off',
-			'-c', 'synchronous_commit=off',
-			'-c', 'full_page_writes=off',
-		], logFile, { ...owner, cwd: base });
+		const daemon = startDaemon(
+			'postgres',
+			path.join(binDir, 'postgres'),
+			[
+				'-D',
+				dataDir,
+				'-p',
+				String(port),
+				'-k',
+				socketDir,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				'fsync=off',
+				'-c',
+				'synchronous_commit=off',
+				'-c',
+				'full_page_writes=off',
+			],
+			logFile,
+			{ ...owner, cwd: base },
+		);
 		try {
 			await waitUntilAnswers(
 				daemon,
-				() => run(path.join(binDir, 'pg_isready'), ['-q', '-h', socketDir, '-p', String(port)]).then(() => true),
+				() =>
+					run(path.join(binDir, 'pg_isready'), ['-q', '-h', socketDir, '-p', String(port)]).then(
+						() => true,
+					),
 				30_000,
 			);
 		} catch (e) {
@@ -139,11 +180,27 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 		// SIGINT is PostgreSQL's "fast" shutdown: it ends open sessions (SIGTERM would wait for them).
 		const stop = () => daemon.stop('SIGINT', 20_000);
 		try {
-			await run(path.join(binDir, 'psql'), [
-				'-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q',
-				'-c', `CREATE ROLE n8n LOGIN PASSWORD '${password}'`,
-				'-c', 'CREATE DATABASE n8n OWNER n8n',
-			], { ...owner, cwd: base });
+			await run(
+				path.join(binDir, 'psql'),
+				[
+					'-h',
+					socketDir,
+					'-p',
+					String(port),
+					'-U',
+					'postgres',
+					'-d',
+					'postgres',
+					'-v',
+					'ON_ERROR_STOP=1',
+					'-q',
+					'-c',
+					`CREATE ROLE n8n LOGIN PASSWORD '${password}'`,
+					'-c',
+					'CREATE DATABASE n8n OWNER n8n',
+				],
+				{ ...owner, cwd: base },
+			);
 		} catch (e) {
 			await stop();
 			throw e;
@@ -170,7 +227,29 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 			pid: daemon.pid,
 			logFile,
 			query: async (sql) =>
-				(await run(path.join(binDir, 'psql'), ['-h', socketDir, '-p', String(port), '-U', 'postgres', '-d', 'n8n', '-v', 'ON_ERROR_STOP=1', '-tA', '-F', '\t', '-c', sql], { ...owner, cwd: base }))
+				(
+					await run(
+						path.join(binDir, 'psql'),
+						[
+							'-h',
+							socketDir,
+							'-p',
+							String(port),
+							'-U',
+							'postgres',
+							'-d',
+							'n8n',
+							'-v',
+							'ON_ERROR_STOP=1',
+							'-tA',
+							'-F',
+							'\t',
+							'-c',
+							sql,
+						],
+						{ ...owner, cwd: base },
+					)
+				)
 					.split('\n')
 					.filter(Boolean)
 					.map((line) => line.split('\t')),

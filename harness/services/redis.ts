@@ -48,20 +48,37 @@ export async function startRedis(workDir: string): Promise<RedisInstance> {
 	const dir = path.join(workDir, 'redis');
 	fs.mkdirSync(dir, { recursive: true });
 	const logFile = path.join(workDir, 'redis.log');
-	await ensureDebianPackages(['redis-server'], () => fs.existsSync(REDIS_SERVER), path.join(workDir, 'apt.log'));
+	await ensureDebianPackages(
+		['redis-server'],
+		() => fs.existsSync(REDIS_SERVER),
+		path.join(workDir, 'apt.log'),
+	);
 
 	// A free port can be taken between the probe and the bind: try a few.
 	for (let attempt = 1; ; attempt++) {
 		const port = await freePort();
-		const daemon = startDaemon('redis-server', REDIS_SERVER, [
-			'--port', String(port),
-			'--bind', '127.0.0.1',
-			'--dir', dir,
-			'--save', '',
-			'--appendonly', 'no',
-			'--daemonize', 'no',
-			'--logfile', '',
-		], logFile, { cwd: dir });
+		const daemon = startDaemon(
+			'redis-server',
+			REDIS_SERVER,
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--dir',
+				dir,
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--daemonize',
+				'no',
+				'--logfile',
+				'',
+			],
+			logFile,
+			{ cwd: dir },
+		);
 		try {
 			await waitUntilAnswers(daemon, () => redisPing(port), 20_000);
 		} catch (e) {

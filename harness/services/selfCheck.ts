@@ -28,14 +28,31 @@ async function main(): Promise<void> {
 		console.log(`redis-server pid ${redis.pid} on ${redis.url}: started in ${seconds(t)}`);
 		t = Date.now();
 		pg = await startPostgres(workDir);
-		console.log(`postgres pid ${pg.pid} on 127.0.0.1:${pg.port} (data ${pg.dataDir}): started in ${seconds(t)}`);
+		console.log(
+			`postgres pid ${pg.pid} on 127.0.0.1:${pg.port} (data ${pg.dataDir}): started in ${seconds(t)}`,
+		);
 
 		if (!(await redisPing(redis.port))) problems.push('redis: PING did not answer +PONG');
 		else console.log('redis: PING -> +PONG');
-		const out = execFileSync(path.join(pg.binDir, 'psql'), ['-h', '127.0.0.1', '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-tAc', 'select 1'], {
-			env: { ...process.env, PGPASSWORD: pg.password },
-			encoding: 'utf8',
-		}).trim();
+		const out = execFileSync(
+			path.join(pg.binDir, 'psql'),
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(pg.port),
+				'-U',
+				pg.user,
+				'-d',
+				pg.database,
+				'-tAc',
+				'select 1',
+			],
+			{
+				env: { ...process.env, PGPASSWORD: pg.password },
+				encoding: 'utf8',
+			},
+		).trim();
 		if (out !== '1') problems.push(`postgres: select 1 gave ${JSON.stringify(out)}`);
 		else console.log('postgres: psql -U n8n select 1 -> 1');
 	} catch (e) {
@@ -46,7 +63,10 @@ async function main(): Promise<void> {
 		await pg?.stop();
 		console.log(`stopped both in ${seconds(t)}`);
 	}
-	for (const [name, inst] of [['redis', redis], ['postgres', pg]] as const) {
+	for (const [name, inst] of [
+		['redis', redis],
+		['postgres', pg],
+	] as const) {
 		if (!inst) continue;
 		if (groupAlive(inst.pid)) problems.push(`${name}: process group ${inst.pid} still alive`);
 	}
@@ -54,8 +74,12 @@ async function main(): Promise<void> {
 		.split('\n')
 		.filter((l) => l.includes(workDir));
 	if (ps.length) problems.push(`processes still running from ${workDir}:\n${ps.join('\n')}`);
-	for (const [name, inst] of [['redis', redis], ['postgres', pg]] as const) {
-		if (inst && !(await portIsFree(inst.port))) problems.push(`${name}: port ${inst.port} still taken`);
+	for (const [name, inst] of [
+		['redis', redis],
+		['postgres', pg],
+	] as const) {
+		if (inst && !(await portIsFree(inst.port)))
+			problems.push(`${name}: port ${inst.port} still taken`);
 	}
 	if (!problems.length) fs.rmSync(workDir, { recursive: true, force: true });
 	else console.log(`work folder kept: ${workDir}`);

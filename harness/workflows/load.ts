@@ -48,14 +48,21 @@ function fileOf(name: string): string {
 }
 
 /** `<name>.workflow.json` as saved, for a shape without our node (the bench's HTTP Request peers); `id` replaces the saved workflow id. */
-export function readWorkflow<W extends { id?: string } = WorkflowJson>(name: string, id?: string): W {
+export function readWorkflow<W extends { id?: string } = WorkflowJson>(
+	name: string,
+	id?: string,
+): W {
 	const wf = JSON.parse(fs.readFileSync(fileOf(name), 'utf8')) as W;
 	if (id !== undefined) wf.id = id;
 	return wf;
 }
 
 /** `<name>.workflow.json` with its Gcore IAM node set up; `id` replaces the saved workflow id. */
-export function loadWorkflow<W extends { id?: string; nodes: object[] } = WorkflowJson>(name: string, gcore: GcoreNodeSettings, id?: string): W {
+export function loadWorkflow<W extends { id?: string; nodes: object[] } = WorkflowJson>(
+	name: string,
+	gcore: GcoreNodeSettings,
+	id?: string,
+): W {
 	const file = fileOf(name);
 	const wf = readWorkflow<W>(name, id);
 	const nodes = (wf.nodes as SavedNode[]).filter(isGcoreNode);
@@ -64,7 +71,8 @@ export function loadWorkflow<W extends { id?: string; nodes: object[] } = Workfl
 	if (gcore.type !== undefined) node.type = gcore.type;
 	if (gcore.typeVersion !== undefined) node.typeVersion = gcore.typeVersion;
 	if (gcore.parameters !== undefined) node.parameters = { ...gcore.parameters };
-	if (gcore.options !== undefined) node.parameters = { ...node.parameters, options: { ...gcore.options } };
+	if (gcore.options !== undefined)
+		node.parameters = { ...node.parameters, options: { ...gcore.options } };
 	node.credentials = { [CREDENTIAL_TYPE]: { ...gcore.credential } };
 	if (gcore.onError !== undefined) node.onError = gcore.onError;
 	if (gcore.retryOnFail !== undefined) node.retryOnFail = gcore.retryOnFail;

@@ -6,7 +6,12 @@
  */
 import { NODE_TYPE } from '../ourPackage';
 import { loadWorkflow } from './load';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson, type WorkflowNode } from './workflowJson';
+import {
+	CREDENTIAL_ID,
+	CREDENTIAL_NAME,
+	type WorkflowJson,
+	type WorkflowNode,
+} from './workflowJson';
 
 export const BRANCHES = ['Success', 'Already Activated', 'Not Found'];
 export const WEBHOOK_NODE = 'CRM webhook';
@@ -27,8 +32,21 @@ export interface WebhookWorkflow {
 }
 
 /** The CRM's trigger: a Webhook node (POST, v2, answers at once) with a fixed webhookId, so that its production URL is <base>/webhook/<path>. */
-export function webhookNode(id: string, path: string, webhookId: string, position: [number, number] = [0, 200]): WorkflowNode {
-	return { id, name: WEBHOOK_NODE, type: 'n8n-nodes-base.webhook', typeVersion: 2, position, parameters: { httpMethod: 'POST', path, options: {} }, webhookId };
+export function webhookNode(
+	id: string,
+	path: string,
+	webhookId: string,
+	position: [number, number] = [0, 200],
+): WorkflowNode {
+	return {
+		id,
+		name: WEBHOOK_NODE,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position,
+		parameters: { httpMethod: 'POST', path, options: {} },
+		webhookId,
+	};
 }
 
 /**
@@ -38,8 +56,19 @@ export function webhookNode(id: string, path: string, webhookId: string, positio
  * webhookId are those of workflow id "00000000"; each workflow gets its own from its id.
  */
 export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
-	const prefix = spec.id.replace(/[^0-9a-f]/gi, '').padEnd(8, '0').slice(0, 8);
-	const wf = loadWorkflow(spec.shape ?? (spec.codeBefore ? 'webhookCode' : 'webhook'), { type: NODE_TYPE, credential: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME }, options: spec.options ?? {} }, spec.id);
+	const prefix = spec.id
+		.replace(/[^0-9a-f]/gi, '')
+		.padEnd(8, '0')
+		.slice(0, 8);
+	const wf = loadWorkflow(
+		spec.shape ?? (spec.codeBefore ? 'webhookCode' : 'webhook'),
+		{
+			type: NODE_TYPE,
+			credential: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME },
+			options: spec.options ?? {},
+		},
+		spec.id,
+	);
 	wf.name = `e2e: webhook ${spec.path}`;
 	for (const node of wf.nodes) {
 		node.id = prefix + node.id.slice(8);
@@ -58,10 +87,18 @@ export async function post(url: string, body: unknown): Promise<number> {
 }
 
 /** The same, with n8n's answer: during start-up n8n answers 200 without starting the workflow; only `{"message":"Workflow was started"}` says it did. */
-export async function postForAnswer(url: string, body: unknown): Promise<{ status: number; text: string }> {
-	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function postForAnswer(
+	url: string,
+	body: unknown,
+): Promise<{ status: number; text: string }> {
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
 	return { status: res.status, text: await res.text() };
 }
 
 /** The Code node of a CRM that posts its export: one item per customer of the body's `customers`. */
-export const SPLIT_EXPORT = 'return ($input.first().json.body.customers ?? []).map((c) => ({ json: c }));';
+export const SPLIT_EXPORT =
+	'return ($input.first().json.body.customers ?? []).map((c) => ({ json: c }));';

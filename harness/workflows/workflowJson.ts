@@ -28,12 +28,18 @@ export interface WorkflowJson {
 	id?: string;
 	name: string;
 	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	>;
 	[k: string]: unknown;
 }
 
 /** The example as shipped, with this workflow id and every gcoreIamApi reference pointing at `credentialId`. */
-export function loadExampleWorkflow(id = EXAMPLE_WORKFLOW_ID, credentialId = CREDENTIAL_ID): WorkflowJson {
+export function loadExampleWorkflow(
+	id = EXAMPLE_WORKFLOW_ID,
+	credentialId = CREDENTIAL_ID,
+): WorkflowJson {
 	const wf = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8')) as WorkflowJson;
 	wf.id = id;
 	let refs = 0;
@@ -43,7 +49,8 @@ export function loadExampleWorkflow(id = EXAMPLE_WORKFLOW_ID, credentialId = CRE
 			refs++;
 		}
 	}
-	if (!refs) throw new Error(`${EXAMPLE_WORKFLOW} has no node using a ${CREDENTIAL_TYPE} credential`);
+	if (!refs)
+		throw new Error(`${EXAMPLE_WORKFLOW} has no node using a ${CREDENTIAL_TYPE} credential`);
 	return wf;
 }
 

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
@@ -11,7 +16,8 @@ export class GcoreIam implements INodeType {
 		icon: { light: 'file:../../icons/gcore.svg', dark: 'file:../../icons/gcore.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "resendInvitation" ? "Resend invitation" : $parameter["operation"] }}',
+		subtitle:
+			'={{ $parameter["operation"] === "resendInvitation" ? "Resend invitation" : $parameter["operation"] }}',
 		description: 'Resend the activation invitation to a customer of your Gcore reseller account',
 		defaults: { name: 'Gcore IAM' },
 		usableAsTool: true,

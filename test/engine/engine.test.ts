@@ -33,19 +33,32 @@ import {
 import type { HttpFixture } from './httpFixture';
 import { startHttpFixture } from './httpFixture';
 
-function node(name: string, type: string, parameters: INode['parameters'] = {}, extra: Partial<INode> = {}): INode {
+function node(
+	name: string,
+	type: string,
+	parameters: INode['parameters'] = {},
+	extra: Partial<INode> = {},
+): INode {
 	return { id: name, name, type, typeVersion: 1, position: [0, 0], parameters, ...extra };
 }
 
 function chain(...names: string[]) {
-	const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {};
+	const connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	> = {};
 	for (let i = 0; i < names.length - 1; i++) {
-		connections[names[i]] = { main: [[{ node: names[i + 1], type: NodeConnectionTypes.Main, index: 0 }]] };
+		connections[names[i]] = {
+			main: [[{ node: names[i + 1], type: NodeConnectionTypes.Main, index: 0 }]],
+		};
 	}
 	return connections;
 }
 
-function describeNode(name: string, extra: Partial<INodeTypeDescription> = {}): INodeTypeDescription {
+function describeNode(
+	name: string,
+	extra: Partial<INodeTypeDescription> = {},
+): INodeTypeDescription {
 	return {
 		name,
 		displayName: name,
@@ -79,7 +92,9 @@ class EchoParam implements INodeType {
 /** EchoParam with a required parameter. */
 class RequiredParam extends EchoParam {
 	description = describeNode('test.requiredParam', {
-		properties: [{ displayName: 'Value', name: 'value', type: 'string', default: '', required: true }],
+		properties: [
+			{ displayName: 'Value', name: 'value', type: 'string', default: '', required: true },
+		],
 	});
 }
 
@@ -92,7 +107,9 @@ class WaitForCancel implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const signal = this.getExecutionCancelSignal();
 		cancellation.started?.();
-		const aborted = new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+		const aborted = new Promise<void>((resolve) =>
+			signal?.addEventListener('abort', () => resolve(), { once: true }),
+		);
 		for (let waited = 0; waited < 30_000 && !signal?.aborted; waited += 100) {
 			await Promise.race([sleep(100), aborted]);
 		}
@@ -105,7 +122,13 @@ const echoCredential: ICredentialType = {
 	name: 'harnessEchoApi',
 	displayName: 'Harness Echo API',
 	properties: [
-		{ displayName: 'API Key', name: 'apiKey', type: 'string', typeOptions: { password: true }, default: '' },
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+		},
 		{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: 'http://127.0.0.1:9' },
 		{ displayName: 'Tenant', name: 'tenant', type: 'string', default: 'tenant-default' },
 	],
@@ -116,25 +139,36 @@ const echoCredential: ICredentialType = {
 			qs: { tenant: '={{ $credentials.tenant }}' },
 		},
 	},
-	test: { request: { baseURL: "={{ $credentials.baseUrl.replace(/\\/$/, '') }}", url: '/iam/clients/me' } },
+	test: {
+		request: { baseURL: "={{ $credentials.baseUrl.replace(/\\/$/, '') }}", url: '/iam/clients/me' },
+	},
 };
 
 /** POSTs each item's email through httpRequestWithAuthentication and outputs the answer. */
 class EchoAuth implements INodeType {
-	description = describeNode('test.echoAuth', { credentials: [{ name: 'harnessEchoApi', required: true }] });
+	description = describeNode('test.echoAuth', {
+		credentials: [{ name: 'harnessEchoApi', required: true }],
+	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const credentials = await this.getCredentials('harnessEchoApi');
 		const out: INodeExecutionData[] = [];
 		for (const [i, item] of this.getInputData().entries()) {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'harnessEchoApi', {
-				method: 'POST',
-				url: `${credentials.baseUrl as string}/echo`,
-				body: { email: item.json.email },
-				json: true,
-				returnFullResponse: true,
-			})) as { statusCode: number; body: unknown };
-			out.push({ json: { statusCode: response.statusCode, body: response.body as string }, pairedItem: { item: i } });
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				'harnessEchoApi',
+				{
+					method: 'POST',
+					url: `${credentials.baseUrl as string}/echo`,
+					body: { email: item.json.email },
+					json: true,
+					returnFullResponse: true,
+				},
+			)) as { statusCode: number; body: unknown };
+			out.push({
+				json: { statusCode: response.statusCode, body: response.body as string },
+				pairedItem: { item: i },
+			});
 		}
 		return [out];
 	}
@@ -148,7 +182,9 @@ class Greeter implements INodeType {
 		usableAsTool: true,
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Greeted', 'Refused'],
-		properties: [{ displayName: 'Email', name: 'email', type: 'string', default: '={{ $json.email }}' }],
+		properties: [
+			{ displayName: 'Email', name: 'email', type: 'string', default: '={{ $json.email }}' },
+		],
 	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -157,7 +193,10 @@ class Greeter implements INodeType {
 		for (const [i, item] of this.getInputData().entries()) {
 			greeterCalls.push({ type: this.getNode().type, input: item.json });
 			const email = this.getNodeParameter('email', i) as string;
-			(email.startsWith('no') ? refused : greeted).push({ json: { greeting: `hi ${email}` }, pairedItem: { item: i } });
+			(email.startsWith('no') ? refused : greeted).push({
+				json: { greeting: `hi ${email}` },
+				pairedItem: { item: i },
+			});
 		}
 		return [greeted, refused];
 	}
@@ -191,7 +230,8 @@ describe('runWorkflow', () => {
 			nodes: [
 				node('Items', TEST_ITEMS_TYPE, { items }),
 				node('Code', 'n8n-nodes-base.code', {
-					jsCode: 'return items.map((item) => ({ json: { n: item.json.n, doubled: item.json.n * 2 } }));',
+					jsCode:
+						'return items.map((item) => ({ json: { n: item.json.n, doubled: item.json.n * 2 } }));',
 				}),
 				node('NoOp', 'n8n-nodes-base.noOp'),
 			],
@@ -215,16 +255,26 @@ describe('runWorkflow', () => {
 
 	test('test.items emits its items verbatim: non-strings and "=" strings are not touched', async () => {
 		const odd = [{ email: 42 }, { email: null }, { email: '={{ 1 + 1 }}' }, { email: ['a@b.c'] }];
-		const result = await runWorkflow({ nodes: [node('Items', TEST_ITEMS_TYPE, { items: odd })], connections: {} });
+		const result = await runWorkflow({
+			nodes: [node('Items', TEST_ITEMS_TYPE, { items: odd })],
+			connections: {},
+		});
 		expect(result.outputs('Items')[0].map((item) => item.json)).toEqual(odd);
 	});
 
 	test('an expression in a parameter is evaluated per item', async () => {
 		const result = await runWorkflow({
-			nodes: [node('Items', TEST_ITEMS_TYPE, { items }), node('Echo', 'test.echoParam', { value: '={{ "n=" + $json.n * 10 }}' })],
+			nodes: [
+				node('Items', TEST_ITEMS_TYPE, { items }),
+				node('Echo', 'test.echoParam', { value: '={{ "n=" + $json.n * 10 }}' }),
+			],
 			connections: chain('Items', 'Echo'),
 		});
-		expect(result.outputs('Echo')[0].map((item) => item.json.value)).toEqual(['n=10', 'n=20', 'n=30']);
+		expect(result.outputs('Echo')[0].map((item) => item.json.value)).toEqual([
+			'n=10',
+			'n=20',
+			'n=30',
+		]);
 	});
 
 	test('manual trigger stand-in starts the workflow with one empty item', async () => {
@@ -240,7 +290,9 @@ describe('runWorkflow', () => {
 		const result = await runWorkflow({
 			nodes: [
 				node('Items', TEST_ITEMS_TYPE, { items }),
-				node('Code', 'n8n-nodes-base.code', { jsCode: "throw new Error('boom at ' + items.length);" }),
+				node('Code', 'n8n-nodes-base.code', {
+					jsCode: "throw new Error('boom at ' + items.length);",
+				}),
 				node('NoOp', 'n8n-nodes-base.noOp'),
 			],
 			connections: chain('Items', 'Code', 'NoOp'),
@@ -254,12 +306,18 @@ describe('runWorkflow', () => {
 
 	test('the execution id is settable per run and reaches $execution.id', async () => {
 		const result = await runWorkflow(
-			{ nodes: [node('Echo', 'test.echoParam', { value: '={{ $execution.id }}' })], connections: {} },
+			{
+				nodes: [node('Echo', 'test.echoParam', { value: '={{ $execution.id }}' })],
+				connections: {},
+			},
 			{ executionId: 'exec-42' },
 		);
 		expect(result.executionId).toBe('exec-42');
 		expect(result.outputs('Echo')[0][0].json.value).toBe('exec-42');
-		const other = await runWorkflow({ nodes: [node('Echo', 'test.echoParam', { value: '={{ $execution.id }}' })], connections: {} });
+		const other = await runWorkflow({
+			nodes: [node('Echo', 'test.echoParam', { value: '={{ $execution.id }}' })],
+			connections: {},
+		});
 		expect(other.outputs('Echo')[0][0].json.value).not.toBe('exec-42');
 	});
 
@@ -290,7 +348,10 @@ describe('runWorkflow', () => {
 		const controller = new AbortController();
 		controller.abort();
 		const result = await runWorkflow(
-			{ nodes: [node('Items', TEST_ITEMS_TYPE, { items }), node('NoOp', 'n8n-nodes-base.noOp')], connections: chain('Items', 'NoOp') },
+			{
+				nodes: [node('Items', TEST_ITEMS_TYPE, { items }), node('NoOp', 'n8n-nodes-base.noOp')],
+				connections: chain('Items', 'NoOp'),
+			},
 			{ signal: controller.signal },
 		);
 		expect(result.run.status).toBe('canceled');
@@ -301,7 +362,10 @@ describe('runWorkflow', () => {
 		await expect(
 			runWorkflow({ nodes: [node('Echo', 'test.requiredParam', { value: '' })], connections: {} }),
 		).rejects.toThrow(/issues/i);
-		const ok = await runWorkflow({ nodes: [node('Echo', 'test.requiredParam', { value: '={{ "" }}' })], connections: {} });
+		const ok = await runWorkflow({
+			nodes: [node('Echo', 'test.requiredParam', { value: '={{ "" }}' })],
+			connections: {},
+		});
 		expect(ok.outputs('Echo')[0][0].json.value).toBe('');
 	});
 
@@ -322,13 +386,20 @@ describe('credentials', () => {
 	const workflow = (email: string) => ({
 		nodes: [
 			node('Items', TEST_ITEMS_TYPE, { items: [{ email }] }),
-			node('Call', 'test.echoAuth', {}, { credentials: { harnessEchoApi: { id: '1', name: 'Echo account' } } }),
+			node(
+				'Call',
+				'test.echoAuth',
+				{},
+				{ credentials: { harnessEchoApi: { id: '1', name: 'Echo account' } } },
+			),
 		],
 		connections: chain('Items', 'Call'),
 	});
 
 	test('httpRequestWithAuthentication applies the generic authenticate with $credentials and type defaults', async () => {
-		fixture.setHandler((_request, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+		fixture.setHandler((_request, res) =>
+			res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+		);
 		const apiKey = 'abc$def_ghi';
 		const result = await runWorkflow(workflow('a@example.com'), {
 			credentials: { harnessEchoApi: { apiKey, baseUrl: fixture.baseUrl } },
@@ -353,16 +424,26 @@ describe('credentials', () => {
 	test('the credential test request runs through RoutingNode against the server', async () => {
 		fixture.setHandler((request, res) => {
 			const ok = request.headers.authorization === 'apikey good-key';
-			res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(ok ? '{"id":1}' : '{"message":"no"}');
+			res
+				.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+				.end(ok ? '{"id":1}' : '{"message":"no"}');
 		});
 
-		await expect(testCredential('harnessEchoApi', { apiKey: 'good-key', baseUrl: `${fixture.baseUrl}/` })).resolves.toEqual({
+		await expect(
+			testCredential('harnessEchoApi', { apiKey: 'good-key', baseUrl: `${fixture.baseUrl}/` }),
+		).resolves.toEqual({
 			status: 'OK',
 			message: 'Connection successful!',
 		});
-		expect(fixture.requests[0]).toMatchObject({ method: 'GET', url: '/iam/clients/me?tenant=tenant-default' });
+		expect(fixture.requests[0]).toMatchObject({
+			method: 'GET',
+			url: '/iam/clients/me?tenant=tenant-default',
+		});
 
-		const bad = await testCredential('harnessEchoApi', { apiKey: 'bad-key', baseUrl: fixture.baseUrl });
+		const bad = await testCredential('harnessEchoApi', {
+			apiKey: 'bad-key',
+			baseUrl: fixture.baseUrl,
+		});
 		expect(bad.status).toBe('Error');
 	});
 });
@@ -372,37 +453,60 @@ describe('tool mode', () => {
 		const { nodeTypes } = await harnessTypes();
 		const tool = nodeTypes.getByNameAndVersion('test.greeterTool', 1);
 		const base = nodeTypes.getByNameAndVersion('test.greeter', 1);
-		expect(tool.description).toMatchObject({ name: 'test.greeterTool', displayName: 'test.greeter Tool', inputs: [], outputs: ['ai_tool'] });
+		expect(tool.description).toMatchObject({
+			name: 'test.greeterTool',
+			displayName: 'test.greeter Tool',
+			inputs: [],
+			outputs: ['ai_tool'],
+		});
 		expect(tool.description.usableAsTool).toBeUndefined();
-		expect(tool.description.properties.map((property) => property.name)).toEqual(['toolDescription', 'email']);
+		expect(tool.description.properties.map((property) => property.name)).toEqual([
+			'toolDescription',
+			'email',
+		]);
 		expect(tool.execute).toBe(base.execute);
 		expect(base.description.outputs).toHaveLength(2);
-		expect(() => nodeTypes.getByNameAndVersion('test.echoParamTool', 1)).toThrow(/Unknown node type/);
+		expect(() => nodeTypes.getByNameAndVersion('test.echoParamTool', 1)).toThrow(
+			/Unknown node type/,
+		);
 	});
 
 	test('a usableAsTool node runs as `<type>Tool` through n8n-core’s tool path; the agent sees only output 0', async () => {
 		greeterCalls.length = 0;
 		const result = await runWorkflow({
 			nodes: [
-				node('Items', TEST_ITEMS_TYPE, { items: [{ email: 'ann@example.com' }, { email: 'nobody@example.com' }] }),
+				node('Items', TEST_ITEMS_TYPE, {
+					items: [{ email: 'ann@example.com' }, { email: 'nobody@example.com' }],
+				}),
 				node('Agent', TEST_TOOL_CALLER_TYPE),
-				node('Greeter', 'test.greeterTool', { email: "={{ $fromAI('email', 'who to greet', 'string') }}" }),
+				node('Greeter', 'test.greeterTool', {
+					email: "={{ $fromAI('email', 'who to greet', 'string') }}",
+				}),
 			],
 			connections: {
 				...chain('Items', 'Agent'),
-				Greeter: { [NodeConnectionTypes.AiTool]: [[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }]] },
+				Greeter: {
+					[NodeConnectionTypes.AiTool]: [
+						[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }],
+					],
+				},
 			},
 		});
 
 		expect(result.error).toBeUndefined();
-		expect(result.outputs('Agent')[0].map((item) => item.json.parsed)).toEqual([[{ greeting: 'hi ann@example.com' }], []]);
+		expect(result.outputs('Agent')[0].map((item) => item.json.parsed)).toEqual([
+			[{ greeting: 'hi ann@example.com' }],
+			[],
+		]);
 		expect(greeterCalls).toEqual([
 			{ type: 'test.greeterTool', input: { email: 'ann@example.com' } },
 			{ type: 'test.greeterTool', input: { email: 'nobody@example.com' } },
 		]);
 		// Each tool call is one run of the tool node, recorded on its ai_tool connection.
 		expect(result.runs('Greeter')).toHaveLength(2);
-		expect(result.outputs('Greeter', NodeConnectionTypes.AiTool)).toEqual([[{ json: { response: [] } }]]);
+		expect(result.outputs('Greeter', NodeConnectionTypes.AiTool)).toEqual([
+			[{ json: { response: [] } }],
+		]);
 	});
 });
 
@@ -416,7 +520,9 @@ describe('loadPackage', () => {
 			);
 			const loading = loadPackage(dir);
 			await expect(loading).rejects.toBeInstanceOf(PackageNotBuiltError);
-			await expect(loading).rejects.toThrow(/dist\/nodes\/X\/X\.node\.js missing\. Run `npm run build`/);
+			await expect(loading).rejects.toThrow(
+				/dist\/nodes\/X\/X\.node\.js missing\. Run `npm run build`/,
+			);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}

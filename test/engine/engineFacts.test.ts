@@ -15,13 +15,23 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { engineDiffers, registerCredentialType, registerNodeType, runWorkflow, TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from '../../harness/engine';
+import {
+	engineDiffers,
+	registerCredentialType,
+	registerNodeType,
+	runWorkflow,
+	TEST_ITEMS_TYPE,
+	TEST_TOOL_CALLER_TYPE,
+} from '../../harness/engine';
 import type { HttpFixture } from './httpFixture';
 import { startHttpFixture } from './httpFixture';
 
 type ProbeFn = (context: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
-const probe: { fn: ProbeFn; calls: Array<{ executionId: string; runIndex: number; items: number }> } = {
+const probe: {
+	fn: ProbeFn;
+	calls: Array<{ executionId: string; runIndex: number; items: number }>;
+} = {
 	fn: async (context) => [context.getInputData(), [], []],
 	calls: [],
 };
@@ -45,7 +55,11 @@ class Probe implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// IExecuteFunctions has no getRunIndex() in 2.41: the data proxy's $thisRunIndex is it.
 		const runIndex = this.getWorkflowDataProxy(0).$thisRunIndex;
-		probe.calls.push({ executionId: this.getExecutionId(), runIndex, items: this.getInputData().length });
+		probe.calls.push({
+			executionId: this.getExecutionId(),
+			runIndex,
+			items: this.getInputData().length,
+		});
 		return await probe.fn(this);
 	}
 }
@@ -54,12 +68,25 @@ const probeCredential: ICredentialType = {
 	name: 'harnessProbeApi',
 	displayName: 'Harness Probe API',
 	properties: [{ displayName: 'API Key', name: 'apiKey', type: 'string', default: '' }],
-	authenticate: { type: 'generic', properties: { headers: { Authorization: '={{ "apikey " + $credentials.apiKey }}' } } },
+	authenticate: {
+		type: 'generic',
+		properties: { headers: { Authorization: '={{ "apikey " + $credentials.apiKey }}' } },
+	},
 };
 
-function workflow(probeNode: Partial<INode> = {}, items: IDataObject[] = [{ email: 'a@x.io' }, { email: 'b@x.io' }]) {
+function workflow(
+	probeNode: Partial<INode> = {},
+	items: IDataObject[] = [{ email: 'a@x.io' }, { email: 'b@x.io' }],
+) {
 	const nodes: INode[] = [
-		{ id: 'i', name: 'Items', type: TEST_ITEMS_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: items as never } },
+		{
+			id: 'i',
+			name: 'Items',
+			type: TEST_ITEMS_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: items as never },
+		},
 		{
 			id: 'p',
 			name: 'Probe',
@@ -71,7 +98,14 @@ function workflow(probeNode: Partial<INode> = {}, items: IDataObject[] = [{ emai
 			...probeNode,
 		},
 		...['A', 'B', 'C', 'Err'].map(
-			(name, i): INode => ({ id: name, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, i * 100], parameters: {} }),
+			(name, i): INode => ({
+				id: name,
+				name,
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [400, i * 100],
+				parameters: {},
+			}),
 		),
 	];
 	const to = (node: string) => [{ node, type: NodeConnectionTypes.Main, index: 0 }];
@@ -87,7 +121,10 @@ function workflow(probeNode: Partial<INode> = {}, items: IDataObject[] = [{ emai
 const credentials = { harnessProbeApi: { apiKey: 'k-123' } };
 
 function errorSummary(error: unknown): IDataObject {
-	const e = error as NodeApiError & { code?: string; cause?: { code?: string; name?: string; message?: string } };
+	const e = error as NodeApiError & {
+		code?: string;
+		cause?: { code?: string; name?: string; message?: string };
+	};
 	return {
 		class: e.constructor.name,
 		isNodeApiError: e instanceof NodeApiError,
@@ -102,13 +139,21 @@ function errorSummary(error: unknown): IDataObject {
 }
 
 /** Runs one request from the probe and returns what it threw (or answered). */
-async function probeRequest(options: IHttpRequestOptions, withAuth = true, signalAfterStart?: AbortController) {
+async function probeRequest(
+	options: IHttpRequestOptions,
+	withAuth = true,
+	signalAfterStart?: AbortController,
+) {
 	let outcome: IDataObject = {};
 	probe.fn = async (context) => {
 		try {
 			const requestOptions = { ...options };
 			const response: unknown = withAuth
-				? await context.helpers.httpRequestWithAuthentication.call(context, 'harnessProbeApi', requestOptions)
+				? await context.helpers.httpRequestWithAuthentication.call(
+						context,
+						'harnessProbeApi',
+						requestOptions,
+					)
 				: await context.helpers.httpRequest(requestOptions);
 			outcome = { response: response as IDataObject };
 		} catch (error) {
@@ -117,7 +162,10 @@ async function probeRequest(options: IHttpRequestOptions, withAuth = true, signa
 		return [context.getInputData(), [], []];
 	};
 	const started = fixture.requests.length;
-	const running = runWorkflow(workflow({}, [{}]), { credentials, signal: signalAfterStart?.signal });
+	const running = runWorkflow(workflow({}, [{}]), {
+		credentials,
+		signal: signalAfterStart?.signal,
+	});
 	if (signalAfterStart) {
 		for (let waited = 0; fixture.requests.length === started && waited < 5000; waited += 5) {
 			await new Promise((resolve) => setTimeout(resolve, 5));
@@ -149,13 +197,17 @@ beforeEach(() => {
 describe('Retry On Fail', () => {
 	test('re-runs the whole node with all items; same execution id and run index on every try; one run recorded', async () => {
 		probe.fn = async (context) => {
-			if (probe.calls.length < 3) throw new NodeOperationError(context.getNode(), `try ${probe.calls.length}`);
+			if (probe.calls.length < 3)
+				throw new NodeOperationError(context.getNode(), `try ${probe.calls.length}`);
 			return [context.getInputData(), [], []];
 		};
-		const result = await runWorkflow(workflow({ retryOnFail: true, maxTries: 3, waitBetweenTries: 1 }), {
-			credentials,
-			executionId: 'exec-retry',
-		});
+		const result = await runWorkflow(
+			workflow({ retryOnFail: true, maxTries: 3, waitBetweenTries: 1 }),
+			{
+				credentials,
+				executionId: 'exec-retry',
+			},
+		);
 		expect(result.error).toBeUndefined();
 		expect(probe.calls).toEqual([
 			{ executionId: 'exec-retry', runIndex: 0, items: 2 },
@@ -169,7 +221,10 @@ describe('Retry On Fail', () => {
 		probe.fn = async (context) => {
 			throw new NodeOperationError(context.getNode(), `try ${probe.calls.length}`);
 		};
-		const result = await runWorkflow(workflow({ retryOnFail: true, maxTries: 9, waitBetweenTries: 1 }), { credentials });
+		const result = await runWorkflow(
+			workflow({ retryOnFail: true, maxTries: 9, waitBetweenTries: 1 }),
+			{ credentials },
+		);
 		expect(probe.calls).toHaveLength(5);
 		expect(result.error?.message).toBe('try 5');
 	});
@@ -177,10 +232,19 @@ describe('Retry On Fail', () => {
 	test('under a continue mode it retries only when output 0, item 0 has json.error, before the Error output is split off', async () => {
 		probe.fn = async (context) => {
 			const b = context.getInputData()[1];
-			return [[{ json: { error: 'failed a' }, pairedItem: { item: 0 } }], [{ ...b, pairedItem: { item: 1 } }], []];
+			return [
+				[{ json: { error: 'failed a' }, pairedItem: { item: 0 } }],
+				[{ ...b, pairedItem: { item: 1 } }],
+				[],
+			];
 		};
 		const result = await runWorkflow(
-			workflow({ retryOnFail: true, maxTries: 3, waitBetweenTries: 1, onError: 'continueErrorOutput' }),
+			workflow({
+				retryOnFail: true,
+				maxTries: 3,
+				waitBetweenTries: 1,
+				onError: 'continueErrorOutput',
+			}),
 			{ credentials },
 		);
 		expect(probe.calls).toHaveLength(3);
@@ -194,28 +258,58 @@ describe('Retry On Fail', () => {
 		probe.calls.length = 0;
 		probe.fn = async (context) => {
 			const [a] = context.getInputData();
-			return [[{ ...a, pairedItem: { item: 0 } }, { json: { error: 'failed b' }, pairedItem: { item: 1 } }], [], []];
+			return [
+				[
+					{ ...a, pairedItem: { item: 0 } },
+					{ json: { error: 'failed b' }, pairedItem: { item: 1 } },
+				],
+				[],
+				[],
+			];
 		};
-		await runWorkflow(workflow({ retryOnFail: true, maxTries: 3, waitBetweenTries: 1, onError: 'continueErrorOutput' }), {
-			credentials,
-		});
+		await runWorkflow(
+			workflow({
+				retryOnFail: true,
+				maxTries: 3,
+				waitBetweenTries: 1,
+				onError: 'continueErrorOutput',
+			}),
+			{
+				credentials,
+			},
+		);
 		expect(probe.calls).toHaveLength(1);
 	});
 
 	test('under a continue mode, when a retry succeeds: n8n-core 1.84 still runs every try and keeps the first run’s output', async () => {
 		probe.fn = async (context) => {
 			const [a, b] = context.getInputData();
-			if (probe.calls.length === 1) return [[{ json: { error: 'failed a' }, pairedItem: { item: 0 } }], [{ ...b, pairedItem: { item: 1 } }], []];
+			if (probe.calls.length === 1)
+				return [
+					[{ json: { error: 'failed a' }, pairedItem: { item: 0 } }],
+					[{ ...b, pairedItem: { item: 1 } }],
+					[],
+				];
 			return [[{ ...a, pairedItem: { item: 0 } }], [{ ...b, pairedItem: { item: 1 } }], []];
 		};
 		const result = await runWorkflow(
-			workflow({ retryOnFail: true, maxTries: 3, waitBetweenTries: 1, onError: 'continueErrorOutput' }),
+			workflow({
+				retryOnFail: true,
+				maxTries: 3,
+				waitBetweenTries: 1,
+				onError: 'continueErrorOutput',
+			}),
 			{ credentials },
 		);
 		const outputs = result.outputs('Probe').map((items) => items.map((item) => item.json));
 		if (engineDiffers.continueRetryKeepsFirstRun) {
 			expect(probe.calls).toHaveLength(3);
-			expect(outputs).toEqual([[], [{ email: 'b@x.io' }], [], [{ email: 'a@x.io', error: 'failed a' }]]);
+			expect(outputs).toEqual([
+				[],
+				[{ email: 'b@x.io' }],
+				[],
+				[{ email: 'a@x.io', error: 'failed a' }],
+			]);
 		} else {
 			expect(probe.calls).toHaveLength(2);
 			expect(outputs).toEqual([[{ email: 'a@x.io' }], [{ email: 'b@x.io' }], [], []]);
@@ -228,7 +322,9 @@ describe('Retry On Fail', () => {
 			return [context.getInputData(), [], []];
 		};
 		const t0 = Date.now();
-		await runWorkflow(workflow({ retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), { credentials });
+		await runWorkflow(workflow({ retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), {
+			credentials,
+		});
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
 	});
 });
@@ -247,7 +343,13 @@ describe('Error output and continue modes', () => {
 			const [, b] = context.getInputData();
 			return [
 				shapes.map((json) => ({ json, pairedItem: { item: 0 } })),
-				[{ json: { ...b.json }, error: new NodeOperationError(context.getNode(), 'item.error'), pairedItem: { item: 1 } }],
+				[
+					{
+						json: { ...b.json },
+						error: new NodeOperationError(context.getNode(), 'item.error'),
+						pairedItem: { item: 1 },
+					},
+				],
 				[],
 			];
 		};
@@ -262,7 +364,12 @@ describe('Error output and continue modes', () => {
 		// Moved items are merged over the paired input item's json; an item with item.error keeps its
 		// json on n8n-core 1.84 and is normalized to { error: message } after the move on later engines.
 		expect(outputs[3].map((item) => item.json)).toEqual([
-			...[shapes[1], shapes[2], shapes[3], ...(engineDiffers.errorOutputAcceptsDetails ? withDetails : [])].map((json) => ({
+			...[
+				shapes[1],
+				shapes[2],
+				shapes[3],
+				...(engineDiffers.errorOutputAcceptsDetails ? withDetails : []),
+			].map((json) => ({
 				email: 'a@x.io',
 				...json,
 			})),
@@ -288,13 +395,19 @@ describe('Error output and continue modes', () => {
 
 /** n8n-core 1.122 throws a NodeApiError without its cause (the AxiosError); the others keep it. */
 const withCause = (fields: IDataObject): IDataObject =>
-	engineDiffers.nodeApiErrorKeepsCause ? fields : { causeName: null, causeCode: null, causeMessage: null };
+	engineDiffers.nodeApiErrorKeepsCause
+		? fields
+		: { causeName: null, causeCode: null, causeMessage: null };
 
 describe('HTTP helpers (axios)', () => {
 	test('httpRequest timeout: AxiosError ECONNABORTED "timeout of N ms exceeded" (not wrapped)', async () => {
 		fixture.setHandler(() => undefined);
 		const { outcome } = await probeRequest({ url: `${fixture.baseUrl}/hang`, timeout: 150 }, false);
-		expect(outcome).toMatchObject({ class: 'AxiosError', code: 'ECONNABORTED', message: 'timeout of 150ms exceeded' });
+		expect(outcome).toMatchObject({
+			class: 'AxiosError',
+			code: 'ECONNABORTED',
+			message: 'timeout of 150ms exceeded',
+		});
 	});
 
 	test('httpRequestWithAuthentication timeout: NodeApiError, httpCode "ECONNABORTED", stock message', async () => {
@@ -304,13 +417,23 @@ describe('HTTP helpers (axios)', () => {
 			isNodeApiError: true,
 			message: 'The connection was aborted, perhaps the server is offline',
 			httpCode: 'ECONNABORTED',
-			...withCause({ causeName: 'AxiosError', causeCode: 'ECONNABORTED', causeMessage: 'timeout of 150ms exceeded' }),
+			...withCause({
+				causeName: 'AxiosError',
+				causeCode: 'ECONNABORTED',
+				causeMessage: 'timeout of 150ms exceeded',
+			}),
 		});
 	});
 
 	test('reset socket: NodeApiError httpCode "ECONNRESET", cause "socket hang up"', async () => {
 		fixture.setHandler((_request, _res, req) => req.socket.destroy());
-		const { outcome } = await probeRequest({ method: 'POST', url: `${fixture.baseUrl}/reset`, body: { a: 1 }, json: true, timeout: 5000 });
+		const { outcome } = await probeRequest({
+			method: 'POST',
+			url: `${fixture.baseUrl}/reset`,
+			body: { a: 1 },
+			json: true,
+			timeout: 5000,
+		});
 		expect(outcome).toMatchObject({
 			isNodeApiError: true,
 			httpCode: 'ECONNRESET',
@@ -321,7 +444,11 @@ describe('HTTP helpers (axios)', () => {
 	test('cancel mid-request: httpRequestWithAuthentication uses the execution cancel signal (CanceledError)', async () => {
 		fixture.setHandler(() => undefined);
 		const t0 = Date.now();
-		const { outcome, result } = await probeRequest({ url: `${fixture.baseUrl}/hang`, timeout: 20_000 }, true, new AbortController());
+		const { outcome, result } = await probeRequest(
+			{ url: `${fixture.baseUrl}/hang`, timeout: 20_000 },
+			true,
+			new AbortController(),
+		);
 		expect(Date.now() - t0).toBeLessThan(5_000);
 		expect(outcome).toMatchObject({
 			isNodeApiError: true,
@@ -335,14 +462,25 @@ describe('HTTP helpers (axios)', () => {
 	test('cancel mid-request: plain httpRequest is NOT cancelled unless abortSignal is passed', async () => {
 		fixture.setHandler(() => undefined);
 		const t0 = Date.now();
-		const { outcome } = await probeRequest({ url: `${fixture.baseUrl}/hang`, timeout: 400 }, false, new AbortController());
+		const { outcome } = await probeRequest(
+			{ url: `${fixture.baseUrl}/hang`, timeout: 400 },
+			false,
+			new AbortController(),
+		);
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
 		expect(outcome).toMatchObject({ code: 'ECONNABORTED' });
 	});
 
 	test('401 through httpRequestWithAuthentication: the request is sent twice, then NodeApiError httpCode 401', async () => {
-		fixture.setHandler((_request, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad token"}'));
-		const { outcome, requests } = await probeRequest({ method: 'POST', url: `${fixture.baseUrl}/x`, body: { a: 1 }, json: true });
+		fixture.setHandler((_request, res) =>
+			res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad token"}'),
+		);
+		const { outcome, requests } = await probeRequest({
+			method: 'POST',
+			url: `${fixture.baseUrl}/x`,
+			body: { a: 1 },
+			json: true,
+		});
 		expect(requests).toBe(2);
 		// Stock message for the status; the API's own message lands in `description`.
 		expect(outcome).toMatchObject({
@@ -355,7 +493,9 @@ describe('HTTP helpers (axios)', () => {
 	});
 
 	test('ignoreHttpStatusErrors + returnFullResponse: one request, the status and body come back', async () => {
-		fixture.setHandler((_request, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad token"}'));
+		fixture.setHandler((_request, res) =>
+			res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad token"}'),
+		);
 		const { outcome, requests } = await probeRequest({
 			method: 'POST',
 			url: `${fixture.baseUrl}/x`,
@@ -373,8 +513,12 @@ describe('as an AI tool (test.probeTool through n8n-core createNodeAsTool)', () 
 	test('each call and each Retry On Fail try is a new run index; a throw after the last try reaches the agent', async () => {
 		const seen: IDataObject[] = [];
 		probe.fn = async (context) => {
-			seen.push({ type: context.getNode().type, input: context.getInputData().map((item) => item.json) });
-			if (probe.calls.length === 1 || probe.calls.length >= 4) throw new NodeOperationError(context.getNode(), 'tool failed');
+			seen.push({
+				type: context.getNode().type,
+				input: context.getInputData().map((item) => item.json),
+			});
+			if (probe.calls.length === 1 || probe.calls.length >= 4)
+				throw new NodeOperationError(context.getNode(), 'tool failed');
 			return [[{ json: { ok: probe.calls.length } }], [{ json: { hidden: true } }], []];
 		};
 		const tool = (extra: Partial<INode>): INode => ({
@@ -390,13 +534,31 @@ describe('as an AI tool (test.probeTool through n8n-core createNodeAsTool)', () 
 		const result = await runWorkflow(
 			{
 				nodes: [
-					{ id: 'i', name: 'Items', type: TEST_ITEMS_TYPE, typeVersion: 1, position: [0, 0], parameters: { items: [{ q: 1 }, { q: 2 }, { q: 3 }] as never } },
-					{ id: 'a', name: 'Agent', type: TEST_TOOL_CALLER_TYPE, typeVersion: 1, position: [200, 0], parameters: {} },
+					{
+						id: 'i',
+						name: 'Items',
+						type: TEST_ITEMS_TYPE,
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { items: [{ q: 1 }, { q: 2 }, { q: 3 }] as never },
+					},
+					{
+						id: 'a',
+						name: 'Agent',
+						type: TEST_TOOL_CALLER_TYPE,
+						typeVersion: 1,
+						position: [200, 0],
+						parameters: {},
+					},
 					tool({ retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }),
 				],
 				connections: {
 					Items: { main: [[{ node: 'Agent', type: NodeConnectionTypes.Main, index: 0 }]] },
-					Probe: { [NodeConnectionTypes.AiTool]: [[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }]] },
+					Probe: {
+						[NodeConnectionTypes.AiTool]: [
+							[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }],
+						],
+					},
 				},
 			},
 			{ credentials, executionId: 'exec-tool' },

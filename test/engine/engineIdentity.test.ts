@@ -22,7 +22,14 @@ interface ProjectEngine {
 declare const N8N_TEST_ENGINE: ProjectEngine;
 
 const expected = N8N_TEST_ENGINE;
-const node: INode = { id: 'x', name: 'Gcore IAM', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = {
+	id: 'x',
+	name: 'Gcore IAM',
+	type: 'x',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 describe(`the engine of this project (n8n ${expected.n8n})`, () => {
 	test('n8n-core and n8n-workflow are the versions this n8n line ships', () => {
@@ -35,20 +42,32 @@ describe(`the engine of this project (n8n ${expected.n8n})`, () => {
 	});
 
 	test('the built package resolves n8n-workflow to the engine’s copy: its errors are the engine’s classes', async () => {
-		const { buildItemError } = await import(path.join(REPO_ROOT, 'dist/nodes/GcoreIam/outcome/failure.js'));
-		const error = buildItemError(node, { kind: 'connection', code: 'ECONNRESET', timedOut: false }, {
-			itemIndex: 0,
-			email: 'a@example.com',
-			attempts: 1,
-			baseUrl: 'http://127.0.0.1:9',
-			timeoutMs: 1000,
-			apiKey: 'k',
-		});
+		const { buildItemError } = await import(
+			path.join(REPO_ROOT, 'dist/nodes/GcoreIam/outcome/failure.js')
+		);
+		const error = buildItemError(
+			node,
+			{ kind: 'connection', code: 'ECONNRESET', timedOut: false },
+			{
+				itemIndex: 0,
+				email: 'a@example.com',
+				attempts: 1,
+				baseUrl: 'http://127.0.0.1:9',
+				timeoutMs: 1000,
+				apiKey: 'k',
+			},
+		);
 		const engineWorkflow = (await import(expected.workflowMain)) as typeof workflowPackage;
 		expect(error).toBeInstanceOf(engineWorkflow.NodeApiError);
 		// Not the repo's own dev copy (n8n-workflow 2.41.0), unless that is the engine's.
-		const devCopy = (await import(path.join(REPO_ROOT, 'node_modules/n8n-workflow'))) as typeof workflowPackage;
-		const devCopyVersion = ((await import(path.join(REPO_ROOT, 'node_modules/n8n-workflow/package.json'))) as { version: string }).version;
+		const devCopy = (await import(
+			path.join(REPO_ROOT, 'node_modules/n8n-workflow')
+		)) as typeof workflowPackage;
+		const devCopyVersion = (
+			(await import(path.join(REPO_ROOT, 'node_modules/n8n-workflow/package.json'))) as {
+				version: string;
+			}
+		).version;
 		expect(error instanceof devCopy.NodeApiError).toBe(devCopy === engineWorkflow);
 		expect(devCopy === engineWorkflow).toBe(expected.workflow === devCopyVersion);
 	});

@@ -10,7 +10,10 @@ import type { NodeRun } from './fixture';
 import { emails, useSimulator } from './fixture';
 
 const customers = (count: number, prefix = 'customer') =>
-	Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@example.com`, status: 'invited' as const }));
+	Array.from({ length: count }, (_, i) => ({
+		email: `${prefix}${i}@example.com`,
+		status: 'invited' as const,
+	}));
 
 const users = [...customers(500), ...customers(500, 'failing')];
 const { sim, run } = useSimulator({ users });
@@ -24,11 +27,15 @@ describe('a burst of one-customer executions against an API that admits 5 reques
 		sim().configure({ latencyMs: 20, maxInFlight: 5, rateLimitRetryAfter: 1 });
 		const burst = customers(200);
 		const results = await Promise.all(
-			burst.map(({ email }) => run({ items: [{ email }], parameters: { options: { concurrency: 10 } } })),
+			burst.map(({ email }) =>
+				run({ items: [{ email }], parameters: { options: { concurrency: 10 } } }),
+			),
 		);
 
 		expect(results.filter((result) => result.error)).toEqual([]);
-		expect(results.map((result) => emails(result.gcore.success))).toEqual(burst.map(({ email }) => [email]));
+		expect(results.map((result) => emails(result.gcore.success))).toEqual(
+			burst.map(({ email }) => [email]),
+		);
 		expect(emailedTwice(sim())).toEqual([]);
 		expect(Object.keys(sim().stats().sentByEmail)).toHaveLength(200);
 		// Together the executions keep to one Concurrency (10), and once the API has answered 429
@@ -42,40 +49,47 @@ describe('a burst of one-customer executions against an API that admits 5 reques
 describe('a 429 is the API asking to wait, not a failure', () => {
 	test('waiting out Retry-After does not use up Max Retries', async () => {
 		sim().addFault('customer0@example.com', { status: 429, retryAfter: 1, times: 3 });
-		const { gcore, error } = await run({ items: [{ email: 'customer0@example.com' }], parameters: { options: { maxRetries: 1 } } });
+		const { gcore, error } = await run({
+			items: [{ email: 'customer0@example.com' }],
+			parameters: { options: { maxRetries: 1 } },
+		});
 		expect(error).toBeUndefined();
 		expect(gcore.success[0].json.invitation).toMatchObject({ outcome: 'sent', attempts: 4 });
 	});
 });
 
 describe("n8n's Retry On Fail in many executions at once: no good customer is e-mailed twice", () => {
-	test.each([60, 500])('%i executions, each with one good and one failing customer', async (count) => {
-		const good = customers(count);
-		const failing = customers(count, 'failing');
-		for (const { email } of failing) sim().addFault(email, { status: 500 });
-		const results = await Promise.all(
-			good.map(({ email }, i) =>
-				run({
-					items: [{ email }, { email: failing[i].email }],
-					parameters: { options: { maxRetries: 0 } },
-					retryOnFail: true,
-					maxTries: 3,
-					waitBetweenTries: 100,
-				}),
-			),
-		);
+	test.each([60, 500])(
+		'%i executions, each with one good and one failing customer',
+		async (count) => {
+			const good = customers(count);
+			const failing = customers(count, 'failing');
+			for (const { email } of failing) sim().addFault(email, { status: 500 });
+			const results = await Promise.all(
+				good.map(({ email }, i) =>
+					run({
+						items: [{ email }, { email: failing[i].email }],
+						parameters: { options: { maxRetries: 0 } },
+						retryOnFail: true,
+						maxTries: 3,
+						waitBetweenTries: 100,
+					}),
+				),
+			);
 
-		expect(results.filter((result) => !result.error)).toEqual([]);
-		const { byEmail, sentByEmail } = sim().stats();
-		// Every execution really was tried three times (each try's request arrives: the simulator
-		// leaves idle connections to the client, see server.ts)...
-		expect(failing.filter(({ email }) => byEmail[email] !== 3)).toEqual([]);
-		// ...and its good customer was e-mailed in the first try only.
-		expect(good.filter(({ email }) => sentByEmail[email] !== 1)).toEqual([]);
-		expect(emailedTwice(sim())).toEqual([]);
-		// 500 executions of three tries took up to 56 s on a loaded 2-core machine: past Jest's
-		// 60 s, the next test would start while these still send.
-	}, 300_000);
+			expect(results.filter((result) => !result.error)).toEqual([]);
+			const { byEmail, sentByEmail } = sim().stats();
+			// Every execution really was tried three times (each try's request arrives: the simulator
+			// leaves idle connections to the client, see server.ts)...
+			expect(failing.filter(({ email }) => byEmail[email] !== 3)).toEqual([]);
+			// ...and its good customer was e-mailed in the first try only.
+			expect(good.filter(({ email }) => sentByEmail[email] !== 1)).toEqual([]);
+			expect(emailedTwice(sim())).toEqual([]);
+			// 500 executions of three tries took up to 56 s on a loaded 2-core machine: past Jest's
+			// 60 s, the next test would start while these still send.
+		},
+		300_000,
+	);
 });
 
 describe('accounts stay apart', () => {
@@ -100,7 +114,11 @@ describe('accounts stay apart', () => {
 		const onB = await Promise.all(
 			[...Array(10).keys()].map((i) =>
 				run(
-					{ items: customers(30, 'other').slice(i * 3, i * 3 + 3).map(({ email }) => ({ email })) },
+					{
+						items: customers(30, 'other')
+							.slice(i * 3, i * 3 + 3)
+							.map(({ email }) => ({ email })),
+					},
 					{ apiKey: 'other-account-key_42', baseUrl: other.url },
 				),
 			),
@@ -130,9 +148,10 @@ describe('cancelling one execution while others wait', () => {
 		const cancelled = 3;
 		const ended = new Set<number>();
 		const running = burst.map(({ email }, i) =>
-			run({ items: [{ email }], parameters: { options: { concurrency: 10 } } }, i === cancelled ? { signal: stop.signal } : {}).finally(
-				() => ended.add(i),
-			),
+			run(
+				{ items: [{ email }], parameters: { options: { concurrency: 10 } } },
+				i === cancelled ? { signal: stop.signal } : {},
+			).finally(() => ended.add(i)),
 		);
 		await waitFor(() => sim().stats().requests >= burst.length);
 
@@ -154,6 +173,7 @@ describe('cancelling one execution while others wait', () => {
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-	for (let i = 0; i < 3000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+	for (let i = 0; i < 3000 && !condition(); i++)
+		await new Promise((resolve) => setTimeout(resolve, 10));
 	expect(condition()).toBe(true);
 }

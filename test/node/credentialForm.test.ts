@@ -9,24 +9,35 @@ import { baseUrlProblem } from '../../nodes/GcoreIam/transport/credentialCheck';
  */
 async function noticeShownFor(baseUrl: string): Promise<boolean> {
 	const { credentialTypes } = await harnessTypes();
-	const notice = credentialTypes.get('gcoreIamApi')!.properties.find((property) => property.name === 'baseUrlNotice')!;
+	const notice = credentialTypes
+		.get('gcoreIamApi')!
+		.properties.find((property) => property.name === 'baseUrlNotice')!;
 	return NodeHelpers.displayParameter({ apiKey: 'x', baseUrl }, notice, null, null);
 }
 
 describe('the Base URL notice in the credential form', () => {
-	test.each(['api.gcore.com', 'www.gcore.com', 'htps://api.gcore.com', 'https://api.gcore.com?x=1', 'https://api.gcore.com#top', 'https://api gcore.com', 'https://me:pw@api.gcore.com', 'localhost:8080'])(
-		'is shown for %s, which the node refuses',
-		async (baseUrl) => {
-			expect(await noticeShownFor(baseUrl)).toBe(true);
-			expect(baseUrlProblem(baseUrl)).toBeDefined();
-		},
-	);
+	test.each([
+		'api.gcore.com',
+		'www.gcore.com',
+		'htps://api.gcore.com',
+		'https://api.gcore.com?x=1',
+		'https://api.gcore.com#top',
+		'https://api gcore.com',
+		'https://me:pw@api.gcore.com',
+		'localhost:8080',
+	])('is shown for %s, which the node refuses', async (baseUrl) => {
+		expect(await noticeShownFor(baseUrl)).toBe(true);
+		expect(baseUrlProblem(baseUrl)).toBeDefined();
+	});
 
-	test.each(['https://api.gcore.com', 'https://api.gcore.com/', 'http://127.0.0.1:8080', 'https://api.reseller.example/gcore/v1', 'HTTPS://API.GCORE.COM'])(
-		'is hidden for %s, which the node accepts',
-		async (baseUrl) => {
-			expect(await noticeShownFor(baseUrl)).toBe(false);
-			expect(baseUrlProblem(baseUrl.replace(/\/+$/, ''))).toBeUndefined();
-		},
-	);
+	test.each([
+		'https://api.gcore.com',
+		'https://api.gcore.com/',
+		'http://127.0.0.1:8080',
+		'https://api.reseller.example/gcore/v1',
+		'HTTPS://API.GCORE.COM',
+	])('is hidden for %s, which the node accepts', async (baseUrl) => {
+		expect(await noticeShownFor(baseUrl)).toBe(false);
+		expect(baseUrlProblem(baseUrl.replace(/\/+$/, ''))).toBeUndefined();
+	});
 });

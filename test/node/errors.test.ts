@@ -31,9 +31,27 @@ interface Case {
 }
 
 const cases: Case[] = [
-	{ name: 'an invalid address', email: 'not-an-email', says: /"not-an-email" is not a valid email address \[item 1\]/, requested: false, othersRouted: true },
-	{ name: 'an empty address', email: '  ', says: /The email address is empty \[item 1\]/, requested: false, othersRouted: true },
-	{ name: 'a number as address', email: 42, says: /42 \(a number\) is not an email address \[item 1\]/, requested: false, othersRouted: true },
+	{
+		name: 'an invalid address',
+		email: 'not-an-email',
+		says: /"not-an-email" is not a valid email address \[item 1\]/,
+		requested: false,
+		othersRouted: true,
+	},
+	{
+		name: 'an empty address',
+		email: '  ',
+		says: /The email address is empty \[item 1\]/,
+		requested: false,
+		othersRouted: true,
+	},
+	{
+		name: 'a number as address',
+		email: 42,
+		says: /42 \(a number\) is not an email address \[item 1\]/,
+		requested: false,
+		othersRouted: true,
+	},
 	{
 		name: 'a validation error (400)',
 		email: 'broken@example.com',
@@ -140,15 +158,23 @@ const cases: Case[] = [
 	},
 ];
 
-const baseUrlOf = (c: Case) => (c.baseUrl ? c.baseUrl(sim().url) : c.baseUrlPath ? `${sim().url}${c.baseUrlPath}` : undefined);
+const baseUrlOf = (c: Case) =>
+	c.baseUrl ? c.baseUrl(sim().url) : c.baseUrlPath ? `${sim().url}${c.baseUrlPath}` : undefined;
 const keyOf = (c: Case) => c.apiKey ?? API_KEY;
 
-async function runCase(c: Case, onError?: 'continueRegularOutput' | 'continueErrorOutput'): Promise<NodeRun> {
+async function runCase(
+	c: Case,
+	onError?: 'continueRegularOutput' | 'continueErrorOutput',
+): Promise<NodeRun> {
 	if (c.fault && typeof c.email === 'string') sim().addFault(c.email, c.fault);
 	if (c.simulator) sim().configure(c.simulator);
 	return await run(
 		{
-			items: [{ email: 'invited@example.com', row: 0 }, { email: c.email, row: 1 }, { email: 'active@example.com', row: 2 }],
+			items: [
+				{ email: 'invited@example.com', row: 0 },
+				{ email: c.email, row: 1 },
+				{ email: 'active@example.com', row: 2 },
+			],
 			parameters: { options: { maxRetries: 0 } },
 			onError,
 		},
@@ -166,14 +192,19 @@ function expectNoKey(result: NodeRun, c: Case): void {
 	expect(shown).not.toContain(API_KEY);
 }
 
-const requestedFor = (email: string | number) => sim().stats().log.filter((entry) => (entry.body as { email?: unknown })?.email === email).length;
+const requestedFor = (email: string | number) =>
+	sim()
+		.stats()
+		.log.filter((entry) => (entry.body as { email?: unknown })?.email === email).length;
 
 describe.each(cases)('$name', (c) => {
 	test('stops the workflow by default, naming the item', async () => {
 		const result = await runCase(c);
 		expect(result.error?.message).toMatch(c.says);
 		// An error every address shares is reported for whichever item met it first.
-		expect((result.error as { context?: { itemIndex?: number } }).context?.itemIndex).toEqual(c.othersRouted ? 1 : expect.any(Number));
+		expect((result.error as { context?: { itemIndex?: number } }).context?.itemIndex).toEqual(
+			c.othersRouted ? 1 : expect.any(Number),
+		);
 		expect(result.gcore.success).toEqual([]);
 		expect(requestedFor(c.email)).toBe(c.requested ? 1 : 0);
 		if (!c.requested) expect(sim().stats().requests).toBe(0);
@@ -194,7 +225,11 @@ describe.each(cases)('$name', (c) => {
 		}
 		// No failed item on Success, Already Activated or Not Found, whatever the n8n line.
 		const routed = [...gcore.success, ...gcore.alreadyActivated, ...gcore.notFound];
-		expect(routed.filter((item) => item.json.error !== undefined || invitation(item).outcome === 'failed')).toEqual([]);
+		expect(
+			routed.filter(
+				(item) => item.json.error !== undefined || invitation(item).outcome === 'failed',
+			),
+		).toEqual([]);
 		const failed = gcore.error.find((item) => item.json.row === 1)!;
 		expect(failed.pairedItem).toEqual({ item: 1 });
 		// The input item's fields, `error` (the message) and `message` (the failure's facts).
@@ -202,7 +237,11 @@ describe.each(cases)('$name', (c) => {
 		expect(failed.json).toMatchObject({
 			row: 1,
 			email: c.email,
-			message: { outcome: 'failed', attempts: c.requested || !c.othersRouted ? expect.any(Number) : 0, description: expect.any(String) },
+			message: {
+				outcome: 'failed',
+				attempts: c.requested || !c.othersRouted ? expect.any(Number) : 0,
+				description: expect.any(String),
+			},
 		});
 		expect(failed.json.error).toMatch(c.says);
 		expect(requestedFor(c.email)).toBe(c.requested ? 1 : 0);
@@ -215,7 +254,9 @@ describe.each(cases)('$name', (c) => {
 		const { gcore } = result;
 		expect(result.error).toBeUndefined();
 		const first = gcore.success;
-		expect(pairing(first)).toEqual(c.othersRouted ? [{ item: 0 }, { item: 1 }] : [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(pairing(first)).toEqual(
+			c.othersRouted ? [{ item: 0 }, { item: 1 }] : [{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
 		expect(invitation(first[1])).toMatchObject({ outcome: 'failed' });
 		expect(first[1].json.error).toMatch(c.says);
 		expect(emails(gcore.alreadyActivated)).toEqual(c.othersRouted ? ['active@example.com'] : []);
@@ -226,8 +267,14 @@ describe.each(cases)('$name', (c) => {
 describe('the API key never shows', () => {
 	test('not even when the 401 answer echoes part of it', async () => {
 		const apiKey = 'leaky-token$abc_0123456789';
-		sim().addFault('*', { status: 401, body: { message: `Bad permanent token: ${apiKey.slice(0, 14)}` } });
-		const result = await run({ items: [{ email: 'invited@example.com' }], onError: 'continueRegularOutput' }, { apiKey });
+		sim().addFault('*', {
+			status: 401,
+			body: { message: `Bad permanent token: ${apiKey.slice(0, 14)}` },
+		});
+		const result = await run(
+			{ items: [{ email: 'invited@example.com' }], onError: 'continueRegularOutput' },
+			{ apiKey },
+		);
 		const shown = everythingShown(result);
 		expect(shown).toContain('[redacted]');
 		expect(shown).not.toContain(apiKey.slice(0, 14));
@@ -236,9 +283,14 @@ describe('the API key never shows', () => {
 
 	test('a wrong key that the API echoes in full, entered with its prefix', async () => {
 		const apiKey = 'wrong$Key_0123456789abcdef';
-		const result = await run({ items: [{ email: 'invited@example.com' }], onError: 'continueErrorOutput' }, { apiKey: `APIKey ${apiKey}` });
+		const result = await run(
+			{ items: [{ email: 'invited@example.com' }], onError: 'continueErrorOutput' },
+			{ apiKey: `APIKey ${apiKey}` },
+		);
 		expect(sim().stats().log[0].authorization).toBe(`apikey ${apiKey}`);
-		expect(result.gcore.error[0].json.message).toMatchObject({ description: expect.stringContaining('Bad permanent token: [redacted] (token: [redacted])') });
+		expect(result.gcore.error[0].json.message).toMatchObject({
+			description: expect.stringContaining('Bad permanent token: [redacted] (token: [redacted])'),
+		});
 		expect(everythingShown(result)).not.toContain(apiKey);
 	});
 
@@ -255,10 +307,15 @@ describe('the API key never shows', () => {
 describe('an error every address shares', () => {
 	test('stops sending: a wrong key costs a handful of requests, not one per customer', async () => {
 		const items = Array.from({ length: 50 }, (_, i) => ({ email: `c${i}@example.com` }));
-		const { gcore } = await run({ items, onError: 'continueErrorOutput' }, { apiKey: 'wrong-key$1234567' });
+		const { gcore } = await run(
+			{ items, onError: 'continueErrorOutput' },
+			{ apiKey: 'wrong-key$1234567' },
+		);
 		expect(gcore.error).toHaveLength(50);
 		expect(sim().stats().requests).toBeLessThanOrEqual(5 * 4);
-		const unsent = gcore.error.filter((item) => (item.json.message as { attempts: number }).attempts === 0);
+		const unsent = gcore.error.filter(
+			(item) => (item.json.message as { attempts: number }).attempts === 0,
+		);
 		expect(unsent.length).toBeGreaterThan(0);
 	});
 });

@@ -4,7 +4,12 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../../harness/engine';
-import { GCORE_NODE_NAME, gcoreWorkflow, restartNodeProcess, runWorkflow } from '../../harness/engine';
+import {
+	GCORE_NODE_NAME,
+	gcoreWorkflow,
+	restartNodeProcess,
+	runWorkflow,
+} from '../../harness/engine';
 import type { Simulator, SimulatorOptions } from '../../simulator';
 import { DEFAULT_API_KEY, startSimulator } from '../../simulator';
 
@@ -47,7 +52,8 @@ export function useSimulator(options: SimulatorOptions = {}) {
 			credentials: { gcoreIamApi: { apiKey, baseUrl } },
 			...runOptions,
 		});
-		const [success = [], alreadyActivated = [], notFound = [], error = []] = result.outputs(GCORE_NODE_NAME);
+		const [success = [], alreadyActivated = [], notFound = [], error = []] =
+			result.outputs(GCORE_NODE_NAME);
 		return { ...result, gcore: { success, alreadyActivated, notFound, error } };
 	}
 
@@ -60,5 +66,9 @@ export const invitation = (item: INodeExecutionData) => item.json.invitation as 
 
 /** Everything a user could see of a run, as text: outputs, errors, run data. */
 export function everythingShown(result: RunResult): string {
-	return JSON.stringify({ data: result.run.data, error: result.error, message: result.error?.message });
+	return JSON.stringify({
+		data: result.run.data,
+		error: result.error,
+		message: result.error?.message,
+	});
 }

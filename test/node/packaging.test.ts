@@ -12,7 +12,10 @@ let packed: string[] | undefined;
 function packedFiles(): string[] {
 	if (!packed) {
 		const [pack] = JSON.parse(
-			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8' }),
+			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+				cwd: REPO_ROOT,
+				encoding: 'utf8',
+			}),
 		) as Array<{ files: Array<{ path: string }> }>;
 		packed = pack.files.map((file) => file.path);
 	}
@@ -37,7 +40,11 @@ describe('the published package', () => {
 
 	test('every file package.json points at (main, n8n.nodes, n8n.credentials) is shipped', () => {
 		const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-		const named: string[] = [...(pkg.main ? [pkg.main] : []), ...pkg.n8n.nodes, ...pkg.n8n.credentials];
+		const named: string[] = [
+			...(pkg.main ? [pkg.main] : []),
+			...pkg.n8n.nodes,
+			...pkg.n8n.credentials,
+		];
 		expect(named.length).toBeGreaterThan(0);
 		for (const file of named) expect(packedFiles()).toContain(file.replace(/^\.\//, ''));
 	});

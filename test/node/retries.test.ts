@@ -1,7 +1,10 @@
 import { engineDiffers } from '../../harness/engine';
 import { emails, invitation, pairing, useSimulator } from './fixture';
 
-const invited = Array.from({ length: 40 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));
+const invited = Array.from({ length: 40 }, (_, i) => ({
+	email: `customer${i}@example.com`,
+	status: 'invited' as const,
+}));
 const { sim, run } = useSimulator({ users: invited });
 
 const only = (email: string) => [{ email }];
@@ -10,14 +13,20 @@ const requestsFor = (email: string) => sim().stats().byEmail[email] ?? 0;
 describe('transient failures are retried for the failing address only', () => {
 	test('503 twice, then success', async () => {
 		sim().addFault('customer1@example.com', { status: 503, times: 2 });
-		const { gcore } = await run({ items: [{ email: 'customer0@example.com' }, { email: 'customer1@example.com' }] });
+		const { gcore } = await run({
+			items: [{ email: 'customer0@example.com' }, { email: 'customer1@example.com' }],
+		});
 		expect(emails(gcore.success)).toEqual(['customer0@example.com', 'customer1@example.com']);
-		expect(invitation(gcore.success[1])).toMatchObject({ outcome: 'sent', attempts: 3, statusCode: 200 });
+		expect(invitation(gcore.success[1])).toMatchObject({
+			outcome: 'sent',
+			attempts: 3,
+			statusCode: 200,
+		});
 		expect(requestsFor('customer0@example.com')).toBe(1);
 		expect(requestsFor('customer1@example.com')).toBe(3);
 	});
 
-	test("429 with Retry-After: 1, then success: the wait is honoured", async () => {
+	test('429 with Retry-After: 1, then success: the wait is honoured', async () => {
 		sim().addFault('customer2@example.com', { status: 429, retryAfter: 1, times: 1 });
 		const started = Date.now();
 		const { gcore } = await run({ items: only('customer2@example.com') });
@@ -49,14 +58,22 @@ describe('transient failures are retried for the failing address only', () => {
 	test('no answer within the timeout, retries off: fails with a timeout message after one attempt', async () => {
 		sim().addFault('customer5@example.com', { hang: true });
 		const started = Date.now();
-		const result = await run({ items: only('customer5@example.com'), parameters: { options: { timeout: 300, maxRetries: 0 } } });
-		expect(result.error?.message).toMatch(/customer5@example\.com: no answer from the Gcore API within 300 ms \(1 attempt\) \[item 0\]/);
+		const result = await run({
+			items: only('customer5@example.com'),
+			parameters: { options: { timeout: 300, maxRetries: 0 } },
+		});
+		expect(result.error?.message).toMatch(
+			/customer5@example\.com: no answer from the Gcore API within 300 ms \(1 attempt\) \[item 0\]/,
+		);
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(requestsFor('customer5@example.com')).toBe(1);
 	});
 
 	test('retries exhausted: the error names the last status and the attempts', async () => {
-		sim().addFault('customer6@example.com', { status: 503, body: { message: 'Service unavailable', request_id: 'r-503' } });
+		sim().addFault('customer6@example.com', {
+			status: 503,
+			body: { message: 'Service unavailable', request_id: 'r-503' },
+		});
 		const result = await run({
 			items: only('customer6@example.com'),
 			parameters: { options: { maxRetries: 2 } },
@@ -64,14 +81,24 @@ describe('transient failures are retried for the failing address only', () => {
 		});
 		const [item] = result.gcore.success;
 		expect(item.json.error).toMatch(/failed with status 503 after 3 attempts: Service unavailable/);
-		expect(invitation(item)).toMatchObject({ outcome: 'failed', statusCode: 503, attempts: 3, requestId: 'r-503' });
+		expect(invitation(item)).toMatchObject({
+			outcome: 'failed',
+			statusCode: 503,
+			attempts: 3,
+			requestId: 'r-503',
+		});
 		expect(requestsFor('customer6@example.com')).toBe(3);
 	});
 
 	test('a Retry-After beyond 60 s fails the item at once, saying so', async () => {
 		sim().addFault('customer7@example.com', { status: 429, retryAfter: 120 });
-		const result = await run({ items: only('customer7@example.com'), onError: 'continueRegularOutput' });
-		expect(result.gcore.success[0].json.error).toMatch(/rate limiting and asks to wait 120 s, longer than this node waits/);
+		const result = await run({
+			items: only('customer7@example.com'),
+			onError: 'continueRegularOutput',
+		});
+		expect(result.gcore.success[0].json.error).toMatch(
+			/rate limiting and asks to wait 120 s, longer than this node waits/,
+		);
 		expect(requestsFor('customer7@example.com')).toBe(1);
 	});
 
@@ -104,7 +131,9 @@ describe('concurrency', () => {
 		// (at most the other workers' slots; later on a loaded machine). None after that.
 		const justAfter = log.filter((entry) => entry.at > limited.at && entry.at <= limited.at + 200);
 		expect(justAfter.length).toBeLessThanOrEqual(3);
-		const sentDuringWait = log.filter((entry) => entry.at > limited.at + 200 && entry.at < limited.at + 950);
+		const sentDuringWait = log.filter(
+			(entry) => entry.at > limited.at + 200 && entry.at < limited.at + 950,
+		);
 		expect(sentDuringWait).toEqual([]);
 	});
 
@@ -128,7 +157,11 @@ describe("n8n's own Retry On Fail does not e-mail anyone twice", () => {
 	test('stop mode: the node is re-run for one failing address; the others were sent once', async () => {
 		sim().addFault('customer9@example.com', { status: 500 });
 		const result = await run({
-			items: [{ email: 'customer10@example.com' }, { email: 'customer9@example.com' }, { email: 'customer11@example.com' }],
+			items: [
+				{ email: 'customer10@example.com' },
+				{ email: 'customer9@example.com' },
+				{ email: 'customer11@example.com' },
+			],
 			parameters: { options: { maxRetries: 0 } },
 			retryOnFail: true,
 			maxTries: 3,
@@ -175,7 +208,10 @@ describe('cancellation', () => {
 		sim().addFault('*', { hang: true });
 		const controller = new AbortController();
 		const started = Date.now();
-		const running = run({ items: invited.slice(0, 10).map(({ email }) => ({ email })) }, { signal: controller.signal });
+		const running = run(
+			{ items: invited.slice(0, 10).map(({ email }) => ({ email })) },
+			{ signal: controller.signal },
+		);
 		await waitFor(() => sim().stats().inFlight > 0);
 		controller.abort();
 		const result = await running;
@@ -199,6 +235,7 @@ describe('cancellation', () => {
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-	for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+	for (let i = 0; i < 500 && !condition(); i++)
+		await new Promise((resolve) => setTimeout(resolve, 10));
 	expect(condition()).toBe(true);
 }

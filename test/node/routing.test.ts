@@ -79,7 +79,10 @@ describe('Resend Invitation routes each customer to one output', () => {
 			{ apiKey: ` APIKey ${API_KEY} `, baseUrl: `${sim().url}/` },
 		);
 		expect(gcore.success).toHaveLength(1);
-		expect(sim().stats().log[0]).toMatchObject({ path: '/iam/auth/renew_invitation', authorization: `apikey ${API_KEY}` });
+		expect(sim().stats().log[0]).toMatchObject({
+			path: '/iam/auth/renew_invitation',
+			authorization: `apikey ${API_KEY}`,
+		});
 	});
 
 	test('the Email field may be any expression', async () => {
@@ -92,7 +95,11 @@ describe('Resend Invitation routes each customer to one output', () => {
 
 	test('the same address twice (any case) is sent once and routes both items', async () => {
 		const { gcore } = await run({
-			items: [{ email: 'new.one@example.com' }, { email: 'NEW.ONE@example.com ' }, { email: 'new.two@example.com' }],
+			items: [
+				{ email: 'new.one@example.com' },
+				{ email: 'NEW.ONE@example.com ' },
+				{ email: 'new.two@example.com' },
+			],
 		});
 		expect(pairing(gcore.success)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(sim().stats().byEmail).toEqual({ 'new.one@example.com': 1, 'new.two@example.com': 1 });

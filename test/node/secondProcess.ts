@@ -11,18 +11,34 @@ import path from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../../harness/engine';
-import { GCORE_NODE_NAME, GCORE_NODE_TYPE, gcoreWorkflow, harnessTypes, loadPackage, REPO_ROOT, runWorkflow } from '../../harness/engine';
+import {
+	GCORE_NODE_NAME,
+	GCORE_NODE_TYPE,
+	gcoreWorkflow,
+	harnessTypes,
+	loadPackage,
+	REPO_ROOT,
+	runWorkflow,
+} from '../../harness/engine';
 
 export interface SecondProcess {
 	/** Runs the workflow `gcoreWorkflow(workflow)` with the Gcore node of the second process. */
-	run(workflow: GcoreWorkflowOptions, opts: RunOptions): Promise<RunResult & { success: INodeExecutionData[] }>;
+	run(
+		workflow: GcoreWorkflowOptions,
+		opts: RunOptions,
+	): Promise<RunResult & { success: INodeExecutionData[] }>;
 	close(): void;
 }
 
 export async function startSecondProcess(): Promise<SecondProcess> {
 	const folder = mkdtempSync(path.join(tmpdir(), 'gcore-iam-second-process-'));
-	const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string };
-	writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ ...pkg, name: `${pkg.name}-second-process` }));
+	const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+		name: string;
+	};
+	writeFileSync(
+		path.join(folder, 'package.json'),
+		JSON.stringify({ ...pkg, name: `${pkg.name}-second-process` }),
+	);
 	cpSync(path.join(REPO_ROOT, 'dist'), path.join(folder, 'dist'), { recursive: true });
 	const loaded = await loadPackage(folder);
 	const { nodeTypes } = await harnessTypes();

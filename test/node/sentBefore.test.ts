@@ -4,7 +4,10 @@ import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicatio
 import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { emails, invitation, pairing, useSimulator } from './fixture';
 
-const invited = Array.from({ length: 300 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));
+const invited = Array.from({ length: 300 }, (_, i) => ({
+	email: `customer${i}@example.com`,
+	status: 'invited' as const,
+}));
 const { sim, run } = useSimulator({
 	users: [...invited, { email: 'active@example.com', status: 'active' }],
 });
@@ -26,9 +29,16 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 
 		const second = await run({ items: items(' Customer0@Example.com ', 'customer1@example.com') });
 		expect(second.error).toBeUndefined();
-		expect(emails(second.gcore.success)).toEqual([' Customer0@Example.com ', 'customer1@example.com']);
+		expect(emails(second.gcore.success)).toEqual([
+			' Customer0@Example.com ',
+			'customer1@example.com',
+		]);
 		expect(pairing(second.gcore.success)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(invitation(second.gcore.success[0])).toEqual({ email: 'Customer0@Example.com', outcome: 'sentBefore', attempts: 0 });
+		expect(invitation(second.gcore.success[0])).toEqual({
+			email: 'Customer0@Example.com',
+			outcome: 'sentBefore',
+			attempts: 0,
+		});
 		expect(invitation(second.gcore.success[1])).toMatchObject({ outcome: 'sent', statusCode: 200 });
 		expect(requests('customer0@example.com')).toBe(1);
 		expect(requests('customer1@example.com')).toBe(1);
@@ -46,13 +56,29 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 		sim().addFault('customer3@example.com', { status: 500, times: 1 });
 		const options = { options: { maxRetries: 0 } };
 		const addresses = items('active@example.com', 'ghost@example.com', 'customer3@example.com');
-		const first = await run({ items: addresses, parameters: options, onError: 'continueRegularOutput' });
-		expect(invitation(first.gcore.success[0])).toMatchObject({ email: 'customer3@example.com', outcome: 'failed' });
+		const first = await run({
+			items: addresses,
+			parameters: options,
+			onError: 'continueRegularOutput',
+		});
+		expect(invitation(first.gcore.success[0])).toMatchObject({
+			email: 'customer3@example.com',
+			outcome: 'failed',
+		});
 
-		const second = await run({ items: addresses, parameters: options, onError: 'continueRegularOutput' });
-		expect(invitation(second.gcore.alreadyActivated[0])).toMatchObject({ outcome: 'alreadyActivated' });
+		const second = await run({
+			items: addresses,
+			parameters: options,
+			onError: 'continueRegularOutput',
+		});
+		expect(invitation(second.gcore.alreadyActivated[0])).toMatchObject({
+			outcome: 'alreadyActivated',
+		});
 		expect(invitation(second.gcore.notFound[0])).toMatchObject({ outcome: 'notFound' });
-		expect(invitation(second.gcore.success[0])).toMatchObject({ email: 'customer3@example.com', outcome: 'sent' });
+		expect(invitation(second.gcore.success[0])).toMatchObject({
+			email: 'customer3@example.com',
+			outcome: 'sent',
+		});
 		expect(requests('active@example.com')).toBe(2);
 		expect(requests('ghost@example.com')).toBe(2);
 		expect(sent('customer3@example.com')).toBe(1);
@@ -70,7 +96,9 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 		const calls = nodeCalls();
 		started = Date.now();
 		const second = await run({ items: items(...addresses) });
-		expect(second.gcore.success.every((item) => invitation(item).outcome === 'sentBefore')).toBe(true);
+		expect(second.gcore.success.every((item) => invitation(item).outcome === 'sentBefore')).toBe(
+			true,
+		);
 		expect(nodeCalls() - calls).toBeLessThanOrEqual(allowed(started));
 		expect(store.calls.filter((call) => call.scope !== 'node')).toEqual([]);
 		const everything = JSON.stringify([store.calls, [...store.rows.entries()]]).toLowerCase();
@@ -81,10 +109,20 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 	test('during a long run, successes are recorded every second, not only at the end', async () => {
 		// customer5 answers after 4 s: customer6's success is recorded before that, customer5's at the end.
 		sim().addFault('customer5@example.com', { delayMs: 4_000 });
-		await run({ items: items('customer6@example.com', 'customer5@example.com'), parameters: { options: { concurrency: 2 } } });
+		await run({
+			items: items('customer6@example.com', 'customer5@example.com'),
+			parameters: { options: { concurrency: 2 } },
+		});
 		const sentMarks = store.calls
 			.filter((call) => call.method === 'checkProcessedAndRecord' && call.scope === 'node')
-			.map((call) => [...new Set(call.items.map(String).filter((value) => value.startsWith('s|')).map((value) => value.split('|').at(-1)))])
+			.map((call) => [
+				...new Set(
+					call.items
+						.map(String)
+						.filter((value) => value.startsWith('s|'))
+						.map((value) => value.split('|').at(-1)),
+				),
+			])
 			.filter((hashes) => hashes.length > 0);
 		// The first call is the check (both addresses); then one record each.
 		expect(sentMarks).toEqual([
@@ -99,7 +137,14 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 		const result = await run({ items: items('customer4@example.com'), asTool: true });
 		const answers = result.outputs(AGENT_NODE_NAME)[0].map((item) => item.json.parsed);
 		expect(answers).toEqual([
-			[expect.objectContaining({ invitation: expect.objectContaining({ email: 'customer4@example.com', outcome: 'sentBefore' }) })],
+			[
+				expect.objectContaining({
+					invitation: expect.objectContaining({
+						email: 'customer4@example.com',
+						outcome: 'sentBefore',
+					}),
+				}),
+			],
 		]);
 		expect(requests('customer4@example.com')).toBe(1);
 	});
@@ -117,18 +162,25 @@ describe('a retried execution (mode "retry") never e-mails an address sent withi
 		expect(sentFirst.length).toBeGreaterThan(0);
 
 		sim().reset();
-		const retried = await run({ items: items(...addresses), parameters: options }, { mode: 'retry' });
+		const retried = await run(
+			{ items: items(...addresses), parameters: options },
+			{ mode: 'retry' },
+		);
 		expect(retried.error).toBeUndefined();
 		expect(emails(retried.gcore.success)).toEqual(addresses);
 		const outcomes = retried.gcore.success.map((item) => invitation(item).outcome);
 		expect(addresses.filter((_, index) => outcomes[index] === 'sentBefore')).toEqual(sentFirst);
-		for (const email of addresses) expect(sent(email) + (sentFirst.includes(email) ? 1 : 0)).toBe(1);
+		for (const email of addresses)
+			expect(sent(email) + (sentFirst.includes(email) ? 1 : 0)).toBe(1);
 	});
 
 	test('an ordinary execution with the check off sends again; a retried one does not', async () => {
 		const options = { options: { skipIfInvitedWithin: 0 } };
 		await run({ items: items('customer60@example.com'), parameters: options });
-		const retried = await run({ items: items('customer60@example.com'), parameters: options }, { mode: 'retry' });
+		const retried = await run(
+			{ items: items('customer60@example.com'), parameters: options },
+			{ mode: 'retry' },
+		);
 		expect(invitation(retried.gcore.success[0])).toMatchObject({ outcome: 'sentBefore' });
 		const again = await run({ items: items('customer60@example.com'), parameters: options });
 		expect(invitation(again.gcore.success[0])).toMatchObject({ outcome: 'sent' });
@@ -137,10 +189,19 @@ describe('a retried execution (mode "retry") never e-mails an address sent withi
 
 	test('a retried execution that fails an address leaves nothing behind: the next retry sends it', async () => {
 		sim().addFault('customer61@example.com', { status: 500, times: 1 });
-		const options = { parameters: { options: { maxRetries: 0 } }, onError: 'continueRegularOutput' as const };
-		const first = await run({ items: items('customer61@example.com'), ...options }, { mode: 'retry' });
+		const options = {
+			parameters: { options: { maxRetries: 0 } },
+			onError: 'continueRegularOutput' as const,
+		};
+		const first = await run(
+			{ items: items('customer61@example.com'), ...options },
+			{ mode: 'retry' },
+		);
 		expect(invitation(first.gcore.success[0])).toMatchObject({ outcome: 'failed' });
-		const second = await run({ items: items('customer61@example.com'), ...options }, { mode: 'retry' });
+		const second = await run(
+			{ items: items('customer61@example.com'), ...options },
+			{ mode: 'retry' },
+		);
 		expect(invitation(second.gcore.success[0])).toMatchObject({ outcome: 'sent' });
 		expect(sent('customer61@example.com')).toBe(1);
 	});
@@ -153,7 +214,9 @@ describe('two executions racing for the same address in one n8n process', () => 
 			run({ items: items('customer70@example.com', 'customer71@example.com') }),
 			run({ items: items('customer71@example.com', 'customer70@example.com') }),
 		]);
-		const outcomes = [...a.gcore.success, ...b.gcore.success].map((item) => `${item.json.email} ${invitation(item).outcome}`);
+		const outcomes = [...a.gcore.success, ...b.gcore.success].map(
+			(item) => `${item.json.email} ${invitation(item).outcome}`,
+		);
 		expect(outcomes.sort()).toEqual([
 			'customer70@example.com sent',
 			'customer70@example.com sentBefore',
@@ -167,7 +230,10 @@ describe('two executions racing for the same address in one n8n process', () => 
 	test('when the first send fails, the waiting execution sends', async () => {
 		sim().configure({ latencyMs: 300 });
 		sim().addFault('customer72@example.com', { status: 500, times: 1 });
-		const options = { parameters: { options: { maxRetries: 0 } }, onError: 'continueRegularOutput' as const };
+		const options = {
+			parameters: { options: { maxRetries: 0 } },
+			onError: 'continueRegularOutput' as const,
+		};
 		const [a, b] = await Promise.all([
 			run({ items: items('customer72@example.com'), ...options }),
 			run({ items: items('customer72@example.com'), ...options }),
@@ -181,9 +247,16 @@ describe('two executions racing for the same address in one n8n process', () => 
 	test('"Stop Workflow": after a failure, an execution does not go on to send the addresses it was waiting for', async () => {
 		sim().addFault('customer74@example.com', { status: 500, times: 1, delayMs: 1_500 });
 		sim().addFault('customer75@example.com', { status: 500, times: 1 });
-		const first = run({ items: items('customer74@example.com'), parameters: { options: { maxRetries: 0 } }, onError: 'continueRegularOutput' });
+		const first = run({
+			items: items('customer74@example.com'),
+			parameters: { options: { maxRetries: 0 } },
+			onError: 'continueRegularOutput',
+		});
 		await new Promise((resolve) => setTimeout(resolve, 300));
-		const second = await run({ items: items('customer75@example.com', 'customer74@example.com'), parameters: { options: { maxRetries: 0 } } });
+		const second = await run({
+			items: items('customer75@example.com', 'customer74@example.com'),
+			parameters: { options: { maxRetries: 0 } },
+		});
 		expect(second.error?.message).toMatch(/customer75@example\.com/);
 		expect(invitation((await first).gcore.success[0])).toMatchObject({ outcome: 'failed' });
 		expect(requests('customer74@example.com')).toBe(1);
@@ -193,7 +266,9 @@ describe('two executions racing for the same address in one n8n process', () => 
 		sim().configure({ latencyMs: 50 });
 		const addresses = invited.slice(80, 100).map((user) => user.email);
 		const runs = await Promise.all(
-			Array.from({ length: 6 }, (_, i) => run({ items: items(...addresses.slice(i * 3, i * 3 + 8)) })),
+			Array.from({ length: 6 }, (_, i) =>
+				run({ items: items(...addresses.slice(i * 3, i * 3 + 8)) }),
+			),
 		);
 		expect(runs.every((result) => result.error === undefined)).toBe(true);
 		for (const email of addresses) expect(sent(email)).toBe(1);

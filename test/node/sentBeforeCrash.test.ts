@@ -8,7 +8,10 @@ import { invitation, useSimulator } from './fixture';
 import type { MemoryDeduplicationStore, StoredRow } from '../../harness/engine/deduplicationStore';
 import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 
-const invited = Array.from({ length: 40 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));
+const invited = Array.from({ length: 40 }, (_, i) => ({
+	email: `customer${i}@example.com`,
+	status: 'invited' as const,
+}));
 const { sim, run } = useSimulator({ users: invited });
 
 let store: MemoryDeduplicationStore;
@@ -21,25 +24,43 @@ const emails = (from: number, to: number) => invited.slice(from, to).map((user) 
 const items = (addresses: string[]) => addresses.map((email) => ({ email }));
 const sent = (email: string) => sim().stats().sentByEmail[email] ?? 0;
 const outcomes = (result: NodeRun) => result.gcore.success.map((item) => invitation(item).outcome);
-const checks = () => store.calls.filter((call) => call.method === 'checkProcessedAndRecord' && call.items.some((value) => String(value).startsWith('u|')));
+const checks = () =>
+	store.calls.filter(
+		(call) =>
+			call.method === 'checkProcessedAndRecord' &&
+			call.items.some((value) => String(value).startsWith('u|')),
+	);
 
 async function until(condition: () => boolean, what: string): Promise<void> {
-	for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 20))) {
+	for (
+		const started = Date.now();
+		!condition();
+		await new Promise((resolve) => setTimeout(resolve, 20))
+	) {
 		if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}`);
 	}
 }
 
-const claimsHeld = () => [...store.rows.values()].some((row) => Array.isArray(row.data) && row.data.some((value) => value.startsWith('c|')));
+const claimsHeld = () =>
+	[...store.rows.values()].some(
+		(row) => Array.isArray(row.data) && row.data.some((value) => value.startsWith('c|')),
+	);
 /**
  * n8n ends a cancelled execution at once, while the node's code runs on to its clean-up (record
  * the successes, release the claims), as in the real n8n: wait for that clean-up.
  */
-const cleanedUp = async () => await until(() => !claimsHeld(), 'the cancelled run to release its claims');
+const cleanedUp = async () =>
+	await until(() => !claimsHeld(), 'the cancelled run to release its claims');
 
 /** Starts the runs; `stop` cancels them. */
 function startRuns(runs: Array<{ addresses: string[]; mode?: 'retry' }>) {
 	const stop = new AbortController();
-	const finished = Promise.all(runs.map(async ({ addresses, mode }) => await run({ items: items(addresses) }, { mode, signal: stop.signal })));
+	const finished = Promise.all(
+		runs.map(
+			async ({ addresses, mode }) =>
+				await run({ items: items(addresses) }, { mode, signal: stop.signal }),
+		),
+	);
 	return { stop, finished };
 }
 
@@ -48,7 +69,10 @@ describe("the node's record when full", () => {
 		// First in this file: the size is read at a process's first store call for a record, then
 		// every 2,000 strings or 60 s.
 		const key = 'harness-workflow|n:gcore-iam';
-		store.rows.set(key, { mode: 'entries', data: Array.from({ length: 20_000 }, (_, i) => `filler-${i}`) });
+		store.rows.set(key, {
+			mode: 'entries',
+			data: Array.from({ length: 20_000 }, (_, i) => `filler-${i}`),
+		});
 		const first = await run({ items: items(emails(30, 31)) });
 		expect(outcomes(first)).toEqual(['sent']);
 		const kept = store.rows.get(key)!.data as string[];
@@ -65,11 +89,17 @@ describe('a run that died', () => {
 		const retried = emails(10, 20);
 		for (const email of [...ordinary, ...retried]) sim().addFault(email, { hang: true });
 		const dying = startRuns([{ addresses: ordinary }, { addresses: retried, mode: 'retry' }]);
-		const requested = (addresses: string[]) => addresses.some((email) => (sim().stats().byEmail[email] ?? 0) > 0);
+		const requested = (addresses: string[]) =>
+			addresses.some((email) => (sim().stats().byEmail[email] ?? 0) > 0);
 		// Both have checked; the retried run may still wait for the account's requests in flight.
-		await until(() => requested(ordinary) && checks().length === 2, 'both runs to check and one to send');
+		await until(
+			() => requested(ordinary) && checks().length === 2,
+			'both runs to check and one to send',
+		);
 		// The record at the moment they died, before the cancel's clean-up.
-		const leftBehind = new Map<string, StoredRow>([...store.rows].map(([key, row]) => [key, structuredClone(row)]));
+		const leftBehind = new Map<string, StoredRow>(
+			[...store.rows].map(([key, row]) => [key, structuredClone(row)]),
+		);
 		dying.stop.abort();
 		await dying.finished;
 		await cleanedUp();
@@ -78,13 +108,18 @@ describe('a run that died', () => {
 		sim().reset();
 
 		// Their claims are still current: the new runs wait until they expire (at most 30 s), then send.
-		const [again, retriedAgain] = await Promise.all([run({ items: items(ordinary) }), run({ items: items(retried) }, { mode: 'retry' })]);
+		const [again, retriedAgain] = await Promise.all([
+			run({ items: items(ordinary) }),
+			run({ items: items(retried) }, { mode: 'retry' }),
+		]);
 		expect(outcomes(again)).toEqual(ordinary.map(() => 'sent'));
 		expect(outcomes(retriedAgain)).toEqual(retried.map(() => 'sent'));
 		const everyone = [...ordinary, ...retried];
 		const neverEmailed = everyone.filter((email) => sent(email) === 0);
 		const twice = everyone.filter((email) => sent(email) > 1);
-		console.log(`died after its check: ${neverEmailed.length} never e-mailed, ${twice.length} e-mailed twice`);
+		console.log(
+			`died after its check: ${neverEmailed.length} never e-mailed, ${twice.length} e-mailed twice`,
+		);
 		expect(neverEmailed).toEqual([]);
 		expect(twice).toEqual([]);
 	}, 90_000);
@@ -96,7 +131,12 @@ describe('a cancelled run', () => {
 		const hanging = emails(24, 28);
 		for (const email of hanging) sim().addFault(email, { hang: true });
 		const cancelled = startRuns([{ addresses: [...quick, ...hanging] }]);
-		await until(() => quick.every((email) => sent(email) === 1) && hanging.some((email) => (sim().stats().byEmail[email] ?? 0) > 0), 'the quick ones to be answered');
+		await until(
+			() =>
+				quick.every((email) => sent(email) === 1) &&
+				hanging.some((email) => (sim().stats().byEmail[email] ?? 0) > 0),
+			'the quick ones to be answered',
+		);
 		cancelled.stop.abort();
 		await cancelled.finished;
 		await cleanedUp();
@@ -104,7 +144,10 @@ describe('a cancelled run', () => {
 
 		const checksBefore = checks().length;
 		const next = await run({ items: items([...quick, ...hanging]) });
-		expect(outcomes(next)).toEqual([...quick.map(() => 'sentBefore'), ...hanging.map(() => 'sent')]);
+		expect(outcomes(next)).toEqual([
+			...quick.map(() => 'sentBefore'),
+			...hanging.map(() => 'sent'),
+		]);
 		// Released claims: one check, no waiting for another run's send.
 		expect(checks().length - checksBefore).toBe(1);
 		const neverEmailed = hanging.filter((email) => sent(email) === 0);

@@ -10,7 +10,10 @@ import { API_KEY, invitation, useSimulator } from './fixture';
 import type { SecondProcess } from './secondProcess';
 import { startSecondProcess } from './secondProcess';
 
-const invited = Array.from({ length: 40 }, (_, i) => ({ email: `customer${i}@example.com`, status: 'invited' as const }));
+const invited = Array.from({ length: 40 }, (_, i) => ({
+	email: `customer${i}@example.com`,
+	status: 'invited' as const,
+}));
 const { sim, run } = useSimulator({ users: invited });
 
 let store: MemoryDeduplicationStore;
@@ -26,14 +29,19 @@ const WORKFLOW_ROW = 'harness-workflow|';
 const items = (addresses: string[]) => addresses.map((email) => ({ email }));
 const emails = (from: number, to: number) => invited.slice(from, to).map((user) => user.email);
 const inSecond = (addresses: string[]) =>
-	second.run({ items: items(addresses) }, { credentials: { gcoreIamApi: { apiKey: API_KEY, baseUrl: sim().url } } });
+	second.run(
+		{ items: items(addresses) },
+		{ credentials: { gcoreIamApi: { apiKey: API_KEY, baseUrl: sim().url } } },
+	);
 const sent = (email: string) => sim().stats().sentByEmail[email] ?? 0;
 
 function counted(label: string, addresses: Iterable<string>) {
 	const all = [...addresses];
 	const neverEmailed = all.filter((email) => sent(email) === 0);
 	const twice = all.filter((email) => sent(email) > 1);
-	console.log(`${label}: ${all.length} customers, ${neverEmailed.length} never e-mailed, ${twice.length} e-mailed twice`);
+	console.log(
+		`${label}: ${all.length} customers, ${neverEmailed.length} never e-mailed, ${twice.length} e-mailed twice`,
+	);
 	return { neverEmailed, twice };
 }
 
@@ -42,18 +50,27 @@ describe('two workers, one store', () => {
 		const addresses = emails(0, 5);
 		await run({ items: items(addresses) });
 		const again = await inSecond(addresses);
-		expect(again.success.map((item) => invitation(item).outcome)).toEqual(addresses.map(() => 'sentBefore'));
-		expect(counted('recorded, then the other worker', addresses)).toEqual({ neverEmailed: [], twice: [] });
+		expect(again.success.map((item) => invitation(item).outcome)).toEqual(
+			addresses.map(() => 'sentBefore'),
+		);
+		expect(counted('recorded, then the other worker', addresses)).toEqual({
+			neverEmailed: [],
+			twice: [],
+		});
 	});
 
 	test('both take the same customers at the same moment (their store calls overlap): nobody is lost', async () => {
 		await run({ items: items(emails(39, 40)) }); // the node's row exists (creating it is atomic)
 		store.overlapNext(2);
 		const addresses = emails(5, 15);
-		const [a, b] = await Promise.all([run({ items: items(addresses) }), inSecond([...addresses].reverse())]);
+		const [a, b] = await Promise.all([
+			run({ items: items(addresses) }),
+			inSecond([...addresses].reverse()),
+		]);
 		expect(a.error).toBeUndefined();
 		expect(b.error).toBeUndefined();
-		for (const item of [...a.gcore.success, ...b.success]) expect(['sent', 'sentBefore']).toContain(invitation(item).outcome);
+		for (const item of [...a.gcore.success, ...b.success])
+			expect(['sent', 'sentBefore']).toContain(invitation(item).outcome);
 		expect(counted('same moment on two workers', addresses).neverEmailed).toEqual([]);
 	});
 
@@ -64,7 +81,8 @@ describe('two workers, one store', () => {
 		const batch = (i: number) => addresses.slice((i * 4) % 24, ((i * 4) % 24) + 7);
 		const runs = await Promise.all(
 			Array.from({ length: 8 }, async (_, i) => {
-				const result = i % 2 === 0 ? await run({ items: items(batch(i)) }) : await inSecond(batch(i));
+				const result =
+					i % 2 === 0 ? await run({ items: items(batch(i)) }) : await inSecond(batch(i));
 				return result.run.data.resultData.error;
 			}),
 		);
@@ -77,17 +95,26 @@ describe('two workers, one store', () => {
 describe("only the node's own record", () => {
 	test.each([
 		['Value Is New', { mode: 'entries' as const, data: ['a', 'b'] }],
-		['Value Is Higher than Any Previous Value', { mode: 'latestIncrementalKey' as const, data: 42 }],
-	])("another node's workflow-wide record (Remove Duplicates, %s) and another node's own record are never read or changed", async (_, theirs) => {
-		const otherNode = { mode: 'entries' as const, data: ['c'] };
-		store.rows.set(WORKFLOW_ROW, structuredClone(theirs));
-		store.rows.set('harness-workflow|n:remove-duplicates', structuredClone(otherNode));
-		const first = await run({ items: items(emails(0, 2)) });
-		const again = await inSecond(emails(0, 2));
-		expect(first.gcore.success.map((item) => invitation(item).outcome)).toEqual(['sent', 'sent']);
-		expect(again.success.map((item) => invitation(item).outcome)).toEqual(['sentBefore', 'sentBefore']);
-		expect(store.calls.filter((call) => call.scope !== 'node')).toEqual([]);
-		expect(store.rows.get(WORKFLOW_ROW)).toEqual(theirs);
-		expect(store.rows.get('harness-workflow|n:remove-duplicates')).toEqual(otherNode);
-	});
+		[
+			'Value Is Higher than Any Previous Value',
+			{ mode: 'latestIncrementalKey' as const, data: 42 },
+		],
+	])(
+		"another node's workflow-wide record (Remove Duplicates, %s) and another node's own record are never read or changed",
+		async (_, theirs) => {
+			const otherNode = { mode: 'entries' as const, data: ['c'] };
+			store.rows.set(WORKFLOW_ROW, structuredClone(theirs));
+			store.rows.set('harness-workflow|n:remove-duplicates', structuredClone(otherNode));
+			const first = await run({ items: items(emails(0, 2)) });
+			const again = await inSecond(emails(0, 2));
+			expect(first.gcore.success.map((item) => invitation(item).outcome)).toEqual(['sent', 'sent']);
+			expect(again.success.map((item) => invitation(item).outcome)).toEqual([
+				'sentBefore',
+				'sentBefore',
+			]);
+			expect(store.calls.filter((call) => call.scope !== 'node')).toEqual([]);
+			expect(store.rows.get(WORKFLOW_ROW)).toEqual(theirs);
+			expect(store.rows.get('harness-workflow|n:remove-duplicates')).toEqual(otherNode);
+		},
+	);
 });

@@ -5,7 +5,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { GATEWAY_NOT_FOUND, ME_PATH } from '../../simulator';
 import { useSimulator } from './fixture';
 
-const customers = (count: number, domain = 'example.com') => Array.from({ length: count }, (_, i) => ({ email: `c${i}@${domain}` }));
+const customers = (count: number, domain = 'example.com') =>
+	Array.from({ length: count }, (_, i) => ({ email: `c${i}@${domain}` }));
 
 /** A port on 127.0.0.1 that nobody listens on: connections are refused at once. */
 async function closedPort(): Promise<number> {
@@ -16,7 +17,8 @@ async function closedPort(): Promise<number> {
 	return port;
 }
 
-const attemptsOf = (items: Array<{ json: IDataObject }>) => items.map((item) => (item.json.message as { attempts: number }).attempts);
+const attemptsOf = (items: Array<{ json: IDataObject }>) =>
+	items.map((item) => (item.json.message as { attempts: number }).attempts);
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 const { sim, run } = useSimulator({
@@ -29,50 +31,80 @@ const { sim, run } = useSimulator({
 describe('a server that refuses connections, 60 customers', () => {
 	test('after the first address spent its retries, the rest fail with the same error and no more attempts', async () => {
 		const url = `http://127.0.0.1:${await closedPort()}`;
-		const { gcore, error } = await run({ items: customers(60), onError: 'continueErrorOutput' }, { baseUrl: url });
+		const { gcore, error } = await run(
+			{ items: customers(60), onError: 'continueErrorOutput' },
+			{ baseUrl: url },
+		);
 		expect(error).toBeUndefined();
 		expect(gcore.error).toHaveLength(60);
-		for (const item of gcore.error) expect(item.json.error).toMatch(/could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED/);
+		for (const item of gcore.error)
+			expect(item.json.error).toMatch(/could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED/);
 		const attempts = attemptsOf(gcore.error);
 		// Concurrency 5: the first requests go out together; then one address spends its 4
 		// attempts while the others wait, and nothing else is sent (was: 240 attempts).
 		expect(Math.max(...attempts)).toBe(4);
 		expect(attempts.filter((n) => n === 0).length).toBeGreaterThanOrEqual(60 - 5);
 		expect(sum(attempts)).toBeLessThanOrEqual(4 + 5);
-		expect(gcore.error.find((item) => attemptsOf([item])[0] === 0)!.json.error).toMatch(/not sent: another address failed the same way/);
+		expect(gcore.error.find((item) => attemptsOf([item])[0] === 0)!.json.error).toMatch(
+			/not sent: another address failed the same way/,
+		);
 	});
 
 	test('stop mode: the workflow stops with that error', async () => {
 		const url = `http://127.0.0.1:${await closedPort()}`;
-		const { error } = await run({ items: customers(60), parameters: { options: { maxRetries: 1 } } }, { baseUrl: url });
-		expect(error?.message).toMatch(/^c\d+@example\.com: could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, [12] attempts?\) \[item \d+\]/);
+		const { error } = await run(
+			{ items: customers(60), parameters: { options: { maxRetries: 1 } } },
+			{ baseUrl: url },
+		);
+		expect(error?.message).toMatch(
+			/^c\d+@example\.com: could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, [12] attempts?\) \[item \d+\]/,
+		);
 	});
 });
 
 describe('an unknown host', () => {
 	test('fails every address after the first one spent its retries', async () => {
 		const { gcore } = await run(
-			{ items: customers(30), onError: 'continueErrorOutput', parameters: { options: { maxRetries: 1 } } },
+			{
+				items: customers(30),
+				onError: 'continueErrorOutput',
+				parameters: { options: { maxRetries: 1 } },
+			},
 			{ baseUrl: 'https://no-such-host.invalid' },
 		);
 		expect(gcore.error).toHaveLength(30);
-		expect(gcore.error[0].json.error).toMatch(/could not reach https:\/\/no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)/);
+		expect(gcore.error[0].json.error).toMatch(
+			/could not reach https:\/\/no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)/,
+		);
 		expect(sum(attemptsOf(gcore.error))).toBeLessThanOrEqual(2 + 5);
 	});
 });
 
-describe('a 404 is Not Found only when it is the API\'s answer about this user', () => {
+describe("a 404 is Not Found only when it is the API's answer about this user", () => {
 	const statsOf = () => {
 		const { log } = sim().stats();
-		return { renew: log.filter((entry) => entry.method === 'POST').length, accountChecks: log.filter((entry) => entry.path.endsWith(ME_PATH)).length };
+		return {
+			renew: log.filter((entry) => entry.method === 'POST').length,
+			accountChecks: log.filter((entry) => entry.path.endsWith(ME_PATH)).length,
+		};
 	};
 
 	test('an empty 404 from the right Base URL: the account check confirms it once, the customers are Not Found', async () => {
-		for (const email of ['gone1@example.com', 'gone2@example.com', 'gone3@example.com']) sim().addFault(email, { status: 404, body: '' });
-		const items = [{ email: 'gone1@example.com' }, { email: 'invited@example.com' }, { email: 'gone2@example.com' }, { email: 'gone3@example.com' }];
+		for (const email of ['gone1@example.com', 'gone2@example.com', 'gone3@example.com'])
+			sim().addFault(email, { status: 404, body: '' });
+		const items = [
+			{ email: 'gone1@example.com' },
+			{ email: 'invited@example.com' },
+			{ email: 'gone2@example.com' },
+			{ email: 'gone3@example.com' },
+		];
 		const { gcore, error } = await run({ items });
 		expect(error).toBeUndefined();
-		expect(gcore.notFound.map((item) => item.json.email)).toEqual(['gone1@example.com', 'gone2@example.com', 'gone3@example.com']);
+		expect(gcore.notFound.map((item) => item.json.email)).toEqual([
+			'gone1@example.com',
+			'gone2@example.com',
+			'gone3@example.com',
+		]);
 		expect(gcore.success.map((item) => item.json.email)).toEqual(['invited@example.com']);
 		expect(statsOf()).toEqual({ renew: 4, accountChecks: 1 });
 	});
@@ -86,20 +118,33 @@ describe('a 404 is Not Found only when it is the API\'s answer about this user',
 	test.each([
 		['plain text', GATEWAY_NOT_FOUND.text],
 		['its own JSON', GATEWAY_NOT_FOUND.json],
-	])('a gateway answering 404 in %s for every path: a wrong Base URL, nobody is Not Found', async (_name, answer) => {
-		sim().configure({ unknownRoute: answer === GATEWAY_NOT_FOUND.text ? 'text' : 'json' });
-		const base = `${sim().url}/wrong-prefix`;
-		const { gcore } = await run({ items: customers(20), onError: 'continueErrorOutput' }, { baseUrl: base });
-		expect(gcore.notFound).toEqual([]);
-		expect(gcore.error).toHaveLength(20);
-		for (const item of gcore.error) expect(item.json.error).toMatch(/the endpoint was not found at .*\/wrong-prefix: check the Base URL/);
-		expect(statsOf().accountChecks).toBe(1);
-	});
+	])(
+		'a gateway answering 404 in %s for every path: a wrong Base URL, nobody is Not Found',
+		async (_name, answer) => {
+			sim().configure({ unknownRoute: answer === GATEWAY_NOT_FOUND.text ? 'text' : 'json' });
+			const base = `${sim().url}/wrong-prefix`;
+			const { gcore } = await run(
+				{ items: customers(20), onError: 'continueErrorOutput' },
+				{ baseUrl: base },
+			);
+			expect(gcore.notFound).toEqual([]);
+			expect(gcore.error).toHaveLength(20);
+			for (const item of gcore.error)
+				expect(item.json.error).toMatch(
+					/the endpoint was not found at .*\/wrong-prefix: check the Base URL/,
+				);
+			expect(statsOf().accountChecks).toBe(1);
+		},
+	);
 
 	test('when the account check fails, every unclear 404 of the run is a wrong Base URL', async () => {
 		sim().addFault('*', { status: 404, body: '' });
 		sim().addFault(ME_PATH, { status: 500 });
-		const { gcore } = await run({ items: customers(5), onError: 'continueErrorOutput', parameters: { options: { maxRetries: 0 } } });
+		const { gcore } = await run({
+			items: customers(5),
+			onError: 'continueErrorOutput',
+			parameters: { options: { maxRetries: 0 } },
+		});
 		expect(gcore.notFound).toEqual([]);
 		expect(gcore.error).toHaveLength(5);
 		expect(statsOf().accountChecks).toBe(1);

@@ -8,5 +8,7 @@ test('the canvas subtitle names the operation in words, evaluated as the editor 
 	const workflow = new Workflow({ id: 'subtitle', nodes, connections, active: false, nodeTypes });
 	const node = nodes.find((candidate) => candidate.type === GCORE_NODE_TYPE)!;
 	const { subtitle } = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description;
-	expect(workflow.expression.getSimpleParameterValue(node, subtitle, 'internal', {})).toBe('Resend invitation');
+	expect(workflow.expression.getSimpleParameterValue(node, subtitle, 'internal', {})).toBe(
+		'Resend invitation',
+	);
 });

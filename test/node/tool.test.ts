@@ -11,15 +11,34 @@ const { sim, run } = useSimulator({
 describe('as an AI agent tool', () => {
 	test('every outcome reaches the agent, which only reads the first output', async () => {
 		const result = await run({
-			items: [{ email: 'invited@example.com' }, { email: 'active@example.com' }, { email: 'ghost@example.com' }],
+			items: [
+				{ email: 'invited@example.com' },
+				{ email: 'active@example.com' },
+				{ email: 'ghost@example.com' },
+			],
 			asTool: true,
 		});
 		expect(result.error).toBeUndefined();
 		const answers = result.outputs(AGENT_NODE_NAME)[0].map((item) => item.json.parsed);
 		expect(answers).toEqual([
-			[expect.objectContaining({ invitation: expect.objectContaining({ email: 'invited@example.com', outcome: 'sent' }) })],
-			[expect.objectContaining({ invitation: expect.objectContaining({ email: 'active@example.com', outcome: 'alreadyActivated' }) })],
-			[expect.objectContaining({ invitation: expect.objectContaining({ email: 'ghost@example.com', outcome: 'notFound' }) })],
+			[
+				expect.objectContaining({
+					invitation: expect.objectContaining({ email: 'invited@example.com', outcome: 'sent' }),
+				}),
+			],
+			[
+				expect.objectContaining({
+					invitation: expect.objectContaining({
+						email: 'active@example.com',
+						outcome: 'alreadyActivated',
+					}),
+				}),
+			],
+			[
+				expect.objectContaining({
+					invitation: expect.objectContaining({ email: 'ghost@example.com', outcome: 'notFound' }),
+				}),
+			],
 		]);
 		expect(result.runs(GCORE_NODE_NAME)).toHaveLength(3);
 		expect(sim().stats().requests).toBe(3);

@@ -39,7 +39,8 @@ async function runSaved() {
 	const result = await runWorkflow(savedWorkflow(), {
 		credentials: { gcoreIamApi: { apiKey: API_KEY, baseUrl: sim().url } },
 	});
-	const reached = (name: string) => (result.outputs(name)[0] ?? []).map((item: INodeExecutionData) => item.json);
+	const reached = (name: string) =>
+		(result.outputs(name)[0] ?? []).map((item: INodeExecutionData) => item.json);
 	return { result, reached };
 }
 
@@ -50,7 +51,10 @@ function typeVersions(nodeType: INodeType | IVersionedNodeType): number[] {
 
 describe('a workflow saved with typeVersion 1', () => {
 	test('the package still offers typeVersion 1 of the node', async () => {
-		expect(savedWorkflow().nodes.find((node) => node.name === NODE)).toMatchObject({ type: GCORE_NODE_TYPE, typeVersion: 1 });
+		expect(savedWorkflow().nodes.find((node) => node.name === NODE)).toMatchObject({
+			type: GCORE_NODE_TYPE,
+			typeVersion: 1,
+		});
 		const { nodeTypes } = await harnessTypes();
 		expect(typeVersions(nodeTypes.getByName(GCORE_NODE_TYPE))).toContain(1);
 	});
@@ -64,13 +68,25 @@ describe('a workflow saved with typeVersion 1', () => {
 				name: 'Ines Invited',
 				crmId: 101,
 				email: 'ines.invited@example.com',
-				invitation: { email: 'ines.invited@example.com', outcome: 'sent', statusCode: 200, attempts: 1, requestId: expect.any(String) },
+				invitation: {
+					email: 'ines.invited@example.com',
+					outcome: 'sent',
+					statusCode: 200,
+					attempts: 1,
+					requestId: expect.any(String),
+				},
 			},
 			{
 				name: 'Ines again',
 				crmId: 104,
 				email: 'Ines.Invited@example.com',
-				invitation: { email: 'Ines.Invited@example.com', outcome: 'sent', statusCode: 200, attempts: 1, requestId: expect.any(String) },
+				invitation: {
+					email: 'Ines.Invited@example.com',
+					outcome: 'sent',
+					statusCode: 200,
+					attempts: 1,
+					requestId: expect.any(String),
+				},
 			},
 		]);
 		expect(reached('Mark active in CRM')).toEqual([
@@ -116,7 +132,9 @@ describe('a workflow saved with typeVersion 1', () => {
 		await runSaved();
 		const { result, reached } = await runSaved();
 		expect(result.error).toBeUndefined();
-		expect(reached('Welcome').map((json) => (json.invitation as { outcome: string }).outcome)).toEqual(['sent', 'sent']);
+		expect(
+			reached('Welcome').map((json) => (json.invitation as { outcome: string }).outcome),
+		).toEqual(['sent', 'sent']);
 		expect(sim().stats().byEmail['ines.invited@example.com']).toBe(2);
 	});
 });

@@ -1,6 +1,12 @@
 import axios from 'axios';
 
-import { DEFAULT_API_KEY, ME_PATH, RENEW_PATH, startSimulator, type Simulator } from '../../simulator';
+import {
+	DEFAULT_API_KEY,
+	ME_PATH,
+	RENEW_PATH,
+	startSimulator,
+	type Simulator,
+} from '../../simulator';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -9,7 +15,12 @@ beforeAll(async () => {
 afterEach(() => sim.reset());
 afterAll(() => sim.close());
 
-const call = async (method: string, path: string, auth = `apikey ${DEFAULT_API_KEY}`, body?: unknown) =>
+const call = async (
+	method: string,
+	path: string,
+	auth = `apikey ${DEFAULT_API_KEY}`,
+	body?: unknown,
+) =>
 	await axios.request<string>({
 		url: `${sim.url}${path}`,
 		method,
@@ -33,7 +44,9 @@ describe('unknown routes answer like the gateway in front of the API', () => {
 	});
 
 	test('an unknown style is refused', () => {
-		expect(() => sim.configure({ unknownRoute: 'xml' as never })).toThrow(/unknownRoute must be one of html, text, json/);
+		expect(() => sim.configure({ unknownRoute: 'xml' as never })).toThrow(
+			/unknownRoute must be one of html, text, json/,
+		);
 	});
 });
 
@@ -59,7 +72,9 @@ describe('echoKey: every error answer echoes the token it was sent', () => {
 
 test('a fault for the account endpoint applies to it only', async () => {
 	sim.addFault(ME_PATH, { status: 500, times: 1 });
-	expect((await call('POST', RENEW_PATH, undefined, { email: 'known@example.com' })).status).toBe(200);
+	expect((await call('POST', RENEW_PATH, undefined, { email: 'known@example.com' })).status).toBe(
+		200,
+	);
 	expect((await call('GET', ME_PATH)).status).toBe(500);
 	expect((await call('GET', ME_PATH)).status).toBe(200);
 });

@@ -52,14 +52,21 @@ describe('API contract', () => {
 
 		const active = await renew(ACTIVE);
 		expect(active.status).toBe(400);
-		expect(json(active)).toEqual({ message: 'This user already activated.', request_id: active.headers['x-request-id'] });
+		expect(json(active)).toEqual({
+			message: 'This user already activated.',
+			request_id: active.headers['x-request-id'],
+		});
 
 		const unknown = await renew(SAMPLE_UNKNOWN_EMAIL);
 		expect(unknown.status).toBe(404);
 		expect(unknown.headers['content-type']).toBe('application/json');
 		expect(json(unknown).message).toBe('User with given email not found.');
 
-		for (const bad of [renew('not-an-email'), renew(undefined), call('POST', '/iam/auth/renew_invitation', { body: 'no json' })]) {
+		for (const bad of [
+			renew('not-an-email'),
+			renew(undefined),
+			call('POST', '/iam/auth/renew_invitation', { body: 'no json' }),
+		]) {
 			const res = await bad;
 			expect(res.status).toBe(400);
 			expect(json(res).errors).toEqual({ email: ['Enter a valid email address.'] });
@@ -97,7 +104,10 @@ describe('API contract', () => {
 
 	it('serves /iam/clients/me for the credential test', async () => {
 		const me = await call('GET', '/iam/clients/me');
-		expect([me.status, json(me)]).toEqual([200, { id: 1, email: 'reseller@example.com', status: 'active' }]);
+		expect([me.status, json(me)]).toEqual([
+			200,
+			{ id: 1, email: 'reseller@example.com', status: 'active' },
+		]);
 		expect((await call('GET', '/iam/clients/me', { auth: 'apikey nope' })).status).toBe(401);
 	});
 
@@ -127,10 +137,18 @@ describe('faults', () => {
 		const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
 		sim.addFault('*', { status: 502, contentType: 'text/html', body: html, times: 1 });
 		const limited = await renew(INVITED[0]);
-		expect([limited.status, limited.headers['retry-after'], json(limited).message]).toEqual([429, '2', 'Too many requests']);
+		expect([limited.status, limited.headers['retry-after'], json(limited).message]).toEqual([
+			429,
+			'2',
+			'Too many requests',
+		]);
 		expect(json(limited).request_id).toBe(limited.headers['x-request-id']);
 		const gateway = await renew(INVITED[0]);
-		expect([gateway.status, gateway.headers['content-type'], gateway.data]).toEqual([502, 'text/html', html]);
+		expect([gateway.status, gateway.headers['content-type'], gateway.data]).toEqual([
+			502,
+			'text/html',
+			html,
+		]);
 	});
 
 	it('resets the socket, hangs until the client gives up, and delays', async () => {
@@ -138,7 +156,9 @@ describe('faults', () => {
 		await expect(renew(INVITED[0])).rejects.toMatchObject({ code: 'ECONNRESET' });
 
 		sim.addFault(INVITED[0], { hang: true, times: 1 });
-		await expect(renew(INVITED[0], { timeout: 150 })).rejects.toMatchObject({ code: 'ECONNABORTED' });
+		await expect(renew(INVITED[0], { timeout: 150 })).rejects.toMatchObject({
+			code: 'ECONNABORTED',
+		});
 		await sleep(20);
 		expect(sim.stats()).toMatchObject({ inFlight: 0, statusCounts: { reset: 1, hang: 1 } });
 
@@ -152,7 +172,11 @@ describe('faults', () => {
 		const own = await startSimulator();
 		await Promise.all(INVITED.slice(0, 3).map((email) => renew(email, { on: own })));
 		own.configure({ latencyMs: 10_000 });
-		const outcome = (email: string) => renew(email, { on: own }).then(() => 'answered', () => 'failed');
+		const outcome = (email: string) =>
+			renew(email, { on: own }).then(
+				() => 'answered',
+				() => 'failed',
+			);
 		const delayed = outcome(INVITED[0]);
 		while (own.stats().inFlight < 1) await sleep(5);
 		own.addFault('*', { hang: true });
@@ -175,9 +199,15 @@ describe('faults', () => {
 	});
 
 	it('gives the same seeded random faults whatever the order of requests', async () => {
-		const users = [1, 2, 3, 4, 5].map((n) => ({ email: `c${n}@example.com`, status: 'invited' as const }));
+		const users = [1, 2, 3, 4, 5].map((n) => ({
+			email: `c${n}@example.com`,
+			status: 'invited' as const,
+		}));
 		const run = async (seed: number, order: string[]) => {
-			const own = await startSimulator({ users, randomFaults: { rate: 0.5, statuses: [429, 503], seed, retryAfter: 1 } });
+			const own = await startSimulator({
+				users,
+				randomFaults: { rate: 0.5, statuses: [429, 503], seed, retryAfter: 1 },
+			});
 			const seen: Record<string, string[]> = {};
 			for (let round = 0; round < 4; round++) {
 				for (const email of order) {
@@ -202,13 +232,25 @@ describe('latency, rate limit and in-flight accounting', () => {
 	it('answers 429 with Retry-After to requests above maxInFlight', async () => {
 		sim.configure({ maxInFlight: 2, latencyMs: 150, rateLimitRetryAfter: 3 });
 		const started = Date.now();
-		const answers = await Promise.all(INVITED.slice(0, 4).concat(INVITED[0]).map((email) => renew(email)));
+		const answers = await Promise.all(
+			INVITED.slice(0, 4)
+				.concat(INVITED[0])
+				.map((email) => renew(email)),
+		);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(145);
 		const limited = answers.filter((a) => a.status === 429);
 		expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
 		expect(limited).toHaveLength(3);
-		expect(limited.every((a) => a.headers['retry-after'] === '3' && json(a).message === 'Too many requests')).toBe(true);
-		expect(sim.stats()).toMatchObject({ requests: 5, inFlight: 0, statusCounts: { 200: 2, 429: 3 } });
+		expect(
+			limited.every(
+				(a) => a.headers['retry-after'] === '3' && json(a).message === 'Too many requests',
+			),
+		).toBe(true);
+		expect(sim.stats()).toMatchObject({
+			requests: 5,
+			inFlight: 0,
+			statusCounts: { 200: 2, 429: 3 },
+		});
 		expect((await renew(INVITED[0])).status).toBe(200);
 	});
 
@@ -224,9 +266,14 @@ describe('latency, rate limit and in-flight accounting', () => {
 
 describe('control API', () => {
 	it('sets users, faults and config over HTTP, reports stats and resets', async () => {
-		const post = (path: string, body: unknown) => call('POST', `/__sim/${path}`, { body, auth: null });
-		expect((await post('users', [{ email: 'New@Example.com', status: 'invited' }])).status).toBe(200);
-		expect((await post('faults', { email: 'new@example.com', fault: { status: 503, times: 1 } })).status).toBe(200);
+		const post = (path: string, body: unknown) =>
+			call('POST', `/__sim/${path}`, { body, auth: null });
+		expect((await post('users', [{ email: 'New@Example.com', status: 'invited' }])).status).toBe(
+			200,
+		);
+		expect(
+			(await post('faults', { email: 'new@example.com', fault: { status: 503, times: 1 } })).status,
+		).toBe(200);
 		expect((await renew('new@example.com')).status).toBe(503);
 		expect((await renew('new@example.com')).status).toBe(200);
 		expect((await renew(INVITED[0])).status).toBe(404);
@@ -240,7 +287,10 @@ describe('control API', () => {
 		expect(stats.log).toHaveLength(3);
 
 		const bad = await post('faults', { email: 'x@example.com', fault: { times: 1 } });
-		expect([bad.status, json(bad).error]).toEqual([400, 'fault needs status, reset, hang or delayMs']);
+		expect([bad.status, json(bad).error]).toEqual([
+			400,
+			'fault needs status, reset, hang or delayMs',
+		]);
 		expect((await post('config', { latencyMs: -1 })).status).toBe(400);
 
 		expect((await post('reset', {})).status).toBe(200);
@@ -253,8 +303,15 @@ describe('control API', () => {
 describe('cli', () => {
 	it('prints the listening line first, serves, and stops cleanly on SIGTERM', async () => {
 		const tsx = join(__dirname, '../../node_modules/.bin/tsx');
-		const child = spawn(tsx, [join(__dirname, '../../simulator/cli.ts'), '--api-key', 'k$1_2', '--no-log']);
-		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		const child = spawn(tsx, [
+			join(__dirname, '../../simulator/cli.ts'),
+			'--api-key',
+			'k$1_2',
+			'--no-log',
+		]);
+		const exited = new Promise<number | null>((resolve) =>
+			child.once('exit', (code) => resolve(code)),
+		);
 		const firstLine = await new Promise<string>((resolve, reject) => {
 			let out = '';
 			child.stdout.on('data', (chunk: Buffer) => {
@@ -265,7 +322,9 @@ describe('cli', () => {
 		});
 		const match = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(firstLine);
 		expect(match).not.toBeNull();
-		const me = await axios.get(`${match?.[1]}/iam/clients/me`, { headers: { Authorization: 'APIKEY k$1_2' } });
+		const me = await axios.get(`${match?.[1]}/iam/clients/me`, {
+			headers: { Authorization: 'APIKEY k$1_2' },
+		});
 		expect(me.status).toBe(200);
 		child.kill('SIGTERM');
 		expect(await exited).toBe(0);

@@ -1,4 +1,7 @@
-import { hasControlCharacter, hasSpaceOrControlCharacter } from '../../nodes/GcoreIam/text/controlCharacters';
+import {
+	hasControlCharacter,
+	hasSpaceOrControlCharacter,
+} from '../../nodes/GcoreIam/text/controlCharacters';
 
 // What the node refused before the check moved from a regex range to code points.
 const CONTROL_RANGE = new RegExp('[\\u0000-\\u001f\\u007f-\\u009f]');
@@ -10,8 +13,10 @@ describe('control characters by code point', () => {
 		for (let code = 0; code <= 0xffff; code++) {
 			const char = String.fromCharCode(code);
 			for (const text of [char, `a${char}@example.com`]) {
-				if (hasControlCharacter(text) !== CONTROL_RANGE.test(text)) differ.push(`control U+${code.toString(16)}`);
-				if (hasSpaceOrControlCharacter(text) !== SPACE_OR_CONTROL_RANGE.test(text)) differ.push(`space U+${code.toString(16)}`);
+				if (hasControlCharacter(text) !== CONTROL_RANGE.test(text))
+					differ.push(`control U+${code.toString(16)}`);
+				if (hasSpaceOrControlCharacter(text) !== SPACE_OR_CONTROL_RANGE.test(text))
+					differ.push(`space U+${code.toString(16)}`);
 			}
 		}
 		expect(differ).toEqual([]);

@@ -1,12 +1,28 @@
-import { apiKeyProblem, baseUrlProblem, credentialProblem } from '../../nodes/GcoreIam/transport/credentialCheck';
+import {
+	apiKeyProblem,
+	baseUrlProblem,
+	credentialProblem,
+} from '../../nodes/GcoreIam/transport/credentialCheck';
 
 describe('baseUrlProblem: the Base URL is checked before any request', () => {
 	test.each([
-		['no scheme', 'api.gcore.com', /^The Base URL "api\.gcore\.com" must start with https:\/\/ \(for example https:\/\/api\.gcore\.com\)$/],
+		[
+			'no scheme',
+			'api.gcore.com',
+			/^The Base URL "api\.gcore\.com" must start with https:\/\/ \(for example https:\/\/api\.gcore\.com\)$/,
+		],
 		['a host and port without scheme', 'localhost:8080', /must start with https:\/\//],
-		['an unsupported scheme', 'htps://api.gcore.com', /^The Base URL "htps:\/\/api\.gcore\.com" must start with https:\/\/ .*"htps:\/\/" is not supported$/],
+		[
+			'an unsupported scheme',
+			'htps://api.gcore.com',
+			/^The Base URL "htps:\/\/api\.gcore\.com" must start with https:\/\/ .*"htps:\/\/" is not supported$/,
+		],
 		['ftp', 'ftp://api.gcore.com', /"ftp:\/\/" is not supported/],
-		['a query', 'https://api.gcore.com?x=1', /must not contain a query \(\?…\) or a fragment \(#…\)/],
+		[
+			'a query',
+			'https://api.gcore.com?x=1',
+			/must not contain a query \(\?…\) or a fragment \(#…\)/,
+		],
 		['an empty query', 'https://api.gcore.com/?', /must not contain a query/],
 		['a fragment', 'https://api.gcore.com#top', /must not contain a query \(\?…\) or a fragment/],
 		['a space', 'https://api gcore.com', /must not contain spaces, tabs or line breaks/],
@@ -24,12 +40,14 @@ describe('baseUrlProblem: the Base URL is checked before any request', () => {
 		expect(problem).not.toContain('s3cret');
 	});
 
-	test.each(['https://api.gcore.com', 'http://127.0.0.1:8080', 'https://api.reseller.example/gcore', 'HTTPS://API.GCORE.COM'])(
-		'%s is accepted',
-		(value) => {
-			expect(baseUrlProblem(value)).toBeUndefined();
-		},
-	);
+	test.each([
+		'https://api.gcore.com',
+		'http://127.0.0.1:8080',
+		'https://api.reseller.example/gcore',
+		'HTTPS://API.GCORE.COM',
+	])('%s is accepted', (value) => {
+		expect(baseUrlProblem(value)).toBeUndefined();
+	});
 
 	test('a long Base URL is shortened in the message', () => {
 		expect(baseUrlProblem(`api.gcore.com/${'x'.repeat(500)}`)!.length).toBeLessThan(250);
@@ -40,21 +58,33 @@ describe('apiKeyProblem: keys that cannot be a Gcore token', () => {
 	test.each([
 		['empty', '', /is empty/],
 		['only the prefix', 'apikey ', /too short/],
-		['a placeholder', 'test', /^The API Key in the Gcore IAM credential is too short to be a Gcore API token \(4 characters, a token has at least 16\)/],
+		[
+			'a placeholder',
+			'test',
+			/^The API Key in the Gcore IAM credential is too short to be a Gcore API token \(4 characters, a token has at least 16\)/,
+		],
 		['one letter', 'k', /too short .*\(1 characters/],
-		['a line break inside', '4242$abcdef\n0123456789', /contains a space, tab, line break or other control character/],
+		[
+			'a line break inside',
+			'4242$abcdef\n0123456789',
+			/contains a space, tab, line break or other control character/,
+		],
 		['a NUL', '4242$abcdef0123456789\u0000', /control character/],
 		['two words', 'Bearer 4242$abcdef0123456789', /contains a space/],
 	])('%s is refused', (_name, key, says) => {
 		expect(apiKeyProblem(key)).toMatch(says);
 	});
 
-	test.each(['4242$sim-key_abc123', ' APIKey 29841_c767abcdef012345 ', 'abcdefghijklmnop'])('%s is accepted', (key) => {
-		expect(apiKeyProblem(key)).toBeUndefined();
-	});
+	test.each(['4242$sim-key_abc123', ' APIKey 29841_c767abcdef012345 ', 'abcdefghijklmnop'])(
+		'%s is accepted',
+		(key) => {
+			expect(apiKeyProblem(key)).toBeUndefined();
+		},
+	);
 
 	test('no message shows the key', () => {
-		for (const key of ['test', 'abc\ndef-0123456789']) expect(apiKeyProblem(key)).not.toContain(key);
+		for (const key of ['test', 'abc\ndef-0123456789'])
+			expect(apiKeyProblem(key)).not.toContain(key);
 	});
 });
 

@@ -12,10 +12,15 @@ describe('ProcessMap: state shared by the executions of one n8n process', () => 
 	});
 	afterEach(() => jest.restoreAllMocks());
 
-	const made = (map: ProcessMap<Entry>, keys: string[]) => keys.filter((key) => map.get(key) !== undefined);
+	const made = (map: ProcessMap<Entry>, keys: string[]) =>
+		keys.filter((key) => map.get(key) !== undefined);
 
 	test('an entry idle longer than its expiry is forgotten at the next use; one in use never is', () => {
-		const map = new ProcessMap<Entry>({ idleMs: 60_000, maxEntries: 100, inUse: (entry) => entry.busy });
+		const map = new ProcessMap<Entry>({
+			idleMs: 60_000,
+			maxEntries: 100,
+			inUse: (entry) => entry.busy,
+		});
 		map.use('idle', () => ({ busy: false, usedAt: now }));
 		map.use('busy', () => ({ busy: true, usedAt: now }));
 		now += 30_000;
@@ -28,7 +33,11 @@ describe('ProcessMap: state shared by the executions of one n8n process', () => 
 
 	test('use keeps an entry: it is idle from its last use, or from what idleSince says', () => {
 		const own = new ProcessMap<Entry>({ idleMs: 60_000, maxEntries: 100 });
-		const told = new ProcessMap<Entry>({ idleMs: 60_000, maxEntries: 100, idleSince: (entry) => entry.usedAt });
+		const told = new ProcessMap<Entry>({
+			idleMs: 60_000,
+			maxEntries: 100,
+			idleSince: (entry) => entry.usedAt,
+		});
 		for (const map of [own, told]) map.use('a', () => ({ busy: false, usedAt: now }));
 		now += 50_000;
 		for (const map of [own, told]) map.use('a', () => ({ busy: false, usedAt: now }));
@@ -39,7 +48,11 @@ describe('ProcessMap: state shared by the executions of one n8n process', () => 
 	});
 
 	test('beyond its maximum, the longest idle entries not in use go first', () => {
-		const map = new ProcessMap<Entry>({ idleMs: Infinity, maxEntries: 3, inUse: (entry) => entry.busy });
+		const map = new ProcessMap<Entry>({
+			idleMs: Infinity,
+			maxEntries: 3,
+			inUse: (entry) => entry.busy,
+		});
 		map.use('busy-oldest', () => ({ busy: true, usedAt: now }));
 		for (const key of ['a', 'b']) {
 			now += 1;

@@ -127,15 +127,29 @@ describe('what the API admits is learned per account, shared by all its runs', (
 	test('after a pause the waiting requests leave one per free slot, in the order they came', async () => {
 		const account = new AccountGate();
 		account.rateLimited(3, 1_000);
-		const waiting = [...Array(5).keys()].map(() => track(new RateGate(2, account).acquire(fullBudget())));
+		const waiting = [...Array(5).keys()].map(() =>
+			track(new RateGate(2, account).acquire(fullBudget())),
+		);
 		await jest.advanceTimersByTimeAsync(999);
 		expect(waiting.filter((w) => w.admission)).toEqual([]);
 
 		await jest.advanceTimersByTimeAsync(1);
-		expect(waiting.map((w) => w.admission)).toEqual([{ place: 1 }, { place: 2 }, undefined, undefined, undefined]);
+		expect(waiting.map((w) => w.admission)).toEqual([
+			{ place: 1 },
+			{ place: 2 },
+			undefined,
+			undefined,
+			undefined,
+		]);
 		account.release();
 		await jest.advanceTimersByTimeAsync(0);
-		expect(waiting.map((w) => w.admission)).toEqual([{ place: 1 }, { place: 2 }, { place: 2 }, undefined, undefined]);
+		expect(waiting.map((w) => w.admission)).toEqual([
+			{ place: 1 },
+			{ place: 2 },
+			{ place: 2 },
+			undefined,
+			undefined,
+		]);
 	});
 });
 
@@ -177,7 +191,7 @@ describe('cancelling a run', () => {
 	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-26T12:00:00Z') }));
 	afterEach(() => jest.useRealTimers());
 
-	test("ends its own waits only; the others keep their place in line", async () => {
+	test('ends its own waits only; the others keep their place in line', async () => {
 		const account = new AccountGate();
 		account.rateLimited(2, 1_000);
 		const stop = new AbortController();

@@ -11,7 +11,9 @@ describe('redact: a key long enough to be a Gcore token', () => {
 	});
 
 	test('removes the key as sent when it was entered with its "apikey" prefix', () => {
-		expect(redact(`Bad permanent token: ${key}`, `  APIKey ${key} `)).toBe('Bad permanent token: [redacted]');
+		expect(redact(`Bad permanent token: ${key}`, `  APIKey ${key} `)).toBe(
+			'Bad permanent token: [redacted]',
+		);
 		expect(redact(`header: APIKey ${key}`, `APIKey ${key}`)).toBe('header: [redacted]');
 	});
 
@@ -22,13 +24,19 @@ describe('redact: a key long enough to be a Gcore token', () => {
 	});
 
 	test('removes a start or end of the key that the API echoed', () => {
-		expect(redact('Bad permanent token: 7711$sim-key', key)).toBe('Bad permanent token: [redacted]');
-		expect(redact('Bad permanent token: 7711$sim-key….', key)).toBe('Bad permanent token: [redacted]….');
+		expect(redact('Bad permanent token: 7711$sim-key', key)).toBe(
+			'Bad permanent token: [redacted]',
+		);
+		expect(redact('Bad permanent token: 7711$sim-key….', key)).toBe(
+			'Bad permanent token: [redacted]….',
+		);
 		expect(redact('token=abc123456', key)).toBe('token=[redacted]');
 	});
 
 	test('keeps ordinary words and short pieces', () => {
-		expect(redact('User with given email not found: sim', key)).toBe('User with given email not found: sim');
+		expect(redact('User with given email not found: sim', key)).toBe(
+			'User with given email not found: sim',
+		);
 		expect(redact(message, key)).toBe(message);
 	});
 
@@ -49,10 +57,13 @@ describe('redact: a key long enough to be a Gcore token', () => {
 });
 
 describe('redact: a key too short to be a Gcore token (the node refuses it before any request)', () => {
-	test.each(['k', 'test', 'xxx', 'changeme', 'your-api-key'])('"%s" does not mangle the text', (short) => {
-		expect(short.length).toBeLessThan(MIN_API_KEY_LENGTH);
-		expect(redact(message, short)).toBe(message);
-	});
+	test.each(['k', 'test', 'xxx', 'changeme', 'your-api-key'])(
+		'"%s" does not mangle the text',
+		(short) => {
+			expect(short.length).toBeLessThan(MIN_API_KEY_LENGTH);
+			expect(redact(message, short)).toBe(message);
+		},
+	);
 
 	test('is still removed where it stands alone', () => {
 		expect(redact('Bad permanent token: test', 'test')).toBe('Bad permanent token: [redacted]');

@@ -6,7 +6,12 @@
  * the API accepted. Seeded, so a failure repeats.
  */
 import type { Asked, Family } from '../../nodes/GcoreIam/acrossExecutions/tokens';
-import { addressHash, checkTokens, readCheck, recordTokens } from '../../nodes/GcoreIam/acrossExecutions/tokens';
+import {
+	addressHash,
+	checkTokens,
+	readCheck,
+	recordTokens,
+} from '../../nodes/GcoreIam/acrossExecutions/tokens';
 
 const WINDOW: Family = { kind: 'window', minutes: 10 };
 const ADDRESSES = ['a@example.com', 'b@example.com', 'c@example.com'].map(addressHash);
@@ -40,7 +45,6 @@ class ModelStore {
 	}
 }
 
-
 /** One run for one address, as the node does it: check, then send and record, or take back. */
 class Run {
 	private stage = 0;
@@ -73,7 +77,11 @@ class Run {
 		switch (this.stage++) {
 			case 0: {
 				this.asked = checkTokens(WINDOW, hash, now);
-				const { next, there } = store.add(snapshot, [this.asked.sent, this.asked.unsent, this.asked.claim]);
+				const { next, there } = store.add(snapshot, [
+					this.asked.sent,
+					this.asked.unsent,
+					this.asked.claim,
+				]);
 				const { state, takeBack } = readCheck(this.asked, there);
 				this.saw(hash, state);
 				if (takeBack.length > 0) this.pendingWrite = (later) => store.remove(later, takeBack);
@@ -96,7 +104,10 @@ class Run {
 				return store.remove(snapshot, [this.asked!.claim]);
 			}
 			case 3:
-				return store.remove(snapshot, [...recordTokens(WINDOW, hash, now, now).remove, this.asked!.claim]);
+				return store.remove(snapshot, [
+					...recordTokens(WINDOW, hash, now, now).remove,
+					this.asked!.claim,
+				]);
 			default:
 				this.done = true;
 				return snapshot;
@@ -117,7 +128,10 @@ describe('"sent" only after the API accepted, whatever the store and the runs do
 			const saw = (hash: string, state: string) => {
 				if (state !== 'sent') return;
 				sentAnswers++;
-				if (!accepted.has(hash)) throw new Error(`seed ${seed}: a check answered "sent" for an address the API never accepted`);
+				if (!accepted.has(hash))
+					throw new Error(
+						`seed ${seed}: a check answered "sent" for an address the API never accepted`,
+					);
 			};
 			const now = 1_700_000_000_000 + Math.floor(next() * 4) * 60_000;
 			const runs: Run[] = [];
@@ -125,7 +139,9 @@ describe('"sent" only after the API accepted, whatever the store and the runs do
 				const live = runs.filter((run) => !run.done);
 				const roll = next();
 				if (roll < 0.25 || live.length === 0) {
-					runs.push(new Run(ADDRESSES[Math.floor(next() * ADDRESSES.length)], now, next, accepted, saw));
+					runs.push(
+						new Run(ADDRESSES[Math.floor(next() * ADDRESSES.length)], now, next, accepted, saw),
+					);
 				} else if (roll < 0.3) {
 					live[Math.floor(next() * live.length)].done = true; // dies, wherever it was
 				} else if (roll < 0.3 + emptying) {

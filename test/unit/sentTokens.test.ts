@@ -1,4 +1,10 @@
-import { addressHash, checkTokens, claimBucket, claimToken, recordTokens } from '../../nodes/GcoreIam/acrossExecutions/tokens';
+import {
+	addressHash,
+	checkTokens,
+	claimBucket,
+	claimToken,
+	recordTokens,
+} from '../../nodes/GcoreIam/acrossExecutions/tokens';
 
 const MINUTE = 60_000;
 const hash = addressHash('maria.garcia@northwind.example.com');
@@ -10,11 +16,17 @@ const window = { kind: 'window', minutes: 10 } as const;
  * may have written a not-sent mark (the run's own check did): the record removes those. A bucket
  * after the record's has none, since no check asked in it before the record.
  */
-function foundAt(family: typeof window | { kind: 'retry' }, sentAt: number, checkedAt: number, runMs = 0): boolean {
+function foundAt(
+	family: typeof window | { kind: 'retry' },
+	sentAt: number,
+	checkedAt: number,
+	runMs = 0,
+): boolean {
 	const recordedAt = sentAt + runMs;
 	const { add, remove } = recordTokens(family, hash, sentAt, recordedAt);
 	const asked = checkTokens(family, hash, checkedAt);
-	const laterBucket = asked.unsent !== checkTokens(family, hash, recordedAt).unsent && checkedAt > recordedAt;
+	const laterBucket =
+		asked.unsent !== checkTokens(family, hash, recordedAt).unsent && checkedAt > recordedAt;
 	return add.includes(asked.sent) && (laterBucket || remove.includes(asked.unsent));
 }
 
@@ -27,8 +39,13 @@ describe('what a recorded send writes and what a check asks for', () => {
 	});
 
 	test('every check within the window after a send finds it, wherever the bucket edges fall', () => {
-		for (let sentAt = 1_700_000_000_000; sentAt < 1_700_000_000_000 + 10 * MINUTE; sentAt += 7_919) {
-			for (let after = 0; after <= 10 * MINUTE; after += 30_011) expect(foundAt(window, sentAt, sentAt + after)).toBe(true);
+		for (
+			let sentAt = 1_700_000_000_000;
+			sentAt < 1_700_000_000_000 + 10 * MINUTE;
+			sentAt += 7_919
+		) {
+			for (let after = 0; after <= 10 * MINUTE; after += 30_011)
+				expect(foundAt(window, sentAt, sentAt + after)).toBe(true);
 			expect(foundAt(window, sentAt, sentAt + 10 * MINUTE)).toBe(true);
 			expect(foundAt(window, sentAt, sentAt + 15 * MINUTE)).toBe(false);
 			expect(foundAt(window, sentAt, sentAt - 5 * MINUTE - 1)).toBe(false);
@@ -46,12 +63,14 @@ describe('what a recorded send writes and what a check asks for', () => {
 	test('a long run covers from its start to the window after its end', () => {
 		const start = 1_700_000_000_000;
 		const runMs = 40 * MINUTE;
-		for (let after = 0; after <= runMs + 10 * MINUTE; after += MINUTE) expect(foundAt(window, start, start + after, runMs)).toBe(true);
+		for (let after = 0; after <= runMs + 10 * MINUTE; after += MINUTE)
+			expect(foundAt(window, start, start + after, runMs)).toBe(true);
 	});
 
 	test('retried executions: found for 24 h, gone after 36 h; another window length does not match', () => {
 		const sentAt = 1_700_000_123_456;
-		for (let hours = 0; hours <= 24; hours += 0.5) expect(foundAt({ kind: 'retry' }, sentAt, sentAt + hours * 60 * MINUTE)).toBe(true);
+		for (let hours = 0; hours <= 24; hours += 0.5)
+			expect(foundAt({ kind: 'retry' }, sentAt, sentAt + hours * 60 * MINUTE)).toBe(true);
 		expect(foundAt({ kind: 'retry' }, sentAt, sentAt + 36 * 60 * MINUTE)).toBe(false);
 		const other = checkTokens({ kind: 'window', minutes: 20 }, hash, sentAt);
 		expect(recordTokens(window, hash, sentAt, sentAt).add).not.toContain(other.sent);
@@ -66,7 +85,10 @@ describe('what a recorded send writes and what a check asks for', () => {
 
 	test('no string is one that versions before 0.2 wrote (w<minutes>:<bucket>:<hash>, r:<bucket>:<hash>)', () => {
 		const at = 1_700_000_000_000;
-		const strings = [...Object.values(checkTokens(window, hash, at)), ...recordTokens({ kind: 'retry' }, hash, at, at).add];
+		const strings = [
+			...Object.values(checkTokens(window, hash, at)),
+			...recordTokens({ kind: 'retry' }, hash, at, at).add,
+		];
 		for (const value of strings) expect(value).not.toMatch(/^(w\d+|r):\d+:/);
 	});
 });

@@ -13,7 +13,8 @@ function throwing(error: unknown) {
 }
 
 // Shaped like what n8n's request helper throws: a wrapper whose cause carries the code.
-const wrapped = (cause: object) => Object.assign(new Error('The connection to the server was closed unexpectedly'), { cause });
+const wrapped = (cause: object) =>
+	Object.assign(new Error('The connection to the server was closed unexpectedly'), { cause });
 
 describe('what the retry loop does with a thrown error', () => {
 	test.each([
@@ -28,11 +29,34 @@ describe('what the retry loop does with a thrown error', () => {
 	});
 
 	test.each([
-		['an invalid URL', Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' }), 'Invalid URL'],
-		['an unsupported protocol', wrapped({ code: 'ERR_BAD_REQUEST', message: 'Unsupported protocol htps:' }), 'Unsupported protocol htps:'],
-		['a bad header', wrapped({ code: 'ERR_INVALID_CHAR', message: 'Invalid character in header content ["Authorization"]' }), 'Invalid character in header content ["Authorization"]'],
-		['an untrusted certificate', wrapped({ code: 'CERT_HAS_EXPIRED', message: 'certificate has expired' }), 'certificate has expired'],
-		['a programming error', new TypeError("Cannot read properties of undefined (reading 'body')"), "Cannot read properties of undefined (reading 'body')"],
+		[
+			'an invalid URL',
+			Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' }),
+			'Invalid URL',
+		],
+		[
+			'an unsupported protocol',
+			wrapped({ code: 'ERR_BAD_REQUEST', message: 'Unsupported protocol htps:' }),
+			'Unsupported protocol htps:',
+		],
+		[
+			'a bad header',
+			wrapped({
+				code: 'ERR_INVALID_CHAR',
+				message: 'Invalid character in header content ["Authorization"]',
+			}),
+			'Invalid character in header content ["Authorization"]',
+		],
+		[
+			'an untrusted certificate',
+			wrapped({ code: 'CERT_HAS_EXPIRED', message: 'certificate has expired' }),
+			'certificate has expired',
+		],
+		[
+			'a programming error',
+			new TypeError("Cannot read properties of undefined (reading 'body')"),
+			"Cannot read properties of undefined (reading 'body')",
+		],
 	])('%s is not: it fails at once with its own message', async (_name, error, message) => {
 		const { calls, send } = throwing(error);
 		const attempted = await sendWithRetries(send, new RateGate(1, new AccountGate()), 3);

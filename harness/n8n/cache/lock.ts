@@ -34,7 +34,8 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T>
 				fs.rmSync(lock, { recursive: true, force: true });
 				continue;
 			}
-			if (Date.now() - started > 30 * 60_000) throw new Error(`install lock ${lock} held for 30 min`);
+			if (Date.now() - started > 30 * 60_000)
+				throw new Error(`install lock ${lock} held for 30 min`);
 			if (Date.now() - lastNote > 30_000) {
 				lastNote = Date.now();
 				log(`waiting for another install (pid ${owner}) to finish ...`);

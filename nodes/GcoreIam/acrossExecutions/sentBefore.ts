@@ -7,7 +7,14 @@ import { pause } from '../pause';
 import type { Store } from './storeRounds';
 import { isStoreMissing, storeRound } from './storeRounds';
 import type { Family } from './tokens';
-import { addressHash, checkTokens, claimBucket, claimToken, readCheck, recordTokens } from './tokens';
+import {
+	addressHash,
+	checkTokens,
+	claimBucket,
+	claimToken,
+	readCheck,
+	recordTokens,
+} from './tokens';
 
 // Across executions: skip addresses that a recorded 2xx reached not long ago. DESIGN.md beside
 // this file says what is promised and why it holds after a crash.
@@ -43,15 +50,21 @@ export async function skipSentBefore(
 	};
 	const store = storeOf(context);
 	if (!store) warnStoreMissing();
-	if (!store || recipients.length === 0) return { sent: await send(recipients), sentBefore: new Set() };
+	if (!store || recipients.length === 0)
+		return { sent: await send(recipients), sentBefore: new Set() };
 
-	const window: Family | undefined = settings.skipIfInvitedWithin > 0 ? { kind: 'window', minutes: settings.skipIfInvitedWithin } : undefined;
+	const window: Family | undefined =
+		settings.skipIfInvitedWithin > 0
+			? { kind: 'window', minutes: settings.skipIfInvitedWithin }
+			: undefined;
 	const checked = context.getMode() === 'retry' ? RETRY : window;
 	const recordedIn = window ? [window, RETRY] : [RETRY];
 	const record = `${context.getWorkflow().id}\u0000${node.id ?? node.name}`;
 	const signal = context.getExecutionCancelSignal();
 	const started = Date.now();
-	const hashes = new Map(recipients.map((recipient) => [recipient.key, addressHash(recipient.key)]));
+	const hashes = new Map(
+		recipients.map((recipient) => [recipient.key, addressHash(recipient.key)]),
+	);
 	const hashOf = (key: string) => hashes.get(key) ?? addressHash(key);
 
 	// The addresses this run sends to, each with the claims it holds for it.
@@ -97,14 +110,22 @@ export async function skipSentBefore(
 		const asked = pending.map((recipient) => checkTokens(family, hashOf(recipient.key), now));
 		let found: Set<string>;
 		try {
-			found = await storeRound(record, store, asked.flatMap(({ sent, unsent, claim }) => [sent, unsent, claim]));
+			found = await storeRound(
+				record,
+				store,
+				asked.flatMap(({ sent, unsent, claim }) => [sent, unsent, claim]),
+			);
 		} catch (error) {
 			if (isStoreMissing(error)) warnStoreMissing();
 			else if (first) {
-				throw new NodeOperationError(node, `Could not read n8n's deduplication store: ${message(error)}`, {
-					description:
-						'No invitation was sent. Run the workflow again; if this keeps happening, check the n8n database, or set "Skip If Invited Within" to 0 (not for retried executions).',
-				});
+				throw new NodeOperationError(
+					node,
+					`Could not read n8n's deduplication store: ${message(error)}`,
+					{
+						description:
+							'No invitation was sent. Run the workflow again; if this keeps happening, check the n8n database, or set "Skip If Invited Within" to 0 (not for retried executions).',
+					},
+				);
 			}
 			// Better a second e-mail than a customer left out.
 			for (const { key } of pending) ours.set(key, new Set());
@@ -143,11 +164,14 @@ export async function skipSentBefore(
 		let pending = recipients;
 		for (let first = true; pending.length > 0 && !signal?.aborted; first = false) {
 			if (!checked) for (const { key } of pending) ours.set(key, new Set());
-			const { mine, waiting } = checked ? await check(checked, pending, first) : { mine: pending, waiting: [] };
+			const { mine, waiting } = checked
+				? await check(checked, pending, first)
+				: { mine: pending, waiting: [] };
 			if (mine.length > 0) for (const [key, result] of await send(mine)) sent.set(key, result);
 			else if (waiting.length > 0) await pause(SYNC_EVERY_MS, signal);
 			// "Stop Workflow": nothing more is sent after a failure.
-			if (settings.errorMode === 'stop' && [...sent.values()].some((result) => 'failure' in result)) break;
+			if (settings.errorMode === 'stop' && [...sent.values()].some((result) => 'failure' in result))
+				break;
 			pending = waiting;
 		}
 		return { sent, sentBefore };
@@ -171,7 +195,12 @@ function storeOf(context: IExecuteFunctions): Store | undefined {
 	// n8n's store keeps a record per saved workflow: without an id it cannot.
 	if (!context.getWorkflow().id) return undefined;
 	const helpers = context.helpers as Partial<Store>;
-	const needed = [helpers.checkProcessedAndRecord, helpers.removeProcessed, helpers.getProcessedDataCount, helpers.clearAllProcessedItems];
+	const needed = [
+		helpers.checkProcessedAndRecord,
+		helpers.removeProcessed,
+		helpers.getProcessedDataCount,
+		helpers.clearAllProcessedItems,
+	];
 	return needed.every((helper) => typeof helper === 'function') ? (helpers as Store) : undefined;
 }
 

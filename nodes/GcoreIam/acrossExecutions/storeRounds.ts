@@ -30,17 +30,30 @@ interface Request {
 }
 
 // Per record (workflow and node): requests waiting for the next round, while a round is served.
-const waiting = new ProcessMap<Request[]>({ idleMs: Infinity, maxEntries: Infinity, inUse: () => true });
+const waiting = new ProcessMap<Request[]>({
+	idleMs: Infinity,
+	maxEntries: Infinity,
+	inUse: () => true,
+});
 // Per record: strings this process added since it last read the record's size, and when that
 // was. An entry older than COUNT_EVERY_MS is read again anyway: it can go.
-const sinceCount = new ProcessMap<{ strings: number; at: number }>({ idleMs: COUNT_EVERY_MS, maxEntries: 10_000, idleSince: (since) => since.at });
+const sinceCount = new ProcessMap<{ strings: number; at: number }>({
+	idleMs: COUNT_EVERY_MS,
+	maxEntries: 10_000,
+	idleSince: (since) => since.at,
+});
 
 /**
  * Adds `add` to the record and then removes `remove`, in the next round. Answers which of
  * `add` were there already (for this request: a string an earlier request of the same round
  * added counts as there).
  */
-export async function storeRound(record: string, store: Store, add: string[], remove: string[] = []): Promise<Set<string>> {
+export async function storeRound(
+	record: string,
+	store: Store,
+	add: string[],
+	remove: string[] = [],
+): Promise<Set<string>> {
 	const answer = await new Promise<{ found: Set<string> } | { error: unknown }>((settle) => {
 		const queue = waiting.get(record);
 		if (queue) queue.push({ store, add, remove, settle });
@@ -63,11 +76,14 @@ async function serve(record: string): Promise<void> {
 		try {
 			const there = new Set<string>();
 			if (add.length > 0) {
-				const answer = await once(async () => await store.checkProcessedAndRecord(add, 'node', OPTIONS));
+				const answer = await once(
+					async () => await store.checkProcessedAndRecord(add, 'node', OPTIONS),
+				);
 				for (const value of answer.processed) there.add(String(value));
 				await keepSmall(record, store, answer.new.length).catch(() => undefined);
 			}
-			if (remove.length > 0) await once(async () => await store.removeProcessed(remove, 'node', OPTIONS));
+			if (remove.length > 0)
+				await once(async () => await store.removeProcessed(remove, 'node', OPTIONS));
 			for (const request of requests) {
 				request.settle({ found: new Set(request.add.filter((value) => there.has(value))) });
 				for (const value of request.add) there.add(value);
@@ -82,11 +98,13 @@ async function serve(record: string): Promise<void> {
 async function keepSmall(record: string, store: Store, added: number): Promise<void> {
 	const now = Date.now();
 	const since = sinceCount.get(record);
-	if (since && (since.strings += added) < COUNT_AFTER_STRINGS && now - since.at < COUNT_EVERY_MS) return;
+	if (since && (since.strings += added) < COUNT_AFTER_STRINGS && now - since.at < COUNT_EVERY_MS)
+		return;
 	const counted = sinceCount.use(record, () => ({ strings: 0, at: now }));
 	counted.strings = 0;
 	counted.at = now;
-	if ((await store.getProcessedDataCount('node', OPTIONS)) >= MAX_STRINGS) await store.clearAllProcessedItems('node', OPTIONS);
+	if ((await store.getProcessedDataCount('node', OPTIONS)) >= MAX_STRINGS)
+		await store.clearAllProcessedItems('node', OPTIONS);
 }
 
 // One more try: two n8n processes creating the same row at once make one of them fail.

@@ -26,9 +26,12 @@ export function addressHash(key: string): string {
 }
 
 const familyTag = (family: Family) => (family.kind === 'retry' ? 'r' : `w${family.minutes}`);
-const bucketMs = (family: Family) => ((family.kind === 'retry' ? RETRY_WINDOW_MINUTES : family.minutes) * MINUTE_MS) / SLICES;
-const sentToken = (family: Family, bucket: number, hash: string) => `s|${familyTag(family)}|${bucket}|${hash}`;
-const unsentToken = (family: Family, bucket: number, hash: string) => `u|${familyTag(family)}|${bucket}|${hash}`;
+const bucketMs = (family: Family) =>
+	((family.kind === 'retry' ? RETRY_WINDOW_MINUTES : family.minutes) * MINUTE_MS) / SLICES;
+const sentToken = (family: Family, bucket: number, hash: string) =>
+	`s|${familyTag(family)}|${bucket}|${hash}`;
+const unsentToken = (family: Family, bucket: number, hash: string) =>
+	`u|${familyTag(family)}|${bucket}|${hash}`;
 
 export const claimBucket = (now: number) => Math.floor(now / CLAIM_BUCKET_MS);
 export const claimToken = (bucket: number, hash: string) => `c|${bucket}|${hash}`;
@@ -36,7 +39,11 @@ export const claimToken = (bucket: number, hash: string) => `c|${bucket}|${hash}
 /** What a check at `now` asks the store for. */
 export function checkTokens(family: Family, hash: string, now: number): Asked {
 	const bucket = Math.floor(now / bucketMs(family));
-	return { sent: sentToken(family, bucket, hash), unsent: unsentToken(family, bucket, hash), claim: claimToken(claimBucket(now), hash) };
+	return {
+		sent: sentToken(family, bucket, hash),
+		unsent: unsentToken(family, bucket, hash),
+		claim: claimToken(claimBucket(now), hash),
+	};
 }
 
 /**
@@ -44,7 +51,12 @@ export function checkTokens(family: Family, hash: string, now: number): Asked {
  * it finds "sent": the sent mark of each bucket, and the not-sent marks that checks up to `to`
  * can have written (later buckets have none yet; n8n's removal costs a scan of the record each).
  */
-export function recordTokens(family: Family, hash: string, from: number, to: number): { add: string[]; remove: string[] } {
+export function recordTokens(
+	family: Family,
+	hash: string,
+	from: number,
+	to: number,
+): { add: string[]; remove: string[] } {
 	const size = bucketMs(family);
 	const add: string[] = [];
 	const remove: string[] = [];
@@ -60,11 +72,15 @@ export function recordTokens(family: Family, hash: string, from: number, to: num
  * by another run, or free (this run now holds the claim). `takeBack` lists what the check wrote
  * that must go again.
  */
-export function readCheck(asked: Asked, found: Set<string>): { state: 'sent' | 'claimed' | 'free'; takeBack: string[] } {
+export function readCheck(
+	asked: Asked,
+	found: Set<string>,
+): { state: 'sent' | 'claimed' | 'free'; takeBack: string[] } {
 	const isSent = found.has(asked.sent);
 	const isUnsent = found.has(asked.unsent);
 	const claimed = found.has(asked.claim);
 	// The check wrote "not sent" over a recorded send: undo that, and its claim.
-	if (isSent && !isUnsent) return { state: 'sent', takeBack: claimed ? [asked.unsent] : [asked.unsent, asked.claim] };
+	if (isSent && !isUnsent)
+		return { state: 'sent', takeBack: claimed ? [asked.unsent] : [asked.unsent, asked.claim] };
 	return { state: claimed ? 'claimed' : 'free', takeBack: [] };
 }

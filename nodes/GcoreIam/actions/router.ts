@@ -9,6 +9,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		case 'resendInvitation':
 			return await resendInvitation.call(this);
 		default:
-			throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${String(operation)}" is not supported`,
+			);
 	}
 }

@@ -47,7 +47,10 @@ const USER_NOT_FOUND = /\buser\b[^.]*\bnot\s+found\b/i;
 export function classify(answer: ApiAnswer, apiConfirmed?: boolean): Verdict {
 	const { statusCode } = answer;
 	const parsed = parseBody(answer);
-	const details = { message: parsed.message, requestId: parsed.requestId ?? answer.requestIdHeader };
+	const details = {
+		message: parsed.message,
+		requestId: parsed.requestId ?? answer.requestIdHeader,
+	};
 	const fieldErrors = parsed.fieldErrors.length > 0 ? parsed.fieldErrors : undefined;
 
 	if (statusCode >= 200 && statusCode < 300) return { route: 'sent', ...details };
@@ -63,8 +66,10 @@ export function classify(answer: ApiAnswer, apiConfirmed?: boolean): Verdict {
 		// gateway in front of a wrong Base URL answers 404 too, so only the API's own words
 		// count; anything else is Not Found only once the account check reached the API. A web
 		// page is never the API's answer.
-		if (parsed.isJson && parsed.message !== undefined && USER_NOT_FOUND.test(parsed.message)) return { route: 'notFound', ...details };
-		if (parsed.isHtml || apiConfirmed === false) return { route: 'error', reason: 'endpointNotFound', ...details };
+		if (parsed.isJson && parsed.message !== undefined && USER_NOT_FOUND.test(parsed.message))
+			return { route: 'notFound', ...details };
+		if (parsed.isHtml || apiConfirmed === false)
+			return { route: 'error', reason: 'endpointNotFound', ...details };
 		if (apiConfirmed) return { route: 'notFound', ...details };
 		return { route: 'error', reason: 'unconfirmedNotFound', ...details };
 	}
@@ -87,7 +92,13 @@ export function isApiAccountAnswer(answer: ApiAnswer): boolean {
 
 /** 429 and the 5xx a gateway or an overloaded API answers: worth another attempt. */
 export function isTransientStatus(statusCode: number): boolean {
-	return statusCode === 429 || statusCode === 500 || statusCode === 502 || statusCode === 503 || statusCode === 504;
+	return (
+		statusCode === 429 ||
+		statusCode === 500 ||
+		statusCode === 502 ||
+		statusCode === 503 ||
+		statusCode === 504
+	);
 }
 
 interface ParsedBody {

@@ -26,10 +26,22 @@ export type Failure =
 			verdict?: Verdict;
 	  };
 
-export type InvalidEmailReason = 'empty' | 'notText' | 'controlCharacter' | 'severalAddresses' | 'tooLong' | 'notAnAddress';
+export type InvalidEmailReason =
+	| 'empty'
+	| 'notText'
+	| 'controlCharacter'
+	| 'severalAddresses'
+	| 'tooLong'
+	| 'notAnAddress';
 
 /** Connection failures that do not depend on the address: the host refuses or does not exist. */
-const UNREACHABLE_HOST = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNREACHABLE_HOST = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 
 /**
  * Whether every other address would meet the same failure: then the run stops sending, the
@@ -44,7 +56,9 @@ export function failsEveryAddress(failure: Failure): boolean {
 		case 'connection':
 			return UNREACHABLE_HOST.has(failure.code);
 		case 'api':
-			return failure.verdict.reason === 'unauthorized' || failure.verdict.reason === 'endpointNotFound';
+			return (
+				failure.verdict.reason === 'unauthorized' || failure.verdict.reason === 'endpointNotFound'
+			);
 		default:
 			return false;
 	}
@@ -65,13 +79,24 @@ interface Explanation {
 }
 
 /** The one place that turns a failure into the error n8n shows, with the API key removed. */
-export function buildItemError(node: INode, failure: Failure, context: FailureContext): NodeApiError | NodeOperationError {
+export function buildItemError(
+	node: INode,
+	failure: Failure,
+	context: FailureContext,
+): NodeApiError | NodeOperationError {
 	const { message, description } = explain(failure, context);
 	// n8n's own nodes name the item at the end: "… [item 3]".
 	const safeMessage = `${redact(message, context.apiKey)} [item ${context.itemIndex}]`;
 	const safeDescription = redact(description, context.apiKey);
-	if (failure.kind === 'invalidEmail' || failure.kind === 'expression' || failure.kind === 'config') {
-		return new NodeOperationError(node, safeMessage, { description: safeDescription, itemIndex: context.itemIndex });
+	if (
+		failure.kind === 'invalidEmail' ||
+		failure.kind === 'expression' ||
+		failure.kind === 'config'
+	) {
+		return new NodeOperationError(node, safeMessage, {
+			description: safeDescription,
+			itemIndex: context.itemIndex,
+		});
 	}
 	const httpCode = 'statusCode' in failure ? String(failure.statusCode) : undefined;
 	const error = new NodeApiError(node, { message: safeMessage } as JsonObject, {
@@ -106,7 +131,8 @@ function explain(failure: Failure, context: FailureContext): Explanation {
 		case 'expression':
 			return {
 				message: `The Email expression could not be evaluated: ${failure.message}`,
-				description: "No request was sent for this item. Fix the node's Email field so that it gives the customer's address.",
+				description:
+					"No request was sent for this item. Fix the node's Email field so that it gives the customer's address.",
 			};
 		case 'config':
 			return {
@@ -129,7 +155,8 @@ function explain(failure: Failure, context: FailureContext): Explanation {
 					}
 				: {
 						message: `${who}: could not reach ${context.baseUrl} (${failure.code}, ${tries})`,
-						description: 'Check the Base URL in the Gcore IAM credential and the network between n8n and the API.',
+						description:
+							'Check the Base URL in the Gcore IAM credential and the network between n8n and the API.',
 					};
 		case 'retryAfterTooLong': {
 			const advice =
@@ -148,7 +175,13 @@ function explain(failure: Failure, context: FailureContext): Explanation {
 	}
 }
 
-function explainApiAnswer(who: string, tries: string, status: number, verdict: Verdict, baseUrl: string): Explanation {
+function explainApiAnswer(
+	who: string,
+	tries: string,
+	status: number,
+	verdict: Verdict,
+	baseUrl: string,
+): Explanation {
 	switch (verdict.reason) {
 		case 'endpointNotFound':
 			return {
@@ -166,7 +199,10 @@ function explainApiAnswer(who: string, tries: string, status: number, verdict: V
 		case 'unauthorized':
 			return {
 				message: `${who}: the Gcore API rejected the API key (401): check the Gcore IAM credential`,
-				description: withApiDetails('Create a permanent API token in the Gcore Customer Portal and paste it into the credential.', verdict),
+				description: withApiDetails(
+					'Create a permanent API token in the Gcore Customer Portal and paste it into the credential.',
+					verdict,
+				),
 			};
 		case 'forbidden':
 			return {
@@ -179,17 +215,26 @@ function explainApiAnswer(who: string, tries: string, status: number, verdict: V
 		case 'rateLimited':
 			return {
 				message: `${who}: still rate limited by the Gcore API (429) after ${tries}`,
-				description: withApiDetails('Lower the Concurrency option, raise Max Retries, or try again later.', verdict),
+				description: withApiDetails(
+					'Lower the Concurrency option, raise Max Retries, or try again later.',
+					verdict,
+				),
 			};
 		case 'serverError':
 			return {
 				message: `${who}: the Gcore API failed with status ${status} after ${tries}${verdict.message ? `: ${verdict.message}` : ''}`,
-				description: withApiDetails('Try again later. If it persists, contact Gcore support with the request id.', verdict),
+				description: withApiDetails(
+					'Try again later. If it persists, contact Gcore support with the request id.',
+					verdict,
+				),
 			};
 		default:
 			return {
 				message: `${who}: unexpected answer ${status} from the Gcore API${verdict.message ? `: ${verdict.message}` : ''}`,
-				description: withApiDetails('Check the Base URL and the API key in the Gcore IAM credential.', verdict),
+				description: withApiDetails(
+					'Check the Base URL and the API key in the Gcore IAM credential.',
+					verdict,
+				),
 			};
 	}
 }

@@ -29,16 +29,26 @@ export function redact(text: string, apiKey: string): string {
 export function redactor(apiKey: string): (text: string) => string {
 	const token = apiToken(apiKey);
 	if (token === '') return (text) => text;
-	const forms = [...new Set([apiKey.trim(), token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1)])].sort(
-		(a, b) => b.length - a.length,
-	);
-	if (token.length < MIN_API_KEY_LENGTH) return (text) => forms.reduce((shown, form) => standalone(shown, form), text);
+	const forms = [
+		...new Set([
+			apiKey.trim(),
+			token,
+			encodeURIComponent(token),
+			JSON.stringify(token).slice(1, -1),
+		]),
+	].sort((a, b) => b.length - a.length);
+	if (token.length < MIN_API_KEY_LENGTH)
+		return (text) => forms.reduce((shown, form) => standalone(shown, form), text);
 	return (text) => {
 		if (text === '') return text;
-		const whole = forms.reduce((shown, form) => (shown.includes(form) ? shown.split(form).join(REDACTED) : shown), text);
+		const whole = forms.reduce(
+			(shown, form) => (shown.includes(form) ? shown.split(form).join(REDACTED) : shown),
+			text,
+		);
 		return whole.replace(TOKEN_RUN, (run) => {
 			const piece = run.replace(PUNCTUATION_AROUND, '');
-			if (piece.length < MIN_PIECE || !/[^\p{L}]/u.test(piece) || !token.includes(piece)) return run;
+			if (piece.length < MIN_PIECE || !/[^\p{L}]/u.test(piece) || !token.includes(piece))
+				return run;
 			return run.replace(piece, REDACTED);
 		});
 	};
@@ -47,5 +57,8 @@ export function redactor(apiKey: string): (text: string) => string {
 /** Replaces `form` only where no letter, digit or token sign touches it on either side. */
 function standalone(text: string, form: string): string {
 	const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-	return text.replace(new RegExp(`(?<![\\p{L}\\p{N}$_-])${escaped}(?![\\p{L}\\p{N}$_-])`, 'gu'), REDACTED);
+	return text.replace(
+		new RegExp(`(?<![\\p{L}\\p{N}$_-])${escaped}(?![\\p{L}\\p{N}$_-])`, 'gu'),
+		REDACTED,
+	);
 }

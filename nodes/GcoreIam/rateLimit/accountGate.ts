@@ -58,7 +58,12 @@ export class AccountGate {
 
 	/** Nothing in flight or waiting, no run using it and no pause pending: it can be forgotten. */
 	isIdle(now: number): boolean {
-		return this.openRuns.size === 0 && this.inFlight === 0 && this.queue.length === 0 && this.pauses.leftMs(now) <= 0;
+		return (
+			this.openRuns.size === 0 &&
+			this.inFlight === 0 &&
+			this.queue.length === 0 &&
+			this.pauses.leftMs(now) <= 0
+		);
 	}
 
 	open(concurrency: number): void {
@@ -71,7 +76,8 @@ export class AccountGate {
 		const runs = (this.openRuns.get(concurrency) ?? 1) - 1;
 		if (runs > 0) this.openRuns.set(concurrency, runs);
 		else this.openRuns.delete(concurrency);
-		this.largestConcurrency = this.openRuns.size === 0 ? Infinity : Math.max(...this.openRuns.keys());
+		this.largestConcurrency =
+			this.openRuns.size === 0 ? Infinity : Math.max(...this.openRuns.keys());
 		this.lastUsedAt = Date.now();
 		this.dispatch();
 	}
@@ -87,7 +93,8 @@ export class AccountGate {
 			if (pauseLeft > budget.leftMs) return { waitTooLongMs: pauseLeft };
 			const entered = await this.enter(budget, signal);
 			if (entered === 'cancelled') return { cancelled: true };
-			if (entered === 'tooLong') return { waitTooLongMs: Math.max(0, this.pauses.leftMs(Date.now())) };
+			if (entered === 'tooLong')
+				return { waitTooLongMs: Math.max(0, this.pauses.leftMs(Date.now())) };
 			const waitMs = this.pacing.wait(Date.now(), this.admitted);
 			if (waitMs === 0) return { place: entered };
 			await pause(waitMs, signal);
@@ -119,7 +126,10 @@ export class AccountGate {
 		this.dispatch();
 	}
 
-	private enter(budget: WaitBudget, signal?: AbortSignal): Promise<number | 'cancelled' | 'tooLong'> {
+	private enter(
+		budget: WaitBudget,
+		signal?: AbortSignal,
+	): Promise<number | 'cancelled' | 'tooLong'> {
 		const now = Date.now();
 		this.lastUsedAt = now;
 		this.limit.recover(now, this.cap());
@@ -155,13 +165,18 @@ export class AccountGate {
 			if (this.queue.length > 0 && !this.waking) void this.dispatchAfterPause();
 			return;
 		}
-		while (this.queue.length > 0 && this.inFlight < this.admitted) this.queue.shift()!.settle('admitted');
+		while (this.queue.length > 0 && this.inFlight < this.admitted)
+			this.queue.shift()!.settle('admitted');
 	}
 
 	/** Sleeps in slices, so that once nobody waits (all cancelled) at most one slice is left behind. */
 	private async dispatchAfterPause(): Promise<void> {
 		this.waking = true;
-		for (let left = this.pauses.leftMs(Date.now()); left > 0 && this.queue.length > 0; left = this.pauses.leftMs(Date.now())) {
+		for (
+			let left = this.pauses.leftMs(Date.now());
+			left > 0 && this.queue.length > 0;
+			left = this.pauses.leftMs(Date.now())
+		) {
 			await sleep(Math.min(left, WAKE_SLICE_MS));
 		}
 		this.waking = false;
@@ -172,7 +187,11 @@ export class AccountGate {
 	private dropWaitersBeyondBudget(now: number): void {
 		const pausedTime = this.pauses.pausedTime(now);
 		const pauseLeft = this.pauses.leftMs(now);
-		const tooLong = new Set(this.queue.filter((waiter) => pausedTime - waiter.pausedAtEntry + pauseLeft > waiter.budget.leftMs));
+		const tooLong = new Set(
+			this.queue.filter(
+				(waiter) => pausedTime - waiter.pausedAtEntry + pauseLeft > waiter.budget.leftMs,
+			),
+		);
 		if (tooLong.size === 0) return;
 		this.queue = this.queue.filter((waiter) => !tooLong.has(waiter));
 		for (const waiter of tooLong) waiter.settle('tooLong');

@@ -49,7 +49,8 @@ export class AdaptiveLimit {
 	 * limit too low.
 	 */
 	answeredAcross(cap: number): void {
-		if (++this.answeredAcrossPause > this.limit) this.limit = Math.min(this.answeredAcrossPause, cap);
+		if (++this.answeredAcrossPause > this.limit)
+			this.limit = Math.min(this.answeredAcrossPause, cap);
 	}
 
 	recover(now: number, cap: number): void {

@@ -54,7 +54,9 @@ export async function withAnswersOfThisRun(
 		run.endedAt = Date.now();
 		if (run.running === 0) {
 			const retryMayFollow =
-				node.retryOnFail === true && !context.getExecutionCancelSignal()?.aborted && (output === undefined || failsTry(output));
+				node.retryOnFail === true &&
+				!context.getExecutionCancelSignal()?.aborted &&
+				(output === undefined || failsTry(output));
 			if (!retryMayFollow) forget(key);
 		}
 	}

@@ -53,7 +53,8 @@ export class RunStop {
 
 	/** An address got its result: the run stops if every address would fail the same way. */
 	settled(key: string, result: SendResult): void {
-		if (!this.failure && 'failure' in result && failsEveryAddress(result.failure)) this.failure = { ...result, attempts: 0 };
+		if (!this.failure && 'failure' in result && failsEveryAddress(result.failure))
+			this.failure = { ...result, attempts: 0 };
 		if (this.suspect?.key === key) {
 			this.suspect.clear();
 			this.suspect = undefined;
@@ -67,7 +68,12 @@ export class RunStop {
 
 	private watch(key: string, error: unknown): void {
 		const thrown = thrownFailure(error);
-		if (this.suspect || !('code' in thrown) || !failsEveryAddress({ kind: 'connection', ...thrown })) return;
+		if (
+			this.suspect ||
+			!('code' in thrown) ||
+			!failsEveryAddress({ kind: 'connection', ...thrown })
+		)
+			return;
 		let clear = () => {};
 		const cleared = new Promise<void>((resolve) => (clear = resolve));
 		this.suspect = { key, cleared, clear };

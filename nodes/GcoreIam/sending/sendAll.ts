@@ -8,7 +8,11 @@ import { credentialProblem } from '../transport/credentialCheck';
 import { MAX_RATE_LIMIT_WAIT_MS } from '../rateLimit/pauses';
 import { accountGate } from '../rateLimit/accounts';
 import { RateGate } from '../rateLimit/rateGate';
-import { ACCOUNT_PATH, prepareApiRequest, RENEW_INVITATION_PATH } from '../transport/renewInvitation';
+import {
+	ACCOUNT_PATH,
+	prepareApiRequest,
+	RENEW_INVITATION_PATH,
+} from '../transport/renewInvitation';
 import type { Attempted } from '../transport/retry';
 import { sendWithRetries } from '../transport/retry';
 import { RunStop } from './runStop';
@@ -34,20 +38,28 @@ export async function sendAll(
 	if (recipients.length === 0) return results;
 	const problem = credentialProblem(settings.baseUrl, settings.apiKey);
 	if (problem) {
-		for (const recipient of recipients) results.set(recipient.key, { failure: { kind: 'config', problem }, attempts: 0 });
+		for (const recipient of recipients)
+			results.set(recipient.key, { failure: { kind: 'config', problem }, attempts: 0 });
 		return results;
 	}
 	const request = prepareApiRequest(context, settings);
 	const signal = context.getExecutionCancelSignal();
-	const gate = new RateGate(settings.concurrency, accountGate(settings.baseUrl, settings.apiKey), signal);
+	const gate = new RateGate(
+		settings.concurrency,
+		accountGate(settings.baseUrl, settings.apiKey),
+		signal,
+	);
 	const stop = new RunStop();
 	const hideKey = redactor(settings.apiKey);
 	// Asked once per run, on the first 404 that is not clearly the API's "user not found".
 	let apiCheck: Promise<boolean> | undefined;
 	const apiConfirmed = async () =>
-		await (apiCheck ??= sendWithRetries(async () => await request({ method: 'GET', path: ACCOUNT_PATH }), gate, settings.maxRetries, signal).then(
-			(attempted) => attempted.kind === 'answer' && isApiAccountAnswer(attempted.answer),
-		));
+		await (apiCheck ??= sendWithRetries(
+			async () => await request({ method: 'GET', path: ACCOUNT_PATH }),
+			gate,
+			settings.maxRetries,
+			signal,
+		).then((attempted) => attempted.kind === 'answer' && isApiAccountAnswer(attempted.answer)));
 	let stopped = false;
 	let next = 0;
 	let lastProgressAt = Date.now();
@@ -61,7 +73,10 @@ export async function sendAll(
 
 	const send = async (recipient: Recipient): Promise<SendResult> => {
 		const body = { email: recipient.email };
-		const guarded = stop.guard(recipient.key, async () => await request({ method: 'POST', path: RENEW_INVITATION_PATH, body }));
+		const guarded = stop.guard(
+			recipient.key,
+			async () => await request({ method: 'POST', path: RENEW_INVITATION_PATH, body }),
+		);
 		let attempted = await sendWithRetries(guarded.send, gate, settings.maxRetries, signal);
 		while (guarded.held) {
 			await stop.clear();
@@ -73,7 +88,14 @@ export async function sendAll(
 		if (guarded.stopped && stop.failure) return { ...stop.failure, attempts: guarded.sent };
 		attempted = { ...attempted, attempts: guarded.sent };
 		const result = toSendResult(attempted, hideKey);
-		if (!('failure' in result && result.failure.kind === 'api' && result.failure.verdict.reason === 'unconfirmedNotFound')) return result;
+		if (
+			!(
+				'failure' in result &&
+				result.failure.kind === 'api' &&
+				result.failure.verdict.reason === 'unconfirmedNotFound'
+			)
+		)
+			return result;
 		return toSendResult(attempted, hideKey, await apiConfirmed());
 	};
 
@@ -100,25 +122,43 @@ export async function sendAll(
 	}
 
 	const { failure } = stop;
-	if (failure) for (const recipient of recipients) if (!results.has(recipient.key)) results.set(recipient.key, failure);
+	if (failure)
+		for (const recipient of recipients)
+			if (!results.has(recipient.key)) results.set(recipient.key, failure);
 	return results;
 }
 
 /** `hideKey`: the run's redaction of the API key (see redact.ts). */
-function toSendResult(attempted: Attempted, hideKey: (text: string) => string, apiConfirmed?: boolean): SendResult {
+function toSendResult(
+	attempted: Attempted,
+	hideKey: (text: string) => string,
+	apiConfirmed?: boolean,
+): SendResult {
 	const { attempts } = attempted;
 	switch (attempted.kind) {
 		case 'cancelled':
 			return { failure: { kind: 'connection', code: 'cancelled', timedOut: false }, attempts };
 		case 'connectionFailure':
-			return { failure: { kind: 'connection', code: attempted.code, timedOut: attempted.timedOut }, attempts };
+			return {
+				failure: { kind: 'connection', code: attempted.code, timedOut: attempted.timedOut },
+				attempts,
+			};
 		case 'requestError':
 			return { failure: { kind: 'request', message: hideKey(attempted.message) }, attempts };
 		case 'retryAfterTooLong': {
-			const verdict = attempted.answer ? safeVerdict(classify(attempted.answer), hideKey) : undefined;
+			const verdict = attempted.answer
+				? safeVerdict(classify(attempted.answer), hideKey)
+				: undefined;
 			const { waitSeconds, waitedSeconds } = attempted;
 			return {
-				failure: { kind: 'retryAfterTooLong', statusCode: 429, waitSeconds, waitedSeconds, maxWaitSeconds: MAX_WAIT_SECONDS, verdict },
+				failure: {
+					kind: 'retryAfterTooLong',
+					statusCode: 429,
+					waitSeconds,
+					waitedSeconds,
+					maxWaitSeconds: MAX_WAIT_SECONDS,
+					verdict,
+				},
 				attempts,
 				statusCode: 429,
 				message: verdict?.message,
@@ -129,7 +169,8 @@ function toSendResult(attempted: Attempted, hideKey: (text: string) => string, a
 			const { statusCode } = attempted.answer;
 			const verdict = safeVerdict(classify(attempted.answer, apiConfirmed), hideKey);
 			const { message, requestId } = verdict;
-			if (verdict.route !== 'error') return { answer: { route: verdict.route, statusCode, attempts, message, requestId } };
+			if (verdict.route !== 'error')
+				return { answer: { route: verdict.route, statusCode, attempts, message, requestId } };
 			const failure: Failure = { kind: 'api', statusCode, verdict };
 			return { failure, attempts, statusCode, message, requestId };
 		}

@@ -24,7 +24,8 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 	if (!/^https?$/i.test(scheme)) {
 		return `The Base URL ${shown} must start with https:// (${EXAMPLE}): "${scheme}://" is not supported`;
 	}
-	if (hasSpaceOrControlCharacter(baseUrl)) return `The Base URL ${shown} must not contain spaces, tabs or line breaks (${EXAMPLE})`;
+	if (hasSpaceOrControlCharacter(baseUrl))
+		return `The Base URL ${shown} must not contain spaces, tabs or line breaks (${EXAMPLE})`;
 	if (/[?#]/.test(baseUrl)) {
 		return `The Base URL ${shown} must not contain a query (?…) or a fragment (#…): use only the address (${EXAMPLE})`;
 	}
@@ -38,7 +39,8 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
 
 export function apiKeyProblem(apiKey: string): string | undefined {
 	const token = apiToken(apiKey);
-	if (token === '') return 'The API Key in the Gcore IAM credential is empty: paste your permanent API token';
+	if (token === '')
+		return 'The API Key in the Gcore IAM credential is empty: paste your permanent API token';
 	if (hasSpaceOrControlCharacter(token)) {
 		return 'The API Key in the Gcore IAM credential contains a space, tab, line break or other control character: paste the token again, on one line';
 	}

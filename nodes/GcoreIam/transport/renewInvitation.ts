@@ -1,4 +1,9 @@
-import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import type { ApiAnswer } from '../outcome/classify';
 
@@ -37,13 +42,18 @@ export type ApiRequest = (call: ApiCall) => Promise<ApiAnswer>;
  * again for every request (in n8n, a database read and a decryption each time).
  * Every status comes back as an answer; only a failure to get any answer throws.
  */
-export function prepareApiRequest(context: IExecuteFunctions, settings: RequestSettings): ApiRequest {
+export function prepareApiRequest(
+	context: IExecuteFunctions,
+	settings: RequestSettings,
+): ApiRequest {
 	const credentialOptions = { credentialsDecrypted: settings.credential };
 	return async ({ method, path, body }) => {
 		const options: IHttpRequestOptions = {
 			method,
 			url: `${settings.baseUrl}${path}`,
-			headers: body ? { Accept: 'application/json', 'Content-Type': 'application/json' } : { Accept: 'application/json' },
+			headers: body
+				? { Accept: 'application/json', 'Content-Type': 'application/json' }
+				: { Accept: 'application/json' },
 			body,
 			json: false,
 			encoding: 'text',

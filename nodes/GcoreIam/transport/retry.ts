@@ -46,7 +46,13 @@ export async function sendWithRetries(
 		if ('cancelled' in admission) return { kind: 'cancelled', attempts: attempts - 1 };
 		if ('waitTooLongMs' in admission) {
 			const waitSeconds = Math.ceil(admission.waitTooLongMs / 1000);
-			return { kind: 'retryAfterTooLong', answer: limitedBy, waitSeconds, waitedSeconds: waitedSeconds(), attempts: attempts - 1 };
+			return {
+				kind: 'retryAfterTooLong',
+				answer: limitedBy,
+				waitSeconds,
+				waitedSeconds: waitedSeconds(),
+				attempts: attempts - 1,
+			};
 		}
 		if (signal?.aborted) {
 			gate.release();
@@ -66,7 +72,8 @@ export async function sendWithRetries(
 			gate.release();
 		}
 		if (signal?.aborted) return { kind: 'cancelled', attempts };
-		if (requestError !== undefined) return { kind: 'requestError', message: requestError, attempts };
+		if (requestError !== undefined)
+			return { kind: 'requestError', message: requestError, attempts };
 		if (answer && !isTransientStatus(answer.statusCode)) {
 			gate.answered(Date.now() - startedAt);
 			return { kind: 'answer', answer, attempts };
@@ -78,13 +85,21 @@ export async function sendWithRetries(
 			gate.rateLimited(admission.place, waitMs);
 			if (waitMs > budget.leftMs) {
 				const waitSeconds = Math.ceil(waitMs / 1000);
-				return { kind: 'retryAfterTooLong', answer, waitSeconds, waitedSeconds: waitedSeconds(), attempts };
+				return {
+					kind: 'retryAfterTooLong',
+					answer,
+					waitSeconds,
+					waitedSeconds: waitedSeconds(),
+					attempts,
+				};
 			}
 			// The gate holds this item, with every other request of the account, until the wait is over.
 			continue;
 		}
 		if (++retries > maxRetries) {
-			return answer ? { kind: 'answer', answer, attempts } : { kind: 'connectionFailure', ...failure!, attempts };
+			return answer
+				? { kind: 'answer', answer, attempts }
+				: { kind: 'connectionFailure', ...failure!, attempts };
 		}
 		await pause(backoff(retries), signal);
 	}
@@ -97,7 +112,10 @@ export function backoff(attempt: number): number {
 }
 
 /** Retry-After in seconds or as an HTTP date, in ms from `now`; undefined when absent or unreadable. */
-export function parseRetryAfter(answer: Pick<ApiAnswer, 'retryAfter'>, now: number): number | undefined {
+export function parseRetryAfter(
+	answer: Pick<ApiAnswer, 'retryAfter'>,
+	now: number,
+): number | undefined {
 	const value = answer.retryAfter?.trim();
 	if (!value) return undefined;
 	if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
@@ -105,7 +123,12 @@ export function parseRetryAfter(answer: Pick<ApiAnswer, 'retryAfter'>, now: numb
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 /** Failures of the network on the way, worth another attempt. Anything else is not. */
 const NETWORK_CODES = new Set([
 	...TIMEOUT_CODES,
@@ -125,14 +148,21 @@ const NETWORK_CODES = new Set([
  * What n8n's request helper threw: a network failure (its code), or anything else (a
  * configuration or programming error, a certificate n8n does not trust): then its own message.
  */
-export function thrownFailure(error: unknown): { code: string; timedOut: boolean } | { message: string } {
+export function thrownFailure(
+	error: unknown,
+): { code: string; timedOut: boolean } | { message: string } {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	let message = '';
 	while (typeof current === 'object' && current !== null && !seen.has(current)) {
 		seen.add(current);
 		// n8n-core 1.122 (n8n 1.123) throws a NodeApiError without its cause; the code is its httpCode.
-		const { code: ownCode, httpCode, message: text, cause } = current as { code?: unknown; httpCode?: unknown; message?: unknown; cause?: unknown };
+		const {
+			code: ownCode,
+			httpCode,
+			message: text,
+			cause,
+		} = current as { code?: unknown; httpCode?: unknown; message?: unknown; cause?: unknown };
 		const code = typeof ownCode === 'string' ? ownCode : httpCode;
 		if (typeof text === 'string' && text !== '') message = text;
 		if (typeof code === 'string' && NETWORK_CODES.has(code)) {

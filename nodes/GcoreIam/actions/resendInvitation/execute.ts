@@ -11,10 +11,16 @@ import { itemError, routeItems } from './routeItems';
 import { readSettings } from './settings';
 
 export async function resendInvitation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await withAnswersOfThisRun(this, async (remembered) => await sendAndRoute.call(this, remembered));
+	return await withAnswersOfThisRun(
+		this,
+		async (remembered) => await sendAndRoute.call(this, remembered),
+	);
 }
 
-async function sendAndRoute(this: IExecuteFunctions, remembered: Map<string, Answer>): Promise<INodeExecutionData[][]> {
+async function sendAndRoute(
+	this: IExecuteFunctions,
+	remembered: Map<string, Answer>,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[], [], []];
 	const node = this.getNode();
@@ -36,8 +42,12 @@ async function sendAndRoute(this: IExecuteFunctions, remembered: Map<string, Ans
 			recipients.set(address.key, address);
 		}
 	}
-	const { sent, sentBefore } = await skipSentBefore(this, settings, [...recipients.values()], remembered, async (toSend) =>
-		await sendAll(this, settings, toSend, remembered),
+	const { sent, sentBefore } = await skipSentBefore(
+		this,
+		settings,
+		[...recipients.values()],
+		remembered,
+		async (toSend) => await sendAll(this, settings, toSend, remembered),
 	);
 	// n8n discards a cancelled execution's output and runs nothing after this node.
 	if (this.getExecutionCancelSignal()?.aborted) return [[], [], []];

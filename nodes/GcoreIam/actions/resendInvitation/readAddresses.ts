@@ -32,7 +32,10 @@ export function readAddresses(context: IExecuteFunctions, items: INodeExecutionD
 export function checkAddress(value: unknown): Address {
 	const reason = invalidBecause(value);
 	if (reason !== undefined || typeof value !== 'string') {
-		return { email: typeof value === 'string' ? value : '', failure: { kind: 'invalidEmail', value, reason: reason ?? 'notText' } };
+		return {
+			email: typeof value === 'string' ? value : '',
+			failure: { kind: 'invalidEmail', value, reason: reason ?? 'notText' },
+		};
 	}
 	const email = value.trim();
 	return { email, key: email.toLowerCase() };

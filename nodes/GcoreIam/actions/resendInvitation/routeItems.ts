@@ -7,7 +7,12 @@ import type { RunSettings } from '../../runSettings';
 
 const OUTPUT_OF: Record<Route, number> = { sent: 0, alreadyActivated: 1, notFound: 2 };
 
-export function itemError(node: INode, settings: RunSettings, result: { email: string } & Failed, itemIndex: number) {
+export function itemError(
+	node: INode,
+	settings: RunSettings,
+	result: { email: string } & Failed,
+	itemIndex: number,
+) {
 	return buildItemError(node, result.failure, {
 		itemIndex,
 		email: result.email,
@@ -41,20 +46,43 @@ export function routeItems(
 		}
 		if ('answer' in result) {
 			const { route, statusCode, attempts, message, requestId } = result.answer;
-			const invitation = compact({ email: result.email, outcome: route, statusCode, attempts, message, requestId });
-			outputs[settings.asTool ? 0 : OUTPUT_OF[route]].push({ json: { ...items[itemIndex].json, invitation }, pairedItem });
+			const invitation = compact({
+				email: result.email,
+				outcome: route,
+				statusCode,
+				attempts,
+				message,
+				requestId,
+			});
+			outputs[settings.asTool ? 0 : OUTPUT_OF[route]].push({
+				json: { ...items[itemIndex].json, invitation },
+				pairedItem,
+			});
 			return;
 		}
 		const error = itemError(node, settings, result, itemIndex);
 		const { email, attempts, statusCode, message, requestId } = result;
-		const invitation = compact({ email, outcome: 'failed', statusCode, attempts, message, requestId });
+		const invitation = compact({
+			email,
+			outcome: 'failed',
+			statusCode,
+			attempts,
+			message,
+			requestId,
+		});
 		if (settings.errorMode === 'continueErrorOutput') {
 			// Exactly `error` and `message`: the one json every n8n line (1.x: {error} or {error, message};
 			// 2.x: any of error/message/details) moves to its Error output, adding the input item's
 			// fields. An item with `.error` set would lose them on n8n 1.1xx and 2.x.
-			failedFirst.push({ json: { error: error.message, message: { ...invitation, description: error.description } }, pairedItem });
+			failedFirst.push({
+				json: { error: error.message, message: { ...invitation, description: error.description } },
+				pairedItem,
+			});
 		} else {
-			outputs[0].push({ json: { ...items[itemIndex].json, error: error.message, invitation }, pairedItem });
+			outputs[0].push({
+				json: { ...items[itemIndex].json, error: error.message, invitation },
+				pairedItem,
+			});
 		}
 	});
 	outputs[0] = failedFirst.length > 0 ? [...failedFirst, ...outputs[0]] : outputs[0];
