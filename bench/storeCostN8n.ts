@@ -1,6 +1,6 @@
 /**
  * The real n8n 2.41.1 for the store-cost scenario (scenarios/storeCost.ts): `n8n start` in
- * regular mode on SQLite, or on our own PostgreSQL (e2e/services/postgres.ts, DB_TYPE=postgresdb).
+ * regular mode on SQLite, or on our own PostgreSQL (harness/services/postgres.ts, DB_TYPE=postgresdb).
  *
  * Our package is installed as a user installs it, then its copy in this throw-away user folder
  * (never dist/ or the repo) gets one bench-only change: the node's store helpers are wrapped so
