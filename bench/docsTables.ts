@@ -4,12 +4,9 @@
  * bench/results/latest.json, under a line naming the run it comes from. A full `npm run bench`
  * (not --quick, not --only) rewrites every block it measured; the others stay as they were.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-
+import { writeDocsBlocks } from '../harness/docsBlock';
 import type { RunHeader } from './report';
 import type { Section } from './scenario';
-
-const BLOCK = /(<!-- bench:(\w+) -->\n)[\s\S]*?(<!-- \/bench -->)/g;
 
 function provenance(header: RunHeader): string {
 	const m = header.machine;
@@ -21,17 +18,8 @@ export function writeDocsTables(file: string, header: RunHeader, sections: Secti
 	const byField = new Map(
 		sections.filter((section) => section.table.length).map((section) => [section.field, section]),
 	);
-	const written: string[] = [];
-	const text = readFileSync(file, 'utf8');
-	const updated = text.replace(
-		BLOCK,
-		(block: string, open: string, field: string, close: string) => {
-			const section = byField.get(field);
-			if (!section) return block;
-			written.push(field);
-			return `${open}${provenance(header)}\n\n${section.table.join('\n')}\n${close}`;
-		},
-	);
-	if (updated !== text) writeFileSync(file, updated);
-	return written;
+	return writeDocsBlocks(file, 'bench', (field) => {
+		const section = byField.get(field);
+		return section && `${provenance(header)}\n\n${section.table.join('\n')}`;
+	});
 }

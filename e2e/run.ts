@@ -98,7 +98,12 @@ async function main(): Promise<number> {
 	);
 	const work = mkTemp(mode.workPrefix);
 	say(`work folder ${work}`);
-	const session = mode.begin({ work, versions: opts.versions ?? mode.defaultVersions, scenarios });
+	const session = mode.begin({
+		work,
+		versions: opts.versions ?? mode.defaultVersions,
+		scenarios,
+		complete: !opts.only,
+	});
 
 	let tgz = '';
 	await check('npm run build + npm pack', () => {
@@ -116,7 +121,7 @@ async function main(): Promise<number> {
 	await cleanupAll();
 	clearTimeout(watchdog);
 	const { failed } = tally();
-	const report = session.report?.();
+	const report = session.report?.(failed);
 	if (report) console.log(report);
 	if (failed)
 		for (const l of session.logs())

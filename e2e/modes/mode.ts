@@ -9,6 +9,8 @@ export interface ModeRun {
 	versions: string[];
 	/** this mode's scenarios, filtered by --only, in order */
 	scenarios: Scenario[];
+	/** no --only: every scenario of the mode runs */
+	complete: boolean;
 }
 
 /** What every mode needs first; undefined when that set-up failed (its check line says why). */
@@ -27,8 +29,8 @@ export interface LogTail {
 export interface ModeSession {
 	/** Runs the scenarios, each as a check line; its set-up failing is a failed check, never a throw. */
 	run(built: Built | undefined): Promise<void>;
-	/** Printed after everything is stopped (queue mode: the measured table). */
-	report?(): string;
+	/** Printed after everything is stopped (queue mode: the measured table); `failed`: checks that failed. */
+	report?(failed: number): string;
 	/** Tailed when anything failed. */
 	logs(): LogTail[];
 	/** The closing line's subject, e.g. "e2e in the real n8n (2.41.1, 1.123.81)". */

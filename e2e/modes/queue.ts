@@ -4,7 +4,11 @@
  * workers (harness/queue/cluster.ts), then the queue scenarios. Prints the measured table at the end.
  * One n8n version per run (one database); the queue set-up was measured on 2.41.1 (QUEUE-MODE.md).
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
+
+import { writeDocsBlocks } from '../../harness/docsBlock';
+import { REPO } from '../../harness/ourPackage';
 
 import { DEFAULT_API_KEY } from '../../simulator';
 import { ensureRealN8n, type RealN8n } from '../../harness/n8n/install';
@@ -26,6 +30,14 @@ import type { QueueScenario } from '../scenario';
 import type { ModeDefinition, ModeRun } from './mode';
 
 const QUEUE_N8N_VERSION = '2.41.1';
+const SCALING_DOC = path.join(REPO, 'docs', 'scaling.md');
+
+function provenance(version: string): string {
+	return `From the last full \`npm run test:queue\` that passed: n8n ${version}, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, load average ${os
+		.loadavg()
+		.map((l) => l.toFixed(1))
+		.join(' ')} at the end.`;
+}
 const LOGS = [
 	'main.log',
 	'worker1.log',
@@ -40,7 +52,7 @@ export const queueMode: ModeDefinition = {
 	timeoutMin: 40,
 	command: 'test:queue',
 	workPrefix: 'gcore-iam-queue-',
-	begin({ work, versions, scenarios }: ModeRun) {
+	begin({ work, versions, scenarios, complete }: ModeRun) {
 		if (versions.length !== 1)
 			throw new Error(`queue mode runs one n8n version per run, asked for ${versions.join(', ')}`);
 		const [version] = versions;
@@ -53,7 +65,18 @@ export const queueMode: ModeDefinition = {
 		return {
 			title: `queue mode in the real n8n ${version}`,
 			logs: () => LOGS.map((f) => ({ title: f, file: path.join(work, f), lines: 40 })),
-			report: () => `\nMeasured (n8n ${version}, queue mode, 2 workers):\n\n${measuredTable()}\n`,
+			report: (failed) => {
+				const table = measuredTable();
+				// A full run that passed keeps docs/scaling.md's table of the last run true.
+				const written =
+					complete && failed === 0
+						? writeDocsBlocks(SCALING_DOC, 'queue', (id) =>
+								id === 'measured' ? `${provenance(version)}\n\n${table}` : undefined,
+							)
+						: [];
+				const where = written.length ? ` (written to ${path.relative(REPO, SCALING_DOC)})` : '';
+				return `\nMeasured (n8n ${version}, queue mode, 2 workers)${where}:\n\n${table}\n`;
+			},
 			async run(built) {
 				let real: RealN8n | undefined;
 				await check(`Node 24 and n8n ${version} (cached)`, async () => {
