@@ -18,7 +18,7 @@
  * `--docs-from-latest` rewrites them from bench/results/latest.json and runs nothing.
  *
  * A new scenario: a file in bench/scenarios/ exporting `scenario({ ... })` (bench/scenario.ts),
- * listed in SCENARIOS and named in the groups that run it.
+ * which says where it stands in the report and in which groups it runs (bench/discover.ts finds it).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,70 +31,26 @@ import { Progress } from './progress';
 import { RealN8nBench } from './realN8nBaseline';
 import { compare, guardTable, readRelease, saveRelease, type Figure } from './releaseGuard';
 import { renderReport, type RunHeader } from './report';
-import type { Scenario, ScenarioContext, Section } from './scenario';
-import { burstScenario } from './scenarios/burst';
-import { cpuScenario } from './scenarios/cpu';
-import { memoryScenario } from './scenarios/memory';
-import { rateLimitedScenario } from './scenarios/rateLimited';
-import { realBurstScenario } from './scenarios/realBurst';
-import { realMemoryScenario } from './scenarios/realMemory';
-import { realThroughputScenario } from './scenarios/realThroughput';
-import { sentBeforeScenario } from './scenarios/sentBefore';
-import { storeCostScenario, storeResultsFile } from './scenarios/storeCost';
-import { throughputScenario, throughputTargetsScenario } from './scenarios/throughput';
-import { warmUpScenario } from './scenarios/warmUp';
+import { discoverScenarios, scenariosOf } from './discover';
+import type { GroupName, Scenario, ScenarioContext, Section } from './scenario';
+import { storeResultsFile } from './scenarios/storeCost';
 import { REPO } from '../harness/ourPackage';
 import { cleanupAll } from '../harness/processes';
 import { startSimulatorProcess } from '../harness/simulatorProcess';
 import { round } from './stats';
 
-/** Every scenario, in the order of the report: its tables, its fields in bench/results/*.json, its targets and figures. */
-const SCENARIOS: Scenario[] = [
-	warmUpScenario,
-	throughputScenario,
-	throughputTargetsScenario,
-	cpuScenario,
-	rateLimitedScenario,
-	memoryScenario,
-	sentBeforeScenario,
-	burstScenario,
-	realBurstScenario,
-	realMemoryScenario,
-	realThroughputScenario,
-	storeCostScenario,
-];
+/** Every scenario (bench/scenarios/, one file each), in the order of the report: its tables, its fields in bench/results/*.json, its targets and figures. */
+const SCENARIOS: Scenario[] = discoverScenarios();
 
-interface Group {
-	/** Scenario names, in the order they run (the real n8n starts before the first that uses it). */
-	scenarios: string[];
-	/** Its file in bench/results/. */
-	file(settings: BenchSettings): string;
-}
-
-/** The full run and each `--only` group. */
-const GROUPS: Record<string, Group> = {
-	all: {
-		// realBurst last: it runs `n8n start` on the instance the `n8n execute` rows before it used.
-		scenarios: [
-			'warmUp',
-			'throughput',
-			'cpu',
-			'memory',
-			'sentBefore',
-			'burst',
-			'rateLimited',
-			'realThroughput',
-			'realMemory',
-			'realBurst',
-		],
-		file: (settings) => (settings.quick ? 'quick.json' : 'latest.json'),
-	},
-	burst: { scenarios: ['burst', 'realBurst'], file: () => 'burst.json' },
-	speed: { scenarios: ['warmUp', 'throughputTargets', 'rateLimited'], file: () => 'speed.json' },
-	store: { scenarios: ['store'], file: storeResultsFile },
+/** Each group's file in bench/results/; which scenarios run in a group, and in what order, each scenario says (`runs`). */
+const GROUPS: Record<GroupName, { file(settings: BenchSettings): string }> = {
+	all: { file: (settings) => (settings.quick ? 'quick.json' : 'latest.json') },
+	burst: { file: () => 'burst.json' },
+	speed: { file: () => 'speed.json' },
+	store: { file: storeResultsFile },
 };
 
-const ONLY = Object.keys(GROUPS).filter((name) => name !== 'all');
+const ONLY: string[] = Object.keys(GROUPS).filter((name) => name !== 'all');
 const RELEASE_FILE = path.join(RESULTS_DIR, 'release.json');
 const DOCS_FILE = path.join(REPO, 'docs', 'performance.md');
 const USAGE = `usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only ${ONLY.join('|')}] [-- --save-release]\n       npm run bench -- --docs-from-latest`;
@@ -121,12 +77,6 @@ function parseArgs(args: string[]): BenchSettings {
 	if (settings.quick && settings.saveRelease)
 		throw new Error(`--quick is a smoke test: its figures cannot be a release's\n${USAGE}`);
 	return settings;
-}
-
-function scenarioNamed(name: string): Scenario {
-	const found = SCENARIOS.find((candidate) => candidate.name === name);
-	if (!found) throw new Error(`no bench scenario named ${name} (bench/run.ts, SCENARIOS)`);
-	return found;
 }
 
 function git(args: string[]): string {
@@ -162,8 +112,9 @@ async function main(): Promise<void> {
 		.filter(Boolean)
 		.map((line) => line.slice(3));
 
-	const group = GROUPS[settings.only ?? 'all'];
-	const scenarios = group.scenarios.map(scenarioNamed);
+	const groupName = (settings.only ?? 'all') as GroupName;
+	const group = GROUPS[groupName];
+	const scenarios = scenariosOf(SCENARIOS, groupName);
 	const withRealN8n =
 		settings.realN8n && scenarios.some((scenario) => scenario.realN8n === 'needs');
 	const steps = scenarios.reduce((sum, scenario) => sum + scenario.steps(settings, withRealN8n), 0);
@@ -267,7 +218,9 @@ function resultsOf(report: Section[]): Record<string, unknown> {
 	const results: Record<string, unknown> = {};
 	for (const section of report) {
 		if (section.field in results)
-			throw new Error(`two scenarios of one run write ${section.field} (bench/run.ts, GROUPS)`);
+			throw new Error(
+				`two scenarios of one run write ${section.field} (their runs in bench/scenarios/)`,
+			);
 		results[section.field] = section.result;
 	}
 	return results;

@@ -1,9 +1,10 @@
 /**
  * What a bench scenario is: one file in bench/scenarios/ exports one `scenario({ ... })` with how
  * many progress steps it takes, how it runs, and what the report shows of its result (tables,
- * targets, the figures the release guard compares, problems). bench/run.ts lists every scenario
- * once and names the ones each `--only` group runs; the rest (progress, simulator, real n8n,
- * results file, printing, release guard) is the run's, shared by all.
+ * targets, the figures the release guard compares, problems), where it stands in the report and
+ * in which groups it runs. bench/run.ts finds every scenario in that folder (a new scenario is one
+ * new file); the rest (progress, simulator, real n8n, results file, printing, release guard) is the
+ * run's, shared by all.
  */
 import type { BenchContext, BenchSettings } from './context';
 import type { RealN8nBench } from './realN8nBaseline';
@@ -22,9 +23,16 @@ export interface ScenarioContext extends BenchContext {
 	real?: RealN8nBench;
 }
 
+/** The full run (`all`) and the `--only` groups. */
+export type GroupName = 'all' | 'burst' | 'speed' | 'store';
+
 export interface ScenarioSpec<R> {
-	/** Its name in run.ts's groups and, unless `field` says otherwise, its key in bench/results/*.json. */
+	/** Its name in progress lines and, unless `field` says otherwise, its key in bench/results/*.json. */
 	name: string;
+	/** Where its tables stand in the report (and its field in the results file): lowest first. */
+	reportOrder: number;
+	/** The groups it runs in, each with its place in that group's run: lowest first. */
+	runs: Partial<Record<GroupName, number>>;
 	/** Its key in bench/results/*.json, where two scenarios fill the same one (a shorter variant of a scenario). */
 	field?: string;
 	/**
@@ -59,6 +67,8 @@ export interface Section {
 /** A scenario as run.ts lists it, whatever its result type. */
 export interface Scenario {
 	name: string;
+	reportOrder: number;
+	runs: Partial<Record<GroupName, number>>;
 	/** Its key in bench/results/*.json. */
 	field: string;
 	realN8n?: 'needs' | 'uses';
@@ -81,6 +91,8 @@ export function scenario<R>(spec: ScenarioSpec<R>): Scenario {
 	});
 	return {
 		name: spec.name,
+		reportOrder: spec.reportOrder,
+		runs: spec.runs,
 		field,
 		realN8n: spec.realN8n,
 		steps: spec.steps,

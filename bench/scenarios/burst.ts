@@ -170,6 +170,8 @@ function burstTargets(r: BurstResult): Target[] {
 /** Each burst size, per repetition; every burst meets simulators of its own. */
 export const burstScenario = scenario<BurstResult>({
 	name: 'burst',
+	reportOrder: 70,
+	runs: { all: 6, burst: 1 },
 	steps: (settings) => BURST_SIZES.length * settings.reps,
 	run: burst,
 	table: burstTable,

@@ -133,6 +133,8 @@ function cpuTable(cpu: CpuResult): string[] {
 
 export const cpuScenario = scenario<CpuResult>({
 	name: 'cpu',
+	reportOrder: 30,
+	runs: { all: 3 },
 	steps: (settings) => settings.reps * 3 + 1,
 	run: (context) => cpuAtZeroLatency(context, 2000, RESULTS_DIR),
 	table: cpuTable,

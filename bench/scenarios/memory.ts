@@ -114,6 +114,8 @@ function memoryTable(m: MemoryResult): string[] {
 /** 10,000 items, peak RSS above the idle engine at most 60 MB. */
 export const memoryScenario = scenario<MemoryResult>({
 	name: 'memory',
+	reportOrder: 50,
+	runs: { all: 4 },
 	steps: (settings) => settings.reps,
 	run: (context) => memory(context, 10_000, 60),
 	table: memoryTable,

@@ -186,6 +186,8 @@ function rateLimitedTable(r: RateLimitedResult): string[] {
 /** 500 items; with the real n8n, also our node and the HTTP Request + Switch variants there. */
 export const rateLimitedScenario = scenario<RateLimitedResult>({
 	name: 'rateLimited',
+	reportOrder: 40,
+	runs: { all: 7, speed: 3 },
 	realN8n: 'uses',
 	steps: (settings, withRealN8n) => settings.reps + (withRealN8n ? 1 + HTTP_VARIANTS.length : 0),
 	run: (context) => rateLimited(context, 500, context.real),

@@ -317,6 +317,9 @@ function realBurstTable(r: RealBurstResult): string[] {
 /** Last in a run: it runs `n8n start` on the instance the `n8n execute` rows before it used. */
 export const realBurstScenario = scenario<RealBurstResult>({
 	name: 'realBurst',
+	reportOrder: 80,
+	// Last in the full run: it runs `n8n start` on the instance the `n8n execute` rows before it used.
+	runs: { all: 10, burst: 2 },
 	realN8n: 'needs',
 	steps: () => REAL_BURST_STEPS,
 	run: (context) => realBurst(context, realN8nOf(context)),

@@ -177,6 +177,8 @@ function realMemoryTable(r: RealMemoryResult): string[] {
 /** 10,000 items, ours and HTTP Request + Switch, each in a fresh `n8n start`. */
 export const realMemoryScenario = scenario<RealMemoryResult>({
 	name: 'realMemory',
+	reportOrder: 90,
+	runs: { all: 9 },
 	realN8n: 'needs',
 	steps: () => REAL_MEMORY_STEPS,
 	run: (context) => realMemory(context, 10_000, realN8nOf(context)),

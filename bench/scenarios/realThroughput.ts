@@ -101,6 +101,8 @@ function realThroughputTable(r: RealThroughputResult): string[] {
 /** 2,000 items at 20 ms, ours and HTTP Request + Switch, by `n8n execute`; in the results as realN8nThroughput. */
 export const realThroughputScenario = scenario<RealThroughputResult>({
 	name: 'realThroughput',
+	reportOrder: 100,
+	runs: { all: 8 },
 	field: 'realN8nThroughput',
 	realN8n: 'needs',
 	steps: () => 2,

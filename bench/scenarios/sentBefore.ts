@@ -123,6 +123,8 @@ function sentBeforeTable(r: SentBeforeResult): string[] {
 /** Each row without and with the store, per repetition. */
 export const sentBeforeScenario = scenario<SentBeforeResult>({
 	name: 'sentBefore',
+	reportOrder: 60,
+	runs: { all: 5 },
 	steps: (settings) => ROWS.length * settings.reps * 2,
 	run: sentBefore,
 	table: sentBeforeTable,

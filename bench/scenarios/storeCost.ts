@@ -358,6 +358,8 @@ const repsOf = (settings: BenchSettings) => (settings.quick ? 1 : settings.reps)
 
 export const storeCostScenario = scenario<StoreCostResult>({
 	name: 'store',
+	reportOrder: 110,
+	runs: { store: 1 },
 	steps: (settings) => storeCostSteps(repsOf(settings), optionsFromEnvironment()),
 	run: (context) =>
 		storeCost(

@@ -19,7 +19,7 @@ import {
 import { DEFAULT_API_KEY } from '../../simulator';
 import type { Figure } from '../releaseGuard';
 import { count, mark, pct, s } from '../report';
-import { scenario, type Target } from '../scenario';
+import { scenario, type GroupName, type Target } from '../scenario';
 import { round, spread, type Spread } from '../stats';
 
 /** Issue 17's goals for node ÷ the faster raw client, 10 in flight (2,000 items at 20 ms; 500 at 100 ms). */
@@ -235,9 +235,16 @@ function throughputFigures(rows: ThroughputResult[]): Figure[] {
 }
 
 /** The throughput rows, ours against the raw clients; `rows` of ROWS. */
-function throughputOf(name: string, rows: typeof ROWS) {
+function throughputOf(
+	name: string,
+	rows: typeof ROWS,
+	reportOrder: number,
+	runs: Partial<Record<GroupName, number>>,
+) {
 	return scenario<ThroughputResult[]>({
 		name,
+		reportOrder,
+		runs,
 		field: 'throughput',
 		steps: (settings) => rows.length * settings.reps * 4,
 		async run(context) {
@@ -254,6 +261,8 @@ function throughputOf(name: string, rows: typeof ROWS) {
 }
 
 /** Scenarios 1 and 2 and the jitter row. */
-export const throughputScenario = throughputOf('throughput', ROWS);
+export const throughputScenario = throughputOf('throughput', ROWS, 20, { all: 2 });
 /** The rows with targets only (`--only speed`). */
-export const throughputTargetsScenario = throughputOf('throughputTargets', ROWS.slice(0, 2));
+export const throughputTargetsScenario = throughputOf('throughputTargets', ROWS.slice(0, 2), 25, {
+	speed: 2,
+});

@@ -29,4 +29,10 @@ async function warmUp(context: BenchContext): Promise<void> {
 	});
 }
 
-export const warmUpScenario = scenario<void>({ name: 'warmUp', steps: () => 1, run: warmUp });
+export const warmUpScenario = scenario<void>({
+	name: 'warmUp',
+	reportOrder: 10,
+	runs: { all: 1, speed: 1 },
+	steps: () => 1,
+	run: warmUp,
+});
