@@ -1,6 +1,6 @@
-// State shared by the executions of this node in one n8n process. n8n loads a community node
-// once per process, so module state is process state: every such map is made here, each with
-// its expiry, and one call forgets them all, as a restart of n8n would.
+// State shared by the executions of this node in one n8n instance. n8n loads a community node
+// once per process, so module state is that state. Every such map is made here, each with its
+// expiry, and one call forgets them all, as a restart of n8n would.
 
 export interface Expiry<V> {
 	/** An entry not in use is forgotten this long after `idleSince`. */

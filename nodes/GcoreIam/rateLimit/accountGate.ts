@@ -22,8 +22,8 @@ interface Waiter {
 }
 
 /**
- * The line of one account (one Base URL and API key), shared by every run of the node in this
- * n8n process. Requests wait in one line, first come first served, so that after a pause they
+ * The line of one account (one Base URL and API key), shared by every run of the node in the
+ * same n8n process: requests wait in one line, first come first served, so that after a pause they
  * leave one by one as slots free up instead of all at once. A request is admitted within the
  * learned limit (AdaptiveLimit), after any 429 pause (Pauses), at its paced start (Pacing).
  *
