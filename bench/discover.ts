@@ -2,10 +2,9 @@
  * The bench's scenarios, found in scenarios/: every file there exports one or more scenarios
  * (scenario.ts), so a new scenario is one new file, no list to edit. Sorted by `reportOrder`.
  */
-import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
+import { discoverExports } from '../harness/discover';
 import type { GroupName, Scenario } from './scenario';
 
 const DIR = path.join(__dirname, 'scenarios');
@@ -23,22 +22,7 @@ function isScenario(value: unknown): value is Scenario {
 }
 
 export function discoverScenarios(): Scenario[] {
-	const load = createRequire(__filename);
-	const found: Scenario[] = [];
-	for (const file of fs
-		.readdirSync(DIR)
-		.filter((f) => f.endsWith('.ts'))
-		.sort()) {
-		const here = Object.values(load(path.join(DIR, file)) as Record<string, unknown>).filter(
-			isScenario,
-		);
-		if (!here.length)
-			throw new Error(
-				`bench/scenarios/${file} exports no scenario (every file there is one; shared helpers go to bench/ or harness/)`,
-			);
-		found.push(...here);
-	}
-	return found.sort((a, b) => a.reportOrder - b.reportOrder);
+	return discoverExports(DIR, isScenario).sort((a, b) => a.reportOrder - b.reportOrder);
 }
 
 /** The scenarios of a group, in the order they run there. */

@@ -3,10 +3,9 @@
  * new scenario is one new file, no list to edit). Sorted by `order`, then file name, then the
  * order of the file's exports.
  */
-import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
+import { discoverExports } from '../harness/discover';
 import type { Scenario } from './scenario';
 
 const DIR = path.join(__dirname, 'scenarios');
@@ -23,20 +22,6 @@ function isScenario(value: unknown): value is Scenario {
 }
 
 export function discoverScenarios(): Scenario[] {
-	const load = createRequire(__filename);
-	const found: Scenario[] = [];
-	for (const file of fs
-		.readdirSync(DIR)
-		.filter((f) => f.endsWith('.ts'))
-		.sort()) {
-		const exported = Object.values(load(path.join(DIR, file)) as Record<string, unknown>);
-		const here = [...new Set(exported.filter(isScenario))];
-		if (!here.length)
-			throw new Error(
-				`e2e/scenarios/${file} exports no scenario (every file there is one; shared helpers go to e2e/ or harness/)`,
-			);
-		found.push(...here);
-	}
 	// Array.prototype.sort is stable: equal orders keep file and export order.
-	return found.sort((a, b) => a.order - b.order);
+	return discoverExports(DIR, isScenario).sort((a, b) => a.order - b.order);
 }
