@@ -1,5 +1,5 @@
 import { AGENT_NODE_NAME } from '../../harness/engine';
-import { addressHash } from '../../nodes/GcoreIam/acrossExecutions/tokens';
+import { CLAIM_BUCKET_MS, addressHash } from '../../nodes/GcoreIam/acrossExecutions/tokens';
 import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { emails, invitation, pairing, useSimulator } from './fixture';
@@ -272,5 +272,28 @@ describe('two executions racing for the same address in one n8n process', () => 
 		);
 		expect(runs.every((result) => result.error === undefined)).toBe(true);
 		for (const email of addresses) expect(sent(email)).toBe(1);
+	});
+
+	test('the same, as a claim bucket ends: the claims are there when the next one begins', async () => {
+		// The clock moved to 150 ms before a bucket's end: the checks come before it, the later
+		// checks of the waiting runs after it.
+		const realNow = Date.now.bind(Date);
+		const shift = CLAIM_BUCKET_MS - 150 - (realNow() % CLAIM_BUCKET_MS);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
+		try {
+			sim().configure({ latencyMs: 50 });
+			const addresses = invited.slice(100, 120).map((user) => user.email);
+			const runs = await Promise.all(
+				Array.from({ length: 6 }, (_, i) =>
+					run({ items: items(...addresses.slice(i * 3, i * 3 + 8)) }),
+				),
+			);
+			expect(runs.every((result) => result.error === undefined)).toBe(true);
+			const twice = addresses.filter((email) => sent(email) > 1);
+			console.log(`as a claim bucket ends: ${twice.length} of 20 e-mailed twice`);
+			for (const email of addresses) expect(sent(email)).toBe(1);
+		} finally {
+			clock.mockRestore();
+		}
 	});
 });

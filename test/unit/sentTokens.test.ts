@@ -1,8 +1,11 @@
 import {
+	CLAIM_BUCKET_MS,
 	addressHash,
+	askedTokens,
 	checkTokens,
 	claimBucket,
 	claimToken,
+	readCheck,
 	recordTokens,
 } from '../../nodes/GcoreIam/acrossExecutions/tokens';
 
@@ -81,6 +84,63 @@ describe('what a recorded send writes and what a check asks for', () => {
 		expect(checkTokens(window, hash, at).claim).toBe(claimToken(claimBucket(at), hash));
 		expect(claimBucket(at + 15_000)).toBe(claimBucket(at) + 1);
 		expect(claimToken(1, hash)).not.toBe(claimToken(2, hash));
+	});
+
+	test('near the end of a claim bucket, a check also writes the next bucket’s claim; elsewhere the same one', () => {
+		const start = claimBucket(1_700_000_000_000) * CLAIM_BUCKET_MS;
+		const early = checkTokens(window, hash, start + 1_000);
+		expect(early.ahead).toBe(early.claim);
+		expect(askedTokens(early)).toEqual([early.sent, early.unsent, early.claim]);
+		const late = checkTokens(window, hash, start + CLAIM_BUCKET_MS - 500);
+		expect(late.ahead).toBe(claimToken(claimBucket(start) + 1, hash));
+		expect(askedTokens(late)).toEqual([late.sent, late.unsent, late.claim, late.ahead]);
+	});
+
+	describe('what a check read, and what it takes back', () => {
+		const start = claimBucket(1_700_000_000_000) * CLAIM_BUCKET_MS;
+		const asked = checkTokens(window, hash, start + CLAIM_BUCKET_MS - 500);
+		const found = (...values: string[]) => new Set(values);
+		test.each([
+			['nothing there: free, and it holds both claims', found(), 'free', []],
+			[
+				'claimed by a run that already holds the next bucket: nothing to take back',
+				found(asked.claim, asked.ahead),
+				'claimed',
+				[],
+			],
+			[
+				'claimed by a run that does not hold the next bucket yet: the next bucket’s claim goes again',
+				found(asked.claim),
+				'claimed',
+				[asked.ahead],
+			],
+			[
+				'sent (its mark there, no not-sent mark): the not-sent mark and both claims go again',
+				found(asked.sent),
+				'sent',
+				[asked.unsent, asked.claim, asked.ahead],
+			],
+			[
+				'sent while another run holds the claims: only the not-sent mark goes again',
+				found(asked.sent, asked.claim, asked.ahead),
+				'sent',
+				[asked.unsent],
+			],
+			[
+				'a check wrote both marks before: not sent, claimed',
+				found(asked.sent, asked.unsent, asked.claim, asked.ahead),
+				'claimed',
+				[],
+			],
+			[
+				'a check of a dead run wrote both marks, its claim expired: not sent, free',
+				found(asked.sent, asked.unsent),
+				'free',
+				[],
+			],
+		])('%s', (_, there, state, takeBack) => {
+			expect(readCheck(asked, there)).toEqual({ state, takeBack });
+		});
 	});
 
 	test('no string is one that versions before 0.2 wrote (w<minutes>:<bucket>:<hash>, r:<bucket>:<hash>)', () => {

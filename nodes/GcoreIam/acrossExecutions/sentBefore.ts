@@ -8,7 +8,9 @@ import type { Store } from './storeRounds';
 import { isStoreMissing, storeRound } from './storeRounds';
 import type { Family } from './tokens';
 import {
+	CLAIM_AHEAD_MS,
 	addressHash,
+	askedTokens,
 	checkTokens,
 	claimBucket,
 	claimToken,
@@ -94,9 +96,11 @@ export async function skipSentBefore(
 				remove.push(...claims);
 				done.push(key);
 			} else if (checked) {
-				// Held for the bucket a check may ask in before the next sync, renewed near its edge.
-				const next = claimToken(claimBucket(now + 2 * SYNC_EVERY_MS), hashOf(key));
-				if (!claims.has(next)) add.push(next);
+				// Held for the next bucket before it begins. Near a bucket's end it is written again
+				// at every sync: a waiting run's take-back may have removed it meanwhile.
+				const hash = hashOf(key);
+				const next = claimToken(claimBucket(now + CLAIM_AHEAD_MS), hash);
+				if (!claims.has(next) || next !== claimToken(claimBucket(now), hash)) add.push(next);
 				claims.add(next);
 			}
 		}
@@ -110,11 +114,7 @@ export async function skipSentBefore(
 		const asked = pending.map((recipient) => checkTokens(family, hashOf(recipient.key), now));
 		let found: Set<string>;
 		try {
-			found = await storeRound(
-				record,
-				store,
-				asked.flatMap(({ sent, unsent, claim }) => [sent, unsent, claim]),
-			);
+			found = await storeRound(record, store, asked.flatMap(askedTokens));
 		} catch (error) {
 			if (isStoreMissing(error)) warnStoreMissing();
 			else if (first) {
@@ -145,7 +145,8 @@ export async function skipSentBefore(
 			waitingSince.set(recipient.key, since);
 			if (state === 'claimed' && now - since < MAX_WAIT_MS) waiting.push(recipient);
 			else {
-				ours.set(recipient.key, new Set(state === 'free' ? [asked[index].claim] : []));
+				const { claim, ahead } = asked[index];
+				ours.set(recipient.key, new Set(state === 'free' ? [claim, ahead] : []));
 				mine.push(recipient);
 			}
 		});

@@ -7,8 +7,13 @@ import { createHash } from 'node:crypto';
 /** A send stays findable for the window plus up to a further window ÷ SLICES. */
 const SLICES = 2;
 export const RETRY_WINDOW_MINUTES = 24 * 60;
-/** Claims live in buckets this long; a claimant always holds its current and next bucket. */
+/** Claims live in buckets this long. */
 export const CLAIM_BUCKET_MS = 15_000;
+/**
+ * A claimant holds the bucket of now and the bucket of this much later, from its check on, so
+ * that its claim is there when a bucket begins, before its next renewal.
+ */
+export const CLAIM_AHEAD_MS = 3_000;
 const MINUTE_MS = 60_000;
 
 export type Family = { kind: 'window'; minutes: number } | { kind: 'retry' };
@@ -18,7 +23,14 @@ export interface Asked {
 	sent: string;
 	unsent: string;
 	claim: string;
+	/** The claim of CLAIM_AHEAD_MS later: the same string except near a bucket's end. */
+	ahead: string;
 }
+
+/** The strings of a check, each once, in the order of `Asked`. */
+export const askedTokens = (asked: Asked): string[] => [
+	...new Set([asked.sent, asked.unsent, asked.claim, asked.ahead]),
+];
 
 /** The address in the store: a hash of the normalised address, never the address itself. */
 export function addressHash(key: string): string {
@@ -43,6 +55,7 @@ export function checkTokens(family: Family, hash: string, now: number): Asked {
 		sent: sentToken(family, bucket, hash),
 		unsent: unsentToken(family, bucket, hash),
 		claim: claimToken(claimBucket(now), hash),
+		ahead: claimToken(claimBucket(now + CLAIM_AHEAD_MS), hash),
 	};
 }
 
@@ -79,8 +92,11 @@ export function readCheck(
 	const isSent = found.has(asked.sent);
 	const isUnsent = found.has(asked.unsent);
 	const claimed = found.has(asked.claim);
-	// The check wrote "not sent" over a recorded send: undo that, and its claim.
-	if (isSent && !isUnsent)
-		return { state: 'sent', takeBack: claimed ? [asked.unsent] : [asked.unsent, asked.claim] };
-	return { state: claimed ? 'claimed' : 'free', takeBack: [] };
+	// The claims this check wrote; a run that does not send must not look like a claimant.
+	const wrote = [asked.claim, asked.ahead].filter((claim) => !found.has(claim));
+	const wroteClaims = [...new Set(wrote)];
+	// The check wrote "not sent" over a recorded send: undo that, and its claims.
+	if (isSent && !isUnsent) return { state: 'sent', takeBack: [asked.unsent, ...wroteClaims] };
+	if (claimed) return { state: 'claimed', takeBack: wroteClaims };
+	return { state: 'free', takeBack: [] };
 }
