@@ -262,16 +262,24 @@ describe('two executions racing for the same address in one n8n process', () => 
 		expect(requests('customer74@example.com')).toBe(1);
 	});
 
-	test('many executions at once for the same addresses: each address is e-mailed once', async () => {
+	/** Six executions at once over 20 addresses, each with 8 of them (overlapping by 5). */
+	const sixRunsAtOnce = async (from: number) => {
 		sim().configure({ latencyMs: 50 });
-		const addresses = invited.slice(80, 100).map((user) => user.email);
+		const addresses = invited.slice(from, from + 20).map((user) => user.email);
 		const runs = await Promise.all(
 			Array.from({ length: 6 }, (_, i) =>
 				run({ items: items(...addresses.slice(i * 3, i * 3 + 8)) }),
 			),
 		);
 		expect(runs.every((result) => result.error === undefined)).toBe(true);
-		for (const email of addresses) expect(sent(email)).toBe(1);
+		const neverEmailed = addresses.filter((email) => sent(email) === 0);
+		const twice = addresses.filter((email) => sent(email) > 1);
+		console.log(`${neverEmailed.length} never e-mailed, ${twice.length} of 20 e-mailed twice`);
+		return { neverEmailed, twice };
+	};
+
+	test('many executions at once for the same addresses: each address is e-mailed once', async () => {
+		expect(await sixRunsAtOnce(80)).toEqual({ neverEmailed: [], twice: [] });
 	});
 
 	test('the same, as a claim bucket ends: the claims are there when the next one begins', async () => {
@@ -281,17 +289,7 @@ describe('two executions racing for the same address in one n8n process', () => 
 		const shift = CLAIM_BUCKET_MS - 150 - (realNow() % CLAIM_BUCKET_MS);
 		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
 		try {
-			sim().configure({ latencyMs: 50 });
-			const addresses = invited.slice(100, 120).map((user) => user.email);
-			const runs = await Promise.all(
-				Array.from({ length: 6 }, (_, i) =>
-					run({ items: items(...addresses.slice(i * 3, i * 3 + 8)) }),
-				),
-			);
-			expect(runs.every((result) => result.error === undefined)).toBe(true);
-			const twice = addresses.filter((email) => sent(email) > 1);
-			console.log(`as a claim bucket ends: ${twice.length} of 20 e-mailed twice`);
-			for (const email of addresses) expect(sent(email)).toBe(1);
+			expect(await sixRunsAtOnce(100)).toEqual({ neverEmailed: [], twice: [] });
 		} finally {
 			clock.mockRestore();
 		}
