@@ -190,6 +190,21 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		return options.mode === 'entries' && Array.isArray(data) ? data.length : 0;
 	}
 
+	/** Whether a row holds `value` (rows keep md5 hashes, not the values). */
+	holds(value: DeduplicationItemTypes): boolean {
+		const hash = MemoryDeduplicationStore.hash(value);
+		return [...this.rows.values()].some(
+			(row) => Array.isArray(row.data) && row.data.includes(hash),
+		);
+	}
+
+	/** Removes `value` from every row, as a call of another run would. */
+	drop(value: DeduplicationItemTypes): void {
+		const hash = MemoryDeduplicationStore.hash(value);
+		for (const row of this.rows.values())
+			if (Array.isArray(row.data)) row.data = row.data.filter((stored) => stored !== hash);
+	}
+
 	/** Every stored value of every row, and the call log, emptied; no delay. */
 	clear(): void {
 		this.rows.clear();

@@ -1,5 +1,9 @@
 import { AGENT_NODE_NAME } from '../../harness/engine';
-import { CLAIM_BUCKET_MS, addressHash } from '../../nodes/GcoreIam/acrossExecutions/tokens';
+import {
+	CLAIM_BUCKET_MS,
+	addressHash,
+	claimToken,
+} from '../../nodes/GcoreIam/acrossExecutions/tokens';
 import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { emails, invitation, pairing, useSimulator } from './fixture';
@@ -19,6 +23,11 @@ beforeAll(async () => {
 beforeEach(() => store.clear());
 
 const items = (...addresses: string[]) => addresses.map((email) => ({ email }));
+async function until(condition: () => boolean, what: string): Promise<void> {
+	for (const started = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 20))) {
+		if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}`);
+	}
+}
 const sent = (email: string) => sim().stats().sentByEmail[email] ?? 0;
 const requests = (email: string) => sim().stats().byEmail[email] ?? 0;
 
@@ -280,6 +289,31 @@ describe('two executions racing for the same address in one n8n process', () => 
 
 	test('many executions at once for the same addresses: each address is e-mailed once', async () => {
 		expect(await sixRunsAtOnce(80)).toEqual({ neverEmailed: [], twice: [] });
+	});
+
+	test('near a bucket’s end a claimant writes the next claim again: a waiting run’s take-back may have removed it', async () => {
+		const email = 'customer130@example.com';
+		const hash = addressHash(email);
+		const realNow = Date.now.bind(Date);
+		const shift = CLAIM_BUCKET_MS - 5_000 - (realNow() % CLAIM_BUCKET_MS);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
+		try {
+			const edge = (Math.floor(Date.now() / CLAIM_BUCKET_MS) + 1) * CLAIM_BUCKET_MS;
+			const nextClaim = claimToken(edge / CLAIM_BUCKET_MS, hash);
+			// A long send, answered after the edge.
+			sim().addFault(email, { delayMs: 6_500, times: 1 });
+			const first = run({ items: items(email) });
+			await until(() => store.holds(nextClaim), 'the claimant to renew for the next bucket');
+			// As a waiting run's take-back would, right after that renewal.
+			store.drop(nextClaim);
+			await until(() => Date.now() > edge + 200, 'the next bucket');
+			const second = await run({ items: items(email) });
+			expect(invitation(second.gcore.success[0])).toMatchObject({ outcome: 'sentBefore' });
+			expect(invitation((await first).gcore.success[0])).toMatchObject({ outcome: 'sent' });
+			expect(sent(email)).toBe(1);
+		} finally {
+			clock.mockRestore();
+		}
 	});
 
 	test('the same, as a claim bucket ends: the claims are there when the next one begins', async () => {
