@@ -93,8 +93,7 @@ export function readCheck(
 	const isUnsent = found.has(asked.unsent);
 	const claimed = found.has(asked.claim);
 	// The claims this check wrote; a run that does not send must not look like a claimant.
-	const wrote = [asked.claim, asked.ahead].filter((claim) => !found.has(claim));
-	const wroteClaims = [...new Set(wrote)];
+	const wroteClaims = [...new Set([asked.claim, asked.ahead])].filter((claim) => !found.has(claim));
 	// The check wrote "not sent" over a recorded send: undo that, and its claims.
 	if (isSent && !isUnsent) return { state: 'sent', takeBack: [asked.unsent, ...wroteClaims] };
 	if (claimed) return { state: 'claimed', takeBack: wroteClaims };
