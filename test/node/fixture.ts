@@ -64,6 +64,17 @@ export const emails = (items: INodeExecutionData[]) => items.map((item) => item.
 export const pairing = (items: INodeExecutionData[]) => items.map((item) => item.pairedItem);
 export const invitation = (item: INodeExecutionData) => item.json.invitation as IDataObject;
 
+/** Waits until `condition` holds, asking every 20 ms; fails after 20 s naming `what`. */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+	for (
+		const started = Date.now();
+		!condition();
+		await new Promise((resolve) => setTimeout(resolve, 20))
+	) {
+		if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}`);
+	}
+}
+
 /** Everything a user could see of a run, as text: outputs, errors, run data. */
 export function everythingShown(result: RunResult): string {
 	return JSON.stringify({

@@ -6,7 +6,7 @@ import {
 } from '../../nodes/GcoreIam/acrossExecutions/tokens';
 import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
-import { emails, invitation, pairing, useSimulator } from './fixture';
+import { emails, invitation, pairing, until, useSimulator } from './fixture';
 
 const invited = Array.from({ length: 300 }, (_, i) => ({
 	email: `customer${i}@example.com`,
@@ -23,13 +23,23 @@ beforeAll(async () => {
 beforeEach(() => store.clear());
 
 const items = (...addresses: string[]) => addresses.map((email) => ({ email }));
-async function until(condition: () => boolean, what: string): Promise<void> {
-	for (const started = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 20))) {
-		if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}`);
-	}
-}
 const sent = (email: string) => sim().stats().sentByEmail[email] ?? 0;
 const requests = (email: string) => sim().stats().byEmail[email] ?? 0;
+
+/**
+ * Runs `body` with the clock (Date.now, as the node reads it) moved to `before` ms before a claim
+ * bucket's end, which it is given.
+ */
+async function beforeClaimEdge(before: number, body: (edge: number) => Promise<void>) {
+	const realNow = Date.now.bind(Date);
+	const shift = CLAIM_BUCKET_MS - before - (realNow() % CLAIM_BUCKET_MS);
+	const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
+	try {
+		await body((Math.floor(Date.now() / CLAIM_BUCKET_MS) + 1) * CLAIM_BUCKET_MS);
+	} finally {
+		clock.mockRestore();
+	}
+}
 
 describe('Skip If Invited Within (n8n deduplication store present)', () => {
 	test('an address sent successfully in an earlier execution is skipped: Success, outcome "sentBefore", no request', async () => {
@@ -291,15 +301,18 @@ describe('two executions racing for the same address in one n8n process', () => 
 		expect(await sixRunsAtOnce(80)).toEqual({ neverEmailed: [], twice: [] });
 	});
 
+	test('the same, as a claim bucket ends: the claims are there when the next one begins', async () => {
+		// 150 ms before a bucket's end: the checks come before it, the later checks of the waiting
+		// runs after it.
+		await beforeClaimEdge(150, async () => {
+			expect(await sixRunsAtOnce(100)).toEqual({ neverEmailed: [], twice: [] });
+		});
+	});
+
 	test('near a bucket’s end a claimant writes the next claim again: a waiting run’s take-back may have removed it', async () => {
 		const email = 'customer130@example.com';
-		const hash = addressHash(email);
-		const realNow = Date.now.bind(Date);
-		const shift = CLAIM_BUCKET_MS - 5_000 - (realNow() % CLAIM_BUCKET_MS);
-		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
-		try {
-			const edge = (Math.floor(Date.now() / CLAIM_BUCKET_MS) + 1) * CLAIM_BUCKET_MS;
-			const nextClaim = claimToken(edge / CLAIM_BUCKET_MS, hash);
+		await beforeClaimEdge(5_000, async (edge) => {
+			const nextClaim = claimToken(edge / CLAIM_BUCKET_MS, addressHash(email));
 			// A long send, answered after the edge.
 			sim().addFault(email, { delayMs: 6_500, times: 1 });
 			const first = run({ items: items(email) });
@@ -311,21 +324,6 @@ describe('two executions racing for the same address in one n8n process', () => 
 			expect(invitation(second.gcore.success[0])).toMatchObject({ outcome: 'sentBefore' });
 			expect(invitation((await first).gcore.success[0])).toMatchObject({ outcome: 'sent' });
 			expect(sent(email)).toBe(1);
-		} finally {
-			clock.mockRestore();
-		}
-	});
-
-	test('the same, as a claim bucket ends: the claims are there when the next one begins', async () => {
-		// The clock moved to 150 ms before a bucket's end: the checks come before it, the later
-		// checks of the waiting runs after it.
-		const realNow = Date.now.bind(Date);
-		const shift = CLAIM_BUCKET_MS - 150 - (realNow() % CLAIM_BUCKET_MS);
-		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
-		try {
-			expect(await sixRunsAtOnce(100)).toEqual({ neverEmailed: [], twice: [] });
-		} finally {
-			clock.mockRestore();
-		}
+		});
 	});
 });

@@ -4,7 +4,7 @@
  * copied then, and put back after the run (here only cancelled) has cleaned up after itself.
  */
 import type { NodeRun } from './fixture';
-import { invitation, useSimulator } from './fixture';
+import { invitation, until, useSimulator } from './fixture';
 import type { MemoryDeduplicationStore, StoredRow } from '../../harness/engine/deduplicationStore';
 import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 
@@ -30,16 +30,6 @@ const checks = () =>
 			call.method === 'checkProcessedAndRecord' &&
 			call.items.some((value) => String(value).startsWith('u|')),
 	);
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-	for (
-		const started = Date.now();
-		!condition();
-		await new Promise((resolve) => setTimeout(resolve, 20))
-	) {
-		if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}`);
-	}
-}
 
 /** Whether a claim any call wrote is still in the record (the record keeps hashes only). */
 const claimsHeld = () =>
