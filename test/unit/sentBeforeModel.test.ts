@@ -5,14 +5,13 @@
  * record when it is full. Whatever happens, a check may answer "sent" only for an address that
  * the API accepted. Seeded, so a failure repeats.
  */
-import type { Asked, Family } from '../../nodes/GcoreIam/acrossExecutions/tokens';
+import type { Family, Marks } from '../../nodes/GcoreIam/acrossExecutions/marks';
 import {
 	addressHash,
-	askedTokens,
-	checkTokens,
-	readCheck,
-	recordTokens,
-} from '../../nodes/GcoreIam/acrossExecutions/tokens';
+	checkMarks,
+	recordMarks,
+	wasSent,
+} from '../../nodes/GcoreIam/acrossExecutions/marks';
 
 const WINDOW: Family = { kind: 'window', minutes: 10 };
 const ADDRESSES = ['a@example.com', 'b@example.com', 'c@example.com'].map(addressHash);
@@ -49,7 +48,7 @@ class ModelStore {
 /** One run for one address, as the node does it: check, then send and record, or take back. */
 class Run {
 	private stage = 0;
-	private asked?: Asked;
+	private asked?: Marks;
 	private read?: { values: string[]; generation: number };
 	private pendingWrite?: (snapshot: string[]) => string[];
 	done = false;
@@ -58,7 +57,7 @@ class Run {
 		private readonly now: number,
 		private readonly next: () => number,
 		private readonly accepted: Set<string>,
-		private readonly saw: (hash: string, state: string) => void,
+		private readonly saw: (hash: string, sent: boolean) => void,
 	) {}
 
 	/** Does its next half-call: a read, or the write that belongs to the last read. */
@@ -77,35 +76,31 @@ class Run {
 		const { hash, now } = this;
 		switch (this.stage++) {
 			case 0: {
-				this.asked = checkTokens(WINDOW, hash, now);
-				const { next, there } = store.add(snapshot, askedTokens(this.asked));
-				const { state, takeBack } = readCheck(this.asked, there);
-				this.saw(hash, state);
-				if (takeBack.length > 0) this.pendingWrite = (later) => store.remove(later, takeBack);
-				else this.stage = state === 'free' || this.next() < 0.5 ? 2 : 4;
+				const asked = checkMarks(WINDOW, hash, now);
+				this.asked = asked;
+				const { next, there } = store.add(snapshot, [asked.sent, asked.unsent]);
+				const sent = wasSent(asked, there);
+				this.saw(hash, sent);
+				// Sent before: the "not sent" it wrote goes again; otherwise it sends.
+				if (sent) this.pendingWrite = (later) => store.remove(later, [asked.unsent]);
+				else this.stage = 2;
 				return next;
 			}
 			case 1: {
-				// The take-back; then this run sends only if the address was not sent.
-				const write = this.pendingWrite!;
-				this.stage = this.next() < 0.5 ? 2 : 4;
-				return write(snapshot);
+				this.stage = 4;
+				return this.pendingWrite!(snapshot);
 			}
 			case 2: {
 				// The API's answer: accepted or not (not found, failed).
 				if (this.next() < 0.6) {
 					this.accepted.add(hash);
-					return store.add(snapshot, recordTokens(WINDOW, hash, now, now).add).next;
+					return store.add(snapshot, recordMarks(WINDOW, hash, now, now).add).next;
 				}
 				this.stage = 4;
-				return store.remove(snapshot, [this.asked!.claim, this.asked!.ahead]);
+				return snapshot;
 			}
 			case 3:
-				return store.remove(snapshot, [
-					...recordTokens(WINDOW, hash, now, now).remove,
-					this.asked!.claim,
-					this.asked!.ahead,
-				]);
+				return store.remove(snapshot, recordMarks(WINDOW, hash, now, now).remove);
 			default:
 				this.done = true;
 				return snapshot;
@@ -123,17 +118,15 @@ describe('"sent" only after the API accepted, whatever the store and the runs do
 			const next = random(seed * 7_919 + emptying * 1_000);
 			const store = new ModelStore();
 			const accepted = new Set<string>();
-			const saw = (hash: string, state: string) => {
-				if (state !== 'sent') return;
+			const saw = (hash: string, sent: boolean) => {
+				if (!sent) return;
 				sentAnswers++;
 				if (!accepted.has(hash))
 					throw new Error(
 						`seed ${seed}: a check answered "sent" for an address the API never accepted`,
 					);
 			};
-			// Half of the histories check near a claim bucket's end, where a check asks two claims.
-			const nearEdge = next() < 0.5 ? 8_500 : 0;
-			const now = 1_700_000_000_000 + Math.floor(next() * 4) * 60_000 + nearEdge;
+			const now = 1_700_000_000_000 + Math.floor(next() * 4) * 60_000;
 			const runs: Run[] = [];
 			for (let step = 0; step < 60; step++) {
 				const live = runs.filter((run) => !run.done);

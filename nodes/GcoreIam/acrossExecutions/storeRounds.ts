@@ -1,119 +1,127 @@
-import type { DeduplicationHelperFunctions, ICheckProcessedOptions } from 'n8n-workflow';
+import type { DeduplicationHelperFunctions, IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { ProcessMap } from '../processState';
 
 // One n8n process, one record: the store calls of all executions of this node take turns in
-// rounds. A round adds every string asked since the last round in one call, then removes every
-// string to remove in one more. n8n's store reads the whole record, changes it and writes it
-// back without a transaction: in one process the rounds never overlap, so no call undoes
-// another; a burst of small executions costs two store calls per round, not per execution.
-// (Queue-mode workers are processes of their own: their rounds can overlap; see DESIGN.md.)
+// rounds, each one call that adds all that was asked since the last round and one that removes.
+// n8n's store reads the whole record and writes it back without a transaction: rounds never
+// overlap in a process, so no call undoes another there. A check starts a round at once; what
+// only records waits for the next round, at most RECORD_EVERY_MS after the last one began.
 
-export type Store = Pick<
-	DeduplicationHelperFunctions,
-	'checkProcessedAndRecord' | 'removeProcessed' | 'getProcessedDataCount' | 'clearAllProcessedItems'
->;
-
-// No maxEntries: n8n's pruning of the oldest strings could split an address's marks (DESIGN.md).
-// Instead the record is emptied when it holds MAX_STRINGS: that forgets sends, never invents one.
-const OPTIONS: ICheckProcessedOptions = { mode: 'entries' };
-const MAX_STRINGS = 20_000;
-/** The record's size is read at this process's first round, then after this many strings added or this long. */
-const COUNT_AFTER_STRINGS = 2_000;
-const COUNT_EVERY_MS = 60_000;
-
+type Helpers = DeduplicationHelperFunctions;
+export type Store = Pick<Helpers, 'checkProcessedAndRecord' | 'removeProcessed'> &
+	Pick<Helpers, 'getProcessedDataCount' | 'clearAllProcessedItems'>;
+type Answer = { found: Set<string> } | { error: unknown };
 interface Request {
-	store: Store;
 	add: string[];
 	remove: string[];
-	settle: (answer: { found: Set<string> } | { error: unknown }) => void;
+	/** A check: a run waits for it before it sends. */
+	urgent: boolean;
+	settle: (answer: Answer) => void;
+}
+interface Queue {
+	requests: Request[];
+	/** Ends the pause between two rounds. */
+	wake: () => void;
 }
 
-// Per record (workflow and node): requests waiting for the next round, while a round is served.
-const waiting = new ProcessMap<Request[]>({
+// Never n8n's maxEntries: pruning the oldest strings could keep "asked" and drop "not sent".
+// The record is emptied at MAX_STRINGS instead: that forgets sends, it never invents one.
+const OPTIONS = { mode: 'entries' } as const;
+export const MAX_STRINGS = 20_000;
+/** The size is read at the first round, then after this many strings added or this long. */
+const COUNT_AFTER = { strings: 2_000, ms: 60_000 };
+const RECORD_EVERY_MS = 250;
+
+// Per record: the requests for the next round, while one is served; strings added since the
+// size was last read.
+const queues = new ProcessMap<Queue>({
 	idleMs: Infinity,
 	maxEntries: Infinity,
 	inUse: () => true,
 });
-// Per record: strings this process added since it last read the record's size, and when that
-// was. An entry older than COUNT_EVERY_MS is read again anyway: it can go.
-const sinceCount = new ProcessMap<{ strings: number; at: number }>({
-	idleMs: COUNT_EVERY_MS,
+const added = new ProcessMap<{ strings: number; at: number }>({
+	idleMs: COUNT_AFTER.ms,
 	maxEntries: 10_000,
 	idleSince: (since) => since.at,
 });
 
-/**
- * Adds `add` to the record and then removes `remove`, in the next round. Answers which of
- * `add` were there already (for this request: a string an earlier request of the same round
- * added counts as there).
- */
+/** n8n's store, where this n8n has one and the workflow is saved (records are per workflow id). */
+export function storeOf(context: IExecuteFunctions): Store | undefined {
+	const helpers = context.helpers as Partial<Store>;
+	const usable = context.getWorkflow().id && typeof helpers.checkProcessedAndRecord === 'function';
+	return usable ? (helpers as Store) : undefined;
+}
+
+/** Adds `add`, then removes `remove`, in a round: which of `add` were there already. */
 export async function storeRound(
 	record: string,
 	store: Store,
-	add: string[],
-	remove: string[] = [],
-): Promise<Set<string>> {
-	const answer = await new Promise<{ found: Set<string> } | { error: unknown }>((settle) => {
-		const queue = waiting.get(record);
-		if (queue) queue.push({ store, add, remove, settle });
-		else {
-			waiting.use(record, () => [{ store, add, remove, settle }]);
-			void serve(record);
-		}
+	{ add = [], remove = [], urgent = false }: Partial<Omit<Request, 'settle'>>,
+) {
+	const answer = await new Promise<Answer>((settle) => {
+		const request = { add, remove, urgent, settle };
+		const queue = queues.get(record);
+		if (queue) {
+			queue.requests.push(request);
+			if (urgent) queue.wake();
+		} else
+			void serve(
+				queues.use(record, () => ({ requests: [request], wake() {} })),
+				record,
+				store,
+			);
 	});
 	if ('error' in answer) throw answer.error;
 	return answer.found;
 }
 
-async function serve(record: string): Promise<void> {
-	// The queue stays while the rounds are served, so that requests made meanwhile join it.
-	const take = () => waiting.get(record)?.splice(0) ?? [];
-	for (let requests = take(); requests.length > 0; requests = take()) {
-		const { store } = requests[0];
-		const add = [...new Set(requests.flatMap((request) => request.add))];
-		const remove = [...new Set(requests.flatMap((request) => request.remove))];
+async function serve(queue: Queue, record: string, store: Store): Promise<void> {
+	// The queue stays while rounds are served: requests made meanwhile join the next round.
+	for (let round = queue.requests.splice(0); round.length > 0; round = queue.requests.splice(0)) {
+		const began = Date.now();
+		const add = [...new Set(round.flatMap((request) => request.add))];
+		const remove = [...new Set(round.flatMap((request) => request.remove))];
 		try {
 			const there = new Set<string>();
 			if (add.length > 0) {
-				const answer = await once(
-					async () => await store.checkProcessedAndRecord(add, 'node', OPTIONS),
+				const { processed, new: fresh } = await once(() =>
+					store.checkProcessedAndRecord(add, 'node', OPTIONS),
 				);
-				for (const value of answer.processed) there.add(String(value));
-				await keepSmall(record, store, answer.new.length).catch(() => undefined);
+				for (const value of processed) there.add(String(value));
+				await keepSmall(record, store, fresh.length).catch(() => undefined);
 			}
-			if (remove.length > 0)
-				await once(async () => await store.removeProcessed(remove, 'node', OPTIONS));
-			for (const request of requests) {
-				request.settle({ found: new Set(request.add.filter((value) => there.has(value))) });
-				for (const value of request.add) there.add(value);
-			}
+			if (remove.length > 0) await once(() => store.removeProcessed(remove, 'node', OPTIONS));
+			for (const { add, settle } of round)
+				settle({ found: new Set(add.filter((value) => there.has(value))) });
 		} catch (error) {
-			for (const request of requests) request.settle({ error });
+			for (const { settle } of round) settle({ error });
 		}
+		if (!queue.requests.some((request) => request.urgent))
+			await new Promise<void>((resolve) => {
+				queue.wake = resolve;
+				void sleep(Math.max(0, began + RECORD_EVERY_MS - Date.now())).then(resolve);
+			});
 	}
-	waiting.delete(record);
+	queues.delete(record);
 }
 
-async function keepSmall(record: string, store: Store, added: number): Promise<void> {
+async function keepSmall(record: string, store: Store, strings: number): Promise<void> {
 	const now = Date.now();
-	const since = sinceCount.get(record);
-	if (since && (since.strings += added) < COUNT_AFTER_STRINGS && now - since.at < COUNT_EVERY_MS)
-		return;
-	const counted = sinceCount.use(record, () => ({ strings: 0, at: now }));
-	counted.strings = 0;
-	counted.at = now;
+	const since = added.use(record, () => ({ strings: COUNT_AFTER.strings, at: now }));
+	since.strings += strings;
+	if (since.strings < COUNT_AFTER.strings && now - since.at < COUNT_AFTER.ms) return;
+	Object.assign(since, { strings: 0, at: now });
 	if ((await store.getProcessedDataCount('node', OPTIONS)) >= MAX_STRINGS)
 		await store.clearAllProcessedItems('node', OPTIONS);
 }
 
 // One more try: two n8n processes creating the same row at once make one of them fail.
-async function once<T>(call: () => Promise<T>): Promise<T> {
-	return await call().catch(async () => await call());
-}
+const once = async <T>(call: () => Promise<T>) => await call().catch(async () => await call());
 
-// n8n-core throws this assertion (node:assert's, so no `instanceof Error` across realms) when
-// its DataDeduplicationService was never initialised.
+// n8n-core throws this assertion (node:assert's: no `instanceof Error` across realms) when its
+// DataDeduplicationService was never initialised.
 export function isStoreMissing(error: unknown): boolean {
 	const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
 	return code === 'ERR_ASSERTION' && typeof message === 'string' && /initiali[sz]ed/i.test(message);

@@ -28,15 +28,15 @@ const runs = new ProcessMap<RunAnswers>({
 });
 
 /**
- * Runs `tryOnce` with the answers already received in this run (it adds the new ones), and
- * keeps them for n8n's next try as long as one may come.
+ * The answers that earlier tries of this run received (empty for a first try), to be kept for
+ * n8n's next try: call `end` with the try's output (none if it threw) and its answers.
  */
-export async function withAnswersOfThisRun(
-	context: IExecuteFunctions,
-	tryOnce: (remembered: Map<string, Answer>) => Promise<INodeExecutionData[][]>,
-): Promise<INodeExecutionData[][]> {
+export function startTry(context: IExecuteFunctions): {
+	answers: Map<string, Answer>;
+	end: (output: INodeExecutionData[][] | undefined, answers: Map<string, Answer>) => void;
+} {
 	const executionId = context.getExecutionId();
-	if (!executionId) return await tryOnce(new Map());
+	if (!executionId) return { answers: new Map(), end: () => {} };
 	const node = context.getNode();
 	const runIndex = context.getWorkflowDataProxy(0).$thisRunIndex;
 	const runKey = (index: number) => `${executionId}\u0000${node.name}\u0000${index}`;
@@ -45,21 +45,20 @@ export async function withAnswersOfThisRun(
 	const key = runKey(runIndex);
 	const run = runs.use(key, () => ({ answers: new Map(), running: 0, endedAt: 0 }));
 	run.running++;
-	let output: INodeExecutionData[][] | undefined;
-	try {
-		output = await tryOnce(run.answers);
-		return output;
-	} finally {
-		run.running--;
-		run.endedAt = Date.now();
-		if (run.running === 0) {
+	return {
+		answers: new Map(run.answers),
+		end: (output, answers) => {
+			for (const [address, answer] of answers) run.answers.set(address, answer);
+			run.running--;
+			run.endedAt = Date.now();
+			if (run.running > 0) return;
 			const retryMayFollow =
 				node.retryOnFail === true &&
 				!context.getExecutionCancelSignal()?.aborted &&
 				(output === undefined || failsTry(output));
 			if (!retryMayFollow) forget(key);
-		}
-	}
+		},
+	};
 }
 
 /** n8n's rule: a try failed if it threw, or if the first item of the first output has an error. */

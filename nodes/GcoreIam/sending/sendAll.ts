@@ -16,23 +16,29 @@ import {
 import type { Attempted } from '../transport/retry';
 import { sendWithRetries } from '../transport/retry';
 import { RunStop } from './runStop';
-import type { Answer, Recipient, SendResult } from '../outcome/results';
+import type { Recipient, SendResult } from '../outcome/results';
 import type { RunSettings } from '../runSettings';
 
 const PROGRESS_EVERY_MS = 10_000;
 const MAX_WAIT_SECONDS = MAX_RATE_LIMIT_WAIT_MS / 1000;
 
+export interface SendOptions {
+	/** "Stop Workflow": the first failure stops new sends. */
+	stopAtFailure: boolean;
+	/** Told of each address's result as it comes. */
+	onResult: (key: string, result: SendResult) => void;
+}
+
 /**
- * Sends one request per recipient (with retries), at most `concurrency` in flight. Final answers
- * are also written to `remembered`. The credential is checked first: a mistake in it fails
- * every address without a request. In stop mode the first failure stops new sends; in every
- * mode a failure that every address would share stops all sending (see RunStop).
+ * Sends one request per recipient (with retries), at most `concurrency` in flight. The
+ * credential is checked first: a mistake in it fails every address without a request. A
+ * failure that every address would share stops all sending (see RunStop).
  */
 export async function sendAll(
 	context: IExecuteFunctions,
 	settings: RunSettings,
 	recipients: Recipient[],
-	remembered: Map<string, Answer>,
+	{ stopAtFailure, onResult }: SendOptions,
 ): Promise<Map<string, SendResult>> {
 	const results = new Map<string, SendResult>();
 	if (recipients.length === 0) return results;
@@ -106,12 +112,9 @@ export async function sendAll(
 			const result = await send(recipient);
 			results.set(recipient.key, result);
 			stop.settled(recipient.key, result);
+			onResult(recipient.key, result);
 			reportProgress();
-			if ('answer' in result) {
-				remembered.set(recipient.key, result.answer);
-				continue;
-			}
-			if (settings.errorMode === 'stop' || stop.failure) stopped = true;
+			if ('failure' in result && (stopAtFailure || stop.failure)) stopped = true;
 		}
 	};
 	const workers = Math.min(recipients.length, settings.concurrency * 4);
@@ -124,7 +127,10 @@ export async function sendAll(
 	const { failure } = stop;
 	if (failure)
 		for (const recipient of recipients)
-			if (!results.has(recipient.key)) results.set(recipient.key, failure);
+			if (!results.has(recipient.key)) {
+				results.set(recipient.key, failure);
+				onResult(recipient.key, failure);
+			}
 	return results;
 }
 

@@ -1,84 +1,75 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { skipSentBefore } from '../../acrossExecutions/sentBefore';
-import type { Answer, ItemResult, Recipient } from '../../outcome/results';
-import { withAnswersOfThisRun } from '../../sending/answerMemory';
+import { SentBefore } from '../../acrossExecutions/sentBefore';
+import type { Answer, ItemResult, Recipient, SendResult } from '../../outcome/results';
+import { startTry } from '../../sending/answerMemory';
 import { sendAll } from '../../sending/sendAll';
-import type { Address } from './readAddresses';
 import { readAddresses } from './readAddresses';
 import { itemError, routeItems } from './routeItems';
 import { readSettings } from './settings';
 
+/** Read addresses → skip those sent before → send, recording each 2xx → route. */
 export async function resendInvitation(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await withAnswersOfThisRun(
-		this,
-		async (remembered) => await sendAndRoute.call(this, remembered),
-	);
-}
-
-async function sendAndRoute(
-	this: IExecuteFunctions,
-	remembered: Map<string, Answer>,
-): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[], [], []];
 	const node = this.getNode();
 	const settings = await readSettings(this);
+	// "Stop Workflow": a bad address stops the run before anyone is e-mailed (so that a fixed
+	// re-run e-mails each once); a failed send stops further sends, and the run fails with it.
+	const stopAtFailure = settings.errorMode === 'stop';
 	const addresses = readAddresses(this, items);
+	const bad = addresses.findIndex((address) => 'failure' in address);
+	const badAddress = addresses[bad];
+	if (stopAtFailure && badAddress && 'failure' in badAddress)
+		throw itemError(node, settings, { ...badAddress, attempts: 0 }, bad);
 
-	// A bad address stops the workflow before anyone is e-mailed, so a fixed re-run sends each once.
-	if (settings.errorMode === 'stop') {
-		const bad = addresses.findIndex((address) => 'failure' in address);
-		if (bad >= 0) {
-			const { email, failure } = addresses[bad] as Extract<Address, { failure: unknown }>;
-			throw itemError(node, settings, { email, failure, attempts: 0 }, bad);
-		}
-	}
-
+	// What n8n's earlier tries of this run (Retry On Fail) got an answer for is not sent again.
+	const thisTry = startTry(this);
+	const outcomes = new Map<string, SendResult | { sentBefore: true }>();
+	for (const [key, answer] of thisTry.answers) outcomes.set(key, { answer });
 	const recipients = new Map<string, Recipient>();
-	for (const address of addresses) {
-		if ('key' in address && !remembered.has(address.key) && !recipients.has(address.key)) {
-			recipients.set(address.key, address);
-		}
-	}
-	const { sent, sentBefore } = await skipSentBefore(
-		this,
-		settings,
-		[...recipients.values()],
-		remembered,
-		async (toSend) => await sendAll(this, settings, toSend, remembered),
-	);
-	// n8n discards a cancelled execution's output and runs nothing after this node.
-	if (this.getExecutionCancelSignal()?.aborted) return [[], [], []];
+	for (const address of addresses)
+		if ('key' in address && !outcomes.has(address.key)) recipients.set(address.key, address);
 
-	const results = addresses.map((address): ItemResult | undefined => {
-		if ('failure' in address) return { ...address, attempts: 0 };
-		if (sentBefore.has(address.key)) return { email: address.email, sentBefore: true };
-		// sendAll wrote every final answer into `remembered`; what it left in `sent` are failures.
-		const answer = remembered.get(address.key);
-		if (answer) return { email: address.email, answer };
-		const failed = sent.get(address.key);
-		return failed && 'failure' in failed ? { email: address.email, ...failed } : undefined;
-	});
-
-	if (settings.errorMode === 'stop') {
-		const failed = results.findIndex((result) => result !== undefined && 'failure' in result);
-		const result = results[failed];
-		if (result && 'failure' in result) throw itemError(node, settings, result, failed);
-	}
-	// Only Stop Workflow stops sending (at a failure, thrown above): in every other case each
-	// address has its result.
-	if (!everyItemAnswered(results)) {
-		const unanswered = results.indexOf(undefined);
-		throw new NodeOperationError(node, `The address was not sent [item ${unanswered}]`, {
-			itemIndex: unanswered,
-			description: 'Sending stopped before this address was reached. Run the workflow again.',
+	const sentBefore = new SentBefore(this, settings.skipIfInvitedWithin);
+	let output: INodeExecutionData[][] | undefined;
+	try {
+		const checked = await sentBefore.check([...recipients.values()]);
+		for (const { key } of checked.sentBefore) outcomes.set(key, { sentBefore: true });
+		const sent = await sendAll(this, settings, checked.send, {
+			stopAtFailure,
+			onResult: (key, result) => sentBefore.settled(key, result),
 		});
-	}
-	return routeItems(node, settings, items, results);
-}
+		for (const [key, result] of sent) outcomes.set(key, result);
+		await sentBefore.end();
+		// n8n discards a cancelled execution's output and runs nothing after this node.
+		if (this.getExecutionCancelSignal()?.aborted) return (output = [[], [], []]);
 
-function everyItemAnswered(results: Array<ItemResult | undefined>): results is ItemResult[] {
-	return results.every((result) => result !== undefined);
+		const results = addresses.map((address): ItemResult | undefined => {
+			if ('failure' in address) return { ...address, attempts: 0 };
+			const outcome = outcomes.get(address.key);
+			return outcome && { email: address.email, ...outcome };
+		});
+		const failed = results.findIndex((result) => result && 'failure' in result);
+		const failure = results[failed];
+		if (stopAtFailure && failure && 'failure' in failure)
+			throw itemError(node, settings, failure, failed);
+		// Only Stop Workflow stops sending: in every other mode each address has its result.
+		const unanswered = results.indexOf(undefined);
+		if (unanswered >= 0) {
+			throw new NodeOperationError(node, `The address was not sent [item ${unanswered}]`, {
+				itemIndex: unanswered,
+				description: 'Sending stopped before this address was reached. Run the workflow again.',
+			});
+		}
+		output = routeItems(node, settings, items, results as ItemResult[]);
+		return output;
+	} finally {
+		await sentBefore.end();
+		const answers = new Map<string, Answer>();
+		for (const [key, outcome] of outcomes)
+			if ('answer' in outcome) answers.set(key, outcome.answer);
+		thisTry.end(output, answers);
+	}
 }
