@@ -57,6 +57,8 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	readonly calls: StoreCall[] = [];
 	/** Time between a call's read and its write. */
 	readWriteDelayMs = 0;
+	/** When set, every call to a node's row fails with it, as a broken database would. */
+	failing?: Error;
 	private meeting?: { size: number; arrived: number; all: Promise<unknown>; arrive: () => void };
 
 	/** The next `calls` calls to a node's row each write only once all have read (or after `timeoutMs`). */
@@ -68,6 +70,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	}
 
 	private async meet(scope: DeduplicationScope): Promise<void> {
+		if (scope === 'node' && this.failing) throw this.failing;
 		const { meeting } = this;
 		if (scope !== 'node' || !meeting) return;
 		if (++meeting.arrived === meeting.size) {
@@ -210,6 +213,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		this.rows.clear();
 		this.calls.length = 0;
 		this.readWriteDelayMs = 0;
+		this.failing = undefined;
 		this.meeting = undefined;
 	}
 }

@@ -93,6 +93,15 @@ const cases: Case[] = [
 		othersRouted: false,
 	},
 	{
+		// The Base URL is quoted in the message: the key pasted into it must not show there.
+		name: 'a wrong Base URL that carries the API key (HTML 404)',
+		email: 'someone@example.com',
+		baseUrlPath: `/${API_KEY}`,
+		says: /the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/\[redacted\]: check the Base URL/,
+		requested: true,
+		othersRouted: false,
+	},
+	{
 		name: 'a wrong Base URL behind a gateway answering 404 in plain text',
 		email: 'someone@example.com',
 		baseUrlPath: '/not-the-api',

@@ -86,9 +86,9 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 
 	test('the store holds no address in clear, and is called a few times per run, not once per item', async () => {
 		const addresses = invited.slice(10, 210).map((user) => user.email);
-		// A check (and the record's size, read once per process), then a record (add + remove) at
-		// most every 250 ms of the run.
-		const allowed = (started: number) => 4 + 2 * Math.ceil((Date.now() - started) / 250);
+		// A check (and the record's size, read once per process), then a record (add + remove)
+		// every 250 ms of the run at most, and one at its end.
+		const allowed = (started: number) => 6 + 2 * Math.ceil((Date.now() - started) / 250);
 		const nodeCalls = () => store.calls.filter((call) => call.scope === 'node').length;
 		let started = Date.now();
 		await run({ items: items(...addresses) });
@@ -150,6 +150,29 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 	});
 });
 
+describe("n8n's store failing", () => {
+	test('at the check: the run fails naming the store, and nobody is e-mailed', async () => {
+		store.failing = new Error('SQLITE_BUSY: database is locked');
+		const result = await run({ items: items('customer64@example.com', 'customer65@example.com') });
+		expect(result.error?.message).toBe(
+			"Could not read n8n's deduplication store: SQLITE_BUSY: database is locked",
+		);
+		expect(sim().stats().requests).toBe(0);
+	});
+
+	test('when recording: the run still routes its customers, and the next one e-mails them again', async () => {
+		sim().configure({ latencyMs: 200 });
+		const first = run({ items: items('customer66@example.com') });
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		store.failing = new Error('SQLITE_BUSY: database is locked');
+		expect(invitation((await first).gcore.success[0])).toMatchObject({ outcome: 'sent' });
+		store.failing = undefined;
+		const second = await run({ items: items('customer66@example.com') });
+		expect(invitation(second.gcore.success[0])).toMatchObject({ outcome: 'sent' });
+		expect(sent('customer66@example.com')).toBe(2);
+	});
+});
+
 describe('a retried execution (mode "retry") never e-mails an address sent within 24 h', () => {
 	test('Stop Workflow run stopped by a 500, then retried: everyone e-mailed exactly once', async () => {
 		const addresses = invited.slice(20, 50).map((user) => user.email);
@@ -185,6 +208,24 @@ describe('a retried execution (mode "retry") never e-mails an address sent withi
 		const again = await run({ items: items('customer60@example.com'), parameters: options });
 		expect(invitation(again.gcore.success[0])).toMatchObject({ outcome: 'sent' });
 		expect(sent('customer60@example.com')).toBe(2);
+	});
+
+	test('with the default window: a retry 20 minutes after an ordinary execution finds its send in the 24 h record', async () => {
+		await run({ items: items('customer62@example.com') });
+		// Two windows later (Date.now as the node reads it): the 10-minute record no longer answers.
+		const realNow = Date.now.bind(Date);
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 20 * 60_000);
+		try {
+			const ordinary = await run({ items: items('customer63@example.com') });
+			const retried = await run({ items: items('customer62@example.com') }, { mode: 'retry' });
+			expect(invitation(retried.gcore.success[0])).toMatchObject({ outcome: 'sentBefore' });
+			expect(invitation(ordinary.gcore.success[0])).toMatchObject({ outcome: 'sent' });
+			const again = await run({ items: items('customer62@example.com') });
+			expect(invitation(again.gcore.success[0])).toMatchObject({ outcome: 'sent' });
+		} finally {
+			clock.mockRestore();
+		}
+		expect(sent('customer62@example.com')).toBe(2);
 	});
 
 	test('a retried execution that fails an address leaves nothing behind: the next retry sends it', async () => {

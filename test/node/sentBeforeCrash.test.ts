@@ -8,6 +8,7 @@ import { invitation, until, useSimulator } from './fixture';
 import type { MemoryDeduplicationStore, StoredRow } from '../../harness/engine/deduplicationStore';
 import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { addressHash, checkMarks } from '../../nodes/GcoreIam/acrossExecutions/marks';
+import { MAX_STRINGS } from '../../nodes/GcoreIam/acrossExecutions/storeRounds';
 
 const invited = Array.from({ length: 40 }, (_, i) => ({
 	email: `customer${i}@example.com`,
@@ -57,21 +58,31 @@ function startRuns(runs: Array<{ addresses: string[]; mode?: 'retry'; concurrenc
 }
 
 describe("the node's record when full", () => {
-	test('at 20,000 strings it is emptied, never pruned: then it works as new', async () => {
-		// First in this file: the size is read at a process's first store call for a record, then
-		// every 2,000 strings or 60 s.
-		const key = 'harness-workflow|n:gcore-iam';
+	const key = 'harness-workflow|n:gcore-iam';
+	/** A record of `strings` strings; the first check adds 2 (window 10 min, one address). */
+	const fill = (strings: number) =>
 		store.rows.set(key, {
 			mode: 'entries',
-			data: Array.from({ length: 20_000 }, (_, i) => `filler-${i}`),
+			data: Array.from({ length: strings }, (_, i) => `filler-${i}`),
 		});
+	const kept = () => store.rows.get(key)?.data as string[];
+
+	// The size is read at a process's first store call for a record (each test here starts a new
+	// node process), then every 2,000 strings or 60 s.
+	test(`at ${MAX_STRINGS} strings it is emptied, never pruned: then it works as new`, async () => {
+		fill(MAX_STRINGS - 2);
 		const first = await run({ items: items(emails(30, 31)) });
 		expect(outcomes(first)).toEqual(['sent']);
-		const kept = store.rows.get(key)!.data as string[];
-		expect(kept.length).toBeLessThan(20);
-		expect(kept.some((value) => value.startsWith('filler-'))).toBe(false);
+		expect(kept().length).toBeLessThan(20);
+		expect(kept().some((value) => value.startsWith('filler-'))).toBe(false);
 		const second = await run({ items: items(emails(30, 31)) });
 		expect(outcomes(second)).toEqual(['sentBefore']);
+	});
+
+	test('one string fewer: it is kept whole', async () => {
+		fill(MAX_STRINGS - 3);
+		await run({ items: items(emails(31, 32)) });
+		expect(kept().filter((value) => value.startsWith('filler-'))).toHaveLength(MAX_STRINGS - 3);
 	});
 });
 
