@@ -4,11 +4,15 @@
  * takes 300 ms (at 20 ms n8n's own per-execution work keeps fewer than 5 requests in flight),
  * admits 5 and answers 429 + Retry-After: 1 beyond. Rows per burst size:
  * 1. our node: Webhook → Gcore IAM (default options, "Stop Workflow") → the three branches
- *    (the e2e's workflow; each size with an API key of its own: an account the node knows
- *    nothing about);
+ *    (the e2e's workflow);
  * 2. what a user builds instead: Webhook → HTTP Request ("Never Error", full response) + Switch;
  * 3. the same with n8n's Retry On Fail (3 tries, 1 s apart) instead of "Never Error": a 4xx
  *    answer is then an error, so its Already Activated and Not Found customers fail as well.
+ * At the smallest size (200) also what "Skip If Invited Within" costs (issue 22): our node with
+ * that option at 0 (the check off) beside the default (10 min), with the API above and with an
+ * API without a limit (there beside HTTP Request "Never Error" as well); the ratios of their
+ * wall times are targets. Every row of our node has an API key of its own (an account the node
+ * knows nothing about), so that no row inherits the rate limit an earlier one learned.
  * Failed = executions not `success` or whose customer reached none of the three branches
  * (n8n's record, over REST); e-mailed twice = addresses the simulator answered 2xx more than
  * once. Wall time: first POST to the last execution stopped (n8n's record). One run per row:
@@ -27,21 +31,30 @@ import {
 } from '../realN8nWorkflows';
 import { count, mark, s } from '../report';
 import { realN8nOf, scenario, type Target } from '../scenario';
-import { emailedMoreThanOnce } from '../stats';
+import { emailedMoreThanOnce, round } from '../stats';
 import { ADMITTED, BURST_SIZES, RETRY_AFTER_SECONDS, type BurstSetting } from './burst';
 import { countBy, mapLimit } from '../../harness/queue/executions';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { deliver, waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
 import { BRANCHES, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
+import { DEFAULT_SKIP_IF_INVITED_WITHIN_MINUTES as SKIP_DEFAULT } from '../../nodes/GcoreIam/actions/resendInvitation/description';
 import { DEFAULT_API_KEY } from '../../simulator';
 
 const LATENCY_MS = 300;
 /** Run data read back this many executions at a time (after the wall time is taken). */
 const READ_IN_PARALLEL = 6;
+/** The burst size of the "Skip If Invited Within" comparison and of the API without a limit. */
+const COMPARED_SIZE = Math.min(...BURST_SIZES);
+/** Each ratio of wall times (ours with the default ÷ ours with 0, ÷ HTTP Request) at most this. */
+const RATIO_TARGET = 1.1;
 
 export interface RealBurstRow {
 	name: string;
 	ours: boolean;
+	/** Our node's "Skip If Invited Within", minutes (0: the check off). */
+	skipIfInvitedWithin?: number;
+	/** The API admitted every request (no 429); otherwise `admitted` of the result, 429 beyond. */
+	noLimit?: boolean;
 	executions: number;
 	/** First POST to the last execution stopped. */
 	wallMs: number;
@@ -67,18 +80,32 @@ export interface RealBurstRow {
 	peakInFlight: number;
 	/** Up to 3 distinct errors of failed executions. */
 	errors: string[];
-	/** executions × latency ÷ admitted. */
-	admittedLimitMs: number;
-	/** Our node only: 2 s + twice the admitted limit, 0 failed, 0 twice. */
+	/** executions × latency ÷ admitted (not without a limit). */
+	admittedLimitMs?: number;
+	/** Our node with a limit only: 2 s + twice the admitted limit, 0 failed, 0 twice. */
 	maxWallMs?: number;
 	met?: boolean;
+}
+
+/** Wall time ratios at the compared size (issue 22); each wants at most `target`. */
+export interface SkipRatios {
+	executions: number;
+	/** No limit: ours with the default (10 min) ÷ ours with Skip If Invited Within 0. */
+	skipOnVsOff: number;
+	/** No limit: ours with the default ÷ HTTP Request + Switch, "Never Error". */
+	skipOnVsHttp: number;
+	/** `admitted` in flight: ours with the default ÷ ours with 0. */
+	limitedSkipOnVsOff: number;
+	target: number;
+	met: boolean;
 }
 
 export interface RealBurstResult extends BurstSetting {
 	n8nVersion: string;
 	runsPerRow: 1;
 	rows: RealBurstRow[];
-	/** The rows of our node met their targets. */
+	ratios?: SkipRatios;
+	/** The rows of our node and the ratios met their targets. */
 	met: boolean;
 }
 
@@ -89,7 +116,9 @@ interface Contender {
 	/** The API key the simulator accepts during this row (ours: one per row, a new account). */
 	apiKey: string;
 	workflow: BenchWorkflow;
-	ours: boolean;
+	/** Ours: its "Skip If Invited Within"; HTTP Request: undefined. */
+	skipIfInvitedWithin?: number;
+	noLimit: boolean;
 }
 
 const HTTP_CONTENDERS: Array<{ name: string; key: string; variant: HttpRequestVariant }> = [
@@ -105,12 +134,19 @@ const HTTP_CONTENDERS: Array<{ name: string; key: string; variant: HttpRequestVa
 	},
 ];
 
-/** Progress steps: set-up, then ours and the HTTP Request variants per burst size. */
-const REAL_BURST_STEPS = 1 + BURST_SIZES.length * (1 + HTTP_CONTENDERS.length);
+/**
+ * Progress steps: set-up, ours and the HTTP Request variants per burst size, and at the compared
+ * size ours with 0 and the three rows without a limit.
+ */
+const REAL_BURST_STEPS = 1 + BURST_SIZES.length * (1 + HTTP_CONTENDERS.length) + 4;
+
+const oursName = (minutes: number) =>
+	`Webhook → Gcore IAM node (${minutes === SKIP_DEFAULT ? `default options: Skip If Invited Within ${minutes} min` : `Skip If Invited Within ${minutes}`}) → the three branches`;
 
 /** The workflows and credentials of every row, all imported and published before `n8n start`. */
 function contenders(
 	sizes: number[],
+	compared: number,
 	simulatorUrl: string,
 ): { rows: Contender[][]; credentials: IDataObject[] } {
 	const credentials: IDataObject[] = [];
@@ -124,42 +160,52 @@ function contenders(
 			path,
 			apiKey: DEFAULT_API_KEY,
 			workflow: httpRequestWorkflow(id, simulatorUrl, { webhook: { path, webhookId } }, variant),
-			ours: false,
+			noLimit: false,
 		};
 	});
-	const rows = sizes.map((size) => {
-		const credential = {
-			id: `benchBurstCred${size}`,
-			name: `Gcore IAM account (burst of ${size})`,
-		};
-		const apiKey = `${DEFAULT_API_KEY}-burst-${size}`;
+	const ours = (size: number, minutes: number, noLimit: boolean): Contender => {
+		const key = `Ours${noLimit ? 'Unlimited' : ''}${minutes === SKIP_DEFAULT ? '' : 'Off'}${size}`;
+		const credential = { id: `benchBurstCred${key}`, name: `Gcore IAM account (burst ${key})` };
+		const apiKey = `${DEFAULT_API_KEY}-burst-${key.toLowerCase()}`;
 		credentials.push({
 			...credential,
 			type: 'gcoreIamApi',
 			data: { apiKey, baseUrl: simulatorUrl },
 		});
-		const id = `benchBurstOurs${size}`;
-		const path = `bench-burst-ours-${size}`;
-		const workflow: BenchWorkflow = { ...webhookWorkflow({ id, path, credential }), id };
-		return [
-			{
-				name: 'Webhook → Gcore IAM node (default options) → the three branches',
-				id,
-				path,
-				apiKey,
-				workflow,
-				ours: true,
-			},
-			...http,
-		];
-	});
+		const id = `benchBurst${key}`;
+		const path = `bench-burst-${key.toLowerCase()}`;
+		const options = minutes === SKIP_DEFAULT ? {} : { skipIfInvitedWithin: minutes };
+		const workflow: BenchWorkflow = { ...webhookWorkflow({ id, path, credential, options }), id };
+		return {
+			name: oursName(minutes),
+			id,
+			path,
+			apiKey,
+			workflow,
+			skipIfInvitedWithin: minutes,
+			noLimit,
+		};
+	};
+	const rows = sizes.map((size) =>
+		size !== compared
+			? [ours(size, SKIP_DEFAULT, false), ...http]
+			: [
+					ours(size, SKIP_DEFAULT, true),
+					ours(size, 0, true),
+					{ ...http[0], noLimit: true },
+					ours(size, SKIP_DEFAULT, false),
+					ours(size, 0, false),
+					...http,
+				],
+	);
 	return { rows, credentials };
 }
 
 async function realBurst(context: BenchContext, real: RealN8nBench): Promise<RealBurstResult> {
 	const { sim, progress } = context;
 	const sizes = BURST_SIZES.map((size) => itemsFor(context, size));
-	const { rows: plan, credentials } = contenders(sizes, sim.url);
+	const compared = itemsFor(context, COMPARED_SIZE);
+	const { rows: plan, credentials } = contenders(sizes, compared, sim.url);
 	const workflows = [...new Map(plan.flat().map((c) => [c.id, c.workflow])).values()];
 	const server = await progress.run(
 		`burst in real n8n ${real.version}: import, publish ${workflows.length} webhook workflows, n8n start`,
@@ -174,7 +220,7 @@ async function realBurst(context: BenchContext, real: RealN8nBench): Promise<Rea
 			for (const contender of plan[i]) {
 				rows.push(
 					await progress.run(
-						`burst in real n8n ${real.version}: ${size} POSTs at once, ${contender.name}`,
+						`burst in real n8n ${real.version}: ${size} POSTs at once, ${contender.noLimit ? 'API without a limit' : `${ADMITTED} admitted`}, ${contender.name}`,
 						() => burstRow(context, server, contender, size),
 					),
 				);
@@ -183,6 +229,7 @@ async function realBurst(context: BenchContext, real: RealN8nBench): Promise<Rea
 	} finally {
 		await server.stop();
 	}
+	const ratios = skipRatios(rows, compared);
 	return {
 		where: `real n8n ${real.version} (Node 24, \`n8n start\`, SQLite, regular mode)`,
 		n8nVersion: real.version,
@@ -191,7 +238,36 @@ async function realBurst(context: BenchContext, real: RealN8nBench): Promise<Rea
 		retryAfterSeconds: RETRY_AFTER_SECONDS,
 		runsPerRow: 1,
 		rows,
-		met: rows.filter((row) => row.ours).every((row) => row.met),
+		ratios,
+		met: rows.every((row) => row.met !== false) && ratios.met,
+	};
+}
+
+function skipRatios(rows: RealBurstRow[], executions: number): SkipRatios {
+	const wall = (noLimit: boolean, skip: number | undefined) => {
+		const row = rows.find(
+			(r) =>
+				r.executions === executions &&
+				Boolean(r.noLimit) === noLimit &&
+				r.skipIfInvitedWithin === skip &&
+				(skip !== undefined || r.name.includes('Never Error')),
+		);
+		if (!row) throw new Error(`no burst row of ${executions} for ${noLimit} / ${skip}`);
+		return row.wallMs;
+	};
+	const ratio = (a: number, b: number) => round(a / b, 3);
+	const ratios = {
+		executions,
+		skipOnVsOff: ratio(wall(true, SKIP_DEFAULT), wall(true, 0)),
+		skipOnVsHttp: ratio(wall(true, SKIP_DEFAULT), wall(true, undefined)),
+		limitedSkipOnVsOff: ratio(wall(false, SKIP_DEFAULT), wall(false, 0)),
+		target: RATIO_TARGET,
+	};
+	return {
+		...ratios,
+		met: [ratios.skipOnVsOff, ratios.skipOnVsHttp, ratios.limitedSkipOnVsOff].every(
+			(value) => value <= RATIO_TARGET,
+		),
 	};
 }
 
@@ -209,8 +285,9 @@ async function burstRow(
 	await sim.prepare({
 		users: simulatorUsers(executions),
 		latencyMs: LATENCY_MS,
-		maxInFlight: ADMITTED,
-		rateLimitRetryAfter: RETRY_AFTER_SECONDS,
+		...(contender.noLimit
+			? {}
+			: { maxInFlight: ADMITTED, rateLimitRetryAfter: RETRY_AFTER_SECONDS }),
 		apiKey: contender.apiKey,
 	});
 
@@ -245,10 +322,12 @@ async function burstRow(
 		};
 	});
 	const failedRuns = outcomes.filter((o) => !o.ok);
-	const admittedLimitMs = (executions * LATENCY_MS) / ADMITTED;
+	const ours = contender.skipIfInvitedWithin !== undefined;
 	const row: RealBurstRow = {
 		name: contender.name,
-		ours: contender.ours,
+		ours,
+		...(ours && { skipIfInvitedWithin: contender.skipIfInvitedWithin }),
+		...(contender.noLimit && { noLimit: true }),
 		executions,
 		wallMs,
 		postsMs,
@@ -267,13 +346,13 @@ async function burstRow(
 		errors: [
 			...new Set(failedRuns.map((o) => o.error ?? `${o.status}, customer on no branch`)),
 		].slice(0, 3),
-		admittedLimitMs,
 	};
-	if (contender.ours) {
-		row.maxWallMs = 2_000 + 2 * admittedLimitMs;
+	if (!contender.noLimit) row.admittedLimitMs = (executions * LATENCY_MS) / ADMITTED;
+	if (ours) {
+		if (row.admittedLimitMs !== undefined) row.maxWallMs = 2_000 + 2 * row.admittedLimitMs;
 		// Every POST must have become an execution, or the row measured n8n's limits, not the node.
 		row.met =
-			wallMs <= row.maxWallMs &&
+			wallMs <= (row.maxWallMs ?? Infinity) &&
 			row.failed === 0 &&
 			row.emailedTwice === 0 &&
 			accepted === executions &&
@@ -282,15 +361,44 @@ async function burstRow(
 	return row;
 }
 
+/** A row's API: without a limit, or `admitted` in flight (old results: always the latter). */
+const apiCell = (r: RealBurstResult, row: RealBurstRow) =>
+	row.noLimit ? 'no limit' : `${r.admitted} admitted`;
+
+const rowTarget = (row: RealBurstRow) =>
+	`${row.maxWallMs === undefined ? '' : `<= ${s(row.maxWallMs)}, `}0 failed, 0 refused, 0 twice`;
+
+/** Each ratio with the rows it divides named, for the targets and the table. */
+function ratioLines(r: RealBurstResult): Array<{ name: string; value: number; target: number }> {
+	const q = r.ratios;
+	if (!q) return [];
+	const on = `ours, Skip If Invited Within ${SKIP_DEFAULT} min (default)`;
+	const line = (name: string, value: number) => ({ name, value, target: q.target });
+	return [
+		line(`no limit: ${on} ÷ ours, 0`, q.skipOnVsOff),
+		line(`no limit: ${on} ÷ HTTP Request + Switch "Never Error"`, q.skipOnVsHttp),
+		line(`${r.admitted} admitted: ${on} ÷ ours, 0`, q.limitedSkipOnVsOff),
+	];
+}
+
 function realBurstTargets(r: RealBurstResult): Target[] {
-	return r.rows
-		.filter((row) => row.ours)
-		.map((row) => ({
-			name: `Burst: ${count(row.executions)} one-customer executions at once (${r.where.split(' (')[0]}, ${r.latencyMs} ms)`,
-			value: `${s(row.wallMs)}, ${row.failed} failed, ${refusedCell(row.refused)} refused by n8n, ${row.emailedTwice} e-mailed twice`,
-			target: `<= ${s(row.maxWallMs ?? 0)}, 0 failed, 0 refused, 0 twice`,
-			met: row.met ?? false,
-		}));
+	const where = `${r.where.split(' (')[0]}, ${r.latencyMs} ms`;
+	return [
+		...r.rows
+			.filter((row) => row.ours)
+			.map((row) => ({
+				name: `Burst: ${count(row.executions)} one-customer executions at once (${where}, ${apiCell(r, row)}${row.skipIfInvitedWithin === 0 ? ', Skip If Invited Within 0' : ''})`,
+				value: `${s(row.wallMs)}, ${row.failed} failed, ${refusedCell(row.refused)} refused by n8n, ${row.emailedTwice} e-mailed twice`,
+				target: rowTarget(row),
+				met: row.met ?? false,
+			})),
+		...ratioLines(r).map(({ name, value, target }) => ({
+			name: `Burst of ${count(r.ratios?.executions ?? 0)} (${where}), wall time ${name}`,
+			value: value.toFixed(2),
+			target: `<= ${target.toFixed(2)}`,
+			met: value <= target,
+		})),
+	];
 }
 
 const refusedCell = (refused: Record<string, number>) =>
@@ -300,17 +408,28 @@ const refusedCell = (refused: Record<string, number>) =>
 
 function realBurstTable(r: RealBurstResult): string[] {
 	return [
-		`Burst in the ${r.where}: one customer per POST to the workflow's production webhook URL, all POSTs at once; API at ${r.latencyMs} ms, ${r.admitted} admitted in flight, 429 + Retry-After: ${r.retryAfterSeconds} beyond; one run per row; our node meets an account it knows nothing about in each. Wall time: first POST to the last execution stopped (n8n's record). Failed: executions not successful or whose customer reached none of the three branches (with Retry On Fail and without "Never Error", a 400 or 404 answer is an error: the 1 in 10 customers already activated or unknown (of every 20: 18 invited, 1 active, 1 unknown) fail there by design). Refused: POSTs n8n itself answered other than 200 (after redelivering 503s; no execution, the node never saw them). Never e-mailed: invited customers the API never answered 2xx.`,
+		`Burst in the ${r.where}: one customer per POST to the workflow's production webhook URL, all POSTs at once; API at ${r.latencyMs} ms, ${r.admitted} admitted in flight, 429 + Retry-After: ${r.retryAfterSeconds} beyond ("no limit": it admits every request); one run per row; our node meets an account it knows nothing about in each row. Wall time: first POST to the last execution stopped (n8n's record). Failed: executions not successful or whose customer reached none of the three branches (with Retry On Fail and without "Never Error", a 400 or 404 answer is an error: the 1 in 10 customers already activated or unknown (of every 20: 18 invited, 1 active, 1 unknown) fail there by design). Refused: POSTs n8n itself answered other than 200 (after redelivering 503s; no execution, the node never saw them). Never e-mailed: invited customers the API never answered 2xx.`,
 		'',
-		'| Executions | Workflow | Wall time | Failed | Refused by n8n | Never e-mailed | E-mailed twice+ | Requests (429s) | Admitted concurrency allows | Target | |',
-		'|---|---|---|---|---|---|---|---|---|---|---|',
+		'| Executions | API | Workflow | Wall time | Failed | Refused by n8n | Never e-mailed | E-mailed twice+ | Requests (429s) | Admitted concurrency allows | Target | |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|',
 		...r.rows.map(
 			(row) =>
-				`| ${count(row.executions)} | ${row.name} | ${s(row.wallMs)} | ${row.failed} | ${refusedCell(row.refused)} | ${row.neverEmailed} | ${row.emailedTwice} | ${count(row.requests)} (${count(row.rateLimited)}) | ${s(row.admittedLimitMs)} | ` +
-				(row.ours
-					? `<= ${s(row.maxWallMs ?? 0)}, 0 failed, 0 refused, 0 twice | ${mark(row.met ?? false)} |`
-					: '– | |'),
+				`| ${count(row.executions)} | ${apiCell(r, row)} | ${row.name} | ${s(row.wallMs)} | ${row.failed} | ${refusedCell(row.refused)} | ${row.neverEmailed} | ${row.emailedTwice} | ${count(row.requests)} (${count(row.rateLimited)}) | ${row.admittedLimitMs === undefined ? '–' : s(row.admittedLimitMs)} | ` +
+				(row.ours ? `${rowTarget(row)} | ${mark(row.met ?? false)} |` : '– | |'),
 		),
+		...(r.ratios
+			? [
+					'',
+					`What Skip If Invited Within costs: wall times of the ${count(r.ratios.executions)}-execution rows above, divided.`,
+					'',
+					'| Ratio of wall times | Value | Target | |',
+					'|---|---|---|---|',
+					...ratioLines(r).map(
+						({ name, value, target }) =>
+							`| ${name} | ${value.toFixed(2)} | <= ${target.toFixed(2)} | ${mark(value <= target)} |`,
+					),
+				]
+			: []),
 	];
 }
 
