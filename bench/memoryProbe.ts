@@ -1,5 +1,6 @@
 /**
- * Scenario 4, run in a fresh process so that earlier scenarios' heap does not hide the cost:
+ * Scenario 4 (scenarios/memory.ts runs it), in a fresh process so that earlier scenarios' heap
+ * does not hide the cost:
  * tsx bench/memoryProbe.ts <simulator url> <items> <concurrency>
  * Loads the engine, warms it up, measures the idle RSS after full GCs, then:
  * 1. runs <items> items through our node, sampling RSS every 5 ms (plus the kernel's

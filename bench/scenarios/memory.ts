@@ -2,13 +2,16 @@
  * Scenario 4: 10,000 items through our node; peak RSS above the idle engine, measured in a
  * process of its own (bench/memoryProbe.ts) against the shared simulator at 5 ms latency.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
 import type { BenchContext } from '../context';
 import { itemsFor } from '../context';
 import { simulatorUsers } from '../customers';
-import { runProbe } from '../probeProcess';
 import { count, mark, s } from '../report';
 import { scenario } from '../scenario';
 import { round } from '../stats';
+import { REPO } from '../../harness/ourPackage';
 
 const MB = 1024 * 1024;
 export const MEMORY_LATENCY_MS = 5;
@@ -54,8 +57,26 @@ interface ProbeOutput {
 	workflowError?: string;
 }
 
+/** bench/memoryProbe.ts in a fresh process (tsx): the JSON line it prints last. */
 function probe(args: string[]): Promise<ProbeOutput> {
-	return runProbe<ProbeOutput>('memoryProbe.ts', args);
+	return new Promise((resolve, reject) => {
+		const tsxCli = require.resolve('tsx/cli', { paths: [REPO] });
+		const script = path.join(REPO, 'bench', 'memoryProbe.ts');
+		const child = spawn(process.execPath, [tsxCli, script, ...args], {
+			cwd: REPO,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let out = '';
+		let err = '';
+		child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+		child.once('error', reject);
+		child.once('exit', (code) => {
+			const line = out.trim().split('\n').at(-1) ?? '';
+			if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as ProbeOutput);
+			else reject(new Error(`memoryProbe.ts failed (exit ${code}):\n${err}${out}`));
+		});
+	});
 }
 
 async function memory(
