@@ -2,7 +2,7 @@ import { AGENT_NODE_NAME } from '../../harness/engine';
 import { addressHash } from '../../nodes/GcoreIam/acrossExecutions/marks';
 import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
-import { emails, invitation, pairing, useSimulator } from './fixture';
+import { emails, invitation, pairing, until, useSimulator } from './fixture';
 
 const invited = Array.from({ length: 300 }, (_, i) => ({
 	email: `customer${i}@example.com`,
@@ -42,6 +42,9 @@ describe('Skip If Invited Within (n8n deduplication store present)', () => {
 		expect(invitation(second.gcore.success[1])).toMatchObject({ outcome: 'sent', statusCode: 200 });
 		expect(requests('customer0@example.com')).toBe(1);
 		expect(requests('customer1@example.com')).toBe(1);
+		// The second check wrote "not sent" over the recorded send, and took it back.
+		const third = await run({ items: items('customer0@example.com') });
+		expect(invitation(third.gcore.success[0])).toMatchObject({ outcome: 'sentBefore' });
 	});
 
 	test('0 turns the check off: the second execution sends again', async () => {
@@ -266,6 +269,16 @@ describe('two executions racing for the same address in one n8n process', () => 
 		]);
 		expect(requests('customer70@example.com')).toBe(1);
 		expect(requests('customer71@example.com')).toBe(1);
+	});
+
+	test('an execution that starts after the 2xx, before it is recorded, waits for the record and skips', async () => {
+		store.readWriteDelayMs = 300;
+		const first = run({ items: items('customer73@example.com') });
+		await until(() => sent('customer73@example.com') === 1, 'the first send');
+		const second = await run({ items: items('customer73@example.com') });
+		expect(invitation(second.gcore.success[0])).toMatchObject({ outcome: 'sentBefore' });
+		expect(invitation((await first).gcore.success[0])).toMatchObject({ outcome: 'sent' });
+		expect(sent('customer73@example.com')).toBe(1);
 	});
 
 	test('when the first send fails, the waiting execution sends', async () => {

@@ -5,7 +5,7 @@
  * record when it is full. Whatever happens, a check may answer "sent" only for an address that
  * the API accepted. Seeded, so a failure repeats.
  */
-import type { Family, Marks } from '../../nodes/GcoreIam/acrossExecutions/marks';
+import type { Family } from '../../nodes/GcoreIam/acrossExecutions/marks';
 import {
 	addressHash,
 	checkMarks,
@@ -48,7 +48,6 @@ class ModelStore {
 /** One run for one address, as the node does it: check, then send and record, or take back. */
 class Run {
 	private stage = 0;
-	private asked?: Marks;
 	private read?: { values: string[]; generation: number };
 	private pendingWrite?: (snapshot: string[]) => string[];
 	done = false;
@@ -77,7 +76,6 @@ class Run {
 		switch (this.stage++) {
 			case 0: {
 				const asked = checkMarks(WINDOW, hash, now);
-				this.asked = asked;
 				const { next, there } = store.add(snapshot, [asked.sent, asked.unsent]);
 				const sent = wasSent(asked, there);
 				this.saw(hash, sent);

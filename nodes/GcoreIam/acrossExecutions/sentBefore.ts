@@ -73,8 +73,11 @@ export class SentBefore {
 		const marks = pending.map(({ key }) => checkMarks(family, addressHash(key), now));
 		let found: Set<string>;
 		try {
-			const add = marks.flatMap((m) => [m.sent, m.unsent]);
-			found = await storeRound(this.record, store, { add, urgent: true });
+			found = await storeRound(
+				this.record,
+				store,
+				marks.flatMap((m) => [m.sent, m.unsent]),
+			);
 		} catch (error) {
 			if (!isStoreMissing(error)) {
 				for (const { key } of pending) this.release(key, false);
@@ -137,7 +140,7 @@ export class SentBefore {
 
 	/** Writes the marks of a send (a 2xx, or one found recorded), then releases the address. */
 	private write(key: string, add: string[], remove: string[]): void {
-		const written = storeRound(this.record, this.store as Store, { add, remove }).then(
+		const written = storeRound(this.record, this.store as Store, add, remove).then(
 			() => true,
 			(error: unknown) => {
 				if (isStoreMissing(error)) this.warnStoreMissing();

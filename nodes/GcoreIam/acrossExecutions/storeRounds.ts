@@ -6,8 +6,9 @@ import { ProcessMap } from '../processState';
 // One n8n process, one record: the store calls of all executions of this node take turns in
 // rounds, each one call that adds all that was asked since the last round and one that removes.
 // n8n's store reads the whole record and writes it back without a transaction: rounds never
-// overlap in a process, so no call undoes another there. A check starts a round at once; what
-// only records waits for the next round, at most RECORD_EVERY_MS after the last one began.
+// overlap in a process, so no call undoes another there. Rounds begin ROUND_EVERY_MS apart at
+// most: in a burst of executions, each round serves many, and n8n's database (which also saves
+// the executions) gets a few store calls a second, however many executions there are.
 
 type Helpers = DeduplicationHelperFunctions;
 export type Store = Pick<Helpers, 'checkProcessedAndRecord' | 'removeProcessed'> &
@@ -16,14 +17,7 @@ type Answer = { found: Set<string> } | { error: unknown };
 interface Request {
 	add: string[];
 	remove: string[];
-	/** A check: a run waits for it before it sends. */
-	urgent: boolean;
 	settle: (answer: Answer) => void;
-}
-interface Queue {
-	requests: Request[];
-	/** Ends the pause between two rounds. */
-	wake: () => void;
 }
 
 // Never n8n's maxEntries: pruning the oldest strings could keep "asked" and drop "not sent".
@@ -32,11 +26,11 @@ const OPTIONS = { mode: 'entries' } as const;
 export const MAX_STRINGS = 20_000;
 /** The size is read at the first round, then after this many strings added or this long. */
 const COUNT_AFTER = { strings: 2_000, ms: 60_000 };
-const RECORD_EVERY_MS = 250;
+const ROUND_EVERY_MS = 250;
 
 // Per record: the requests for the next round, while one is served; strings added since the
 // size was last read.
-const queues = new ProcessMap<Queue>({
+const queues = new ProcessMap<Request[]>({
 	idleMs: Infinity,
 	maxEntries: Infinity,
 	inUse: () => true,
@@ -54,21 +48,19 @@ export function storeOf(context: IExecuteFunctions): Store | undefined {
 	return usable ? (helpers as Store) : undefined;
 }
 
-/** Adds `add`, then removes `remove`, in a round: which of `add` were there already. */
+/** Adds `add`, then removes `remove`, in the next round: which of `add` were there already. */
 export async function storeRound(
 	record: string,
 	store: Store,
-	{ add = [], remove = [], urgent = false }: Partial<Omit<Request, 'settle'>>,
-) {
+	add: string[],
+	remove: string[] = [],
+): Promise<Set<string>> {
 	const answer = await new Promise<Answer>((settle) => {
-		const request = { add, remove, urgent, settle };
 		const queue = queues.get(record);
-		if (queue) {
-			queue.requests.push(request);
-			if (urgent) queue.wake();
-		} else
+		if (queue) queue.push({ add, remove, settle });
+		else
 			void serve(
-				queues.use(record, () => ({ requests: [request], wake() {} })),
+				queues.use(record, () => [{ add, remove, settle }]),
 				record,
 				store,
 			);
@@ -77,34 +69,28 @@ export async function storeRound(
 	return answer.found;
 }
 
-async function serve(queue: Queue, record: string, store: Store): Promise<void> {
+async function serve(queue: Request[], record: string, store: Store): Promise<void> {
 	// The queue stays while rounds are served: requests made meanwhile join the next round.
-	for (let round = queue.requests.splice(0); round.length > 0; round = queue.requests.splice(0)) {
+	for (let round = queue.splice(0); round.length > 0; round = queue.splice(0)) {
 		const began = Date.now();
 		const add = [...new Set(round.flatMap((request) => request.add))];
 		const remove = [...new Set(round.flatMap((request) => request.remove))];
 		try {
 			const there = new Set<string>();
 			if (add.length > 0) {
-				const { processed, new: fresh } = await once(() =>
-					store.checkProcessedAndRecord(add, 'node', OPTIONS),
-				);
-				for (const value of processed) there.add(String(value));
-				await keepSmall(record, store, fresh.length).catch(() => undefined);
+				const answer = await once(() => store.checkProcessedAndRecord(add, 'node', OPTIONS));
+				for (const value of answer.processed) there.add(String(value));
+				await keepSmall(record, store, answer.new.length).catch(() => undefined);
 			}
 			if (remove.length > 0) await once(() => store.removeProcessed(remove, 'node', OPTIONS));
 			for (const { add, settle } of round)
 				settle({ found: new Set(add.filter((value) => there.has(value))) });
+			await sleep(Math.max(0, began + ROUND_EVERY_MS - Date.now()));
 		} catch (error) {
 			for (const { settle } of round) settle({ error });
 		}
-		if (!queue.requests.some((request) => request.urgent))
-			await new Promise<void>((resolve) => {
-				queue.wake = resolve;
-				void sleep(Math.max(0, began + RECORD_EVERY_MS - Date.now())).then(resolve);
-			});
 	}
-	queues.delete(record);
+	if (queues.get(record) === queue) queues.delete(record);
 }
 
 async function keepSmall(record: string, store: Store, strings: number): Promise<void> {
