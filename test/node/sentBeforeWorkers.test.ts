@@ -1,8 +1,8 @@
 /**
  * Two queue-mode workers (two copies of the node, each with its own module state) sharing one
  * deduplication store whose calls read, wait, then write without a lock, as n8n's do. Nothing
- * keeps two workers' store calls apart: what is asserted is that nobody is lost; how many are
- * e-mailed twice is printed.
+ * keeps two workers' store calls apart: what is asserted is that nobody is lost, and that those
+ * e-mailed twice stay within what was measured (docs/guarantees.md).
  */
 import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicationStore';
 import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
@@ -71,7 +71,10 @@ describe('two workers, one store', () => {
 		expect(b.error).toBeUndefined();
 		for (const item of [...a.gcore.success, ...b.success])
 			expect(['sent', 'sentBefore']).toContain(invitation(item).outcome);
-		expect(counted('same moment on two workers', addresses).neverEmailed).toEqual([]);
+		const { neverEmailed, twice } = counted('same moment on two workers', addresses);
+		expect(neverEmailed).toEqual([]);
+		// Measured: both workers find every customer not sent, and both send (10 of 10).
+		expect(twice).toHaveLength(addresses.length);
 	});
 
 	test('many runs on both workers with overlapping customers: nobody is lost', async () => {
@@ -88,7 +91,10 @@ describe('two workers, one store', () => {
 		);
 		expect(runs).toEqual(Array.from({ length: 8 }, () => undefined));
 		const wanted = new Set(Array.from({ length: 8 }, (_, i) => batch(i)).flat());
-		expect(counted('8 runs on two workers', wanted).neverEmailed).toEqual([]);
+		const { neverEmailed, twice } = counted('8 runs on two workers', wanted);
+		expect(neverEmailed).toEqual([]);
+		// Measured 15 of 24 in each of 6 runs (2026-12-07).
+		expect(twice.length).toBeLessThanOrEqual(18);
 	});
 });
 

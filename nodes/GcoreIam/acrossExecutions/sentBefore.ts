@@ -12,6 +12,9 @@ import { isStoreMissing, storeOf, storeRound } from './storeRounds';
 // that another execution of this process has in flight. DESIGN.md says why this holds.
 
 const RETRY: Family = { kind: 'retry' };
+const STORE_MISSING = `n8n's deduplication store is not available here (this n8n has none, or the workflow is not saved), so "Skip If Invited Within" and the 24 h rule for retried executions are off in this run. Addresses emailed by earlier executions may be emailed again.`;
+const messageOf = (error: unknown) => (error as Error | undefined)?.message ?? String(error);
+
 // Sends in flight in this process, by record and address. Each settles true (a 2xx, or one found
 // recorded) once its marks are written, or false; then it leaves. So a run that starts later
 // finds either the send in flight or its marks.
@@ -20,11 +23,6 @@ const inFlight = new ProcessMap<Promise<boolean>>({
 	maxEntries: Infinity,
 	inUse: () => true,
 });
-
-export interface Checked {
-	send: Recipient[];
-	sentBefore: Recipient[];
-}
 
 /** One run's part: it checks the node's record, records its 2xx, and holds its sends in flight. */
 export class SentBefore {
@@ -36,7 +34,7 @@ export class SentBefore {
 	private readonly started = Date.now();
 	private readonly held = new Map<string, (sent: boolean | Promise<boolean>) => void>();
 	private readonly writes: Array<Promise<unknown>> = [];
-	private warned = false;
+	private readonly warned = new Set<string>();
 
 	constructor(
 		private readonly context: IExecuteFunctions,
@@ -47,28 +45,24 @@ export class SentBefore {
 		this.checked = context.getMode() === 'retry' ? RETRY : this.window;
 		const node = context.getNode();
 		this.record = `${context.getWorkflow().id}\u0000${node.id ?? node.name}`;
-		if (!this.store) this.warnStoreMissing();
+		if (!this.store) this.warn(STORE_MISSING);
 	}
 
 	/**
 	 * Which of `pending` to send, and which a 2xx reached before. It first waits, holding nothing,
-	 * until no other run of this process is sending to any of them: a run that holds addresses is
-	 * always sending, so no two runs wait for each other.
+	 * until no other run of this process is sending to any of them: a run holds addresses only
+	 * while it sends them, so no two runs wait for each other.
 	 */
-	async check(pending: Recipient[]): Promise<Checked> {
+	async check(pending: Recipient[]): Promise<{ send: Recipient[]; sentBefore: Recipient[] }> {
 		const { store, checked: family } = this;
 		if (!store || !family) return { send: pending, sentBefore: [] };
 		const sentBefore: Recipient[] = [];
-		const othersOf = (recipients: Recipient[]) =>
-			recipients.flatMap(
-				(r) => inFlight.get(this.entryKey(r.key))?.then((sent) => sent && r) ?? [],
-			);
-		for (let others = othersOf(pending); others.length > 0; others = othersOf(pending)) {
+		for (let others = this.othersOf(pending); others.length > 0; others = this.othersOf(pending)) {
 			const done = new Set((await Promise.all(others)).filter((r) => r !== false));
 			sentBefore.push(...done);
 			pending = pending.filter((r) => !done.has(r));
 		}
-		for (const recipient of pending) this.hold(recipient.key);
+		for (const { key } of pending) this.hold(key);
 		const now = Date.now();
 		const marks = pending.map(({ key }) => checkMarks(family, addressHash(key), now));
 		let found: Set<string>;
@@ -79,19 +73,19 @@ export class SentBefore {
 				marks.flatMap((m) => [m.sent, m.unsent]),
 			);
 		} catch (error) {
-			if (!isStoreMissing(error)) {
-				for (const { key } of pending) this.release(key, false);
-				throw new NodeOperationError(
-					this.context.getNode(),
-					`Could not read n8n's deduplication store: ${(error as Error)?.message}`,
-					{
-						description:
-							'No invitation was sent. Run the workflow again; if this keeps happening, check the n8n database, or set "Skip If Invited Within" to 0 (not for retried executions).',
-					},
-				);
+			if (isStoreMissing(error)) {
+				this.warn(STORE_MISSING);
+				return { send: pending, sentBefore };
 			}
-			this.warnStoreMissing();
-			return { send: pending, sentBefore };
+			for (const { key } of pending) this.release(key, false);
+			throw new NodeOperationError(
+				this.context.getNode(),
+				`Could not read n8n's deduplication store: ${messageOf(error)}`,
+				{
+					description:
+						'No invitation was sent. Run the workflow again; if this keeps happening, check the n8n database, or set "Skip If Invited Within" to 0 (not for retried executions).',
+				},
+			);
 		}
 		const send = pending.filter((recipient, index) => {
 			if (!wasSent(marks[index], found)) return true;
@@ -126,6 +120,13 @@ export class SentBefore {
 
 	private entryKey = (key: string) => `${this.record}\u0000${key}`;
 
+	/** Another run's sends to these addresses, each settling to its recipient on a 2xx. */
+	private othersOf(recipients: Recipient[]): Array<Promise<Recipient | false>> {
+		return recipients.flatMap(
+			(r) => inFlight.get(this.entryKey(r.key))?.then((sent) => sent && r) ?? [],
+		);
+	}
+
 	private hold(key: string): void {
 		const entryKey = this.entryKey(key);
 		const sent = new Promise<boolean>((settle) => this.held.set(key, settle));
@@ -140,30 +141,23 @@ export class SentBefore {
 
 	/** Writes the marks of a send (a 2xx, or one found recorded), then releases the address. */
 	private write(key: string, add: string[], remove: string[]): void {
-		const written = storeRound(this.record, this.store as Store, add, remove).then(
-			() => true,
-			(error: unknown) => {
-				if (isStoreMissing(error)) this.warnStoreMissing();
-				else
-					this.warn(
-						`could not record this run's invitations in n8n's deduplication store (${(error as Error)?.message}); a later run may email these customers again.`,
-					);
-				return true;
-			},
-		);
+		const written = storeRound(this.record, this.store as Store, add, remove)
+			.catch((error: unknown) =>
+				this.warn(
+					isStoreMissing(error)
+						? STORE_MISSING
+						: `could not record this run's invitations in n8n's deduplication store (${messageOf(error)}); a later run may email these customers again.`,
+				),
+			)
+			.then(() => true);
 		this.writes.push(written);
 		this.release(key, written);
 	}
 
-	private warnStoreMissing(): void {
-		if (!this.warned)
-			this.warn(
-				`n8n's deduplication store is not available here (this n8n has none, or the workflow is not saved), so "Skip If Invited Within" and the 24 h rule for retried executions are off in this run. Addresses emailed by earlier executions may be emailed again.`,
-			);
-		this.warned = true;
-	}
-
+	/** Each warning once per run. */
 	private warn(text: string): void {
-		this.context.logger.warn(`Gcore IAM "${this.context.getNode().name}": ${text}`);
+		if (!this.warned.has(text))
+			this.context.logger.warn(`Gcore IAM "${this.context.getNode().name}": ${text}`);
+		this.warned.add(text);
 	}
 }
