@@ -82,22 +82,20 @@ function instrument(installed: string, constants: Record<string, number>): void 
 		'sentBefore.js',
 	);
 	const source = fs.readFileSync(sentBefore, 'utf8');
-	const callSite = /const store = storeOf\(context\);/;
+	const callSite = /this\.store = \(0, storeRounds_1\.storeOf\)\(context\);/;
 	if (!callSite.test(source))
-		throw new Error(
-			`${sentBefore}: "const store = storeOf(context);" not found; update bench/storeCostN8n.ts`,
-		);
+		throw new Error(`${sentBefore}: the call of storeOf not found; update bench/storeCostN8n.ts`);
 	fs.writeFileSync(
 		sentBefore,
-		`${source.replace(callSite, 'const store = benchTimedStore(context, storeOf(context));')}\n${TIMED_STORE}`,
+		`${source.replace(callSite, 'this.store = benchTimedStore(context, (0, storeRounds_1.storeOf)(context));')}\n${TIMED_STORE}`,
 	);
 	// A changed constant of storeRounds.ts (e.g. MAX_STRINGS), for a what-if row; never in the repo.
 	const rounds = path.join(path.dirname(sentBefore), 'storeRounds.js');
 	let text = fs.readFileSync(rounds, 'utf8');
 	for (const [name, value] of Object.entries(constants)) {
-		const pattern = new RegExp(`const ${name} = [0-9_e]+;`);
+		const pattern = new RegExp(`(const |exports\\.)${name} = [0-9_e]+;`);
 		if (!pattern.test(text)) throw new Error(`${rounds}: constant ${name} not found`);
-		text = text.replace(pattern, `const ${name} = ${value};`);
+		text = text.replace(pattern, `$1${name} = ${value};`);
 	}
 	fs.writeFileSync(rounds, text);
 }
