@@ -5,7 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { GCORE_NODE_NAME, gcoreWorkflow, runWorkflow } from '../harness/engine';
+import { gcoreWorkflow, runWorkflow } from '../harness/engine';
+import { GCORE_NODE_NAME } from '../harness/names';
 import { DEFAULT_API_KEY } from '../simulator';
 
 export interface OurRun {

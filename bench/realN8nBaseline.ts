@@ -15,6 +15,7 @@ import { N8nInstance } from '../harness/n8n/instance';
 import { DEMO_OWNER } from '../harness/n8n/owner';
 import { logInAsOwner } from '../harness/n8n/ownerLogin';
 import { N8nRest } from '../harness/n8n/rest';
+import { GCORE_NODE_NAME } from '../harness/names';
 import { nodeOutputs, type N8nRun } from '../harness/n8n/runData';
 import { startServer } from '../harness/n8n/server';
 import { ensureRealN8n, type RealN8n } from '../harness/n8n/install';
@@ -23,8 +24,7 @@ import { mkTemp } from '../harness/workFolder';
 import { DEFAULT_API_KEY } from '../simulator';
 import {
 	GCORE_CREDENTIAL,
-	GCORE_NODE,
-	gcoreWorkflow,
+	benchGcoreWorkflow,
 	HEADER_CREDENTIAL,
 	HTTP_NODE,
 	httpRequestWorkflow,
@@ -135,8 +135,8 @@ export class RealN8nBench {
 	}
 
 	async runGcore(id: string, items: IDataObject[], options: IDataObject): Promise<RealN8nRun> {
-		await this.n8n.importWorkflows([gcoreWorkflow(id, NODE_TYPE, { items }, options)]);
-		return await this.execute(id, GCORE_NODE, GCORE_NODE);
+		await this.n8n.importWorkflows([benchGcoreWorkflow(id, NODE_TYPE, { items }, options)]);
+		return await this.execute(id, GCORE_NODE_NAME, GCORE_NODE_NAME);
 	}
 
 	/** Removes the throw-away user folder (database, installed package, logs). */

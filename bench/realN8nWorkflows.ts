@@ -10,14 +10,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { loadWorkflow, readWorkflow } from '../harness/workflows/load';
-import { BRANCHES, WEBHOOK_NODE } from '../harness/workflows/webhookWorkflow';
+import { WEBHOOK_NODE } from '../harness/workflows/webhookWorkflow';
 import type { WorkflowJson, WorkflowNode } from '../harness/workflows/workflowJson';
 
 export const HTTP_NODE = 'HTTP Request';
 export const SWITCH_NODE = 'Switch';
-export const GCORE_NODE = 'Gcore IAM';
-/** The nodes after the routing node: the three outcomes (e2e's branch names), then Failed. */
-export const OUTCOME_NODES = [...BRANCHES, 'Failed'];
 export const HEADER_CREDENTIAL = { id: 'benchHeaderAuth', name: 'Gcore API key (header)' };
 export const GCORE_CREDENTIAL = { id: 'benchGcoreIam', name: 'Gcore IAM account' };
 
@@ -94,7 +91,7 @@ export function httpRequestWorkflow(
 }
 
 /** The source → our node with "Continue (using error output)": outputs 0-2 the routes, 3 n8n's Error output. */
-export function gcoreWorkflow(
+export function benchGcoreWorkflow(
 	id: string,
 	nodeType: string,
 	from: ItemSource,

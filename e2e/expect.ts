@@ -5,9 +5,8 @@ import { SAMPLE_CUSTOMERS } from '../simulator';
 import { describeCliResult, type CliResult } from '../harness/n8n/cli';
 import { nodeOutputs, type N8nItem, type N8nRun } from '../harness/n8n/runData';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
-import { GCORE_NODE } from '../harness/workflows/workflowJson';
+import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 
-export const OUTPUT_NAMES = ['Success', 'Already Activated', 'Not Found'];
 const OUTCOMES = ['sent', 'alreadyActivated', 'notFound'];
 
 export function emails(items: N8nItem[]): string[] {
@@ -36,10 +35,10 @@ export function assertRanOk(run: N8nRun | undefined, r: CliResult): asserts run 
  * invitation.outcome; so a failed customer on Success, Already Activated or Not Found fails this.
  */
 export function assertBranches(run: N8nRun, inputs: N8nItem[], failing: Set<string>): string {
-	const outs = nodeOutputs(run, GCORE_NODE);
+	const outs = nodeOutputs(run, GCORE_NODE_NAME);
 	assert.ok(
 		outs.length >= 3,
-		`${GCORE_NODE} produced ${outs.length} outputs, expected 3 (${OUTPUT_NAMES.join(', ')})`,
+		`${GCORE_NODE_NAME} produced ${outs.length} outputs, expected 3 (${OUTPUT_NAMES.join(', ')})`,
 	);
 	for (let k = 0; k < 3; k++) {
 		const want = emails(inputs).filter((e) => !failing.has(e) && expectedOutput(e) === k);

@@ -1,10 +1,9 @@
 /** Where n8n's record of one execution of the webhook workflow (harness/workflows/webhookWorkflow.ts) put each customer, checked on the way. */
 import * as assert from 'node:assert/strict';
 
+import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 import type { N8nRest } from '../harness/n8n/rest';
 import { nodeOutputs } from '../harness/n8n/runData';
-import { GCORE_NODE } from '../harness/workflows/workflowJson';
-import { BRANCHES } from '../harness/workflows/webhookWorkflow';
 
 export interface Routed {
 	email: string;
@@ -21,10 +20,10 @@ export async function routedIn(rest: N8nRest, executionId: string): Promise<Rout
 		'success',
 		`execution ${executionId}: ${status} ${JSON.stringify(run.data.resultData.error ?? '')}`,
 	);
-	const outs = nodeOutputs(run, GCORE_NODE);
+	const outs = nodeOutputs(run, GCORE_NODE_NAME);
 	const routed: Routed[] = [];
 	outs.slice(0, 3).forEach((items, branch) => {
-		const reached = (nodeOutputs(run, BRANCHES[branch])[0] ?? []).map((i) =>
+		const reached = (nodeOutputs(run, OUTPUT_NAMES[branch])[0] ?? []).map((i) =>
 			String(i.json.email ?? (i.json.body as { email?: string })?.email),
 		);
 		const emails = items.map((i) =>
@@ -33,7 +32,7 @@ export async function routedIn(rest: N8nRest, executionId: string): Promise<Rout
 		assert.deepEqual(
 			reached,
 			emails,
-			`execution ${executionId}: what reached "${BRANCHES[branch]}"`,
+			`execution ${executionId}: what reached "${OUTPUT_NAMES[branch]}"`,
 		);
 		items.forEach((i, k) =>
 			routed.push({

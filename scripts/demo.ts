@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { WorkflowDefinition } from '../harness/engine';
-import { GCORE_NODE_NAME, REPO_ROOT, runWorkflow } from '../harness/engine';
+import { REPO_ROOT, runWorkflow } from '../harness/engine';
+import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, startSimulator } from '../simulator';
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'gcore-iam-onboarding.workflow.json');
@@ -26,14 +27,13 @@ async function main(): Promise<void> {
 		});
 		if (result.error) throw new Error(`The workflow failed: ${result.error.message}`);
 
-		const branches = ['Success', 'Already Activated', 'Not Found'];
 		result
 			.outputs(GCORE_NODE_NAME)
 			.slice(0, 3)
 			.forEach((items, output) => {
 				const next =
 					workflow.connections[GCORE_NODE_NAME].main[output]?.[0]?.node ?? '(not connected)';
-				console.log(`${branches[output]} → ${next} (${items.length})`);
+				console.log(`${OUTPUT_NAMES[output]} → ${next} (${items.length})`);
 				for (const item of items) console.log(`  ${describe(item)}`);
 			});
 

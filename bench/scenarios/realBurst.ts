@@ -36,7 +36,8 @@ import { ADMITTED, BURST_SIZES, RETRY_AFTER_SECONDS, type BurstSetting } from '.
 import { countBy, mapLimit } from '../../harness/queue/executions';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { deliver, waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
-import { BRANCHES, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
+import { OUTPUT_NAMES } from '../../harness/names';
+import { webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import { DEFAULT_SKIP_IF_INVITED_WITHIN_MINUTES as SKIP_DEFAULT } from '../../nodes/GcoreIam/actions/resendInvitation/description';
 import { DEFAULT_API_KEY } from '../../simulator';
 
@@ -311,7 +312,7 @@ async function burstRow(
 
 	const outcomes = await mapLimit(all, READ_IN_PARALLEL, async (e) => {
 		const { run, status } = await server.rest.execution(e.id);
-		const reached = BRANCHES.reduce(
+		const reached = OUTPUT_NAMES.reduce(
 			(n, branch) => n + (nodeOutputs(run, branch)[0]?.length ?? 0),
 			0,
 		);

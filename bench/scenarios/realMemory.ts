@@ -16,14 +16,10 @@ import { watchPeakRss } from '../peakRss';
 import type { RealN8nBench, RealN8nServer } from '../realN8nBaseline';
 import { count, s } from '../report';
 import { realN8nOf, scenario } from '../scenario';
-import {
-	gcoreWorkflow,
-	httpRequestWorkflow,
-	OUTCOME_NODES,
-	type BenchWorkflow,
-} from '../realN8nWorkflows';
+import { benchGcoreWorkflow, httpRequestWorkflow, type BenchWorkflow } from '../realN8nWorkflows';
 import { round } from '../stats';
 import { MEMORY_LATENCY_MS } from './memory';
+import { OUTPUT_NAMES } from '../../harness/names';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
 import { post } from '../../harness/workflows/webhookWorkflow';
@@ -68,7 +64,7 @@ async function realMemory(
 				name: `Gcore IAM node, concurrency ${settings.concurrency}`,
 				id: 'benchMemoryGcore',
 				workflow: (path) =>
-					gcoreWorkflow(
+					benchGcoreWorkflow(
 						'benchMemoryGcore',
 						NODE_TYPE,
 						{ webhook: { path, webhookId: 'b0b0b0b0-0000-4000-8000-000000000201' }, split: true },
@@ -150,10 +146,7 @@ async function runOnce(
 		before
 	];
 	const { run } = await server.rest.execution(execution.id);
-	const routed = OUTCOME_NODES.slice(0, 3).reduce(
-		(n, node) => n + (nodeOutputs(run, node)[0]?.length ?? 0),
-		0,
-	);
+	const routed = OUTPUT_NAMES.reduce((n, node) => n + (nodeOutputs(run, node)[0]?.length ?? 0), 0);
 	return {
 		executionMs: Date.parse(execution.stoppedAt ?? '') - Date.parse(execution.startedAt ?? ''),
 		failed: count - routed,

@@ -25,9 +25,10 @@ import type { BenchContext, BenchSettings } from '../context';
 import { expectedCounts, customers, simulatorUsers } from '../customers';
 import { watchPeakRss } from '../peakRss';
 import { scenario } from '../scenario';
-import { gcoreWorkflow, GCORE_NODE } from '../realN8nWorkflows';
+import { benchGcoreWorkflow } from '../realN8nWorkflows';
 import { round, spread, type Spread } from '../stats';
 import { StoreCostN8n, type Database, type StoreCall } from '../storeCostN8n';
+import { GCORE_NODE_NAME } from '../../harness/names';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { post } from '../../harness/workflows/webhookWorkflow';
 import { NODE_TYPE } from '../../harness/ourPackage';
@@ -113,7 +114,7 @@ async function storeCost(
 		const variant = id.slice(id.lastIndexOf('-') + 1) as Variant;
 		const options: IDataObject = variant === 'zero' ? { skipIfInvitedWithin: 0 } : {};
 		const webhookId = `b0b0b0b0-0000-4000-8000-${String(900_000_000 + index).padStart(12, '0')}`;
-		return gcoreWorkflow(
+		return benchGcoreWorkflow(
 			id,
 			NODE_TYPE,
 			{ webhook: { path: hookPath(id), webhookId }, split: true },
@@ -266,9 +267,9 @@ async function runOnce(
 	)[before];
 	const { run, status } = await patiently(n8n, () => n8n.rest.execution(execution.id));
 	const task = (run.data.resultData.runData as Record<string, Array<{ executionTime: number }>>)[
-		GCORE_NODE
+		GCORE_NODE_NAME
 	]?.[0];
-	const routed = [0, 1, 2].map((output) => nodeOutputs(run, GCORE_NODE)[output]?.length ?? 0);
+	const routed = [0, 1, 2].map((output) => nodeOutputs(run, GCORE_NODE_NAME)[output]?.length ?? 0);
 	const expected = expectedCounts(items.length);
 	const wanted = [expected.sent, expected.alreadyActivated, expected.notFound];
 	const problem =

@@ -11,8 +11,8 @@ import * as assert from 'node:assert/strict';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { addressOf, batchCustomers, batchFinished, startBatch } from '../../harness/queue/batch';
 import { countBy, seconds, workerOf } from '../../harness/queue/executions';
-import { BATCH_RETRY, BRANCH_NODES, FAILED_NODE } from '../../harness/workflows/queueWorkflows';
-import { GCORE_NODE } from '../../harness/workflows/workflowJson';
+import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
+import { BATCH_RETRY, FAILED_NODE } from '../../harness/workflows/queueWorkflows';
 import { isFinalAnswer } from '../expect';
 import { measured } from '../measured';
 import type { QueueScenario } from '../scenario';
@@ -45,13 +45,13 @@ export const batchOnWorker: QueueScenario = {
 		);
 
 		const { run } = await cluster.rest.execution(id);
-		const outs = nodeOutputs(run, GCORE_NODE);
+		const outs = nodeOutputs(run, GCORE_NODE_NAME);
 		assert.equal(
 			outs.length,
 			4,
-			`${GCORE_NODE} has ${outs.length} outputs, expected the three and the Error output`,
+			`${GCORE_NODE_NAME} has ${outs.length} outputs, expected the three and the Error output`,
 		);
-		const tries = run.data.resultData.runData[GCORE_NODE].length;
+		const tries = run.data.resultData.runData[GCORE_NODE_NAME].length;
 		const placed = outs.flatMap((o, k) => o.map((item) => ({ email: addressOf(item), output: k })));
 		assert.deepEqual(
 			countBy(placed.map((p) => p.email)),
@@ -84,7 +84,7 @@ export const batchOnWorker: QueueScenario = {
 		).length;
 		const doubleSent = Object.entries(stats.sentByEmail).filter(([, n]) => n > 1);
 
-		const branchCounts = [...BRANCH_NODES, FAILED_NODE]
+		const branchCounts = [...OUTPUT_NAMES, FAILED_NODE]
 			.map((b, k) => `${b} ${outs[k].length}`)
 			.join(', ');
 		measured(
@@ -127,6 +127,6 @@ export const batchOnWorker: QueueScenario = {
 			0,
 			`on the Error output although the API gave a final answer: ${failedWithFinal.slice(0, 10).join(', ')}`,
 		);
-		return `${exec.status} on ${worker.name} (${tries} run of ${GCORE_NODE}); ${branchCounts}; ${retriedByN8n} addresses re-sent by Retry On Fail, 0 after a final answer; API ${JSON.stringify(stats.statusCounts)}`;
+		return `${exec.status} on ${worker.name} (${tries} run of ${GCORE_NODE_NAME}); ${branchCounts}; ${retriedByN8n} addresses re-sent by Retry On Fail, 0 after a final answer; API ${JSON.stringify(stats.statusCounts)}`;
 	},
 };

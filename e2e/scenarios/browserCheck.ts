@@ -11,16 +11,12 @@ import * as path from 'node:path';
 
 import { browserCheck as driveBrowser } from '../../harness/n8n/browser';
 import { ensureChromium } from '../../harness/n8n/chromium';
-import { assertBranches, assertSimulatorSaw, emails, once, OUTPUT_NAMES } from '../expect';
+import { assertBranches, assertSimulatorSaw, emails, once } from '../expect';
+import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
 import { majorOf } from '../../harness/n8n/install';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { REPO } from '../../harness/ourPackage';
-import {
-	GCORE_NODE,
-	INPUT_NODE,
-	loadExampleWorkflow,
-	targetsOf,
-} from '../../harness/workflows/workflowJson';
+import { INPUT_NODE, loadExampleWorkflow, targetsOf } from '../../harness/workflows/workflowJson';
 import type { Scenario } from '../scenario';
 
 /**
@@ -43,15 +39,15 @@ export const browserCheck: Scenario = {
 		const chromium = await ensureChromium();
 		await sim.reset();
 		const shot = path.join(workFolder, 'example-workflow.png');
-		const targets = targetsOf(loadExampleWorkflow(), GCORE_NODE).map((t) => t[0]);
+		const targets = targetsOf(loadExampleWorkflow(), GCORE_NODE_NAME).map((t) => t[0]);
 		const before = new Set((await rest.executions({ workflowId: WORKFLOW_ID })).map((e) => e.id));
 		const r = await driveBrowser({
 			chromium,
 			baseUrl: n8n.baseUrl,
 			owner,
 			workflowId: WORKFLOW_ID,
-			nodeName: GCORE_NODE,
-			expectRan: [GCORE_NODE, ...targets.filter((t): t is string => !!t)],
+			nodeName: GCORE_NODE_NAME,
+			expectRan: [GCORE_NODE_NAME, ...targets.filter((t): t is string => !!t)],
 			screenshot: shot,
 		});
 		assert.deepEqual(r.outputLabels, OUTPUT_NAMES, 'output labels on the canvas');
@@ -79,12 +75,12 @@ export const browserCheck: Scenario = {
 		const { run } = await rest.execution(mine[0].id);
 		const inputs = nodeOutputs(run, INPUT_NODE)[0] ?? [];
 		assertBranches(run, inputs, new Set());
-		const outs = nodeOutputs(run, GCORE_NODE);
+		const outs = nodeOutputs(run, GCORE_NODE_NAME);
 		for (let k = 0; k < 3; k++) {
 			if (!targets[k]) continue;
 			const want = `${outs[k].length} item${outs[k].length === 1 ? '' : 's'}`;
 			assert.equal(
-				r.edgeCounts[`${GCORE_NODE} → ${targets[k]}`],
+				r.edgeCounts[`${GCORE_NODE_NAME} → ${targets[k]}`],
 				want,
 				`item count on the "${OUTPUT_NAMES[k]}" edge`,
 			);

@@ -16,11 +16,8 @@ import {
 	once,
 } from '../expect';
 import { nodeOutputs, type N8nItem } from '../../harness/n8n/runData';
-import {
-	GCORE_NODE,
-	loadExampleWorkflow,
-	type WorkflowJson,
-} from '../../harness/workflows/workflowJson';
+import { GCORE_NODE_NAME } from '../../harness/names';
+import { loadExampleWorkflow, type WorkflowJson } from '../../harness/workflows/workflowJson';
 import { executeFresh, type Scenario } from '../scenario';
 
 const WORKFLOW_ID = 'gcoreIamErrOut01';
@@ -37,11 +34,11 @@ const MAX_RETRIES = 1;
 function workflow(): WorkflowJson {
 	const wf = loadExampleWorkflow(WORKFLOW_ID);
 	wf.name = `${wf.name} (e2e: error output)`;
-	const gcore = wf.nodes.find((n) => n.name === GCORE_NODE)!;
+	const gcore = wf.nodes.find((n) => n.name === GCORE_NODE_NAME)!;
 	gcore.onError = 'continueErrorOutput';
 	gcore.parameters.options = { ...(gcore.parameters.options as object), maxRetries: MAX_RETRIES };
 	const source = Object.entries(wf.connections).find(([, c]) =>
-		c.main.some((o) => o.some((t) => t.node === GCORE_NODE)),
+		c.main.some((o) => o.some((t) => t.node === GCORE_NODE_NAME)),
 	)![0];
 	const [x, y] = gcore.position;
 	wf.nodes.push(
@@ -65,10 +62,10 @@ function workflow(): WorkflowJson {
 		},
 	);
 	wf.connections[source].main = wf.connections[source].main.map((o) =>
-		o.map((t) => (t.node === GCORE_NODE ? { ...t, node: ADD_NODE } : t)),
+		o.map((t) => (t.node === GCORE_NODE_NAME ? { ...t, node: ADD_NODE } : t)),
 	);
-	wf.connections[ADD_NODE] = { main: [[{ node: GCORE_NODE, type: 'main', index: 0 }]] };
-	const outs = wf.connections[GCORE_NODE].main;
+	wf.connections[ADD_NODE] = { main: [[{ node: GCORE_NODE_NAME, type: 'main', index: 0 }]] };
+	const outs = wf.connections[GCORE_NODE_NAME].main;
 	while (outs.length < 3) outs.push([]);
 	outs[3] = [{ node: ERROR_NODE, type: 'main', index: 0 }];
 	return wf;
@@ -139,11 +136,11 @@ export const errorOutput: Scenario = {
 		assert.ok(emails(inputs).includes(TYPO_ADDRESS), `"${ADD_NODE}" did not add ${TYPO_ADDRESS}`);
 		const failing = new Set([REFUSED, SERVER_ERROR, TYPO_ADDRESS]);
 		const summary = assertBranches(run, inputs, failing);
-		const outs = nodeOutputs(run, GCORE_NODE);
+		const outs = nodeOutputs(run, GCORE_NODE_NAME);
 		assert.equal(
 			outs.length,
 			4,
-			`${GCORE_NODE} should have 4 outputs with the Error output, has ${outs.length}`,
+			`${GCORE_NODE_NAME} should have 4 outputs with the Error output, has ${outs.length}`,
 		);
 		const wantFailed = emails(inputs).filter((e) => failing.has(e));
 		assert.deepEqual(emails(outs[3]), wantFailed, 'items on the Error output, in input order');

@@ -9,13 +9,12 @@ import {
 	assertSimulatorSaw,
 	emails,
 	once,
-	OUTPUT_NAMES,
 } from '../expect';
+import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
 import { NODE_TYPE } from '../../harness/ourPackage';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import {
 	EXAMPLE_WORKFLOW_ID,
-	GCORE_NODE,
 	INPUT_NODE,
 	loadExampleWorkflow,
 	targetsOf,
@@ -48,8 +47,8 @@ export const example: Scenario = {
 			`the example does not send ${SAMPLE_UNKNOWN_EMAIL}`,
 		);
 		const summary = assertBranches(run, inputs, new Set());
-		const outs = nodeOutputs(run, GCORE_NODE);
-		targetsOf(wf, GCORE_NODE)
+		const outs = nodeOutputs(run, GCORE_NODE_NAME);
+		targetsOf(wf, GCORE_NODE_NAME)
 			.slice(0, 3)
 			.forEach((targets, k) => {
 				for (const t of targets) {

@@ -22,8 +22,8 @@ import {
 	waitForExecutions,
 	workerOf,
 } from '../../harness/queue/executions';
-import { BRANCH_NODES, CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
-import { GCORE_NODE } from '../../harness/workflows/workflowJson';
+import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
+import { CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
 import { isFinalAnswer } from '../expect';
 import { measured } from '../measured';
 import type { QueueContext, QueueScenario } from '../scenario';
@@ -121,11 +121,11 @@ async function runBurst(
 		4,
 		async (e) => {
 			const { run } = await cluster.rest.execution(e.id);
-			const outs = nodeOutputs(run, GCORE_NODE);
+			const outs = nodeOutputs(run, GCORE_NODE_NAME);
 			const branch = outs.findIndex((o) => o.length > 0);
 			assert.ok(
 				branch >= 0 && outs.flat().length === 1,
-				`execution ${e.id}: ${GCORE_NODE} should put its one item on one output: ${JSON.stringify(outs.map((o) => o.length))}`,
+				`execution ${e.id}: ${GCORE_NODE_NAME} should put its one item on one output: ${JSON.stringify(outs.map((o) => o.length))}`,
 			);
 			const item = outs[branch][0].json as {
 				body?: { email?: string };
@@ -162,7 +162,7 @@ async function runBurst(
 	const invited = Object.keys(posted).filter((e) => mix.expectedBranch(e) === 0);
 	const never = invited.filter((e) => !stats.sentByEmail[e]);
 	const double = invited.filter((e) => (stats.sentByEmail[e] ?? 0) > posted[e]);
-	const branchCounts = BRANCH_NODES.map(
+	const branchCounts = OUTPUT_NAMES.map(
 		(b, k) => `${b} ${routed.filter((r) => r.branch === k).length}`,
 	).join(', ');
 

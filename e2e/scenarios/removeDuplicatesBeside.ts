@@ -26,8 +26,9 @@ import { processedData } from '../../harness/n8n/processedData';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import { say } from '../../harness/log';
 import type { Scenario, ServerContext } from '../scenario';
-import { BRANCHES, WEBHOOK_NODE, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
-import { GCORE_NODE, type WorkflowJson } from '../../harness/workflows/workflowJson';
+import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
+import { WEBHOOK_NODE, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
+import type { WorkflowJson } from '../../harness/workflows/workflowJson';
 import { deliver, waitUntilRegistered, webhookUrl } from '../../harness/n8n/webhook';
 
 const EVENTS = 100;
@@ -71,9 +72,9 @@ function workflowOf(
 	const { operation, options } = rd.parameters;
 	rd.parameters = { operation, logic, ...parameters, options };
 	if (!withOurs) {
-		const ours = new Set([GCORE_NODE, ...BRANCHES]);
+		const ours = new Set([GCORE_NODE_NAME, ...OUTPUT_NAMES]);
 		wf.nodes = wf.nodes.filter((n) => !ours.has(n.name));
-		delete wf.connections[GCORE_NODE];
+		delete wf.connections[GCORE_NODE_NAME];
 		wf.connections[WEBHOOK_NODE].main[0] = wf.connections[WEBHOOK_NODE].main[0].filter(
 			(t) => !ours.has(t.node),
 		);

@@ -10,7 +10,8 @@ import type { SimUser } from '../../simulator';
 import { say } from '../../harness/log';
 import type { Scenario } from '../scenario';
 import { routedIn, type Routed } from '../routedIn';
-import { BRANCHES, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
+import { OUTPUT_NAMES } from '../../harness/names';
+import { webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import { deliver, waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
 
 const WORKFLOW_ID = 'gcoreIamBurst001';
@@ -87,7 +88,7 @@ export const webhookBurst: Scenario = {
 			assert.equal(
 				r.branch,
 				c.branch,
-				`${c.email} on "${BRANCHES[r.branch]}", expected "${BRANCHES[c.branch]}"`,
+				`${c.email} on "${OUTPUT_NAMES[r.branch]}", expected "${OUTPUT_NAMES[c.branch]}"`,
 			);
 			assert.equal(
 				r.outcome,

@@ -17,8 +17,6 @@ import { PACKAGE_NAME } from './loadPackage';
 export const GCORE_NODE_TYPE = `${PACKAGE_NAME}.gcoreIam`;
 export const GCORE_TOOL_NODE_TYPE = `${GCORE_NODE_TYPE}Tool`;
 export const GCORE_CREDENTIAL_TYPE = 'gcoreIamApi';
-export const GCORE_NODE_NAME = 'Gcore IAM';
-export const OUTPUT_NODE_NAMES = ['Success', 'Already Activated', 'Not Found'] as const;
 export const ERROR_NODE_NAME = 'Error';
 export const SOURCE_NODE_NAME = 'Customers';
 export const AGENT_NODE_NAME = 'Agent';

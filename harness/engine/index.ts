@@ -14,13 +14,13 @@ export {
 	ERROR_NODE_NAME,
 	FROM_AI_EMAIL,
 	GCORE_CREDENTIAL_TYPE,
-	GCORE_NODE_NAME,
 	GCORE_NODE_TYPE,
 	GCORE_TOOL_NODE_TYPE,
-	OUTPUT_NODE_NAMES,
 	SOURCE_NODE_NAME,
 } from './gcoreWorkflow';
 export type { GcoreWorkflowOptions } from './gcoreWorkflow';
+/** Re-exported for test/node, which imports the node's name from here. */
+export { GCORE_NODE_NAME } from '../names';
 export { testCredential } from './credentialTest';
 export {
 	harnessTypes,

@@ -13,7 +13,6 @@ import {
 	type WorkflowNode,
 } from './workflowJson';
 
-export const BRANCHES = ['Success', 'Already Activated', 'Not Found'];
 export const WEBHOOK_NODE = 'CRM webhook';
 const CODE_NODE = 'CRM export';
 

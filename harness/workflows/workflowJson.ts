@@ -8,8 +8,7 @@ export const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'gcore-iam-onboardin
 export const EXAMPLE_WORKFLOW_ID = 'gcoreIamExample1';
 export const CREDENTIAL_ID = 'gcoreIamSimCred1';
 export const CREDENTIAL_NAME = 'Gcore IAM account (simulator)';
-/** Node names in the example. */
-export const GCORE_NODE = 'Gcore IAM';
+/** The example's input node (our node's name: GCORE_NODE_NAME in harness/names.ts). */
 export const INPUT_NODE = 'New CRM customers';
 
 export interface WorkflowNode {
