@@ -23,7 +23,8 @@ export class ProcessMap<V> {
 
 	private sweptAt = 0;
 
-	constructor(private readonly expiry: Expiry<V>) {
+	/** Without an expiry, an entry stays until it is deleted. */
+	constructor(private readonly expiry: Expiry<V> = { idleMs: Infinity, maxEntries: Infinity }) {
 		registry.add(this as ProcessMap<unknown>);
 	}
 

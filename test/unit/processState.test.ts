@@ -31,6 +31,17 @@ describe('ProcessMap: state shared by the executions of one n8n process', () => 
 		expect(made(map, ['idle', 'busy', 'fresh', 'other'])).toEqual(['busy', 'fresh', 'other']);
 	});
 
+	test('without an expiry, an entry stays until it is deleted, however long and however many', () => {
+		const map = new ProcessMap<Entry>();
+		const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}`);
+		for (const key of keys) map.use(key, () => ({ busy: false, usedAt: now }));
+		now += 24 * 60 * 60_000;
+		map.use('later', () => ({ busy: false, usedAt: now }));
+		expect(made(map, keys)).toHaveLength(keys.length);
+		map.delete('k0');
+		expect(map.get('k0')).toBeUndefined();
+	});
+
 	test('use keeps an entry: it is idle from its last use, or from what idleSince says', () => {
 		const own = new ProcessMap<Entry>({ idleMs: 60_000, maxEntries: 100 });
 		const told = new ProcessMap<Entry>({

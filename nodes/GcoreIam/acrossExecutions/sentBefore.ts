@@ -18,11 +18,7 @@ const messageOf = (error: unknown) => (error as Error | undefined)?.message ?? S
 // Sends in flight in this process, by record and address. Each settles true (a 2xx, or one found
 // recorded) once its marks are written, or false; then it leaves. So a run that starts later
 // finds either the send in flight or its marks.
-const inFlight = new ProcessMap<Promise<boolean>>({
-	idleMs: Infinity,
-	maxEntries: Infinity,
-	inUse: () => true,
-});
+const inFlight = new ProcessMap<Promise<boolean>>();
 
 /** One run's part: it checks the node's record, records its 2xx, and holds its sends in flight. */
 export class SentBefore {

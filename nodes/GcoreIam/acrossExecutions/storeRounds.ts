@@ -10,9 +10,7 @@ import { ProcessMap } from '../processState';
 // most: in a burst of executions, each round serves many, and n8n's database (which also saves
 // the executions) gets a few store calls a second, however many executions there are.
 
-type Helpers = DeduplicationHelperFunctions;
-export type Store = Pick<Helpers, 'checkProcessedAndRecord' | 'removeProcessed'> &
-	Pick<Helpers, 'getProcessedDataCount' | 'clearAllProcessedItems'>;
+export type Store = DeduplicationHelperFunctions;
 type Answer = { found: Set<string> } | { error: unknown };
 interface Request {
 	add: string[];
@@ -24,22 +22,14 @@ interface Request {
 // The record is emptied at MAX_STRINGS instead: that forgets sends, it never invents one.
 const OPTIONS = { mode: 'entries' } as const;
 export const MAX_STRINGS = 20_000;
-/** The size is read at the first round, then after this many strings added or this long. */
-const COUNT_AFTER = { strings: 2_000, ms: 60_000 };
+/** The size is read at a process's first round, then each time it has added this many strings. */
+const COUNT_AFTER_STRINGS = 2_000;
 const ROUND_EVERY_MS = 250;
 
 // Per record: the requests for the next round, while one is served; strings added since the
 // size was last read.
-const queues = new ProcessMap<Request[]>({
-	idleMs: Infinity,
-	maxEntries: Infinity,
-	inUse: () => true,
-});
-const added = new ProcessMap<{ strings: number; at: number }>({
-	idleMs: COUNT_AFTER.ms,
-	maxEntries: 10_000,
-	idleSince: (since) => since.at,
-});
+const queues = new ProcessMap<Request[]>();
+const added = new ProcessMap<{ strings: number }>({ idleMs: 60 * 60_000, maxEntries: 10_000 });
 
 /** n8n's store, where this n8n has one and the workflow is saved (records are per workflow id). */
 export function storeOf(context: IExecuteFunctions): Store | undefined {
@@ -94,11 +84,9 @@ async function serve(queue: Request[], record: string, store: Store): Promise<vo
 }
 
 async function keepSmall(record: string, store: Store, strings: number): Promise<void> {
-	const now = Date.now();
-	const since = added.use(record, () => ({ strings: COUNT_AFTER.strings, at: now }));
-	since.strings += strings;
-	if (since.strings < COUNT_AFTER.strings && now - since.at < COUNT_AFTER.ms) return;
-	Object.assign(since, { strings: 0, at: now });
+	const since = added.use(record, () => ({ strings: COUNT_AFTER_STRINGS }));
+	if ((since.strings += strings) < COUNT_AFTER_STRINGS) return;
+	since.strings = 0;
 	if ((await store.getProcessedDataCount('node', OPTIONS)) >= MAX_STRINGS)
 		await store.clearAllProcessedItems('node', OPTIONS);
 }
