@@ -42,7 +42,6 @@ export async function resendInvitation(this: IExecuteFunctions): Promise<INodeEx
 			onResult: (key, result) => sentBefore.settled(key, result),
 		});
 		for (const [key, result] of sent) outcomes.set(key, result);
-		await sentBefore.end();
 		// n8n discards a cancelled execution's output and runs nothing after this node.
 		if (this.getExecutionCancelSignal()?.aborted) return (output = [[], [], []]);
 
@@ -66,6 +65,7 @@ export async function resendInvitation(this: IExecuteFunctions): Promise<INodeEx
 		output = routeItems(node, settings, items, results as ItemResult[]);
 		return output;
 	} finally {
+		// Before the node returns or throws: every record written, every send in flight let go.
 		await sentBefore.end();
 		const answers = new Map<string, Answer>();
 		for (const [key, outcome] of outcomes)
