@@ -314,6 +314,24 @@ describe('two executions racing for the same address in one n8n process', () => 
 		return { neverEmailed, twice };
 	};
 
+	test('200 one-customer executions at once over the same 50 customers: each e-mailed once', async () => {
+		sim().configure({ latencyMs: 50 });
+		const customers = invited.slice(150, 200).map((user) => user.email);
+		const runs = await Promise.all(
+			Array.from({ length: 200 }, (_, i) => run({ items: items(customers[i % 50]) })),
+		);
+		expect(runs.every((result) => result.error === undefined)).toBe(true);
+		const outcomes = runs.map((result) => invitation(result.gcore.success[0]).outcome);
+		expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(50);
+		expect(outcomes.filter((outcome) => outcome === 'sentBefore')).toHaveLength(150);
+		const neverEmailed = customers.filter((email) => sent(email) === 0);
+		const twice = customers.filter((email) => sent(email) > 1);
+		console.log(
+			`200 executions, 50 customers: ${neverEmailed.length} never e-mailed, ${twice.length} twice`,
+		);
+		expect({ neverEmailed, twice }).toEqual({ neverEmailed: [], twice: [] });
+	});
+
 	test('many executions at once for the same addresses: each address is e-mailed once', async () => {
 		expect(await sixRunsAtOnce(80)).toEqual({ neverEmailed: [], twice: [] });
 	});
