@@ -1,8 +1,8 @@
 /**
  * Issue 16 in one n8n process: `kill -9` of `n8n start` in the middle of webhook work, n8n started
  * again on the same user folder, and the same events POSTed again a few seconds later (a CRM that
- * redelivers, an operator who re-runs the batch), within the same 5-minute slice of the default
- * "Skip If Invited Within" (10 min). Over both runs every invited customer is e-mailed at least once,
+ * redelivers, an operator who re-runs the batch), within the same slice of "Skip If Invited Within"
+ * (60 min here, 30-minute slices). Over both runs every invited customer is e-mailed at least once,
  * the redelivery routes nobody to Success as "sentBefore" whom the API never answered 2xx, and the
  * number e-mailed twice is reported. Two shapes: one execution with the whole export (Webhook → Code
  * → Gcore IAM), and one customer per execution.
@@ -89,7 +89,7 @@ async function proveCrashAndRedelivery(
 	await waitUntilListening(ctx, workflowId, path, shape.probe);
 	const left = SLICE_MS - (Date.now() % SLICE_MS);
 	if (left < NEEDS_MS) {
-		say(`waiting ${(left / 1000).toFixed(0)} s for the next 5-minute slice`);
+		say(`waiting ${(left / 1000).toFixed(0)} s for the next slice`);
 		await sleep(left + 1000);
 	}
 	await sim.prepare({
@@ -156,14 +156,22 @@ async function proveCrashAndRedelivery(
 		'customers the redelivery did not route to Success',
 	);
 	const never = emails.filter((e) => sent(final, e) === 0);
+	// n8n can answer a POST 500 and still run it, so a redelivered event may run twice: a
+	// "sentBefore" is then backed by the 2xx of its twin in the redelivery.
+	const sentInRedelivery = new Set(routed.filter((r) => r.outcome === 'sent').map((r) => r.email));
 	const skippedUnsent = routed
-		.filter((r) => r.outcome === 'sentBefore' && sent(beforeRedelivery, r.email) === 0)
+		.filter(
+			(r) =>
+				r.outcome === 'sentBefore' &&
+				sent(beforeRedelivery, r.email) === 0 &&
+				!sentInRedelivery.has(r.email),
+		)
 		.map((r) => r.email);
 	const twice = emails.filter((e) => sent(final, e) > 1).length;
 	const sameSlice = Math.floor(killedAt / SLICE_MS) === Math.floor(redeliveredAt / SLICE_MS);
 	const line =
 		`killed after ${atKill.requests} requests (${sentAtKill} e-mailed, ${atKill.statusCounts.aborted ?? 0} cut off); redelivered ${((redeliveredAt - killedAt) / 1000).toFixed(1)} s after the kill` +
-		`${sameSlice ? ' (same slice)' : ' (next 5-minute slice)'} in ${runs.success.length} executions${runs.other ? ` (+${runs.other} that never ran: n8n's 500 after ${redelivered5xx} redeliveries)` : ''}, done in ${(doneMs / 1000).toFixed(1)} s; never e-mailed ${never.length}, ` +
+		`${sameSlice ? ' (same slice)' : ' (next slice)'} in ${runs.success.length} executions (${redelivered5xx} POSTs redelivered after n8n's 5xx${runs.other ? `, ${runs.other} executions that never ran` : ''}), done in ${(doneMs / 1000).toFixed(1)} s; never e-mailed ${never.length}, ` +
 		`"sentBefore" without a send ${skippedUnsent.length}, e-mailed twice ${twice}, "sentBefore" ${routed.filter((r) => r.outcome === 'sentBefore').length}`;
 	say(`crash and redelivery (${shape.key}) on n8n ${ctx.n8n.version}: ${line}`);
 	assert.equal(
