@@ -27,21 +27,15 @@ export interface SimulatorProcess {
 	stop(): Promise<void>;
 }
 
-export interface SimulatorProcessOptions {
-	/** Append the simulator's output here (default: discarded). */
-	logFile?: string;
-	/** More `simulator/cli.ts` arguments. */
-	args?: string[];
-}
-
+/** `logFile`: where the simulator's output goes (default: nowhere). */
 export async function startSimulatorProcess(
-	options: SimulatorProcessOptions = {},
+	options: { logFile?: string } = {},
 ): Promise<SimulatorProcess> {
 	const tsxCli = require.resolve('tsx/cli', { paths: [REPO] });
 	const child = spawnGroup(
 		'simulator',
 		process.execPath,
-		[tsxCli, path.join(REPO, 'simulator', 'cli.ts'), '--port', '0', ...(options.args ?? [])],
+		[tsxCli, path.join(REPO, 'simulator', 'cli.ts'), '--port', '0'],
 		{
 			cwd: REPO,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,10 +55,9 @@ export async function startSimulatorProcess(
 		async reset() {
 			await call('POST', '/__sim/reset');
 		},
-		async prepare({ users, ...settings }) {
+		async prepare(settings) {
 			await call('POST', '/__sim/reset');
 			await call('POST', '/__sim/config', { logRequests: false, ...settings });
-			await call('POST', '/__sim/users', users);
 		},
 		async addFault(email, fault) {
 			await call('POST', '/__sim/faults', { email, fault });

@@ -1,32 +1,21 @@
-import { STATUS_CODES } from 'node:http';
 import type { Fault, RandomFaults } from './types';
 
-interface Queued {
-	fault: Fault;
-	left: number;
-}
-
 /**
- * Faults queued per key (a lower-cased address or '*'). The first fault of a queue applies
- * until its `times` runs out, then the next one takes over, so "503 twice, then 429 once" is
- * two addFault calls.
+ * Faults queued per key (a lower-cased address, '*' or ME_PATH). The head of a queue applies
+ * until its `times` runs out, then the next takes over: "503 twice, then 429 once" is two adds.
  */
 export class FaultBook {
-	private readonly queues = new Map<string, Queued[]>();
+	private readonly queues = new Map<string, Array<{ fault: Fault; left: number }>>();
 
 	add(key: string, fault: Fault): void {
 		const left = fault.times ?? Infinity;
-		if (left <= 0) return;
-		const queue = this.queues.get(key);
-		if (queue) queue.push({ fault, left });
-		else this.queues.set(key, [{ fault, left }]);
+		if (left > 0) this.queues.set(key, [...(this.queues.get(key) ?? []), { fault, left }]);
 	}
 
-	/** The fault for this request, per address first, then '*' (unless `exact`); counts `times` down. */
+	/** The fault for this request, the address's first, then '*' (unless `exact`); counts `times` down. */
 	take(key: string | undefined, exact = false): Fault | undefined {
-		if (this.queues.size === 0) return undefined;
 		return (
-			(key !== undefined ? this.takeFrom(key) : undefined) ??
+			(key === undefined ? undefined : this.takeFrom(key)) ??
 			(exact ? undefined : this.takeFrom('*'))
 		);
 	}
@@ -37,90 +26,73 @@ export class FaultBook {
 
 	private takeFrom(key: string): Fault | undefined {
 		const queue = this.queues.get(key);
-		if (!queue) return undefined;
-		const head = queue[0];
-		head.left -= 1;
-		if (head.left <= 0) {
-			queue.shift();
-			if (queue.length === 0) this.queues.delete(key);
-		}
-		return head.fault;
+		const head = queue?.[0];
+		if (head && --head.left <= 0) queue.shift();
+		if (queue?.length === 0) this.queues.delete(key);
+		return head?.fault;
 	}
 }
 
 /**
  * Seeded random fault for the nth request (1-based) to an address. It depends only on
- * (seed, address, n), not on arrival order, so a run with concurrency gets the same faults
- * as a sequential one.
+ * (seed, address, n), not on arrival order, so a concurrent run gets the faults of a sequential one.
  */
 export function randomFault(config: RandomFaults, key: string, nth: number): Fault | undefined {
-	const next = mulberry32((config.seed ^ fnv1a(key) ^ Math.imul(nth, 0x9e3779b1)) >>> 0);
-	if (next() >= config.rate) return undefined;
-	const status = config.statuses[Math.floor(next() * config.statuses.length)];
-	return { status, retryAfter: config.retryAfter };
-}
-
-export function defaultFaultMessage(status: number): string {
-	return status === 429 ? 'Too many requests' : (STATUS_CODES[status] ?? 'Error');
-}
-
-/** Throws a TypeError naming the first bad field (used for input from the control API). */
-export function validateFault(fault: unknown): Fault {
-	if (typeof fault !== 'object' || fault === null || Array.isArray(fault)) {
-		throw new TypeError('fault must be an object');
-	}
-	const f = fault as Record<string, unknown>;
-	if (f.status !== undefined && !isStatus(f.status))
-		throw new TypeError('fault.status must be an HTTP status code');
-	for (const name of ['delayMs', 'times'] as const) {
-		if (f[name] !== undefined && !isNonNegative(f[name])) {
-			throw new TypeError(`fault.${name} must be a non-negative number`);
-		}
-	}
-	if (f.status === undefined && !f.reset && !f.hang && f.delayMs === undefined) {
-		throw new TypeError('fault needs status, reset, hang or delayMs');
-	}
-	return f as Fault;
-}
-
-export function validateRandomFaults(value: unknown): RandomFaults {
-	const r = value as RandomFaults;
-	if (typeof r !== 'object' || r === null) throw new TypeError('randomFaults must be an object');
-	if (!(typeof r.rate === 'number' && r.rate >= 0 && r.rate <= 1)) {
-		throw new TypeError('randomFaults.rate must be between 0 and 1');
-	}
-	if (!Array.isArray(r.statuses) || r.statuses.length === 0 || !r.statuses.every(isStatus)) {
-		throw new TypeError('randomFaults.statuses must be a non-empty list of HTTP status codes');
-	}
-	if (!Number.isFinite(r.seed)) throw new TypeError('randomFaults.seed must be a number');
-	if (r.retryAfter !== undefined && !isNonNegative(r.retryAfter)) {
-		throw new TypeError('randomFaults.retryAfter must be a non-negative number');
-	}
-	return r;
-}
-
-export function isNonNegative(value: unknown): value is number {
-	return typeof value === 'number' && value >= 0 && !Number.isNaN(value);
-}
-
-function isStatus(value: unknown): boolean {
-	return Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599;
-}
-
-function fnv1a(text: string): number {
-	let hash = 0x811c9dc5;
-	for (let i = 0; i < text.length; i++) {
-		hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-	}
-	return hash >>> 0;
-}
-
-function mulberry32(seed: number): () => number {
-	let a = seed;
-	return () => {
+	let hash = 0x811c9dc5; // FNV-1a of the address
+	for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+	let a = (config.seed ^ (hash >>> 0) ^ Math.imul(nth, 0x9e3779b1)) >>> 0;
+	const next = () => {
+		// mulberry32
 		a = (a + 0x6d2b79f5) | 0;
 		let t = Math.imul(a ^ (a >>> 15), 1 | a);
 		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 	};
+	if (next() >= config.rate) return undefined;
+	return {
+		status: config.statuses[Math.floor(next() * config.statuses.length)],
+		retryAfter: config.retryAfter,
+	};
+}
+
+/** Input from the control API: a TypeError naming the first bad field. */
+export function validateFault(fault: unknown): Fault {
+	const f = (isObject(fault) ? fault : fail('fault must be an object')) as Record<string, unknown>;
+	if (f.status !== undefined && !isStatus(f.status))
+		fail('fault.status must be an HTTP status code');
+	for (const name of ['delayMs', 'times'])
+		if (f[name] !== undefined && !isNonNegative(f[name]))
+			fail(`fault.${name} must be a non-negative number`);
+	if (f.status === undefined && !f.reset && !f.hang && f.delayMs === undefined)
+		fail('fault needs status, reset, hang or delayMs');
+	return f as Fault;
+}
+
+export function validateRandomFaults(value: unknown): RandomFaults {
+	const r = (
+		isObject(value) ? value : fail('randomFaults must be an object')
+	) as Partial<RandomFaults>;
+	if (!(isNonNegative(r.rate) && r.rate <= 1)) fail('randomFaults.rate must be between 0 and 1');
+	if (!Array.isArray(r.statuses) || r.statuses.length === 0 || !r.statuses.every(isStatus))
+		fail('randomFaults.statuses must be a non-empty list of HTTP status codes');
+	if (!Number.isFinite(r.seed)) fail('randomFaults.seed must be a number');
+	if (r.retryAfter !== undefined && !isNonNegative(r.retryAfter))
+		fail('randomFaults.retryAfter must be a non-negative number');
+	return r as RandomFaults;
+}
+
+export function isNonNegative(value: unknown): value is number {
+	return typeof value === 'number' && value >= 0 && Number.isFinite(value);
+}
+
+export function fail(message: string): never {
+	throw new TypeError(message);
+}
+
+function isObject(value: unknown): value is object {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStatus(value: unknown): boolean {
+	return Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599;
 }

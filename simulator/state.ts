@@ -1,52 +1,80 @@
-import { FaultBook, isNonNegative, validateFault, validateRandomFaults } from './faults';
+import { emailKey, ME_PATH } from './api';
+import { FaultBook, fail, isNonNegative, validateFault, validateRandomFaults } from './faults';
 import { SAMPLE_CUSTOMERS } from './sampleCustomers';
 import type {
 	AnswerStatus,
 	Fault,
 	LogEntry,
-	RandomFaults,
 	SimUser,
 	SimulatorOptions,
 	SimulatorStats,
-	UnknownRouteStyle,
 } from './types';
-
-const UNKNOWN_ROUTE_STYLES: UnknownRouteStyle[] = ['html', 'text', 'json'];
-/** Faults for this path are kept apart from those of renew_invitation. */
-export const ME_FAULT_KEY = '/iam/clients/me';
 
 export const DEFAULT_API_KEY = '4242$sim-key_abc123';
 
-export interface Settings {
-	apiKey: string;
-	latencyMs: number;
-	jitterMs: number;
-	maxInFlight: number | undefined;
-	rateLimitRetryAfter: number;
-	randomFaults: RandomFaults | undefined;
-	logRequests: boolean;
-	echoKey: boolean;
-	unknownRoute: UnknownRouteStyle;
+type Settings = Required<
+	Omit<SimulatorOptions, 'port' | 'users' | 'maxInFlight' | 'randomFaults'>
+> &
+	Pick<SimulatorOptions, 'maxInFlight' | 'randomFaults'>;
+
+const DEFAULTS: Settings = {
+	apiKey: DEFAULT_API_KEY,
+	latencyMs: 0,
+	jitterMs: 0,
+	maxInFlight: undefined,
+	rateLimitRetryAfter: 1,
+	randomFaults: undefined,
+	logRequests: true,
+	echoKey: false,
+	unknownRoute: 'html',
+};
+
+const number = (name: string) => (v: unknown) =>
+	isNonNegative(v) ? v : fail(`${name} must be a non-negative number`);
+/** Each setting's check: returns the value or throws a TypeError. */
+const CHECKS: { [K in keyof Settings]-?: (value: unknown) => unknown } = {
+	apiKey: (v) =>
+		typeof v === 'string' && v !== '' ? v : fail('apiKey must be a non-empty string'),
+	latencyMs: number('latencyMs'),
+	jitterMs: number('jitterMs'),
+	maxInFlight: number('maxInFlight'),
+	rateLimitRetryAfter: number('rateLimitRetryAfter'),
+	randomFaults: validateRandomFaults,
+	logRequests: Boolean,
+	echoKey: Boolean,
+	unknownRoute: (v) =>
+		['html', 'text', 'json'].includes(v as string)
+			? v
+			: fail('unknownRoute must be one of html, text, json'),
+};
+
+function userMap(users: unknown): Map<string, SimUser> {
+	if (!Array.isArray(users)) fail('users must be a list');
+	const map = new Map<string, SimUser>();
+	for (const user of users as SimUser[]) {
+		if (typeof user?.email !== 'string' || (user.status !== 'invited' && user.status !== 'active'))
+			fail(`bad user ${JSON.stringify(user)}: need {email, status: 'invited' | 'active'}`);
+		map.set(emailKey(user.email), { email: user.email, status: user.status });
+	}
+	return map;
 }
 
-/** How the simulator compares addresses: trimmed and lower-cased. */
-export function emailKey(email: string): string {
-	return email.trim().toLowerCase();
-}
+const bump = (counts: Record<string, number>, key: string) =>
+	(counts[key] = (counts[key] ?? 0) + 1);
 
 /** Users, settings, faults and counters of one simulator. */
 export class SimState {
-	settings!: Settings;
+	settings = { ...DEFAULTS };
+	users = new Map<string, SimUser>();
 	readonly faults = new FaultBook();
-	private users = new Map<string, SimUser>();
 	private requests = 0;
 	private inFlight = 0;
 	private peakInFlight = 0;
 	/** In-flight requests that were not rate-limited: what maxInFlight limits. */
 	private admitted = 0;
-	private byEmail = new Map<string, number>();
-	private sentByEmail = new Map<string, number>();
-	private statusCounts = new Map<string, number>();
+	private byEmail: Record<string, number> = {};
+	private sentByEmail: Record<string, number> = {};
+	private statusCounts: Record<string, number> = {};
 	private log: LogEntry[] = [];
 
 	constructor(private readonly initial: SimulatorOptions) {
@@ -54,97 +82,41 @@ export class SimState {
 	}
 
 	reset(): void {
-		this.settings = {
-			apiKey: DEFAULT_API_KEY,
-			latencyMs: 0,
-			jitterMs: 0,
-			maxInFlight: undefined,
-			rateLimitRetryAfter: 1,
-			randomFaults: undefined,
-			logRequests: true,
-			echoKey: false,
-			unknownRoute: 'html',
-		};
-		this.configure({ ...this.initial, users: this.initial.users ?? SAMPLE_CUSTOMERS });
+		this.settings = { ...DEFAULTS };
+		this.configure({ users: SAMPLE_CUSTOMERS, ...this.initial });
 		this.faults.clear();
 		this.requests = 0;
 		// Requests still in flight stay counted: they will decrement when they end.
 		this.peakInFlight = this.inFlight;
-		this.byEmail = new Map();
-		this.sentByEmail = new Map();
-		this.statusCounts = new Map();
+		this.byEmail = {};
+		this.sentByEmail = {};
+		this.statusCounts = {};
 		this.log = [];
 	}
 
-	/** A key that is present with undefined/null goes back to its default. Throws TypeError on bad values. */
 	configure(partial: Partial<SimulatorOptions>): void {
-		const has = (name: keyof SimulatorOptions) =>
-			Object.prototype.hasOwnProperty.call(partial, name);
-		const s = this.settings;
-		if (has('apiKey')) {
-			const key = partial.apiKey ?? DEFAULT_API_KEY;
-			if (typeof key !== 'string' || key === '')
-				throw new TypeError('apiKey must be a non-empty string');
-			s.apiKey = key;
+		for (const [name, value] of Object.entries(partial)) {
+			if (name === 'users') this.users = userMap(value ?? SAMPLE_CUSTOMERS);
+			else if (name in CHECKS) {
+				const key = name as keyof Settings;
+				(this.settings as Record<string, unknown>)[key] =
+					value == null ? DEFAULTS[key] : CHECKS[key](value);
+			} else if (name !== 'port') fail(`unknown setting ${name}`);
 		}
-		if (has('latencyMs')) s.latencyMs = number('latencyMs', partial.latencyMs, 0);
-		if (has('jitterMs')) s.jitterMs = number('jitterMs', partial.jitterMs, 0);
-		if (has('rateLimitRetryAfter'))
-			s.rateLimitRetryAfter = number('rateLimitRetryAfter', partial.rateLimitRetryAfter, 1);
-		if (has('maxInFlight')) {
-			s.maxInFlight =
-				partial.maxInFlight == null ? undefined : number('maxInFlight', partial.maxInFlight, 0);
-		}
-		if (has('randomFaults')) {
-			s.randomFaults =
-				partial.randomFaults == null ? undefined : validateRandomFaults(partial.randomFaults);
-		}
-		if (has('logRequests')) s.logRequests = partial.logRequests ?? true;
-		if (has('echoKey')) s.echoKey = partial.echoKey ?? false;
-		if (has('unknownRoute')) {
-			const style = partial.unknownRoute ?? 'html';
-			if (!UNKNOWN_ROUTE_STYLES.includes(style))
-				throw new TypeError(`unknownRoute must be one of ${UNKNOWN_ROUTE_STYLES.join(', ')}`);
-			s.unknownRoute = style;
-		}
-		if (has('users')) this.setUsers(partial.users ?? SAMPLE_CUSTOMERS);
-	}
-
-	setUsers(users: SimUser[]): void {
-		if (!Array.isArray(users)) throw new TypeError('users must be a list');
-		const map = new Map<string, SimUser>();
-		for (const user of users) {
-			if (
-				typeof user?.email !== 'string' ||
-				(user.status !== 'invited' && user.status !== 'active')
-			) {
-				throw new TypeError(
-					`bad user ${JSON.stringify(user)}: need {email, status: 'invited' | 'active'}`,
-				);
-			}
-			map.set(emailKey(user.email), { email: user.email, status: user.status });
-		}
-		this.users = map;
 	}
 
 	addFault(email: string, fault: Fault): void {
-		if (typeof email !== 'string' || email.trim() === '')
-			throw new TypeError("email must be an address or '*'");
+		if (typeof email !== 'string' || email.trim() === '') fail("email must be an address or '*'");
 		this.faults.add(
-			email === '*' || email === ME_FAULT_KEY ? email : emailKey(email),
+			email === '*' || email === ME_PATH ? email : emailKey(email),
 			validateFault(fault),
 		);
-	}
-
-	findUser(key: string): SimUser | undefined {
-		return this.users.get(key);
 	}
 
 	/** A renew_invitation request arrived. Returns false when it must be rate-limited. */
 	arrive(): boolean {
 		this.requests++;
-		this.inFlight++;
-		if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
+		this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
 		const max = this.settings.maxInFlight;
 		if (max !== undefined && this.admitted >= max) return false;
 		this.admitted++;
@@ -159,22 +131,18 @@ export class SimState {
 
 	/** Counts a request for an address; returns how many it has had, this one included. */
 	countEmail(key: string): number {
-		const n = (this.byEmail.get(key) ?? 0) + 1;
-		this.byEmail.set(key, n);
-		return n;
+		return bump(this.byEmail, key);
 	}
 
-	/** An answer to a renew_invitation request (other paths are only logged). */
+	/** The answer to a renew_invitation request (other paths are only logged). */
 	countAnswer(status: AnswerStatus, key: string | undefined): void {
-		const label = String(status);
-		this.statusCounts.set(label, (this.statusCounts.get(label) ?? 0) + 1);
-		if (key !== undefined && typeof status === 'number' && status >= 200 && status < 300) {
-			this.sentByEmail.set(key, (this.sentByEmail.get(key) ?? 0) + 1);
-		}
+		bump(this.statusCounts, String(status));
+		if (key !== undefined && typeof status === 'number' && status >= 200 && status < 300)
+			bump(this.sentByEmail, key);
 	}
 
 	addLog(entry: LogEntry): void {
-		this.log.push(entry);
+		if (this.settings.logRequests) this.log.push(entry);
 	}
 
 	stats(): SimulatorStats {
@@ -182,17 +150,10 @@ export class SimState {
 			requests: this.requests,
 			inFlight: this.inFlight,
 			maxInFlight: this.peakInFlight,
-			byEmail: Object.fromEntries(this.byEmail),
-			sentByEmail: Object.fromEntries(this.sentByEmail),
-			statusCounts: Object.fromEntries(this.statusCounts),
+			byEmail: { ...this.byEmail },
+			sentByEmail: { ...this.sentByEmail },
+			statusCounts: { ...this.statusCounts },
 			log: this.log.slice(),
 		};
 	}
-}
-
-function number(name: string, value: unknown, fallback: number): number {
-	if (value == null) return fallback;
-	if (!isNonNegative(value) || !Number.isFinite(value))
-		throw new TypeError(`${name} must be a non-negative number`);
-	return value;
 }

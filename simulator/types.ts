@@ -5,29 +5,26 @@ export interface SimUser {
 	status: 'invited' | 'active';
 }
 
+/** What the next requests (`times`, default: all) for an address get instead of Gcore's answer. */
 export interface Fault {
-	/** Answer with this status. */
 	status?: number;
 	/** Body for that status (object → JSON); default: a Gcore-like JSON message. */
 	body?: string | object;
-	/** E.g. 'text/html' for HTML error pages. */
 	contentType?: string;
 	/** Retry-After header value (seconds or HTTP date). */
 	retryAfter?: string | number;
-	/** Destroy the socket without answering (the client sees ECONNRESET / socket hang up). */
+	/** Destroy the socket without answering (the client sees ECONNRESET). */
 	reset?: boolean;
 	/** Never answer, until the client gives up or the simulator closes. */
 	hang?: boolean;
 	/** Answer (normally or with the fault) after this delay. */
 	delayMs?: number;
-	/** Apply to the next N matching requests, then disappear (default: forever). */
 	times?: number;
 }
 
+/** A seeded fault with probability `rate` per renew_invitation request, status one of `statuses`. */
 export interface RandomFaults {
-	/** Probability 0..1 that a renew_invitation request gets a fault. */
 	rate: number;
-	/** One of these is picked for each fault. */
 	statuses: number[];
 	seed: number;
 	/** Retry-After (seconds) sent with every random fault, when set. */
@@ -44,9 +41,8 @@ export interface SimulatorOptions {
 	apiKey?: string;
 	/** Default SAMPLE_CUSTOMERS. */
 	users?: SimUser[];
-	/** Added before every API answer (default 0). */
+	/** Added before every API answer (default 0), plus a uniform random 0..jitterMs. */
 	latencyMs?: number;
-	/** Plus a uniform random 0..jitterMs. */
 	jitterMs?: number;
 	/** renew_invitation requests arriving while this many are being processed get 429 + Retry-After. */
 	maxInFlight?: number;
@@ -75,15 +71,15 @@ export interface LogEntry {
 	at: number;
 }
 
+/** Counts of renew_invitation requests; the log has every path. */
 export interface SimulatorStats {
-	/** renew_invitation requests received. */
 	requests: number;
-	/** Concurrent renew_invitation requests, now and peak. */
+	/** Concurrent requests, now and peak. */
 	inFlight: number;
 	maxInFlight: number;
-	/** Requests per address (lower-cased). */
+	/** Requests per address (trimmed, lower-cased). */
 	byEmail: Record<string, number>;
-	/** 2xx answers (= e-mails sent) per address (lower-cased). */
+	/** 2xx answers (= e-mails sent) per address. */
 	sentByEmail: Record<string, number>;
 	/** Answers per status code, 'reset' / 'hang' / 'aborted' included. */
 	statusCounts: Record<string, number>;
@@ -93,16 +89,12 @@ export interface SimulatorStats {
 export interface Simulator {
 	/** Like http://127.0.0.1:PORT (no trailing slash). */
 	url: string;
-	port: number;
 	stats(): SimulatorStats;
 	/** Counters, log and faults back to zero; users and options back to those given at start. */
 	reset(): void;
+	/** A key given as undefined goes back to its default; throws a TypeError on a bad value. */
 	configure(partial: Partial<SimulatorOptions>): void;
-	setUsers(users: SimUser[]): void;
-	/**
-	 * Per address (case-insensitive), '*' for all renew_invitation requests, or
-	 * '/iam/clients/me' for the account endpoint.
-	 */
+	/** Per address (case-insensitive), '*' for all renew_invitation requests, or ME_PATH. */
 	addFault(email: string, fault: Fault): void;
 	close(): Promise<void>;
 }

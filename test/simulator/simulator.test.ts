@@ -1,8 +1,12 @@
 import axios, { type AxiosResponse } from 'axios';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+
 import {
 	DEFAULT_API_KEY,
+	GATEWAY_NOT_FOUND,
+	ME_PATH,
+	RENEW_PATH,
 	SAMPLE_CUSTOMERS,
 	SAMPLE_UNKNOWN_EMAIL,
 	startSimulator,
@@ -40,7 +44,7 @@ function call(method: string, path: string, o: CallOptions = {}): Promise<AxiosR
 }
 
 const renew = (email: unknown, o: CallOptions = {}) =>
-	call('POST', '/iam/auth/renew_invitation', { body: { email }, ...o });
+	call('POST', RENEW_PATH, { body: { email }, ...o });
 const json = (res: AxiosResponse<string>): Record<string, unknown> => JSON.parse(res.data);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58,14 +62,13 @@ describe('API contract', () => {
 		});
 
 		const unknown = await renew(SAMPLE_UNKNOWN_EMAIL);
-		expect(unknown.status).toBe(404);
-		expect(unknown.headers['content-type']).toBe('application/json');
+		expect([unknown.status, unknown.headers['content-type']]).toEqual([404, 'application/json']);
 		expect(json(unknown).message).toBe('User with given email not found.');
 
 		for (const bad of [
 			renew('not-an-email'),
 			renew(undefined),
-			call('POST', '/iam/auth/renew_invitation', { body: 'no json' }),
+			call('POST', RENEW_PATH, { body: 'no json' }),
 		]) {
 			const res = await bad;
 			expect(res.status).toBe(400);
@@ -79,13 +82,16 @@ describe('API contract', () => {
 		expect((await renew(INVITED[1])).status).toBe(200);
 		await renew(ACTIVE);
 		const stats = sim.stats();
-		expect(stats.requests).toBe(3);
-		expect(stats.byEmail).toEqual({ [INVITED[1]]: 2, [ACTIVE]: 1 });
-		expect(stats.sentByEmail).toEqual({ [INVITED[1]]: 2 });
-		expect(stats.statusCounts).toEqual({ 200: 2, 400: 1 });
+		expect(stats).toMatchObject({
+			requests: 3,
+			byEmail: { [INVITED[1]]: 2, [ACTIVE]: 1 },
+			sentByEmail: { [INVITED[1]]: 2 },
+			statusCounts: { 200: 2, 400: 1 },
+		});
+		expect(Object.keys(stats.sentByEmail)).toEqual([INVITED[1]]);
 		expect(stats.log[0]).toMatchObject({
 			method: 'POST',
-			path: '/iam/auth/renew_invitation',
+			path: RENEW_PATH,
 			authorization: AUTH,
 			body: { email: shouted },
 			status: 200,
@@ -102,23 +108,60 @@ describe('API contract', () => {
 		expect(sim.stats().sentByEmail).toEqual({ [INVITED[0]]: 1 });
 	});
 
-	it('serves /iam/clients/me for the credential test', async () => {
-		const me = await call('GET', '/iam/clients/me');
+	it('serves /iam/clients/me for the credential test; a fault for it applies to it only', async () => {
+		const me = await call('GET', ME_PATH);
 		expect([me.status, json(me)]).toEqual([
 			200,
 			{ id: 1, email: 'reseller@example.com', status: 'active' },
 		]);
-		expect((await call('GET', '/iam/clients/me', { auth: 'apikey nope' })).status).toBe(401);
+		expect((await call('GET', ME_PATH, { auth: 'apikey nope' })).status).toBe(401);
+		sim.addFault(ME_PATH, { status: 500, times: 1 });
+		expect((await renew(INVITED[0])).status).toBe(200);
+		expect((await call('GET', ME_PATH)).status).toBe(500);
+		expect((await call('GET', ME_PATH)).status).toBe(200);
 	});
 
-	it('answers any other path with an HTML 404 page, like a proxy would for a wrong Base URL', async () => {
-		for (const path of ['//iam/auth/renew_invitation', '/v1/iam/auth/renew_invitation', '/']) {
-			const res = await call('POST', path, { body: { email: INVITED[0] } });
-			expect(res.status).toBe(404);
-			expect(res.headers['content-type']).toBe('text/html');
-			expect(res.data).toMatch(/<html>[\s\S]*404 Not Found[\s\S]*<\/html>/);
-		}
-		expect(sim.stats().requests).toBe(0);
+	test.each([
+		['html', 'text/html', /<html>[\s\S]*<title>404 Not Found<\/title>[\s\S]*<\/html>/],
+		['text', 'text/plain; charset=utf-8', /^404 page not found\n$/],
+		['json', 'application/json', /^\{"message":"no Route matched with those values"\}$/],
+	] as const)(
+		'answers any other path like a %s gateway would for a wrong Base URL',
+		async (style, type, body) => {
+			if (style !== 'html') sim.configure({ unknownRoute: style });
+			for (const path of [`/${RENEW_PATH}`, `/v1${RENEW_PATH}`, '/']) {
+				const res = await call('POST', path, { body: { email: INVITED[0] } });
+				expect([res.status, res.headers['content-type']]).toEqual([404, type]);
+				expect(res.data).toMatch(body);
+			}
+			expect(GATEWAY_NOT_FOUND[style].status).toBe(404);
+			expect(sim.stats().requests).toBe(0);
+		},
+	);
+
+	it('refuses bad settings', () => {
+		expect(() => sim.configure({ unknownRoute: 'xml' as never })).toThrow(
+			/unknownRoute must be one of html, text, json/,
+		);
+		expect(() => sim.configure({ latencyMs: -1 })).toThrow(
+			/latencyMs must be a non-negative number/,
+		);
+		expect(() => sim.configure({ users: [{ email: 'x@example.com' }] as never })).toThrow(
+			/bad user/,
+		);
+	});
+
+	test.each([
+		['a 401', 'apikey some-wrong-token', INVITED[0], 401],
+		['a 404', AUTH, 'nobody@example.com', 404],
+		['a 400', AUTH, 'not-an-address', 400],
+		['not a success', AUTH, INVITED[0], 200],
+	])('echoKey: %s echoes the token it was sent', async (_name, auth, email, status) => {
+		sim.configure({ echoKey: true });
+		const answer = await renew(email, { auth });
+		expect(answer.status).toBe(status);
+		if (status === 200) expect(answer.data).toBe('');
+		else expect(answer.data).toContain(`(token: ${auth.slice('apikey '.length)})`);
 	});
 });
 
@@ -137,12 +180,11 @@ describe('faults', () => {
 		const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
 		sim.addFault('*', { status: 502, contentType: 'text/html', body: html, times: 1 });
 		const limited = await renew(INVITED[0]);
-		expect([limited.status, limited.headers['retry-after'], json(limited).message]).toEqual([
+		expect([limited.status, limited.headers['retry-after'], json(limited)]).toEqual([
 			429,
 			'2',
-			'Too many requests',
+			{ message: 'Too many requests', request_id: limited.headers['x-request-id'] },
 		]);
-		expect(json(limited).request_id).toBe(limited.headers['x-request-id']);
 		const gateway = await renew(INVITED[0]);
 		expect([gateway.status, gateway.headers['content-type'], gateway.data]).toEqual([
 			502,
@@ -233,19 +275,14 @@ describe('latency, rate limit and in-flight accounting', () => {
 		sim.configure({ maxInFlight: 2, latencyMs: 150, rateLimitRetryAfter: 3 });
 		const started = Date.now();
 		const answers = await Promise.all(
-			INVITED.slice(0, 4)
-				.concat(INVITED[0])
-				.map((email) => renew(email)),
+			[...INVITED.slice(0, 4), INVITED[0]].map((email) => renew(email)),
 		);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(145);
 		const limited = answers.filter((a) => a.status === 429);
 		expect(answers.filter((a) => a.status === 200)).toHaveLength(2);
-		expect(limited).toHaveLength(3);
-		expect(
-			limited.every(
-				(a) => a.headers['retry-after'] === '3' && json(a).message === 'Too many requests',
-			),
-		).toBe(true);
+		expect(limited.map((a) => [a.headers['retry-after'], json(a).message])).toEqual(
+			Array(3).fill(['3', 'Too many requests']),
+		);
 		expect(sim.stats()).toMatchObject({
 			requests: 5,
 			inFlight: 0,
@@ -268,12 +305,10 @@ describe('control API', () => {
 	it('sets users, faults and config over HTTP, reports stats and resets', async () => {
 		const post = (path: string, body: unknown) =>
 			call('POST', `/__sim/${path}`, { body, auth: null });
-		expect((await post('users', [{ email: 'New@Example.com', status: 'invited' }])).status).toBe(
-			200,
-		);
-		expect(
-			(await post('faults', { email: 'new@example.com', fault: { status: 503, times: 1 } })).status,
-		).toBe(200);
+		const users = [{ email: 'New@Example.com', status: 'invited' }];
+		expect((await post('config', { users })).status).toBe(200);
+		const fault = { email: 'new@example.com', fault: { status: 503, times: 1 } };
+		expect((await post('faults', fault)).status).toBe(200);
 		expect((await renew('new@example.com')).status).toBe(503);
 		expect((await renew('new@example.com')).status).toBe(200);
 		expect((await renew(INVITED[0])).status).toBe(404);
@@ -300,33 +335,29 @@ describe('control API', () => {
 	});
 });
 
-describe('cli', () => {
-	it('prints the listening line first, serves, and stops cleanly on SIGTERM', async () => {
-		const tsx = join(__dirname, '../../node_modules/.bin/tsx');
-		const child = spawn(tsx, [
-			join(__dirname, '../../simulator/cli.ts'),
-			'--api-key',
-			'k$1_2',
-			'--no-log',
-		]);
-		const exited = new Promise<number | null>((resolve) =>
-			child.once('exit', (code) => resolve(code)),
-		);
-		const firstLine = await new Promise<string>((resolve, reject) => {
-			let out = '';
-			child.stdout.on('data', (chunk: Buffer) => {
-				out += chunk.toString();
-				if (out.includes('\n')) resolve(out.split('\n')[0]);
-			});
-			child.once('exit', () => reject(new Error(`exited early: ${out}`)));
+test('cli: prints the listening line first, serves, and stops cleanly on SIGTERM', async () => {
+	const tsx = join(__dirname, '../../node_modules/.bin/tsx');
+	const child = spawn(tsx, [
+		join(__dirname, '../../simulator/cli.ts'),
+		'--api-key',
+		'k$1_2',
+		'--no-log',
+	]);
+	const exited = new Promise<number | null>((resolve) =>
+		child.once('exit', (code) => resolve(code)),
+	);
+	const firstLine = await new Promise<string>((resolve, reject) => {
+		let out = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			if (out.includes('\n')) resolve(out.split('\n')[0]);
 		});
-		const match = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(firstLine);
-		expect(match).not.toBeNull();
-		const me = await axios.get(`${match?.[1]}/iam/clients/me`, {
-			headers: { Authorization: 'APIKEY k$1_2' },
-		});
-		expect(me.status).toBe(200);
-		child.kill('SIGTERM');
-		expect(await exited).toBe(0);
+		child.once('exit', () => reject(new Error(`exited early: ${out}`)));
 	});
+	const url = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(firstLine)?.[1];
+	expect(url).toBeDefined();
+	const me = await axios.get(`${url}${ME_PATH}`, { headers: { Authorization: 'APIKEY k$1_2' } });
+	expect(me.status).toBe(200);
+	child.kill('SIGTERM');
+	expect(await exited).toBe(0);
 });
