@@ -18,6 +18,29 @@ export default [
 		...config,
 		files: ['{harness,test,simulator,scripts,e2e,bench}/**/*.ts'],
 	})),
+	// Libraries apart from suites: harness/ and simulator/ import no suite; suites never import each other.
+	...[
+		['{harness,simulator}', ['test', 'e2e', 'bench']],
+		['test', ['e2e', 'bench']],
+		['e2e', ['test', 'bench']],
+		['bench', ['test', 'e2e']],
+	].map(([from, banned]) => ({
+		files: [`${from}/**/*.ts`],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: banned.map((suite) => `**/${suite}/**`),
+							message:
+								'harness/ and simulator/ import no suite; test/, e2e/, bench/ never import each other',
+						},
+					],
+				},
+			],
+		},
+	})),
 	...scope([
 		n8nCommunityNodesPlugin.configs.recommended,
 		{ rules: { 'no-console': 'error' } },
