@@ -55,6 +55,11 @@ export function checkAuth(
 	);
 }
 
+export const ME_ANSWER: Answer = {
+	status: 200,
+	body: { id: 1, email: 'reseller@example.com', status: 'active' },
+};
+
 /** Gcore's answer to an authorized renew_invitation. */
 export function renewAnswer(body: unknown, users: Map<string, SimUser>, requestId: string): Answer {
 	const email = emailOf(body)?.trim();
@@ -65,10 +70,6 @@ export function renewAnswer(body: unknown, users: Map<string, SimUser>, requestI
 	if (user.status === 'active')
 		return error(400, { message: 'This user already activated.' }, requestId);
 	return { status: 200 };
-}
-
-export function methodNotAllowed(method: string, requestId: string): Answer {
-	return error(405, { detail: `Method "${method}" not allowed.` }, requestId);
 }
 
 /** A fault's answer (it has a status), or a 429 to a request above maxInFlight. */
@@ -86,9 +87,7 @@ export function faultAnswer(fault: Fault, requestId: string): Answer {
 export function withEchoedKey(answer: Answer, authorization: string | undefined): Answer {
 	if (answer.status < 400 || typeof answer.body !== 'object') return answer;
 	const token = /^\S+\s+([\s\S]*)$/.exec(authorization ?? '')?.[1] ?? authorization ?? '';
-	const body = answer.body as Record<string, unknown>;
-	const field =
-		typeof body.detail === 'string' && typeof body.message !== 'string' ? 'detail' : 'message';
-	const said = typeof body[field] === 'string' ? `${body[field] as string} ` : '';
-	return { ...answer, body: { ...body, [field]: `${said}(token: ${token})` } };
+	const body = answer.body as { message?: unknown };
+	const said = typeof body.message === 'string' ? `${body.message} ` : '';
+	return { ...answer, body: { ...body, message: `${said}(token: ${token})` } };
 }

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { once } from 'node:events';
+import http, {
+	type IncomingMessage,
+	type OutgoingHttpHeaders,
+	type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
 	type Answer,
 	checkAuth,
@@ -9,29 +14,26 @@ import {
 	faultAnswer,
 	GATEWAY_NOT_FOUND,
 	ME_PATH,
-	methodNotAllowed,
+	ME_ANSWER,
 	RENEW_PATH,
 	renewAnswer,
 	withEchoedKey,
 } from './api';
 import { CONTROL_PREFIX, controlAnswer } from './control';
 import { randomFault } from './faults';
-import { SimState } from './state';
-import type { AnswerStatus, Simulator, SimulatorOptions } from './types';
+import { bump, SimState } from './state';
+import type { AnswerStatus, LogEntry, Simulator, SimulatorOptions } from './types';
 
 /**
- * Idle keep-alive connections are left for the client to close, as a real API's front end does
- * (nginx keeps them 75 s). With Node's default 5 s the client retires them at 4 s, and when the
- * shared event loop is busy across both deadlines, the server's close runs after the client has
- * written a request on the idle connection: a request reset before it arrives that no test asked
- * for. Shorter than headersTimeout (60 s).
+ * Idle keep-alive connections are left for the client to close, as nginx does (75 s): with Node's
+ * 5 s, on a busy event loop the server closed one the client had just written a request on (an
+ * ECONNRESET no test asked for). Shorter than headersTimeout (60 s).
  */
 const IDLE_CONNECTION_MS = 30_000;
 
 /** Starts a simulator on 127.0.0.1 (a free port unless options.port is set). */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	const state = new SimState(options);
-	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	const idPrefix = randomBytes(4).toString('hex');
 	let lastId = 0;
@@ -48,28 +50,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		timers.add(timer);
 	};
 
-	const log = (
-		req: IncomingMessage,
-		path: string,
-		body: unknown,
-		status: AnswerStatus,
-		at: number,
-	) =>
-		state.addLog({
-			method: req.method ?? 'GET',
-			path,
-			authorization: req.headers.authorization,
-			body,
-			status,
-			at,
-		});
+	const log = (req: IncomingMessage, entry: Omit<LogEntry, 'method' | 'authorization'>) => {
+		const { method = 'GET', headers } = req;
+		if (state.settings.logRequests)
+			state.counts.log.push({ method, authorization: headers.authorization, ...entry });
+	};
 
 	function renew(req: IncomingMessage, res: ServerResponse, requestId: string): void {
 		const at = Date.now();
-		const admitted = state.arrive();
+		const { counts, settings } = state;
+		counts.requests++;
+		counts.maxInFlight = Math.max(counts.maxInFlight, ++counts.inFlight);
+		const admitted = settings.maxInFlight === undefined || state.admitted < settings.maxInFlight;
+		if (admitted) state.admitted++;
 		let open = true;
+		/** Its answer was written or its socket died: once per request. */
 		const leave = () => {
-			if (open) state.leave(admitted);
+			if (open && admitted) state.admitted--;
+			if (open) state.counts.inFlight--;
 			open = false;
 		};
 		res.once('close', leave);
@@ -77,18 +75,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			const body = parse(raw);
 			const email = emailOf(body);
 			const key = email?.trim() ? emailKey(email) : undefined;
-			const nth = key === undefined ? 0 : state.countEmail(key);
+			const nth = key === undefined ? 0 : bump(state.counts.byEmail, key);
 			const finish = (status: AnswerStatus, answer?: Answer) => {
-				state.countAnswer(status, key);
-				log(req, RENEW_PATH, body, status, at);
+				bump(state.counts.statusCounts, String(status));
+				if (key !== undefined && typeof status === 'number' && status >= 200 && status < 300)
+					bump(state.counts.sentByEmail, key);
+				log(req, { path: RENEW_PATH, body, status, at });
 				if (answer) write(res, answer);
 			};
 			if (!admitted) {
 				leave();
-				return finish(
-					429,
-					faultAnswer({ retryAfter: state.settings.rateLimitRetryAfter }, requestId),
-				);
+				return finish(429, faultAnswer({ retryAfter: settings.rateLimitRetryAfter }, requestId));
 			}
 			const random = state.settings.randomFaults;
 			const fault = state.faults.take(key) ?? (random && randomFault(random, key ?? '', nth));
@@ -111,27 +108,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		});
 	}
 
-	function other(
-		req: IncomingMessage,
-		res: ServerResponse,
-		path: string,
-		raw: string,
-		requestId: string,
-	): void {
-		const method = req.method ?? 'GET';
+	/** The control API, the account endpoint and the gateway's 404. */
+	function other(req: IncomingMessage, res: ServerResponse, path: string, raw: string, id: string) {
 		if (path.startsWith(CONTROL_PREFIX))
-			return write(res, controlAnswer(state, `${method} ${path}`, raw));
+			return write(res, controlAnswer(state, `${req.method} ${path}`, raw));
 		const fault = path === ME_PATH ? state.faults.take(ME_PATH, true) : undefined;
-		let answer: Answer;
-		if (fault?.status !== undefined) answer = faultAnswer(fault, requestId);
-		else if (path === ME_PATH && method === 'GET')
-			answer = checkAuth(req.headers.authorization, state.settings.apiKey, requestId) ?? {
-				status: 200,
-				body: { id: 1, email: 'reseller@example.com', status: 'active' },
-			};
-		else if (path === ME_PATH || path === RENEW_PATH) answer = methodNotAllowed(method, requestId);
-		else answer = GATEWAY_NOT_FOUND[state.settings.unknownRoute];
-		log(req, path, parse(raw), answer.status, Date.now());
+		const answer =
+			fault?.status !== undefined
+				? faultAnswer(fault, id)
+				: path !== ME_PATH
+					? GATEWAY_NOT_FOUND[state.settings.unknownRoute]
+					: (checkAuth(req.headers.authorization, state.settings.apiKey, id) ?? ME_ANSWER);
+		log(req, { path, body: parse(raw), status: answer.status, at: Date.now() });
 		later(0, () => write(res, answer));
 	}
 
@@ -143,17 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		else readBody(req, (raw) => other(req, res, path, raw, requestId));
 	});
 	server.keepAliveTimeout = IDLE_CONNECTION_MS;
-	server.on('connection', (socket: Socket) => {
-		sockets.add(socket);
-		socket.once('close', () => sockets.delete(socket));
-	});
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, '127.0.0.1', () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
+	await once(server.listen(options.port ?? 0, '127.0.0.1'), 'listening');
 	let closing: Promise<void> | undefined;
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -165,9 +143,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			(closing ??= new Promise<void>((resolve) => {
 				server.close(() => resolve());
 				for (const timer of timers) clearTimeout(timer);
-				timers.clear();
 				// Hanging requests and idle keep-alive sockets would otherwise keep close() waiting.
-				for (const socket of sockets) socket.destroy();
+				server.closeAllConnections();
 			})),
 	};
 }
@@ -192,18 +169,11 @@ function parse(raw: string): unknown {
 
 function write(res: ServerResponse, { status, body, contentType, retryAfter }: Answer): void {
 	if (res.destroyed || res.writableEnded) return;
-	const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-	const type =
-		contentType ??
-		(body === undefined
-			? undefined
-			: typeof body === 'string'
-				? 'text/plain; charset=utf-8'
-				: 'application/json');
-	res.writeHead(status, {
-		'content-length': Buffer.byteLength(text),
-		...(type && { 'content-type': type }),
-		...(retryAfter !== undefined && { 'retry-after': String(retryAfter) }),
-	});
-	res.end(text);
+	const text = typeof body === 'object' ? JSON.stringify(body) : (body ?? '');
+	const headers: OutgoingHttpHeaders = { 'content-length': Buffer.byteLength(text) };
+	if (body !== undefined)
+		headers['content-type'] =
+			contentType ?? (typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json');
+	if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+	res.writeHead(status, headers).end(text);
 }

@@ -1,14 +1,7 @@
 import { emailKey, ME_PATH } from './api';
 import { FaultBook, fail, isNonNegative, validateFault, validateRandomFaults } from './faults';
 import { SAMPLE_CUSTOMERS } from './sampleCustomers';
-import type {
-	AnswerStatus,
-	Fault,
-	LogEntry,
-	SimUser,
-	SimulatorOptions,
-	SimulatorStats,
-} from './types';
+import type { Fault, SimUser, SimulatorOptions, SimulatorStats } from './types';
 
 export const DEFAULT_API_KEY = '4242$sim-key_abc123';
 
@@ -59,23 +52,27 @@ function userMap(users: unknown): Map<string, SimUser> {
 	return map;
 }
 
-const bump = (counts: Record<string, number>, key: string) =>
+export const bump = (counts: Record<string, number>, key: string) =>
 	(counts[key] = (counts[key] ?? 0) + 1);
+
+const zero = (inFlight: number): SimulatorStats => ({
+	requests: 0,
+	inFlight,
+	maxInFlight: inFlight,
+	byEmail: {},
+	sentByEmail: {},
+	statusCounts: {},
+	log: [],
+});
 
 /** Users, settings, faults and counters of one simulator. */
 export class SimState {
 	settings = { ...DEFAULTS };
 	users = new Map<string, SimUser>();
 	readonly faults = new FaultBook();
-	private requests = 0;
-	private inFlight = 0;
-	private peakInFlight = 0;
+	counts = zero(0);
 	/** In-flight requests that were not rate-limited: what maxInFlight limits. */
-	private admitted = 0;
-	private byEmail: Record<string, number> = {};
-	private sentByEmail: Record<string, number> = {};
-	private statusCounts: Record<string, number> = {};
-	private log: LogEntry[] = [];
+	admitted = 0;
 
 	constructor(private readonly initial: SimulatorOptions) {
 		this.reset();
@@ -85,13 +82,8 @@ export class SimState {
 		this.settings = { ...DEFAULTS };
 		this.configure({ users: SAMPLE_CUSTOMERS, ...this.initial });
 		this.faults.clear();
-		this.requests = 0;
 		// Requests still in flight stay counted: they will decrement when they end.
-		this.peakInFlight = this.inFlight;
-		this.byEmail = {};
-		this.sentByEmail = {};
-		this.statusCounts = {};
-		this.log = [];
+		this.counts = zero(this.counts.inFlight);
 	}
 
 	configure(partial: Partial<SimulatorOptions>): void {
@@ -107,53 +99,18 @@ export class SimState {
 
 	addFault(email: string, fault: Fault): void {
 		if (typeof email !== 'string' || email.trim() === '') fail("email must be an address or '*'");
-		this.faults.add(
-			email === '*' || email === ME_PATH ? email : emailKey(email),
-			validateFault(fault),
-		);
-	}
-
-	/** A renew_invitation request arrived. Returns false when it must be rate-limited. */
-	arrive(): boolean {
-		this.requests++;
-		this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
-		const max = this.settings.maxInFlight;
-		if (max !== undefined && this.admitted >= max) return false;
-		this.admitted++;
-		return true;
-	}
-
-	/** Its answer was written or its socket died: called exactly once per arrive(). */
-	leave(admitted: boolean): void {
-		this.inFlight--;
-		if (admitted) this.admitted--;
-	}
-
-	/** Counts a request for an address; returns how many it has had, this one included. */
-	countEmail(key: string): number {
-		return bump(this.byEmail, key);
-	}
-
-	/** The answer to a renew_invitation request (other paths are only logged). */
-	countAnswer(status: AnswerStatus, key: string | undefined): void {
-		bump(this.statusCounts, String(status));
-		if (key !== undefined && typeof status === 'number' && status >= 200 && status < 300)
-			bump(this.sentByEmail, key);
-	}
-
-	addLog(entry: LogEntry): void {
-		if (this.settings.logRequests) this.log.push(entry);
+		const key = email === '*' || email === ME_PATH ? email : emailKey(email);
+		this.faults.add(key, validateFault(fault));
 	}
 
 	stats(): SimulatorStats {
+		const { byEmail, sentByEmail, statusCounts, log } = this.counts;
 		return {
-			requests: this.requests,
-			inFlight: this.inFlight,
-			maxInFlight: this.peakInFlight,
-			byEmail: { ...this.byEmail },
-			sentByEmail: { ...this.sentByEmail },
-			statusCounts: { ...this.statusCounts },
-			log: this.log.slice(),
+			...this.counts,
+			byEmail: { ...byEmail },
+			sentByEmail: { ...sentByEmail },
+			statusCounts: { ...statusCounts },
+			log: log.slice(),
 		};
 	}
 }
