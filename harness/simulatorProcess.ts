@@ -4,13 +4,16 @@
  * like a remote API. Controlled over its /__sim/ API on 127.0.0.1.
  */
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
 import type { Fault, SimUser, SimulatorOptions, SimulatorStats } from '../simulator';
 import { REPO } from './ourPackage';
-import { spawnGroup, stopProcessGroup } from './processes';
+import { hasExited, spawnGroup, stopProcessGroup } from './processes';
+
+const LISTENING = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
 
 export interface SimulatorProcess {
 	url: string;
@@ -68,41 +71,32 @@ export async function startSimulatorProcess(
 }
 
 /** Waits for the simulator's first line (its URL); then its output goes to the log file or nowhere. */
-function listeningUrl(child: ChildProcess, logFile: string | undefined): Promise<string> {
+async function listeningUrl(child: ChildProcess, logFile: string | undefined): Promise<string> {
+	let out = '';
+	const read = (chunk: Buffer) => (out += chunk.toString());
+	child.stdout?.on('data', read);
+	child.stderr?.on('data', read);
+	const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+	try {
+		while (!LISTENING.test(out)) {
+			await Promise.race([once(child.stdout!, 'data'), once(child, 'exit')]);
+			if (hasExited(child)) throw new Error('the simulator exited before listening (30 s at most)');
+		}
+	} catch (error) {
+		child.kill('SIGKILL');
+		throw new Error(`${(error as Error).message}\n${out}`);
+	} finally {
+		clearTimeout(timer);
+		child.stdout?.off('data', read);
+		child.stderr?.off('data', read);
+	}
 	const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
-	return new Promise((resolve, reject) => {
-		let out = '';
-		let err = '';
-		const timer = setTimeout(
-			() => fail(new Error('the simulator did not start within 30 s')),
-			30_000,
-		);
-		const fail = (error: Error) => {
-			clearTimeout(timer);
-			child.kill('SIGKILL');
-			reject(new Error(`${error.message}\n${out}${err}`));
-		};
-		const drain = (stream: NodeJS.ReadableStream | null) =>
-			log ? stream?.pipe(log) : stream?.resume();
-		child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-		child.stdout?.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			const match = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-			if (match) {
-				clearTimeout(timer);
-				child.removeListener('exit', onEarlyExit);
-				child.stdout?.removeAllListeners('data');
-				child.stderr?.removeAllListeners('data');
-				log?.write(out + err);
-				drain(child.stdout);
-				drain(child.stderr);
-				resolve(match[1]);
-			}
-		});
-		const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) =>
-			fail(new Error(`the simulator exited (${signal ?? code}) before listening`));
-		child.once('exit', onEarlyExit);
-	});
+	log?.write(out);
+	for (const stream of [child.stdout, child.stderr]) {
+		if (log) stream?.pipe(log);
+		else stream?.resume();
+	}
+	return LISTENING.exec(out)![1];
 }
 
 /**
