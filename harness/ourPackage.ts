@@ -26,10 +26,6 @@ function npm(args: string[], cwd: string): string {
 	return r.stdout;
 }
 
-export function buildPackage(): void {
-	npm(['run', 'build', '--silent'], REPO);
-}
-
 /** `npm pack` of the repository as built now; returns the tarball path (in outDir). */
 export function packPackage(outDir: string): string {
 	const info = JSON.parse(npm(['pack', '--json', '--pack-destination', outDir], REPO)) as Array<{
@@ -45,7 +41,7 @@ export function packPackage(outDir: string): string {
 export function buildAndPack(outDir: string): string {
 	const t0 = Date.now();
 	say('building the package (npm run build) ...');
-	buildPackage();
+	npm(['run', 'build', '--silent'], REPO);
 	const tgz = packPackage(outDir);
 	say(`built and packed in ${Math.round((Date.now() - t0) / 1000)} s`);
 	return tgz;

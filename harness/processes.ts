@@ -76,17 +76,12 @@ export async function stopProcessGroup(
 ): Promise<void> {
 	if (child.pid === undefined || hasExited(child)) return;
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const kill = (sig: NodeJS.Signals) => killGroup(child, sig);
-	kill('SIGTERM');
+	killGroup(child, 'SIGTERM');
 	const timer = setTimeout(() => {
 		say(`${name} did not stop within ${graceMs / 1000} s: SIGKILL`);
-		kill('SIGKILL');
+		killGroup(child, 'SIGKILL');
 	}, graceMs);
 	await exited;
 	clearTimeout(timer);
-	try {
-		process.kill(-child.pid!, 'SIGKILL');
-	} catch {
-		/* none left */
-	}
+	killGroup(child, 'SIGKILL'); // whatever of the group outlived the leader
 }
