@@ -4,26 +4,15 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL, startSimulator } from './index';
 import type { SimulatorOptions } from './types';
 
-const text = { type: 'string' } as const;
-const flag = { type: 'boolean' } as const;
 const USAGE =
-	'usage: tsx simulator/cli.ts [--port N] [--latency MS] [--jitter MS] [--max-in-flight N] [--api-key K] [--unknown-route html|text|json] [--echo-key] [--no-log]';
+	'usage: tsx simulator/cli.ts [--port N] [--latency MS] [--max-in-flight N] [--api-key K] [--no-log]';
 
 async function main(): Promise<void> {
+	const text = { type: 'string' } as const;
 	let values;
 	try {
-		({ values } = parseArgs({
-			options: {
-				port: text,
-				latency: text,
-				jitter: text,
-				'max-in-flight': text,
-				'api-key': text,
-				'unknown-route': text,
-				'echo-key': flag,
-				'no-log': flag,
-			},
-		}));
+		const options = { port: text, latency: text, 'max-in-flight': text, 'api-key': text };
+		({ values } = parseArgs({ options: { ...options, 'no-log': { type: 'boolean' } } }));
 	} catch (error) {
 		process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
 		process.exit(2);
@@ -33,11 +22,8 @@ async function main(): Promise<void> {
 	const options: SimulatorOptions = {
 		port: number(values.port),
 		latencyMs: number(values.latency),
-		jitterMs: number(values.jitter),
 		maxInFlight: number(values['max-in-flight']),
 		apiKey: key,
-		unknownRoute: values['unknown-route'] as SimulatorOptions['unknownRoute'],
-		echoKey: values['echo-key'],
 		logRequests: !values['no-log'],
 	};
 	const sim = await startSimulator(options);
