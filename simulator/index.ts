@@ -2,14 +2,4 @@ export { startSimulator } from './server';
 export { GATEWAY_NOT_FOUND, ME_PATH, RENEW_PATH } from './api';
 export { DEFAULT_API_KEY } from './state';
 export { SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL } from './sampleCustomers';
-export type {
-	AnswerStatus,
-	Fault,
-	LogEntry,
-	RandomFaults,
-	SimUser,
-	Simulator,
-	SimulatorOptions,
-	SimulatorStats,
-	UnknownRouteStyle,
-} from './types';
+export type { Fault, SimUser, Simulator, SimulatorOptions, SimulatorStats } from './types';

@@ -35,18 +35,17 @@ export interface RandomFaults {
 export type UnknownRouteStyle = 'html' | 'text' | 'json';
 
 export interface SimulatorOptions {
-	/** Default 0 = a free port; always binds 127.0.0.1. */
+	/** Default 0 = a free port on 127.0.0.1. */
 	port?: number;
-	/** Default DEFAULT_API_KEY. */
+	/** Defaults: DEFAULT_API_KEY, SAMPLE_CUSTOMERS. */
 	apiKey?: string;
-	/** Default SAMPLE_CUSTOMERS. */
 	users?: SimUser[];
 	/** Added before every API answer (default 0), plus a uniform random 0..jitterMs. */
 	latencyMs?: number;
 	jitterMs?: number;
 	/** renew_invitation requests arriving while this many are being processed get 429 + Retry-After. */
 	maxInFlight?: number;
-	/** Seconds, default 1. */
+	/** Retry-After of those 429s (seconds, default 1). */
 	rateLimitRetryAfter?: number;
 	randomFaults?: RandomFaults;
 	/** Keep a per-request log (default true). */
