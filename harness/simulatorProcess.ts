@@ -103,29 +103,13 @@ async function listeningUrl(child: ChildProcess, logFile: string | undefined): P
  * One control call on a connection of its own (no keep-alive: a pooled socket that the
  * simulator closed while a long run kept us busy would fail the next call).
  */
-function control(url: string, method: string, pathname: string, body?: unknown): Promise<unknown> {
-	const payload = body === undefined ? undefined : JSON.stringify(body);
-	return new Promise((resolve, reject) => {
-		const request = http.request(
-			`${url}${pathname}`,
-			{
-				method,
-				agent: false,
-				headers: payload === undefined ? {} : { 'content-type': 'application/json' },
-			},
-			(response) => {
-				let text = '';
-				response.setEncoding('utf8');
-				response.on('data', (chunk: string) => (text += chunk));
-				response.once('end', () => {
-					if ((response.statusCode ?? 0) >= 300)
-						reject(new Error(`simulator ${method} ${pathname}: ${response.statusCode} ${text}`));
-					else resolve(text ? JSON.parse(text) : undefined);
-				});
-				response.once('error', reject);
-			},
-		);
-		request.once('error', reject);
-		request.end(payload);
-	});
+async function control(url: string, method: string, pathname: string, body?: unknown) {
+	const request = http.request(`${url}${pathname}`, { method, agent: false });
+	request.end(body === undefined ? undefined : JSON.stringify(body));
+	const [response] = (await once(request, 'response')) as [http.IncomingMessage];
+	let text = '';
+	for await (const chunk of response) text += String(chunk);
+	if ((response.statusCode ?? 0) >= 300)
+		throw new Error(`simulator ${method} ${pathname}: ${response.statusCode} ${text}`);
+	return text ? (JSON.parse(text) as unknown) : undefined;
 }

@@ -34,8 +34,8 @@ async function main(): Promise<void> {
 			`API key: ${key} (header "Authorization: apikey ${key}"); control API under ${sim.url}/__sim/\n`,
 	);
 	const stop = () => void sim.close().then(() => process.exit(0));
-	process.once('SIGINT', stop);
-	process.once('SIGTERM', stop);
+	process.on('SIGINT', stop); // on, not once: a process group's stop may signal twice (tsx relays it)
+	process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
