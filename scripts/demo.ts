@@ -5,28 +5,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { INodeExecutionData } from 'n8n-workflow';
-
 import type { WorkflowDefinition } from '../harness/engine';
 import { REPO_ROOT, runWorkflow } from '../harness/engine';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, startSimulator } from '../simulator';
 
-const EXAMPLE = join(REPO_ROOT, 'examples', 'gcore-iam-onboarding.workflow.json');
-
 async function main(): Promise<void> {
 	const simulator = await startSimulator({ users: SAMPLE_CUSTOMERS, latencyMs: 30 });
 	try {
-		const workflow = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as WorkflowDefinition;
+		const example = join(REPO_ROOT, 'examples', 'gcore-iam-onboarding.workflow.json');
+		const workflow = JSON.parse(readFileSync(example, 'utf8')) as WorkflowDefinition;
 		console.log(
 			`Gcore IAM simulator on ${simulator.url}; running "${workflow.name}" through the n8n engine\n`,
 		);
-
 		const result = await runWorkflow(workflow, {
 			credentials: { gcoreIamApi: { apiKey: DEFAULT_API_KEY, baseUrl: simulator.url } },
 		});
 		if (result.error) throw new Error(`The workflow failed: ${result.error.message}`);
-
 		result
 			.outputs(GCORE_NODE_NAME)
 			.slice(0, 3)
@@ -34,28 +29,26 @@ async function main(): Promise<void> {
 				const next =
 					workflow.connections[GCORE_NODE_NAME].main[output]?.[0]?.node ?? '(not connected)';
 				console.log(`${OUTPUT_NAMES[output]} → ${next} (${items.length})`);
-				for (const item of items) console.log(`  ${describe(item)}`);
+				for (const { json } of items) {
+					const {
+						name = '',
+						email,
+						invitation: i,
+					} = json as Record<string, string> & {
+						invitation?: { statusCode?: number; message?: string };
+					};
+					const detail = i?.message ? `${i.statusCode}: ${i.message}` : `${i?.statusCode}`;
+					console.log(`  ${name.padEnd(14)} ${String(email).padEnd(40)} ${detail}`);
+				}
 			});
-
-		const stats = simulator.stats();
+		const { requests, sentByEmail } = simulator.stats();
+		const sent = Object.keys(sentByEmail).length;
 		console.log(
-			`\n${stats.requests} requests to POST /iam/auth/renew_invitation, ${Object.keys(stats.sentByEmail).length} invitations e-mailed.`,
+			`\n${requests} requests to POST /iam/auth/renew_invitation, ${sent} invitations e-mailed.`,
 		);
 	} finally {
 		await simulator.close();
 	}
-}
-
-function describe(item: INodeExecutionData): string {
-	const { name, email, invitation } = item.json as {
-		name?: string;
-		email?: string;
-		invitation?: { statusCode?: number; message?: string };
-	};
-	const detail = invitation?.message
-		? `${invitation.statusCode}: ${invitation.message}`
-		: `${invitation?.statusCode}`;
-	return `${String(name ?? '').padEnd(14)} ${String(email).padEnd(40)} ${detail}`;
 }
 
 main().catch((error: unknown) => {
