@@ -68,19 +68,6 @@ export function validateFault(fault: unknown): Fault {
 	return f as Fault;
 }
 
-export function validateRandomFaults(value: unknown): RandomFaults {
-	const r = (
-		isObject(value) ? value : fail('randomFaults must be an object')
-	) as Partial<RandomFaults>;
-	if (!(isNonNegative(r.rate) && r.rate <= 1)) fail('randomFaults.rate must be between 0 and 1');
-	if (!Array.isArray(r.statuses) || r.statuses.length === 0 || !r.statuses.every(isStatus))
-		fail('randomFaults.statuses must be a non-empty list of HTTP status codes');
-	if (!Number.isFinite(r.seed)) fail('randomFaults.seed must be a number');
-	if (r.retryAfter !== undefined && !isNonNegative(r.retryAfter))
-		fail('randomFaults.retryAfter must be a non-negative number');
-	return r as RandomFaults;
-}
-
 export function isNonNegative(value: unknown): value is number {
 	return typeof value === 'number' && value >= 0 && Number.isFinite(value);
 }
