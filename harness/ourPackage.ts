@@ -12,12 +12,7 @@ export const NODE_TYPE = `${PACKAGE_NAME}.gcoreIam`;
 export const CREDENTIAL_TYPE = 'gcoreIamApi';
 
 function npm(args: string[], cwd: string): string {
-	const r = spawnSync('npm', args, {
-		cwd,
-		encoding: 'utf8',
-		env: process.env,
-		maxBuffer: 64 << 20,
-	});
+	const r = spawnSync('npm', args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
 	if (r.status !== 0) {
 		throw new Error(
 			`npm ${args.join(' ')} (in ${cwd}) failed: ${r.signal ?? `exit ${r.status}`}\n${r.stdout}\n${r.stderr}`,
