@@ -4,7 +4,6 @@ import { join } from 'node:path';
 
 import {
 	DEFAULT_API_KEY,
-	GATEWAY_NOT_FOUND,
 	ME_PATH,
 	RENEW_PATH,
 	SAMPLE_CUSTOMERS,
@@ -49,31 +48,26 @@ const json = (res: AxiosResponse<string>): Record<string, unknown> => JSON.parse
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('API contract', () => {
-	it('answers each renew_invitation outcome like Gcore, with a request id', async () => {
-		const sent = await renew(INVITED[0]);
-		expect([sent.status, sent.data]).toEqual([200, '']);
-		expect(sent.headers['x-request-id']).toMatch(/\S/);
-
-		const active = await renew(ACTIVE);
-		expect(active.status).toBe(400);
-		expect(json(active)).toEqual({
-			message: 'This user already activated.',
-			request_id: active.headers['x-request-id'],
-		});
-
-		const unknown = await renew(SAMPLE_UNKNOWN_EMAIL);
-		expect([unknown.status, unknown.headers['content-type']]).toEqual([404, 'application/json']);
-		expect(json(unknown).message).toBe('User with given email not found.');
-
-		for (const bad of [
-			renew('not-an-email'),
-			renew(undefined),
-			call('POST', RENEW_PATH, { body: 'no json' }),
-		]) {
-			const res = await bad;
-			expect(res.status).toBe(400);
-			expect(json(res).errors).toEqual({ email: ['Enter a valid email address.'] });
-		}
+	const INVALID = { errors: { email: ['Enter a valid email address.'] } };
+	test.each([
+		['an invited customer', INVITED[0], 200, undefined],
+		['an active customer', ACTIVE, 400, { message: 'This user already activated.' }],
+		[
+			'an unknown address',
+			SAMPLE_UNKNOWN_EMAIL,
+			404,
+			{ message: 'User with given email not found.' },
+		],
+		['a bad address', 'not-an-email', 400, INVALID],
+		['no address', undefined, 400, INVALID],
+	])('answers %s like Gcore, with a request id', async (_name, email, status, body) => {
+		const res = await renew(email);
+		const id = res.headers['x-request-id'];
+		expect(id).toMatch(/\S/);
+		expect([res.status, res.data ? json(res) : '']).toEqual([
+			status,
+			body ? { ...body, request_id: id } : '',
+		]);
 	});
 
 	it('looks addresses up trimmed and case-insensitively and counts per lower-cased address', async () => {
@@ -121,7 +115,6 @@ describe('API contract', () => {
 				expect([res.status, res.headers['content-type']]).toEqual([404, type]);
 				expect(res.data).toMatch(body);
 			}
-			expect(GATEWAY_NOT_FOUND[style].status).toBe(404);
 			expect(sim.stats().requests).toBe(0);
 		},
 	);
@@ -129,9 +122,6 @@ describe('API contract', () => {
 	it('refuses bad settings', () => {
 		expect(() => sim.configure({ unknownRoute: 'xml' as never })).toThrow(
 			/unknownRoute must be one of html, text, json/,
-		);
-		expect(() => sim.configure({ latencyMs: -1 })).toThrow(
-			/latencyMs must be a non-negative number/,
 		);
 		expect(() => sim.configure({ users: [{ email: 'x@example.com' }] as never })).toThrow(
 			/bad user/,
