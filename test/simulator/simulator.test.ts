@@ -1,10 +1,8 @@
 import axios, { type AxiosResponse } from 'axios';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 
+import { startSimulatorProcess } from '../../harness/simulatorProcess';
 import {
 	DEFAULT_API_KEY,
-	ME_PATH,
 	RENEW_PATH,
 	SAMPLE_CUSTOMERS,
 	SAMPLE_UNKNOWN_EMAIL,
@@ -252,63 +250,38 @@ describe('rate limit', () => {
 	});
 });
 
-describe('control API', () => {
-	it('sets users, faults and config over HTTP, reports stats and resets', async () => {
-		const post = (path: string, body: unknown) =>
-			call('POST', `/__sim/${path}`, { body, auth: null });
-		const users = [{ email: 'New@Example.com', status: 'invited' }];
-		expect((await post('config', { users })).status).toBe(200);
-		const fault = { email: 'new@example.com', fault: { status: 503, times: 1 } };
-		expect((await post('faults', fault)).status).toBe(200);
-		expect((await renew('new@example.com')).status).toBe(503);
-		expect((await renew('new@example.com')).status).toBe(200);
-		expect((await renew(INVITED[0])).status).toBe(404);
-
-		expect((await post('config', { apiKey: 'other$key', logRequests: false })).status).toBe(200);
-		expect((await renew('new@example.com')).status).toBe(401);
-		expect((await renew('new@example.com', { auth: 'apikey other$key' })).status).toBe(200);
-
-		const stats = json(await call('GET', '/__sim/stats', { auth: null }));
-		expect(stats).toMatchObject({ requests: 5, sentByEmail: { 'new@example.com': 2 } });
-		expect(stats.log).toHaveLength(3);
-
-		const bad = await post('faults', { email: 'x@example.com', fault: { times: 1 } });
-		expect([bad.status, json(bad).error]).toEqual([
-			400,
-			'fault needs status, reset, hang or delayMs',
-		]);
-		expect((await post('config', { latencyMs: -1 })).status).toBe(400);
-
-		expect((await post('reset', {})).status).toBe(200);
-		expect((await renew(INVITED[0])).status).toBe(200);
-		expect(sim.stats()).toMatchObject({ requests: 1, byEmail: { [INVITED[0]]: 1 } });
-		expect(sim.stats().log).toHaveLength(1);
-	});
-});
-
-test('cli: prints the listening line first, serves, and stops cleanly on SIGTERM', async () => {
-	const tsx = join(__dirname, '../../node_modules/.bin/tsx');
-	const child = spawn(tsx, [
-		join(__dirname, '../../simulator/cli.ts'),
-		'--api-key',
-		'k$1_2',
-		'--no-log',
-	]);
-	const exited = new Promise<number | null>((resolve) =>
-		child.once('exit', (code) => resolve(code)),
-	);
-	const firstLine = await new Promise<string>((resolve, reject) => {
-		let out = '';
-		child.stdout.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			if (out.includes('\n')) resolve(out.split('\n')[0]);
+test('in its own process: the listening line, the control API of harness/simulatorProcess, a clean stop', async () => {
+	const child = await startSimulatorProcess();
+	try {
+		const on = { url: child.url } as Simulator;
+		const auth = 'apikey other$key';
+		await child.prepare({
+			users: [{ email: 'New@Example.com', status: 'invited' }],
+			apiKey: 'other$key',
 		});
-		child.once('exit', () => reject(new Error(`exited early: ${out}`)));
-	});
-	const url = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(firstLine)?.[1];
-	expect(url).toBeDefined();
-	const me = await axios.get(`${url}${ME_PATH}`, { headers: { Authorization: 'APIKEY k$1_2' } });
-	expect(me.status).toBe(200);
-	child.kill('SIGTERM');
-	expect(await exited).toBe(0);
+		await child.addFault('new@example.com', { status: 503, times: 1 });
+		expect((await renew('new@example.com', { on, auth })).status).toBe(503);
+		expect((await renew('NEW@example.com', { on, auth })).status).toBe(200);
+		expect((await renew(INVITED[0], { on, auth })).status).toBe(404);
+		expect((await renew('new@example.com', { on })).status).toBe(401);
+		// prepare() turns the log off unless asked: long runs would keep every request.
+		expect(await child.stats()).toMatchObject({
+			requests: 4,
+			sentByEmail: { 'new@example.com': 1 },
+			log: [],
+		});
+		await expect(child.addFault('x@example.com', { times: 1 })).rejects.toThrow(
+			/400 .*fault needs status, reset, hang or delayMs/,
+		);
+		await expect(child.prepare({ users: [], latencyMs: -1 })).rejects.toThrow(
+			/latencyMs must be a non-negative/,
+		);
+		await child.reset();
+		expect((await renew(INVITED[0], { on })).status).toBe(200);
+		expect(await child.stats()).toMatchObject({ requests: 1, byEmail: { [INVITED[0]]: 1 } });
+		expect((await child.stats()).log).toHaveLength(1);
+	} finally {
+		await child.stop();
+	}
+	expect(await child.exited).toBe('exit 0');
 });
