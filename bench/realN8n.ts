@@ -45,6 +45,8 @@ export interface Served {
 }
 
 export class RealN8nBench {
+	private rest: N8nRest | undefined;
+
 	private constructor(
 		readonly instance: N8nInstance,
 		private readonly cli: N8nCli,
@@ -111,7 +113,8 @@ export class RealN8nBench {
 	async serve<T>(work: (served: Served) => Promise<T>): Promise<T> {
 		const server = await startServer(this.instance);
 		try {
-			const rest = new N8nRest(this.instance);
+			// One client for every server of the instance: its public API key stays in the database.
+			const rest = (this.rest ??= new N8nRest(this.instance));
 			await logInAsOwner(this.instance.real, rest, DEMO_OWNER);
 			return await work({ instance: this.instance, rest, server });
 		} finally {
