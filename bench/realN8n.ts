@@ -2,11 +2,9 @@
  * The real n8n 2.41.1 (Node 24, the e2e's cache) for the bench, driven as the e2e drives it
  * (harness/n8n): one throw-away instance with our package and both credentials; `n8n execute` of
  * an imported workflow (its run data times the nodes; start-up is reported apart); `n8n start` with
- * published webhook workflows; a burst of POSTs read back from n8n's own execution records; the
- * server's peak resident set; and waiting for a quiet machine before a memory run.
+ * published webhook workflows; POSTs at once, read back from n8n's own execution records.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -19,7 +17,7 @@ import { logInAsOwner } from '../harness/n8n/ownerLogin';
 import { N8nRest, type ExecutionSummary } from '../harness/n8n/rest';
 import { nodeOutputs, type N8nRun } from '../harness/n8n/runData';
 import { startServer, type N8nServer } from '../harness/n8n/server';
-import { deliver, waitUntilListening, webhookUrl } from '../harness/n8n/webhook';
+import { deliver, webhookUrl } from '../harness/n8n/webhook';
 import { OUTPUT_NAMES } from '../harness/names';
 import { installPackage, packPackage } from '../harness/ourPackage';
 import { mkTemp } from '../harness/workFolder';
@@ -38,8 +36,9 @@ export const gcoreCredential = (id: string, name: string, apiKey: string, baseUr
 const routed = (run: N8nRun) =>
 	OUTPUT_NAMES.reduce((n, node) => n + (nodeOutputs(run, node)[0]?.length ?? 0), 0);
 
+/** A running `n8n start`, shaped as harness/n8n/webhook.ts takes it. */
 export interface Served {
-	instance: N8nInstance;
+	n8n: N8nInstance;
 	rest: N8nRest;
 	server: N8nServer;
 }
@@ -116,7 +115,7 @@ export class RealN8nBench {
 			// One client for every server of the instance: its public API key stays in the database.
 			const rest = (this.rest ??= new N8nRest(this.instance));
 			await logInAsOwner(this.instance.real, rest, DEMO_OWNER);
-			return await work({ instance: this.instance, rest, server });
+			return await work({ n8n: this.instance, rest, server });
 		} finally {
 			await server.stop();
 		}
@@ -126,10 +125,6 @@ export class RealN8nBench {
 		rmSync(this.folder, { recursive: true, force: true });
 	}
 }
-
-/** Waits until the webhook answers (its probe execution done); returns the workflow's executions so far. */
-export const listening = (served: Served, id: string, hookPath: string, body?: unknown) =>
-	waitUntilListening({ n8n: served.instance, rest: served.rest }, id, hookPath, body);
 
 /**
  * Every body POSTed at once to the workflow's production URL (a 503 redelivered, as a CRM does);
@@ -144,7 +139,7 @@ export async function postAll(
 	bodies: Array<{ customers?: IDataObject[] } | IDataObject>,
 	before: number,
 ) {
-	const url = webhookUrl({ n8n: served.instance }, hookPath);
+	const url = webhookUrl(served, hookPath);
 	const t0 = Date.now();
 	const answers = await Promise.all(
 		bodies.map((body) => deliver(url, body).catch(() => ({ status: 0, redelivered: 0 }))),
@@ -166,25 +161,4 @@ export async function postAll(
 	for (let i = 0; i < executions.length; i += 6)
 		await Promise.all(executions.slice(i, i + 6).map(read));
 	return { wallMs, refused, failed, error };
-}
-
-/** The highest resident set of a process from now until `stop()` (kernel high-water mark, reset first), bytes. */
-export function watchPeakRss(pid: number): { startBytes: number; stop(): number } {
-	const kb = (field: string) =>
-		Number(
-			new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(
-				readFileSync(`/proc/${pid}/status`, 'utf8'),
-			)?.[1],
-		);
-	writeFileSync(`/proc/${pid}/clear_refs`, '5');
-	const startBytes = kb('VmRSS') * 1024;
-	return { startBytes, stop: () => Math.max(kb('VmHWM'), kb('VmRSS')) * 1024 };
-}
-
-/** Waits up to `maxMs` for a one-minute load average below 1; returns the load average then. */
-export async function quietMachine(maxMs: number): Promise<number> {
-	const t0 = Date.now();
-	while (os.loadavg()[0] >= 1 && Date.now() - t0 < maxMs)
-		await new Promise((resolve) => setTimeout(resolve, 5000));
-	return Math.round(os.loadavg()[0] * 100) / 100;
 }

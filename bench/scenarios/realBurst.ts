@@ -25,9 +25,10 @@ import {
 	type Row,
 	type Sample,
 } from '../measure';
-import { gcoreCredential, listening, postAll } from '../realN8n';
+import { gcoreCredential, postAll } from '../realN8n';
 import { gcoreWorkflow, httpWorkflow, type BenchWorkflow } from '../realWorkflows';
 import { itemsFor, scenario } from '../scenario';
+import { waitUntilListening } from '../../harness/n8n/webhook';
 import { DEFAULT_API_KEY } from '../../simulator';
 
 const LATENCY_MS = 300;
@@ -109,7 +110,7 @@ export const realBurstScenario = scenario({
 					);
 					// The readiness probe's customer nobody has meets an API without a limit: it teaches the node nothing.
 					await prepareApi(sim, { latencyMs: LATENCY_MS, apiKey: p.api.apiKey }, 0);
-					const before = await listening(served, p.id, p.hook);
+					const before = await waitUntilListening(served, p.id, p.hook);
 					await prepareApi(sim, p.api, p.row.size, offset);
 					const burst = await postAll(served, p.id, p.hook, customers(p.row.size, offset), before);
 					const counts = await tally(sim, p.row.size, offset);
