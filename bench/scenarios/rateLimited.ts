@@ -36,10 +36,11 @@ export const rateLimitedScenario = scenario({
 		const items = itemsFor(settings, 500);
 		const input = customers(items);
 		const ours = `Gcore IAM node, default options, Concurrency ${settings.concurrency}`;
+		const options = { concurrency: settings.concurrency };
 		const rows: Row[] = [
 			await repeat(`${ours} (engine, n8n-core 2.41.1)`, settings.reps, async () => {
 				await prepareApi(sim, API, items);
-				const run = await runOurNode(sim.url, input, { concurrency: settings.concurrency });
+				const run = await runOurNode(sim.url, input, options);
 				return {
 					ms: run.nodeMs,
 					...(await tally(sim, items)),
@@ -51,28 +52,28 @@ export const rateLimitedScenario = scenario({
 		const limitMs = (items * API.latencyMs) / API.admitted;
 		const maxMs = 1.4 * limitMs;
 		const goal = rowGoal(`Rate-limited API, ${items} items, in-process`, rows[0], maxMs);
-		const contenders: Array<[string, ReturnType<typeof httpWorkflow>, string, string]> = [
-			[
-				ours,
-				gcoreWorkflow('benchGcoreLimited', { items: input }, { concurrency: settings.concurrency }),
-				GCORE_NODE_NAME,
-				GCORE_NODE_NAME,
-			],
-			...HTTP_VARIANTS.map(
-				([name, variant], i): [string, ReturnType<typeof httpWorkflow>, string, string] => [
-					name,
-					httpWorkflow(`benchHttpLimited${i}`, sim.url, { items: input }, variant),
-					HTTP_NODE,
-					SWITCH_NODE,
-				],
-			),
+		const contenders = [
+			{
+				name: ours,
+				workflow: gcoreWorkflow('benchGcoreLimited', { items: input }, options),
+				first: GCORE_NODE_NAME,
+				last: GCORE_NODE_NAME,
+			},
+			...HTTP_VARIANTS.map(([name, variant], i) => ({
+				name,
+				workflow: httpWorkflow(`benchHttpLimited${i}`, sim.url, { items: input }, variant),
+				first: HTTP_NODE,
+				last: SWITCH_NODE,
+			})),
 		];
-		for (const [name, workflow, first, last] of real ? contenders : [])
+		for (const { name, workflow, first, last } of real ? contenders : [])
 			rows.push(
 				await repeat(`${name} (real n8n ${real!.version})`, settings.reps, async () => {
 					await prepareApi(sim, API, items);
-					const run = await real!.execute(workflow, first, last, items);
-					return { ...run, ...(await tally(sim, items)) };
+					return {
+						...(await real!.execute(workflow, first, last, items)),
+						...(await tally(sim, items)),
+					};
 				}),
 			);
 		return {

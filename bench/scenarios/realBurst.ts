@@ -22,7 +22,6 @@ import {
 	table,
 	tally,
 	type Api,
-	type Row,
 	type Sample,
 } from '../measure';
 import { gcoreCredential, postAll } from '../realN8n';
@@ -66,71 +65,53 @@ export const realBurstScenario = scenario({
 	realN8n: 'needed',
 	async run({ sim, settings, real }) {
 		const n8n = real!;
-		const declared = ROWS.map((row) => ({ ...row, size: itemsFor(settings, row.size) }));
-		const plan = declared.map((row) => {
+		const plan = ROWS.map((declared) => {
+			const row = { ...declared, size: itemsFor(settings, declared.size) };
 			const id = `benchBurst${row.key}`;
-			const hook = `bench-burst-${row.key.toLowerCase()}`;
+			const hook = id.toLowerCase();
 			const apiKey = row.ours === undefined ? DEFAULT_API_KEY : `${DEFAULT_API_KEY}-${row.key}`;
 			const credential = { id: `benchCred${row.key}`, name: `Gcore IAM (burst ${row.key})` };
+			const options = row.ours === 0 ? { skipIfInvitedWithin: 0 } : {};
 			const workflow: BenchWorkflow =
 				row.ours === undefined
 					? httpWorkflow(id, sim.url, { path: hook }, { neverError: !row.retryOnFail })
-					: gcoreWorkflow(
-							id,
-							{ path: hook },
-							row.ours === 0 ? { skipIfInvitedWithin: 0 } : {},
-							credential,
-						);
-			const api: Api = {
-				latencyMs: LATENCY_MS,
-				apiKey,
-				...(row.noLimit ? {} : { admitted: ADMITTED }),
-			};
-			return {
-				row,
-				id,
-				hook,
-				api,
-				workflow,
-				credential: gcoreCredential(credential.id, credential.name, apiKey, sim.url),
-			};
+					: gcoreWorkflow(id, { path: hook }, options, credential);
+			const api: Api = { latencyMs: LATENCY_MS, apiKey, admitted: row.noLimit ? 0 : ADMITTED };
+			const imported = gcoreCredential(credential.id, credential.name, apiKey, sim.url);
+			return { row, id, hook, api, workflow, credential: imported, samples: [] as Sample[] };
 		});
 		process.stderr.write(`  import and publish ${plan.length} webhook workflows\n`);
 		await n8n.publish(
 			plan.map((p) => p.workflow),
 			plan.filter((p) => p.row.ours !== undefined).map((p) => p.credential),
 		);
-		const samples = new Map<string, Sample[]>();
 		for (let rep = 0; rep < settings.reps; rep++) {
 			const offset = (rep + 1) * 100_000;
 			await n8n.serve(async (served) => {
-				for (const p of plan) {
+				for (const { row, id, hook, api, samples } of plan) {
 					process.stderr.write(
-						`  ${p.row.size} POSTs: ${nameOf(p.row)}, run ${rep + 1}/${settings.reps}\n`,
+						`  ${row.size} POSTs: ${nameOf(row)}, run ${rep + 1}/${settings.reps}\n`,
 					);
 					// The readiness probe's customer nobody has meets an API without a limit: it teaches the node nothing.
-					await prepareApi(sim, { latencyMs: LATENCY_MS, apiKey: p.api.apiKey }, 0);
-					const before = await waitUntilListening(served, p.id, p.hook);
-					await prepareApi(sim, p.api, p.row.size, offset);
-					const burst = await postAll(served, p.id, p.hook, customers(p.row.size, offset), before);
-					const counts = await tally(sim, p.row.size, offset);
-					const sample = {
-						ms: burst.wallMs,
+					await prepareApi(sim, { latencyMs: LATENCY_MS, apiKey: api.apiKey }, 0);
+					const before = await waitUntilListening(served, id, hook);
+					await prepareApi(sim, api, row.size, offset);
+					const burst = await postAll(served, id, hook, customers(row.size, offset), before);
+					const counts = await tally(sim, row.size, offset);
+					samples.push({
 						...counts,
+						ms: burst.wallMs,
 						failed: burst.failed + burst.refused,
 						error: burst.error,
-					};
-					samples.set(p.id, [...(samples.get(p.id) ?? []), sample]);
+					});
 				}
 			});
 		}
-		const rows: Array<Row & Declared & { maxMs?: number }> = [];
-		for (const p of plan) {
-			const row = summarize(nameOf(p.row), samples.get(p.id)!);
-			const limited = p.row.ours !== undefined && !p.row.noLimit;
-			const maxMs = limited ? 2000 + (2 * p.row.size * LATENCY_MS) / ADMITTED : undefined;
-			rows.push({ ...p.row, ...row, maxMs });
-		}
+		const rows = plan.map(({ row, samples }) => {
+			const limited = row.ours !== undefined && !row.noLimit;
+			const maxMs = limited ? 2000 + (2 * row.size * LATENCY_MS) / ADMITTED : undefined;
+			return { ...row, ...summarize(nameOf(row), samples), maxMs };
+		});
 		const wall = (key: string) => rows.find((row) => row.key === key)!.ms;
 		const ratios: Array<[string, number]> = [
 			['without limit: default ÷ 0', wall('OursUnlimited') / wall('OursOffUnlimited')],
