@@ -90,7 +90,8 @@ export class RealN8nBench {
 			Array<{ startTime: number; executionTime: number; error?: { message: string } }>
 		>;
 		const start = runData[first]?.[0];
-		const end = runData[last]?.at(-1);
+		// A workflow that failed in `first` has no `last`: its time ends with `first`.
+		const end = runData[last]?.at(-1) ?? runData[first]?.at(-1);
 		const timed = run as N8nRun & { startedAt?: string; stoppedAt?: string };
 		const executionMs = Date.parse(timed.stoppedAt ?? '') - Date.parse(timed.startedAt ?? '');
 		return {
