@@ -1,7 +1,7 @@
 /**
- * Synthetic CRM customers for the benchmark, and the simulator users that answer for them:
- * out of every 20 customers, 18 are invited (200, e-mail sent), one has already activated
- * (400) and one is unknown (404), so every run exercises all three routes.
+ * Synthetic CRM customers and the simulator users that answer for them: of every 20, 18 are
+ * invited (200, e-mail sent), one has already activated (400), one is unknown (404). `offset`
+ * (a multiple of 20) gives a repetition customers of its own with the same mix.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -15,32 +15,18 @@ export function expectedOutcome(index: number): Expected {
 	return 'sent';
 }
 
-export function customerEmail(index: number): string {
-	return `customer.${String(index).padStart(5, '0')}@bench.example.com`;
-}
-
-/** Items as a CRM trigger would emit them. */
-export function customers(count: number): IDataObject[] {
-	return Array.from({ length: count }, (_, index) => ({
-		id: 100_000 + index,
-		name: `Customer ${index}`,
-		company: `Company ${index % 97}`,
-		email: customerEmail(index),
+export function customers(count: number, offset = 0): IDataObject[] {
+	return Array.from({ length: count }, (_, i) => ({
+		id: 100_000 + offset + i,
+		name: `Customer ${offset + i}`,
+		email: `customer.${String(offset + i).padStart(6, '0')}@bench.example.com`,
 	}));
 }
 
-export function simulatorUsers(count: number): SimUser[] {
-	const users: SimUser[] = [];
-	for (let index = 0; index < count; index++) {
-		const outcome = expectedOutcome(index);
-		if (outcome === 'notFound') continue;
-		users.push({ email: customerEmail(index), status: outcome === 'sent' ? 'invited' : 'active' });
-	}
-	return users;
-}
-
-export function expectedCounts(count: number): Record<Expected, number> {
-	const counts: Record<Expected, number> = { sent: 0, alreadyActivated: 0, notFound: 0 };
-	for (let index = 0; index < count; index++) counts[expectedOutcome(index)]++;
-	return counts;
+export function simulatorUsers(count: number, offset = 0): SimUser[] {
+	return customers(count, offset).flatMap((customer, i): SimUser[] => {
+		const outcome = expectedOutcome(offset + i);
+		if (outcome === 'notFound') return [];
+		return [{ email: String(customer.email), status: outcome === 'sent' ? 'invited' : 'active' }];
+	});
 }

@@ -1,0 +1,60 @@
+/**
+ * What a plain script does without n8n, the throughput goal's yardstick: `concurrency` workers
+ * each POST the next address over a keep-alive agent, no retries; with axios (what n8n uses
+ * underneath) or node:http.
+ */
+import http from 'node:http';
+
+import axios from 'axios';
+
+import { DEFAULT_API_KEY } from '../simulator';
+
+const RENEW_PATH = '/iam/auth/renew_invitation';
+const HEADERS = { Authorization: `apikey ${DEFAULT_API_KEY}`, Accept: 'application/json' };
+
+type Post = (email: string) => Promise<number>;
+export type RawClient = (url: string, agent: http.Agent) => Post;
+
+export const axiosClient: RawClient = (url, agent) => {
+	const client = axios.create({ baseURL: url, httpAgent: agent, headers: HEADERS });
+	return async (email) =>
+		(await client.post(RENEW_PATH, { email }, { validateStatus: () => true })).status;
+};
+
+export const nodeHttpClient: RawClient = (url, agent) => (email) =>
+	new Promise((resolve, reject) => {
+		const body = JSON.stringify({ email });
+		const request = http.request(`${url}${RENEW_PATH}`, {
+			agent,
+			method: 'POST',
+			headers: { ...HEADERS, 'Content-Type': 'application/json', 'Content-Length': body.length },
+		});
+		request.once('response', (response) => {
+			response.resume().once('end', () => resolve(response.statusCode ?? 0));
+		});
+		request.once('error', reject);
+		request.end(body);
+	});
+
+/** Milliseconds to answer every address, and the answers by status. */
+export async function runRaw(
+	client: RawClient,
+	url: string,
+	emails: string[],
+	concurrency: number,
+): Promise<{ ms: number; statuses: Record<string, number> }> {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+	const post = client(url, agent);
+	const statuses: Record<string, number> = {};
+	let next = 0;
+	const worker = async () => {
+		while (next < emails.length) {
+			const status = await post(emails[next++]);
+			statuses[status] = (statuses[status] ?? 0) + 1;
+		}
+	};
+	const started = performance.now();
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	agent.destroy();
+	return { ms: performance.now() - started, statuses };
+}
