@@ -16,6 +16,7 @@ import { writeDocsBlocks } from '../harness/docsBlock';
 import { cleanupAll, installSignalHandlers } from '../harness/processes';
 import { REPO } from '../harness/ourPackage';
 import { startSimulatorProcess } from '../harness/simulatorProcess';
+import { BUDGET, toolingRatio } from '../harness/toolingRatio';
 import { mark, table } from './measure';
 import { RealN8nBench } from './realN8n';
 import { scenarios, type Context, type Goal, type Group, type Settings } from './scenario';
@@ -83,6 +84,13 @@ async function main(): Promise<void> {
 	} finally {
 		context.real?.dispose();
 	}
+	const lines = toolingRatio();
+	goals.push({
+		name: `Tooling lines ÷ product lines (${lines.tooling} ÷ ${lines.product})`,
+		value: lines.ratio.toFixed(2),
+		target: `<= ${BUDGET.toFixed(1)}`,
+		met: lines.ratio <= BUDGET,
+	});
 	const file = path.join(
 		REPO,
 		'bench',
