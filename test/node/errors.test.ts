@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { Fault, SimulatorOptions } from '../../simulator';
 import type { NodeRun } from './fixture';
 import { API_KEY, emails, everythingShown, invitation, pairing, useSimulator } from './fixture';
@@ -15,7 +17,7 @@ const { sim, run } = useSimulator({
 interface Case {
 	name: string;
 	/** The address of item 1, between an invited and an activated customer. */
-	email: string | number;
+	email: unknown;
 	fault?: Fault;
 	apiKey?: string;
 	baseUrlPath?: string;
@@ -38,20 +40,7 @@ const cases: Case[] = [
 		requested: false,
 		othersRouted: true,
 	},
-	{
-		name: 'an empty address',
-		email: '  ',
-		says: /The email address is empty \[item 1\]/,
-		requested: false,
-		othersRouted: true,
-	},
-	{
-		name: 'a number as address',
-		email: 42,
-		says: /42 \(a number\) is not an email address \[item 1\]/,
-		requested: false,
-		othersRouted: true,
-	},
+
 	{
 		name: 'a validation error (400)',
 		email: 'broken@example.com',
@@ -151,21 +140,58 @@ const cases: Case[] = [
 		requested: false,
 		othersRouted: false,
 	},
-	{
-		name: 'an address with a NUL (CSV import)',
-		email: 'p2@example.com\u0000',
-		says: /"p2@example\.com\\u0000" contains a control character.* \[item 1\]/,
-		requested: false,
-		othersRouted: true,
-	},
-	{
-		name: 'two addresses in one field',
-		email: 'p1@example.com, p2@example.com',
-		says: /"p1@example\.com, p2@example\.com" holds more than one address.* \[item 1\]/,
-		requested: false,
-		othersRouted: true,
-	},
 ];
+
+/** What a CRM field or a CSV import can hand the node: refused on its own, before any request. */
+const refused = (name: string, email: unknown, says: RegExp): Case => ({
+	name,
+	email,
+	says,
+	requested: false,
+	othersRouted: true,
+});
+const itemOne = (text: string) => new RegExp(`^${text} \\[item 1\\]$`);
+
+cases.push(
+	refused(
+		'an object',
+		{ address: 'x@example.com' },
+		itemOne('\\{"address":"x@example\\.com"\\} \\(an object\\) is not an email address'),
+	),
+	refused(
+		'a list',
+		['x@example.com'],
+		itemOne('\\["x@example\\.com"\\] \\(a list\\) is not an email address'),
+	),
+	refused('a number', 42, itemOne('42 \\(a number\\) is not an email address')),
+	refused('null', null, itemOne('The email address is empty')),
+	refused('spaces only', '  ', itemOne('The email address is empty')),
+	refused('a boolean', true, itemOne('true \\(a boolean\\) is not an email address')),
+	refused(
+		'a 10 KB string',
+		`${'a'.repeat(10_240)}@example.com`,
+		itemOne('"a{80}…" \\(10252 characters\\) is too long to be an email address'),
+	),
+	refused(
+		'a NUL',
+		'p2@example.com\u0000',
+		/^"p2@example\.com\\u0000" contains a control character.* \[item 1\]$/,
+	),
+	refused(
+		'a CRLF injection',
+		'p2@example.com\r\nBcc: victim@example.com',
+		/^"p2@example\.com\\r\\nBcc: victim@example\.com" contains a control character.* \[item 1\]$/,
+	),
+	refused('a tab inside', 'p2@exam\tple.com', /contains a control character/),
+	refused('a C1 control character', 'p2@example.com\u0085', /contains a control character/),
+	refused('DEL', 'p2@exa\u007fmple.com', /contains a control character/),
+	refused(
+		'a list of addresses',
+		'a@example.com, b@example.com',
+		/^"a@example\.com, b@example\.com" holds more than one address.* \[item 1\]$/,
+	),
+	refused('a list without spaces', 'a@example.com;b@example.com', /holds more than one address/),
+);
 
 const baseUrlOf = (c: Case) =>
 	c.baseUrl ? c.baseUrl(sim().url) : c.baseUrlPath ? `${sim().url}${c.baseUrlPath}` : undefined;
@@ -181,7 +207,7 @@ async function runCase(
 		{
 			items: [
 				{ email: 'invited@example.com', row: 0 },
-				{ email: c.email, row: 1 },
+				{ email: c.email as IDataObject, row: 1 },
 				{ email: 'active@example.com', row: 2 },
 			],
 			parameters: { options: { maxRetries: 0 } },
@@ -201,7 +227,7 @@ function expectNoKey(result: NodeRun, c: Case): void {
 	expect(shown).not.toContain(API_KEY);
 }
 
-const requestedFor = (email: string | number) =>
+const requestedFor = (email: unknown) =>
 	sim()
 		.stats()
 		.log.filter((entry) => (entry.body as { email?: unknown })?.email === email).length;
@@ -254,7 +280,8 @@ describe.each(cases)('$name', (c) => {
 		});
 		expect(failed.json.error).toMatch(c.says);
 		expect(requestedFor(c.email)).toBe(c.requested ? 1 : 0);
-		if (!c.requested && !c.othersRouted) expect(sim().stats().log).toEqual([]);
+		// Nothing but the other two items' requests (none when the error is shared).
+		if (!c.requested) expect(sim().stats().requests).toBe(c.othersRouted ? 2 : 0);
 		expectNoKey(result, c);
 	});
 
@@ -311,6 +338,15 @@ describe('the API key never shows', () => {
 		expect(everythingShown(result)).not.toContain('[redacted]');
 		expect(sim().stats().log).toEqual([]);
 	});
+});
+
+test('spaces and a line break around an address are trimmed, not refused', async () => {
+	await run({ items: [{ email: ' invited@example.com\r\n' }] });
+	expect(
+		sim()
+			.stats()
+			.log.map((entry) => entry.body),
+	).toEqual([{ email: 'invited@example.com' }]);
 });
 
 describe('an error every address shares', () => {
