@@ -136,7 +136,7 @@ const cases: Case[] = [
 		name: 'a placeholder API key ("test")',
 		email: 'someone@example.com',
 		apiKey: 'test',
-		says: /was not sent: the API Key in the Gcore IAM credential is too short to be a Gcore API token \(4 characters/,
+		says: /^\S+@example\.com was not sent: the API Key in the Gcore IAM credential is too short to be a Gcore API token \(4 characters, a token has at least 16\): paste the whole permanent token from the Gcore Customer Portal \[item \d\]$/,
 		requested: false,
 		othersRouted: false,
 	},
@@ -328,15 +328,6 @@ describe('the API key never shows', () => {
 			description: expect.stringContaining('Bad permanent token: [redacted] (token: [redacted])'),
 		});
 		expect(everythingShown(result)).not.toContain(apiKey);
-	});
-
-	test('a one-letter key is refused in readable words, and nothing is sent', async () => {
-		const result = await run({ items: [{ email: 'invited@example.com' }] }, { apiKey: 'k' });
-		expect(result.error?.message).toBe(
-			'invited@example.com was not sent: the API Key in the Gcore IAM credential is too short to be a Gcore API token (1 characters, a token has at least 16): paste the whole permanent token from the Gcore Customer Portal [item 0]',
-		);
-		expect(everythingShown(result)).not.toContain('[redacted]');
-		expect(sim().stats().log).toEqual([]);
 	});
 });
 
