@@ -12,6 +12,7 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	NodeConnectionType,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
@@ -473,44 +474,22 @@ describe('as an AI tool (test.probeTool through n8n-core createNodeAsTool)', () 
 				throw new NodeOperationError(context.getNode(), 'tool failed');
 			return [[{ json: { ok: probe.calls.length } }], [{ json: { hidden: true } }], []];
 		};
-		const tool = (extra: Partial<INode>): INode => ({
-			id: 'p',
-			name: 'Probe',
-			type: 'test.probeTool',
-			typeVersion: 1,
-			position: [0, 200],
+		const items = workflow({}, [{ q: 1 }, { q: 2 }, { q: 3 }]).nodes[0];
+		const caller = {
+			...items,
+			id: 'a',
+			name: 'Agent',
+			type: TEST_TOOL_CALLER_TYPE,
 			parameters: {},
-			credentials: { harnessProbeApi: { id: '1', name: 'probe' } },
-			...extra,
-		});
+		};
+		const tool = { ...workflow().nodes[1], type: 'test.probeTool' };
+		const connect = (node: string, type: NodeConnectionType) => [[{ node, type, index: 0 }]];
 		const result = await runWorkflow(
 			{
-				nodes: [
-					{
-						id: 'i',
-						name: 'Items',
-						type: TEST_ITEMS_TYPE,
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: { items: [{ q: 1 }, { q: 2 }, { q: 3 }] as never },
-					},
-					{
-						id: 'a',
-						name: 'Agent',
-						type: TEST_TOOL_CALLER_TYPE,
-						typeVersion: 1,
-						position: [200, 0],
-						parameters: {},
-					},
-					tool({ retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }),
-				],
+				nodes: [items, caller, { ...tool, retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }],
 				connections: {
-					Items: { main: [[{ node: 'Agent', type: NodeConnectionTypes.Main, index: 0 }]] },
-					Probe: {
-						[NodeConnectionTypes.AiTool]: [
-							[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }],
-						],
-					},
+					Items: { main: connect('Agent', NodeConnectionTypes.Main) },
+					Probe: { ai_tool: connect('Agent', NodeConnectionTypes.AiTool) },
 				},
 			},
 			{ credentials, executionId: 'exec-tool' },
