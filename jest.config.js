@@ -52,6 +52,9 @@ function engineProject(engine, index) {
 
 module.exports = {
 	testTimeout: 60000,
+	// Jest's default is one worker fewer than the CPUs: on CI's two cores, one file at a time. Most
+	// of a file's time is loading n8n-core, not CPU-bound test work, so both cores are used.
+	maxWorkers: '100%',
 	// After the n8n-core 1.122.48 tests, the process is held open by something that neither
 	// --detectOpenHandles nor process.getActiveResourcesInfo() shows (1.84.0 and 2.41.1 exit
 	// cleanly); without this, Jest never exits.
