@@ -52,8 +52,8 @@ function engineProject(engine, index) {
 
 module.exports = {
 	testTimeout: 60000,
-	// Jest's default is one worker fewer than the CPUs: on CI's two cores, one file at a time. Most
-	// of a file's time is loading n8n-core, not CPU-bound test work, so both cores are used.
+	// Jest's default is one worker fewer than the CPUs: on CI's two cores that ran one file at a
+	// time and left a core idle.
 	maxWorkers: '100%',
 	// After the n8n-core 1.122.48 tests, the process is held open by something that neither
 	// --detectOpenHandles nor process.getActiveResourcesInfo() shows (1.84.0 and 2.41.1 exit
