@@ -40,7 +40,6 @@ const cases: Case[] = [
 		requested: false,
 		othersRouted: true,
 	},
-
 	{
 		name: 'a validation error (400)',
 		email: 'broken@example.com',
@@ -58,14 +57,6 @@ const cases: Case[] = [
 		othersRouted: true,
 	},
 	{
-		name: 'a wrong API key (401)',
-		email: 'someone@example.com',
-		apiKey: 'wrong-key$1234567',
-		says: /the Gcore API rejected the API key \(401\): check the Gcore IAM credential/,
-		requested: true,
-		othersRouted: false,
-	},
-	{
 		name: 'a forbidden answer (403)',
 		email: 'other-client@example.com',
 		fault: { status: 403, body: { detail: 'You do not have permission to perform this action.' } },
@@ -73,74 +64,67 @@ const cases: Case[] = [
 		requested: true,
 		othersRouted: true,
 	},
-	{
-		name: 'a wrong Base URL (HTML 404)',
-		email: 'someone@example.com',
-		baseUrlPath: '/not-the-api',
-		says: /the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/not-the-api: check the Base URL/,
-		requested: true,
-		othersRouted: false,
-	},
-	{
-		// The Base URL is quoted in the message: the key pasted into it must not show there.
-		name: 'a wrong Base URL that carries the API key (HTML 404)',
-		email: 'someone@example.com',
-		baseUrlPath: `/${API_KEY}`,
-		says: /the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/\[redacted\]: check the Base URL/,
-		requested: true,
-		othersRouted: false,
-	},
-	{
-		name: 'a wrong Base URL behind a gateway answering 404 in plain text',
-		email: 'someone@example.com',
-		baseUrlPath: '/not-the-api',
-		simulator: { unknownRoute: 'text' },
-		says: /the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/not-the-api: check the Base URL/,
-		requested: true,
-		othersRouted: false,
-	},
-	{
-		name: 'a wrong Base URL behind a gateway answering 404 in its own JSON',
-		email: 'someone@example.com',
-		baseUrlPath: '/not-the-api',
-		simulator: { unknownRoute: 'json' },
-		says: /the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/not-the-api: check the Base URL/,
-		requested: true,
-		othersRouted: false,
-	},
-	{
-		name: 'a Base URL without scheme',
-		email: 'someone@example.com',
-		baseUrl: (url) => url.replace('http://', ''),
-		says: /was not sent: the Base URL "127\.0\.0\.1:\d+" must start with https:\/\/ \(for example https:\/\/api\.gcore\.com\)/,
-		requested: false,
-		othersRouted: false,
-	},
-	{
-		name: 'a Base URL with an unsupported scheme',
-		email: 'someone@example.com',
-		baseUrl: (url) => url.replace('http://', 'htps://'),
-		says: /was not sent: the Base URL "htps:\/\/127\.0\.0\.1:\d+" must start with https:\/\/ .*"htps:\/\/" is not supported/,
-		requested: false,
-		othersRouted: false,
-	},
-	{
-		name: 'a Base URL with a query',
-		email: 'someone@example.com',
-		baseUrl: (url) => `${url}?x=1`,
-		says: /was not sent: the Base URL "http:\/\/127\.0\.0\.1:\d+\?x=1" must not contain a query/,
-		requested: false,
-		othersRouted: false,
-	},
-	{
-		name: 'a placeholder API key ("test")',
-		email: 'someone@example.com',
-		apiKey: 'test',
-		says: /^\S+@example\.com was not sent: the API Key in the Gcore IAM credential is too short to be a Gcore API token \(4 characters, a token has at least 16\): paste the whole permanent token from the Gcore Customer Portal \[item \d\]$/,
-		requested: false,
-		othersRouted: false,
-	},
 ];
+
+/** An error every address shares (the key, the Base URL): item 1 meets it between two others. */
+const everyAddress = (name: string, requested: boolean, says: RegExp, setup: Partial<Case>) =>
+	cases.push({
+		name,
+		email: 'someone@example.com',
+		says,
+		requested,
+		othersRouted: false,
+		...setup,
+	});
+const notTheApi =
+	/the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/not-the-api: check the Base URL/;
+
+everyAddress(
+	'a wrong API key (401)',
+	true,
+	/the Gcore API rejected the API key \(401\): check the Gcore IAM credential/,
+	{ apiKey: 'wrong-key$1234567' },
+);
+everyAddress('a wrong Base URL (HTML 404)', true, notTheApi, { baseUrlPath: '/not-the-api' });
+// The Base URL is quoted in the message: the key pasted into it must not show there.
+everyAddress(
+	'a wrong Base URL that carries the API key (HTML 404)',
+	true,
+	/the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/\[redacted\]: check the Base URL/,
+	{ baseUrlPath: `/${API_KEY}` },
+);
+everyAddress('a wrong Base URL behind a gateway answering 404 in plain text', true, notTheApi, {
+	baseUrlPath: '/not-the-api',
+	simulator: { unknownRoute: 'text' },
+});
+everyAddress('a wrong Base URL behind a gateway answering 404 in its own JSON', true, notTheApi, {
+	baseUrlPath: '/not-the-api',
+	simulator: { unknownRoute: 'json' },
+});
+everyAddress(
+	'a Base URL without scheme',
+	false,
+	/was not sent: the Base URL "127\.0\.0\.1:\d+" must start with https:\/\/ \(for example https:\/\/api\.gcore\.com\)/,
+	{ baseUrl: (url) => url.replace('http://', '') },
+);
+everyAddress(
+	'a Base URL with an unsupported scheme',
+	false,
+	/was not sent: the Base URL "htps:\/\/127\.0\.0\.1:\d+" must start with https:\/\/ .*"htps:\/\/" is not supported/,
+	{ baseUrl: (url) => url.replace('http://', 'htps://') },
+);
+everyAddress(
+	'a Base URL with a query',
+	false,
+	/was not sent: the Base URL "http:\/\/127\.0\.0\.1:\d+\?x=1" must not contain a query/,
+	{ baseUrl: (url) => `${url}?x=1` },
+);
+everyAddress(
+	'a placeholder API key ("test")',
+	false,
+	/^\S+@example\.com was not sent: the API Key in the Gcore IAM credential is too short to be a Gcore API token \(4 characters, a token has at least 16\): paste the whole permanent token from the Gcore Customer Portal \[item \d\]$/,
+	{ apiKey: 'test' },
+);
 
 /** What a CRM field or a CSV import can hand the node: refused on its own, before any request. */
 const refused = (name: string, email: unknown, says: RegExp): Case => ({
