@@ -22,8 +22,6 @@ export interface AdditionalDataOptions {
 	mode: WorkflowExecuteMode;
 	workflowData: IWorkflowBase;
 	credentialsHelper: ICredentialsHelper;
-	/** Called after every node run (one call per node run, not per item). */
-	onNodeExecuted?: (nodeName: string) => void;
 }
 
 function notInHarness(what: string): never {
@@ -33,9 +31,8 @@ function notInHarness(what: string): never {
 export function createAdditionalData(
 	options: AdditionalDataOptions,
 ): IWorkflowExecuteAdditionalData {
-	const { executionId, mode, workflowData, credentialsHelper, onNodeExecuted } = options;
+	const { executionId, mode, workflowData, credentialsHelper } = options;
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
-	if (onNodeExecuted) hooks.addHandler('nodeExecuteAfter', (nodeName) => onNodeExecuted(nodeName));
 
 	return {
 		hooks,

@@ -2,7 +2,7 @@
  * ICredentialsHelper for harness runs: credentials come from the test (per run, by type)
  * instead of n8n's database, everything else follows n8n's CLI CredentialsHelper:
  * - getDecrypted fills credential-type defaults (NodeHelpers.getNodeParameters, which also
- *   drops fields the type does not define) and resolves `={{ }}` values;
+ *   drops fields the type does not define);
  * - authenticate applies a generic `authenticate` (headers / qs / body / auth), resolving
  *   each key and value with `workflow.expression.getSimpleParameterValue(node, value,
  *   'internal', { $credentials })`, or calls a function `authenticate`;
@@ -15,7 +15,6 @@ import './env';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
-	ICredentialsExpressionResolveValues,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
@@ -30,7 +29,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
-import { Credentials, getAdditionalKeys } from 'n8n-core';
+import { Credentials } from 'n8n-core';
 
 import { isExpression } from './engineLine';
 
@@ -100,20 +99,19 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return credentials;
 	}
 
+	/** No expression in stored credential data is resolved: the tests pass plain values. */
 	async getDecrypted(
-		additionalData: IWorkflowExecuteAdditionalData,
+		_additionalData: IWorkflowExecuteAdditionalData,
 		nodeCredentials: INodeCredentialsDetails,
 		type: string,
-		mode: WorkflowExecuteMode,
-		executeData?: IExecuteData,
+		_mode: WorkflowExecuteMode,
+		_executeData?: IExecuteData,
 		raw?: boolean,
-		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
 		const stored = this.credentials[type];
 		if (!stored) throw new CredentialsNotGivenError(type, nodeCredentials);
 		if (raw === true) return { ...stored };
-
-		const withDefaults = (NodeHelpers.getNodeParameters(
+		return (NodeHelpers.getNodeParameters(
 			this.getCredentialsProperties(type),
 			stored as INodeParameters,
 			true,
@@ -121,29 +119,6 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			null,
 			null,
 		) ?? {}) as ICredentialDataDecryptedObject;
-		if (!Object.values(withDefaults).some((value) => isExpression(value))) return withDefaults;
-
-		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
-		if (!expressionResolveValues) {
-			throw new Error(
-				`Credential "${type}" holds an expression but there is no execution to resolve it in`,
-			);
-		}
-		const { workflow, runExecutionData, runIndex, itemIndex, node, connectionInputData } =
-			expressionResolveValues;
-		return workflow.expression.getParameterValue(
-			withDefaults as INodeParameters,
-			runExecutionData,
-			runIndex,
-			itemIndex,
-			node.name,
-			connectionInputData,
-			mode,
-			additionalKeys,
-			executeData,
-			false,
-			withDefaults,
-		) as ICredentialDataDecryptedObject;
 	}
 
 	async authenticate(

@@ -40,8 +40,6 @@ export interface RunOptions {
 	mode?: WorkflowExecuteMode;
 	/** Aborting it cancels the execution (n8n's "Stop"): nodes see getExecutionCancelSignal() abort. */
 	signal?: AbortSignal;
-	/** Start node name; default: the trigger, else the first node without a main input. */
-	startNode?: string;
 }
 
 export interface RunResult {
@@ -49,8 +47,6 @@ export interface RunResult {
 	executionId: string;
 	/** The error that stopped the workflow (as n8n stores it: a plain copy, not the class instance). */
 	error?: ExecutionError;
-	/** Names of the nodes in the order their runs finished (one entry per node run). */
-	nodeExecutionOrder: string[];
 	/**
 	 * Output of the node's last run, one array per output (incl. n8n's appended "Error"
 	 * output under continueErrorOutput); [] when it did not run. Tool nodes: 'ai_tool'.
@@ -62,12 +58,8 @@ export interface RunResult {
 
 let executionCounter = 0;
 
-function pickStartNode(workflow: Workflow, nodes: INode[], requested?: string): INode {
-	if (requested) {
-		const node = workflow.getNode(requested);
-		if (!node) throw new Error(`Start node "${requested}" is not in the workflow`);
-		return node;
-	}
+/** The trigger, else the first node without a main input. */
+function pickStartNode(workflow: Workflow, nodes: INode[]): INode {
 	const trigger = workflow.getStartNode();
 	if (trigger) return trigger;
 	const start = nodes.find((node) => {
@@ -116,19 +108,17 @@ export async function runWorkflow(
 		settings,
 	};
 
-	const nodeExecutionOrder: string[] = [];
 	const additionalData = createAdditionalData({
 		executionId,
 		mode,
 		workflowData,
 		credentialsHelper: new HarnessCredentialsHelper(credentialTypes, opts.credentials),
-		onNodeExecuted: (nodeName) => nodeExecutionOrder.push(nodeName),
 	});
 
 	const execution = startRun(
 		new WorkflowExecute(additionalData, mode),
 		workflow,
-		pickStartNode(workflow, nodes, opts.startNode),
+		pickStartNode(workflow, nodes),
 	);
 
 	const { signal } = opts;
@@ -149,7 +139,6 @@ export async function runWorkflow(
 		run,
 		executionId,
 		error,
-		nodeExecutionOrder,
 		outputs(nodeName, connectionType = NodeConnectionTypes.Main) {
 			const taskData = runData[nodeName]?.at(-1);
 			return (taskData?.data?.[connectionType] ?? []).map((items) => items ?? []);

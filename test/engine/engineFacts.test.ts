@@ -12,6 +12,7 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	NodeConnectionType,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
@@ -194,39 +195,27 @@ beforeEach(() => {
 	probe.fn = async (context) => [context.getInputData(), [], []];
 });
 
-describe('Retry On Fail', () => {
-	test('re-runs the whole node with all items; same execution id and run index on every try; one run recorded', async () => {
-		probe.fn = async (context) => {
-			if (probe.calls.length < 3)
-				throw new NodeOperationError(context.getNode(), `try ${probe.calls.length}`);
-			return [context.getInputData(), [], []];
-		};
-		const result = await runWorkflow(
-			workflow({ retryOnFail: true, maxTries: 3, waitBetweenTries: 1 }),
-			{
-				credentials,
-				executionId: 'exec-retry',
-			},
-		);
-		expect(result.error).toBeUndefined();
-		expect(probe.calls).toEqual([
-			{ executionId: 'exec-retry', runIndex: 0, items: 2 },
-			{ executionId: 'exec-retry', runIndex: 0, items: 2 },
-			{ executionId: 'exec-retry', runIndex: 0, items: 2 },
-		]);
-		expect(result.runs('Probe')).toHaveLength(1);
-	});
+const continueRetry: Partial<INode> = {
+	retryOnFail: true,
+	maxTries: 3,
+	waitBetweenTries: 1,
+	onError: 'continueErrorOutput',
+};
 
-	test('maxTries is clamped to 2..5 and the last error stops the workflow', async () => {
+describe('Retry On Fail', () => {
+	test('re-runs the whole node with all items, same execution id and run index, at most 5 tries; the last error stops; one run recorded', async () => {
 		probe.fn = async (context) => {
 			throw new NodeOperationError(context.getNode(), `try ${probe.calls.length}`);
 		};
 		const result = await runWorkflow(
 			workflow({ retryOnFail: true, maxTries: 9, waitBetweenTries: 1 }),
-			{ credentials },
+			{ credentials, executionId: 'exec-retry' },
 		);
-		expect(probe.calls).toHaveLength(5);
+		expect(probe.calls).toEqual(
+			Array(5).fill({ executionId: 'exec-retry', runIndex: 0, items: 2 }),
+		);
 		expect(result.error?.message).toBe('try 5');
+		expect(result.runs('Probe')).toHaveLength(1);
 	});
 
 	test('under a continue mode it retries only when output 0, item 0 has json.error, before the Error output is split off', async () => {
@@ -238,15 +227,7 @@ describe('Retry On Fail', () => {
 				[],
 			];
 		};
-		const result = await runWorkflow(
-			workflow({
-				retryOnFail: true,
-				maxTries: 3,
-				waitBetweenTries: 1,
-				onError: 'continueErrorOutput',
-			}),
-			{ credentials },
-		);
+		const result = await runWorkflow(workflow(continueRetry), { credentials });
 		expect(probe.calls).toHaveLength(3);
 		const outputs = result.outputs('Probe');
 		expect(outputs).toHaveLength(4);
@@ -258,62 +239,34 @@ describe('Retry On Fail', () => {
 		probe.calls.length = 0;
 		probe.fn = async (context) => {
 			const [a] = context.getInputData();
-			return [
-				[
-					{ ...a, pairedItem: { item: 0 } },
-					{ json: { error: 'failed b' }, pairedItem: { item: 1 } },
-				],
-				[],
-				[],
-			];
+			const failed = { json: { error: 'failed b' }, pairedItem: { item: 1 } };
+			return [[{ ...a, pairedItem: { item: 0 } }, failed], [], []];
 		};
-		await runWorkflow(
-			workflow({
-				retryOnFail: true,
-				maxTries: 3,
-				waitBetweenTries: 1,
-				onError: 'continueErrorOutput',
-			}),
-			{
-				credentials,
-			},
-		);
+		await runWorkflow(workflow(continueRetry), { credentials });
 		expect(probe.calls).toHaveLength(1);
 	});
 
 	test('under a continue mode, when a retry succeeds: n8n-core 1.84 still runs every try and keeps the first run’s output', async () => {
 		probe.fn = async (context) => {
 			const [a, b] = context.getInputData();
-			if (probe.calls.length === 1)
-				return [
-					[{ json: { error: 'failed a' }, pairedItem: { item: 0 } }],
-					[{ ...b, pairedItem: { item: 1 } }],
-					[],
-				];
-			return [[{ ...a, pairedItem: { item: 0 } }], [{ ...b, pairedItem: { item: 1 } }], []];
+			const first = probe.calls.length === 1;
+			return [
+				first
+					? [{ json: { error: 'failed a' }, pairedItem: { item: 0 } }]
+					: [{ ...a, pairedItem: { item: 0 } }],
+				[{ ...b, pairedItem: { item: 1 } }],
+				[],
+			];
 		};
-		const result = await runWorkflow(
-			workflow({
-				retryOnFail: true,
-				maxTries: 3,
-				waitBetweenTries: 1,
-				onError: 'continueErrorOutput',
-			}),
-			{ credentials },
-		);
+		const result = await runWorkflow(workflow(continueRetry), { credentials });
 		const outputs = result.outputs('Probe').map((items) => items.map((item) => item.json));
-		if (engineDiffers.continueRetryKeepsFirstRun) {
-			expect(probe.calls).toHaveLength(3);
-			expect(outputs).toEqual([
-				[],
-				[{ email: 'b@x.io' }],
-				[],
-				[{ email: 'a@x.io', error: 'failed a' }],
-			]);
-		} else {
-			expect(probe.calls).toHaveLength(2);
-			expect(outputs).toEqual([[{ email: 'a@x.io' }], [{ email: 'b@x.io' }], [], []]);
-		}
+		const keepsFirst = engineDiffers.continueRetryKeepsFirstRun;
+		expect(probe.calls).toHaveLength(keepsFirst ? 3 : 2);
+		expect(outputs).toEqual(
+			keepsFirst
+				? [[], [{ email: 'b@x.io' }], [], [{ email: 'a@x.io', error: 'failed a' }]]
+				: [[{ email: 'a@x.io' }], [{ email: 'b@x.io' }], [], []],
+		);
 	});
 
 	test('waitBetweenTries 0 means the 1000 ms default (`0 || 1000`)', async () => {
@@ -521,44 +474,22 @@ describe('as an AI tool (test.probeTool through n8n-core createNodeAsTool)', () 
 				throw new NodeOperationError(context.getNode(), 'tool failed');
 			return [[{ json: { ok: probe.calls.length } }], [{ json: { hidden: true } }], []];
 		};
-		const tool = (extra: Partial<INode>): INode => ({
-			id: 'p',
-			name: 'Probe',
-			type: 'test.probeTool',
-			typeVersion: 1,
-			position: [0, 200],
+		const items = workflow({}, [{ q: 1 }, { q: 2 }, { q: 3 }]).nodes[0];
+		const caller = {
+			...items,
+			id: 'a',
+			name: 'Agent',
+			type: TEST_TOOL_CALLER_TYPE,
 			parameters: {},
-			credentials: { harnessProbeApi: { id: '1', name: 'probe' } },
-			...extra,
-		});
+		};
+		const tool = { ...workflow().nodes[1], type: 'test.probeTool' };
+		const connect = (node: string, type: NodeConnectionType) => [[{ node, type, index: 0 }]];
 		const result = await runWorkflow(
 			{
-				nodes: [
-					{
-						id: 'i',
-						name: 'Items',
-						type: TEST_ITEMS_TYPE,
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: { items: [{ q: 1 }, { q: 2 }, { q: 3 }] as never },
-					},
-					{
-						id: 'a',
-						name: 'Agent',
-						type: TEST_TOOL_CALLER_TYPE,
-						typeVersion: 1,
-						position: [200, 0],
-						parameters: {},
-					},
-					tool({ retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }),
-				],
+				nodes: [items, caller, { ...tool, retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }],
 				connections: {
-					Items: { main: [[{ node: 'Agent', type: NodeConnectionTypes.Main, index: 0 }]] },
-					Probe: {
-						[NodeConnectionTypes.AiTool]: [
-							[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }],
-						],
-					},
+					Items: { main: connect('Agent', NodeConnectionTypes.Main) },
+					Probe: { ai_tool: connect('Agent', NodeConnectionTypes.AiTool) },
 				},
 			},
 			{ credentials, executionId: 'exec-tool' },

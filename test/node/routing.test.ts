@@ -1,3 +1,4 @@
+import { AGENT_NODE_NAME, GCORE_NODE_NAME } from '../../harness/engine';
 import { API_KEY, emails, invitation, pairing, useSimulator } from './fixture';
 
 const { sim, run } = useSimulator({
@@ -110,5 +111,21 @@ describe('Resend Invitation routes each customer to one output', () => {
 		expect(error).toBeUndefined();
 		expect([...gcore.success, ...gcore.alreadyActivated, ...gcore.notFound]).toEqual([]);
 		expect(sim().stats().requests).toBe(0);
+	});
+
+	test('as an AI agent tool, every outcome reaches the agent, which only reads the first output', async () => {
+		const addresses = ['new.one@example.com', 'active.one@example.com', 'ghost@example.com'];
+		const result = await run({ items: addresses.map((email) => ({ email })), asTool: true });
+		expect(result.error).toBeUndefined();
+		const answers = result.outputs(AGENT_NODE_NAME)[0].map((item) => item.json.parsed);
+		expect(answers).toEqual(
+			['sent', 'alreadyActivated', 'notFound'].map((outcome, i) => [
+				expect.objectContaining({
+					invitation: expect.objectContaining({ email: addresses[i], outcome }),
+				}),
+			]),
+		);
+		expect(result.runs(GCORE_NODE_NAME)).toHaveLength(3);
+		expect(sim().stats().requests).toBe(3);
 	});
 });

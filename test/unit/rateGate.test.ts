@@ -17,45 +17,41 @@ function track(pending: Promise<Admission>) {
 	return state;
 }
 
-describe('what the API admits is learned per account, shared by all its runs', () => {
-	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-26T12:00:00Z') }));
-	afterEach(() => jest.useRealTimers());
+/** Moves the clock on by `ms`, lets one request through the account, and says what it admits now. */
+async function admittedAfter(account: AccountGate, ms: number) {
+	jest.setSystemTime(Date.now() + ms);
+	await account.acquire(fullBudget());
+	account.release();
+	return account.admitted;
+}
 
+beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-26T12:00:00Z') }));
+afterEach(() => jest.useRealTimers());
+
+describe('what the API admits is learned per account, shared by all its runs', () => {
 	test('unknown until a 429; one for the 6th in flight lowers it to 5; it creeps back once the 429s stop', async () => {
 		const account = new AccountGate();
 		expect(account.admitted).toBe(Infinity);
 		account.rateLimited(6, 0);
 		expect(account.admitted).toBe(5);
 
-		const admittedAfter = async (ms: number) => {
-			jest.setSystemTime(Date.now() + ms);
-			await account.acquire(fullBudget());
-			account.release();
-			return account.admitted;
-		};
-		expect(await admittedAfter(RECOVERY_MS - 1_000)).toBe(5);
-		expect(await admittedAfter(1_000)).toBe(6);
+		expect(await admittedAfter(account, RECOVERY_MS - 1_000)).toBe(5);
+		expect(await admittedAfter(account, 1_000)).toBe(6);
 	});
 
 	test('a try of one more that draws a 429 doubles the wait before the next try', async () => {
 		const account = new AccountGate();
 		account.rateLimited(6, 0);
-		const admittedAfter = async (ms: number) => {
-			jest.setSystemTime(Date.now() + ms);
-			await account.acquire(fullBudget());
-			account.release();
-			return account.admitted;
-		};
-		expect(await admittedAfter(RECOVERY_MS)).toBe(6);
+		expect(await admittedAfter(account, RECOVERY_MS)).toBe(6);
 		account.rateLimited(6, 0);
 		expect(account.admitted).toBe(5);
-		expect(await admittedAfter(RECOVERY_MS)).toBe(5);
-		expect(await admittedAfter(RECOVERY_MS)).toBe(6);
+		expect(await admittedAfter(account, RECOVERY_MS)).toBe(5);
+		expect(await admittedAfter(account, RECOVERY_MS)).toBe(6);
 		account.rateLimited(6, 0);
-		expect(await admittedAfter(3 * RECOVERY_MS)).toBe(5);
-		expect(await admittedAfter(RECOVERY_MS)).toBe(6);
+		expect(await admittedAfter(account, 3 * RECOVERY_MS)).toBe(5);
+		expect(await admittedAfter(account, RECOVERY_MS)).toBe(6);
 		// A try that held: the next one comes after the same wait, not a longer one.
-		expect(await admittedAfter(4 * RECOVERY_MS)).toBe(7);
+		expect(await admittedAfter(account, 4 * RECOVERY_MS)).toBe(7);
 	});
 
 	test('requests sent together reach the API in another order: answers across the pause raise a 429 place set too low', async () => {
@@ -154,9 +150,6 @@ describe('what the API admits is learned per account, shared by all its runs', (
 });
 
 describe("an item's wait budget", () => {
-	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-26T12:00:00Z') }));
-	afterEach(() => jest.useRealTimers());
-
 	test('a pause longer than what is left of it fails the item at once', async () => {
 		const account = new AccountGate();
 		account.rateLimited(1, 61_000);
@@ -188,9 +181,6 @@ describe("an item's wait budget", () => {
 });
 
 describe('cancelling a run', () => {
-	beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-26T12:00:00Z') }));
-	afterEach(() => jest.useRealTimers());
-
 	test('ends its own waits only; the others keep their place in line', async () => {
 		const account = new AccountGate();
 		account.rateLimited(2, 1_000);
@@ -224,7 +214,9 @@ describe('cancelling a run', () => {
 	});
 });
 
-describe('pacing', () => {
+describe('pacing (real timers)', () => {
+	beforeEach(() => jest.useRealTimers());
+
 	test('after a 40 ms answer, starts of a run with 10 allowed in flight keep to a schedule 3 ms apart', async () => {
 		const gate = new RateGate(10, new AccountGate());
 		gate.answered(40);
