@@ -89,7 +89,7 @@ export const queueMode: ModeDefinition = {
 					async () => {
 						const t = Date.now();
 						started = await services;
-						return `redis ${started.redis.port}, postgres ${started.postgres.port} (${path.basename(path.dirname(started.postgres.binDir))}); ready ${((Date.now() - t0) / 1000).toFixed(1)} s after start (waited ${((Date.now() - t) / 1000).toFixed(1)} s here)`;
+						return `redis ${started.redis.port}, postgres ${started.postgres.port}; ready ${((Date.now() - t0) / 1000).toFixed(1)} s after start (waited ${((Date.now() - t) / 1000).toFixed(1)} s here)`;
 					},
 				);
 				const toRun: QueueScenario[] = queue.filter((s) => {

@@ -171,7 +171,7 @@ async function runBurst(
 		label,
 		'listed by the public API (n8n 2.41.1 leaves out some finished ones)',
 		`${await listedByPublicApi(
-			cluster.api,
+			cluster.rest,
 			CUSTOMER_WORKFLOW.id,
 			mine.map((e) => e.id),
 		)} of ${mine.length}`,

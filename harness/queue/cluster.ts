@@ -14,7 +14,6 @@ import { N8nCli } from '../n8n/cli';
 import { N8nInstance } from '../n8n/instance';
 import { DEMO_OWNER } from '../n8n/owner';
 import { logInAsOwner } from '../n8n/ownerLogin';
-import { N8nPublicApi } from '../n8n/publicApi';
 import { N8nRest } from '../n8n/rest';
 import { startServer, type N8nServer } from '../n8n/server';
 import { startWorker, type N8nWorker } from '../n8n/worker';
@@ -52,7 +51,6 @@ export interface QueueCluster {
 	server: N8nServer;
 	cli: N8nCli;
 	rest: N8nRest;
-	api: N8nPublicApi;
 	workers: N8nWorker[];
 }
 
@@ -152,8 +150,7 @@ export async function startCluster(opts: {
 	);
 	const rest = new N8nRest(main);
 	await logInAsOwner(opts.real, rest, DEMO_OWNER);
-	const api = await N8nPublicApi.create(main, rest);
-	return { ...opts.services, main, server, cli, rest, api, workers };
+	return { ...opts.services, main, server, cli, rest, workers };
 }
 
 /** Starts a stopped worker again (same user folder and log) in its place in the cluster's list; returns it. */
