@@ -5,7 +5,7 @@
  *
  * mode 'single' (npm run test:e2e, modes/single.ts): on every tested n8n version unless `runsOn`
  * says otherwise; first the workflows of all its scenarios are imported in one go, then the 'cli'
- * scenarios, then `beforeStart` of the 'server' ones (e.g. `publish:workflow`), then `n8n start`
+ * scenarios, then `n8n start`, the workflows of the 'server' ones that `publish` published over REST,
  * and the 'server' scenarios.
  * mode 'queue' (npm run test:queue, modes/queue.ts): n8n in queue mode (own Redis and PostgreSQL,
  * main + 2 workers); its workflows are imported and published with the mode's shared ones before
@@ -73,8 +73,8 @@ export type Scenario =
 	| (ScenarioBase & {
 			mode: 'single';
 			phase: 'server';
-			/** With the CLI, before `n8n start` (e.g. publish a workflow with a trigger). */
-			beforeStart?(ctx: CliContext): Promise<void>;
+			/** Its workflows (webhook triggers) are published over REST once n8n runs. */
+			publish?: boolean;
 			run(ctx: ServerContext): Promise<string | void>;
 	  })
 	| (ScenarioBase & {

@@ -59,7 +59,7 @@ const BATCH: Shape = {
 			codeBefore: SPLIT_EXPORT,
 			options: { skipIfInvitedWithin: WINDOW_MINUTES },
 		}),
-	customers: 300,
+	customers: 150,
 	events: (emails) => [{ customers: emails.map((email) => ({ email })) }],
 	probe: { customers: [] },
 };
@@ -68,7 +68,7 @@ const SINGLES: Shape = {
 	key: 'single',
 	workflow: (id, path) =>
 		webhookWorkflow({ id, path, options: { skipIfInvitedWithin: WINDOW_MINUTES } }),
-	customers: 150,
+	customers: 75,
 	events: (emails) => emails.map((email) => ({ email, name: `Customer ${email}` })),
 	probe: { email: PROBE_EMAIL },
 };
@@ -227,7 +227,7 @@ function crashScenario(
 		order,
 		phase: 'server',
 		workflows: () => [shape.workflow(workflowId, path)],
-		beforeStart: (ctx) => ctx.cli.publishWorkflow(workflowId),
+		publish: true,
 		run: (ctx) => proveCrashAndRedelivery(ctx, shape, workflowId, path),
 	};
 }

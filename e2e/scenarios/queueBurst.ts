@@ -3,7 +3,7 @@
  * two workers: the customer mix, the POSTs, and what must hold afterwards: every execution
  * `success` on exactly one worker, both workers used, each customer on its branch, and per address
  * the simulator gave as many final answers (and e-mails) as it was POSTed.
- * 1: 300 calls (repeated, already active and unknown customers among them) at an API taking 20 ms.
+ * 1: 150 calls (repeated, already active and unknown customers among them) at an API taking 20 ms.
  * 2: the same burst against an API that answers in 300 ms and admits 5 requests at once
  * (429 + Retry-After: 1 beyond). Each worker's node learns the limit on its own (its rate-limit
  * knowledge is per process); the node's retries must absorb the 429s: 0 failed, 0 double sends.
@@ -30,7 +30,7 @@ import type { QueueContext, QueueScenario } from '../scenario';
 
 // A repeated customer may be skipped as sent before (Skip If Invited Within, default 10 min).
 const OUTCOMES = [['sent', 'sentBefore'], ['alreadyActivated'], ['notFound']];
-/** The CRM's side: this many webhook calls open at once (a queue of 300 executions builds up all the same). */
+/** The CRM's side: this many webhook calls open at once (a queue of 150 executions builds up all the same). */
 const POSTS_IN_FLIGHT = 50;
 
 /**
@@ -239,26 +239,26 @@ async function runBurst(
 }
 
 export const webhookBurst: QueueScenario = {
-	name: '300 webhook executions on two workers: all success, both workers used, each customer on its branch, each address once per execution',
+	name: '150 webhook executions on two workers: all success, both workers used, each customer on its branch, each address once per execution',
 	mode: 'queue',
 	order: 10,
 	label: '1. burst',
 	run: (ctx) =>
 		runBurst(ctx, '1. burst', {
-			posts: 300,
+			posts: 150,
 			domain: 'burst.example.com',
 			simulator: { latencyMs: 20 },
 		}),
 };
 
 export const rateLimitedBurst: QueueScenario = {
-	name: '300 webhook executions, API at 300 ms admitting 5 (429 + Retry-After: 1): 0 failed, 0 double sends',
+	name: '150 webhook executions, API at 300 ms admitting 5 (429 + Retry-After: 1): 0 failed, 0 double sends',
 	mode: 'queue',
 	order: 20,
 	label: '2. rate-limited burst',
 	run: (ctx) =>
 		runBurst(ctx, '2. rate-limited burst', {
-			posts: 300,
+			posts: 150,
 			domain: 'limited.example.com',
 			simulator: { latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 },
 		}),

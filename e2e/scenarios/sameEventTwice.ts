@@ -106,7 +106,7 @@ function inOneProcess(spec: {
 				options: skipOff ? { skipIfInvitedWithin: 0 } : {},
 			}),
 		],
-		beforeStart: (ctx) => ctx.cli.publishWorkflow(spec.id),
+		publish: true,
 		async run(ctx) {
 			const { rest, sim } = ctx;
 			const before = await waitUntilListening(ctx, spec.id, spec.path);

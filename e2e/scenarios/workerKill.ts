@@ -26,10 +26,10 @@ import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../../harness/workflows/queue
 import { measured } from '../measured';
 import type { QueueScenario } from '../scenario';
 
-const ITEMS = 400;
+const ITEMS = 200;
 const LATENCY_MS = 300;
 /** Kill once the API has received this many of the batch's requests. */
-const KILL_AFTER_REQUESTS = 120;
+const KILL_AFTER_REQUESTS = 60;
 const AFTER_KILL_POSTS = 20;
 const LABEL = '4. worker SIGKILL';
 
