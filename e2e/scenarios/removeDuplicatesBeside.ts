@@ -30,7 +30,12 @@ import type { Scenario, ServerContext } from '../scenario';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
 import { WEBHOOK_NODE, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
 import type { WorkflowJson } from '../../harness/workflows/workflowJson';
-import { deliver, waitUntilRegistered, webhookUrl } from '../../harness/n8n/webhook';
+import {
+	deliver,
+	waitForNewExecutions,
+	waitUntilRegistered,
+	webhookUrl,
+} from '../../harness/n8n/webhook';
 
 const EVENTS = 40;
 const RD_NODE = 'Remove Duplicates';
@@ -128,26 +133,7 @@ async function pass(ctx: ServerContext, id: string, path: string): Promise<Seen[
 		[],
 		'webhook answers other than 200',
 	);
-	const t0 = Date.now();
-	for (;;) {
-		const fresh = (await ctx.rest.allExecutions(id).catch(() => [])).filter(
-			(e) => !known.has(e.id),
-		);
-		if (
-			fresh.filter((e) => e.status === 'success' || e.status === 'error').length >= EVENTS &&
-			!fresh.some((e) => e.status === 'running')
-		)
-			break;
-		if (Date.now() - t0 > 300_000)
-			throw new Error(
-				`executions of the pass not final after 300 s: ${fresh
-					.map((e) => e.status)
-					.join(',')
-					.slice(0, 300)}`,
-			);
-		await new Promise((r) => setTimeout(r, 1000));
-	}
-	const runs = (await ctx.rest.allExecutions(id)).filter((e) => !known.has(e.id));
+	const runs = await waitForNewExecutions(ctx, id, known, EVENTS, 300_000, ['success', 'error']);
 	const seen: Seen[] = [];
 	// An execution n8n answered 500 for never ran: it has no run data of the Webhook node.
 	for (const e of runs) {
