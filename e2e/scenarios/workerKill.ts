@@ -125,46 +125,32 @@ export const workerKill: QueueScenario = {
 		const never = invited.filter((e) => !final.sentByEmail[e]);
 
 		const lock = `lock ${Number(LOCK_SETTINGS.QUEUE_WORKER_LOCK_DURATION) / 1000} s, renew ${Number(LOCK_SETTINGS.QUEUE_WORKER_LOCK_RENEW_TIME) / 1000} s, stalled check ${Number(LOCK_SETTINGS.QUEUE_WORKER_STALLED_INTERVAL) / 1000} s`;
-		measured(
-			LABEL,
-			'killed',
-			`${victim.name} after ${atKill.requests} of the batch's requests (${lock})`,
-		);
-		measured(
-			LABEL,
-			'the execution in n8n',
-			`${seen.join(' → ')}; final "${status}" ${seconds(finalMs)} after the kill`,
-		);
-		measured(
-			LABEL,
-			'its error / run data kept',
-			`"${message.slice(0, 120)}" / nodes: ${keptNodes.length ? keptNodes.join(', ') : 'none'}`,
-		);
-		measured(
-			LABEL,
-			`invited customers e-mailed / not (of ${invited.length})`,
-			`${emailed.length} / ${notEmailed.length} (requests cut off by the kill: ${aborted})`,
-		);
-		measured(
-			LABEL,
-			"the killed worker's task runner",
-			runnerLeft ? 'still running after the kill (stopped by the clean-up)' : 'exited with it',
-		);
-		measured(
-			LABEL,
-			`${AFTER_KILL_POSTS} executions after the kill`,
-			`${JSON.stringify(countBy(fresh.map((e) => e.status)))}, on ${JSON.stringify(countBy(fresh.map((e) => ranOn.get(e.id) ?? '?')))}`,
-		);
-		measured(
-			LABEL,
-			'n8n "Retry" of the killed execution',
-			`execution ${retry.id}: ${retryExec.status}, ${retryRequests} API requests`,
-		);
-		measured(
-			LABEL,
-			'a new run of the same batch',
-			`${rerunExec.status} on ${rerun.worker.name}; e-mailed a second time: ${twice.length} of the ${emailed.length} e-mailed before the kill (the rest were skipped as sent before); never e-mailed after it: ${never.length}`,
-		);
+		measured(LABEL, {
+			killed: `${victim.name} after ${atKill.requests} of the batch's requests (${lock})`,
+		});
+		measured(LABEL, {
+			'the execution in n8n': `${seen.join(' → ')}; final "${status}" ${seconds(finalMs)} after the kill`,
+		});
+		measured(LABEL, {
+			'its error / run data kept': `"${message.slice(0, 120)}" / nodes: ${keptNodes.length ? keptNodes.join(', ') : 'none'}`,
+		});
+		measured(LABEL, {
+			[`invited customers e-mailed / not (of ${invited.length})`]: `${emailed.length} / ${notEmailed.length} (requests cut off by the kill: ${aborted})`,
+		});
+		measured(LABEL, {
+			"the killed worker's task runner": runnerLeft
+				? 'still running after the kill (stopped by the clean-up)'
+				: 'exited with it',
+		});
+		measured(LABEL, {
+			[`${AFTER_KILL_POSTS} executions after the kill`]: `${JSON.stringify(countBy(fresh.map((e) => e.status)))}, on ${JSON.stringify(countBy(fresh.map((e) => ranOn.get(e.id) ?? '?')))}`,
+		});
+		measured(LABEL, {
+			'n8n "Retry" of the killed execution': `execution ${retry.id}: ${retryExec.status}, ${retryRequests} API requests`,
+		});
+		measured(LABEL, {
+			'a new run of the same batch': `${rerunExec.status} on ${rerun.worker.name}; e-mailed a second time: ${twice.length} of the ${emailed.length} e-mailed before the kill (the rest were skipped as sent before); never e-mailed after it: ${never.length}`,
+		});
 		if (runnerLeft) process.kill(-victim.pid, 'SIGKILL');
 
 		assert.ok(
