@@ -95,8 +95,6 @@ export const batchOnWorker: QueueScenario = {
 		measured(LABEL, {
 			[`addresses tried more than 1 + Max Retries (${1 + BATCH_RETRY.maxRetries}) times: n8n's Retry On Fail re-ran the node`]:
 				retriedByN8n,
-		});
-		measured(LABEL, {
 			'addresses sent again after a final answer / e-mailed twice': `${resentAfterFinal.length} / ${doubleSent.length}`,
 		});
 

@@ -169,11 +169,7 @@ export const retryOnOtherWorker: QueueScenario = {
 		);
 		measured(LABEL, {
 			'failed execution ("Stop Workflow")': `${proof.failedId} on ${first}: e-mailed ${proof.sentFirst} of ${CUSTOMERS}, stopped by ${FAILING} (500 on every try)`,
-		});
-		measured(LABEL, {
 			"n8n's Retry (POST /rest/executions/<id>/retry)": `${proof.retryId} on ${second}: e-mailed ${CUSTOMERS - proof.sentFirst} (${proof.retryRequests} requests), ${proof.skipped} on Success as "sentBefore"`,
-		});
-		measured(LABEL, {
 			'customers e-mailed exactly once over both executions': `${CUSTOMERS} of ${CUSTOMERS}`,
 		});
 		return `${proof.note}; failed on ${first}, retried on ${second}`;
