@@ -23,7 +23,7 @@ import {
 	credentialJson,
 } from '../../harness/workflows/workflowJson';
 import { check, notRun } from '../checks';
-import type { CliContext, SingleScenario } from '../scenario';
+import { runnable, type CliContext, type SingleScenario } from '../scenario';
 import type { Built, LogTail, ModeDefinition, ModeRun } from './mode';
 
 async function runVersion(
@@ -36,12 +36,7 @@ async function runVersion(
 ): Promise<void> {
 	const { tgz, sim } = built;
 	const label = (name: string) => `[n8n ${version}] ${name}`;
-	const scenarios = all.filter((s) => s.runsOn?.(version) ?? true);
-	const toRun = scenarios.filter((s) => {
-		const why = s.skipReason?.();
-		if (why) notRun(label(s.name), why, 'skip');
-		return !why;
-	});
+	const toRun = runnable(all, version, label);
 	const notRunAll = (list: SingleScenario[], why: string) =>
 		list.forEach((s) => notRun(label(s.name), why));
 

@@ -1,5 +1,5 @@
 /**
- * Issue 12, proof 1: a "Stop Workflow" run of 100 customers stops when one address keeps answering
+ * Issue 12, proof 1: a "Stop Workflow" run of 300 customers stops when one address keeps answering
  * 500. The fault is cleared and the failed execution retried through n8n's REST API (the executions
  * list's "Retry"): every customer ends up e-mailed exactly once, the formerly failing one included;
  * the retry skips those the failed run had already e-mailed ("sentBefore"). The proof is run by
@@ -21,7 +21,7 @@ import { onOtherWorker } from '../otherWorker';
 import { routedIn } from '../routedIn';
 import type { ProofSetup, QueueScenario, Scenario } from '../scenario';
 
-const CUSTOMERS = 100;
+const CUSTOMERS = 300;
 const LATENCY_MS = 100;
 const FAILING_INDEX = 20;
 

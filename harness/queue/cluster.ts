@@ -107,7 +107,7 @@ export async function startCluster(opts: {
 	tgz: string;
 	services: { redis: RedisInstance; postgres: PostgresInstance };
 	credentials: unknown[];
-	/** imported and published (activated) before main starts */
+	/** imported before main starts, published once it runs */
 	workflows: WorkflowJson[];
 }): Promise<QueueCluster> {
 	const encryptionKey = randomBytes(24).toString('hex');
@@ -132,8 +132,7 @@ export async function startCluster(opts: {
 	// The first CLI command migrates the empty database; the others follow it.
 	await cli.importCredentials(opts.credentials);
 	await cli.importWorkflows(opts.workflows);
-	await Promise.all(opts.workflows.map((wf) => cli.publishWorkflow(wf.id!)));
-	say('credential and workflows imported and published into PostgreSQL');
+	say('credential and workflows imported into PostgreSQL');
 	// Main and the workers start side by side (the database is migrated already).
 	const [server, ...workers] = await Promise.all([
 		startServer(main),
@@ -144,12 +143,14 @@ export async function startCluster(opts: {
 			return startWorker(n8n, name, { concurrency: WORKER_CONCURRENCY });
 		}),
 	]);
+	const rest = new N8nRest(main);
+	await logInAsOwner(opts.real, rest, DEMO_OWNER);
+	// Published over REST as the editor does (one n8n CLI boot per workflow took longer).
+	for (const wf of opts.workflows) await rest.activateWorkflow(wf.id!);
 	await webhooksRegistered(
 		main.baseUrl,
 		opts.workflows.flatMap((wf) => webhookPaths(wf)),
 	);
-	const rest = new N8nRest(main);
-	await logInAsOwner(opts.real, rest, DEMO_OWNER);
 	return { ...opts.services, main, server, cli, rest, workers };
 }
 
