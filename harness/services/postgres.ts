@@ -11,8 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { ensureDebianPackages } from './apt';
-import { freePort } from '../ports';
-import { startDaemon, waitUntilAnswers } from './daemon';
+import { startDaemon, startOnFreePort } from './daemon';
 import type { Service } from './service';
 
 const PG_ROOT = '/usr/lib/postgresql';
@@ -96,63 +95,58 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 	const password = randomBytes(12).toString('hex');
 	const settings =
 		'-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-	for (let attempt = 1; ; attempt++) {
-		const port = await freePort();
-		const args = words(`-D ${dataDir} -p ${port} -k ${socketDir} ${settings}`);
-		const log = path.join(workDir, 'postgres.log');
-		const daemon = startDaemon('postgres', path.join(binDir, 'postgres'), args, log, {
-			...owner,
-			cwd: base,
-		});
-		const psql = (db: string, sql: string) =>
-			run('psql', [
-				...words(`-h ${socketDir} -p ${port} -U postgres -d ${db} -v ON_ERROR_STOP=1 -tA -F`),
-				'\t',
-				'-c',
-				sql,
-			]);
-		try {
-			await waitUntilAnswers(
-				daemon,
-				() => run('pg_isready', words(`-q -h ${socketDir} -p ${port}`)).then(() => true),
-				30_000,
-			);
-		} catch (e) {
-			await daemon.stop('SIGKILL', 1000);
-			if (attempt < 3) continue;
-			throw e;
-		}
-		// SIGINT is PostgreSQL's "fast" shutdown: it ends open sessions (SIGTERM would wait for them).
-		const stop = () => daemon.stop('SIGINT', 20_000);
-		try {
-			await psql('postgres', `CREATE ROLE n8n LOGIN PASSWORD '${password}'`);
-			await psql('postgres', 'CREATE DATABASE n8n OWNER n8n');
-		} catch (e) {
-			await stop();
-			throw e;
-		}
-		return {
-			name: 'postgres',
-			n8nEnv: () => ({
-				DB_TYPE: 'postgresdb',
-				DB_POSTGRESDB_HOST: '127.0.0.1',
-				DB_POSTGRESDB_PORT: String(port),
-				DB_POSTGRESDB_DATABASE: 'n8n',
-				DB_POSTGRESDB_USER: 'n8n',
-				DB_POSTGRESDB_PASSWORD: password,
-			}),
-			host: '127.0.0.1',
-			port,
-			database: 'n8n',
-			user: 'n8n',
-			password,
-			binDir,
-			query: async (sql) =>
-				(await psql('n8n', sql))
-					.split('\n')
-					.filter(Boolean)
-					.map((line) => line.split('\t')),
-			stop,
-		};
+	const log = path.join(workDir, 'postgres.log');
+	const isReady = (port: number) =>
+		run('pg_isready', words(`-q -h ${socketDir} -p ${port}`)).then(() => true);
+	const { daemon, port } = await startOnFreePort(
+		(p) =>
+			startDaemon(
+				'postgres',
+				path.join(binDir, 'postgres'),
+				words(`-D ${dataDir} -p ${p} -k ${socketDir} ${settings}`),
+				log,
+				{ ...owner, cwd: base },
+			),
+		isReady,
+		30_000,
+	);
+	const psql = (db: string, sql: string) =>
+		run('psql', [
+			...words(`-h ${socketDir} -p ${port} -U postgres -d ${db} -v ON_ERROR_STOP=1 -tA -F`),
+			'\t',
+			'-c',
+			sql,
+		]);
+	// SIGINT is PostgreSQL's "fast" shutdown: it ends open sessions (SIGTERM would wait for them).
+	const stop = () => daemon.stop('SIGINT', 20_000);
+	try {
+		await psql('postgres', `CREATE ROLE n8n LOGIN PASSWORD '${password}'`);
+		await psql('postgres', 'CREATE DATABASE n8n OWNER n8n');
+	} catch (e) {
+		await stop();
+		throw e;
 	}
+	return {
+		name: 'postgres',
+		n8nEnv: () => ({
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(port),
+			DB_POSTGRESDB_DATABASE: 'n8n',
+			DB_POSTGRESDB_USER: 'n8n',
+			DB_POSTGRESDB_PASSWORD: password,
+		}),
+		host: '127.0.0.1',
+		port,
+		database: 'n8n',
+		user: 'n8n',
+		password,
+		binDir,
+		query: async (sql) =>
+			(await psql('n8n', sql))
+				.split('\n')
+				.filter(Boolean)
+				.map((line) => line.split('\t')),
+		stop,
+	};
 }
