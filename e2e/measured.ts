@@ -1,8 +1,9 @@
 /** What the queue-mode scenarios measured, printed as one Markdown table at the end of the run (docs/scaling.md's tables come from it). */
 const rows: Array<[string, string, string]> = [];
 
-export function measured(scenario: string, what: string, value: string | number): void {
-	rows.push([scenario, what, String(value)]);
+/** Rows of the table, in order: what was measured → its value. */
+export function measured(scenario: string, values: Record<string, string | number>): void {
+	for (const [what, value] of Object.entries(values)) rows.push([scenario, what, String(value)]);
 }
 
 export function measuredTable(): string {

@@ -81,11 +81,9 @@ export async function onOtherWorker<T>(
 	const ranOn = workerOf(cluster.workers);
 	const first = stopped.name;
 	const second = ranOn.get(secondId) ?? 'no worker';
-	measured(
-		label,
-		`${first} stopped (SIGTERM, graceful) between the two executions / started again (ready)`,
-		`${seconds(stopMs)} / ${seconds(restartMs)}`,
-	);
+	measured(label, {
+		[`${first} stopped (SIGTERM, graceful) between the two executions / started again (ready)`]: `${seconds(stopMs)} / ${seconds(restartMs)}`,
+	});
 	assert.equal(ranOn.get(firstId), first, `execution ${firstId} ran on ${first} alone`);
 	assert.ok(
 		second !== first && cluster.workers.some((w) => w.name === second),

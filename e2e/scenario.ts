@@ -5,11 +5,11 @@
  *
  * mode 'single' (npm run test:e2e, modes/single.ts): on every tested n8n version unless `runsOn`
  * says otherwise; first the workflows of all its scenarios are imported in one go, then the 'cli'
- * scenarios, then `beforeStart` of the 'server' ones (e.g. `publish:workflow`), then `n8n start`
+ * scenarios, then `n8n start`, the workflows of the 'server' ones that `publish` published over REST,
  * and the 'server' scenarios.
  * mode 'queue' (npm run test:queue, modes/queue.ts): n8n in queue mode (own Redis and PostgreSQL,
- * main + 2 workers); its workflows are imported and published with the mode's shared ones before
- * main starts; what it measures goes into the table printed at the end (measured.ts).
+ * main + 2 workers); its workflows are imported with the mode's shared ones before main starts and
+ * published once it runs; what it measures goes into the table printed at the end (measured.ts).
  */
 import type { N8nCli } from '../harness/n8n/cli';
 import type { N8nInstance } from '../harness/n8n/instance';
@@ -19,6 +19,7 @@ import type { N8nRun } from '../harness/n8n/runData';
 import type { N8nServer } from '../harness/n8n/server';
 import { SIGSEGV_RETRIES, type CliResult } from '../harness/n8n/cli';
 import { say } from '../harness/log';
+import { notRun } from './checks';
 import type { QueueCluster } from '../harness/queue/cluster';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import type { WorkflowJson } from '../harness/workflows/workflowJson';
@@ -73,8 +74,8 @@ export type Scenario =
 	| (ScenarioBase & {
 			mode: 'single';
 			phase: 'server';
-			/** With the CLI, before `n8n start` (e.g. publish a workflow with a trigger). */
-			beforeStart?(ctx: CliContext): Promise<void>;
+			/** Its workflows (webhook triggers) are published over REST once n8n runs. */
+			publish?: boolean;
 			run(ctx: ServerContext): Promise<string | void>;
 	  })
 	| (ScenarioBase & {
@@ -100,6 +101,20 @@ export interface ProofSetup {
 	before: number;
 	/** Waits until at least `count` executions of the workflow are final; returns all of them, oldest first. */
 	waitForExecutions(count: number, timeoutMs: number): Promise<ExecutionSummary[]>;
+}
+
+/** The scenarios that run on this n8n version; those this run skips get their skip line. */
+export function runnable<S extends Scenario>(
+	all: S[],
+	version: string,
+	label = (n: string) => n,
+): S[] {
+	return all.filter((s) => {
+		if (!(s.runsOn?.(version) ?? true)) return false;
+		const why = s.skipReason?.();
+		if (why) notRun(label(s.name), why, 'skip');
+		return !why;
+	});
 }
 
 /**

@@ -26,7 +26,7 @@ import {
 } from '../../harness/workflows/workflowJson';
 import { check, notRun } from '../checks';
 import { measuredTable } from '../measured';
-import type { QueueScenario } from '../scenario';
+import { runnable } from '../scenario';
 import type { ModeDefinition, ModeRun } from './mode';
 
 const QUEUE_N8N_VERSION = '2.41.1';
@@ -89,15 +89,10 @@ export const queueMode: ModeDefinition = {
 					async () => {
 						const t = Date.now();
 						started = await services;
-						return `redis ${started.redis.port}, postgres ${started.postgres.port} (${path.basename(path.dirname(started.postgres.binDir))}); ready ${((Date.now() - t0) / 1000).toFixed(1)} s after start (waited ${((Date.now() - t) / 1000).toFixed(1)} s here)`;
+						return `redis ${started.redis.port}, postgres ${started.postgres.port}; ready ${((Date.now() - t0) / 1000).toFixed(1)} s after start (waited ${((Date.now() - t) / 1000).toFixed(1)} s here)`;
 					},
 				);
-				const toRun: QueueScenario[] = queue.filter((s) => {
-					if (!(s.runsOn?.(version) ?? true)) return false;
-					const why = s.skipReason?.();
-					if (why) notRun(s.name, why, 'skip');
-					return !why;
-				});
+				const toRun = runnable(queue, version);
 				let cluster: QueueCluster | undefined;
 				if (built && real && started) {
 					const { tgz, sim } = built;

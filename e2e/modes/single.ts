@@ -16,13 +16,14 @@ import { logInAsOwner } from '../../harness/n8n/ownerLogin';
 import { N8nRest } from '../../harness/n8n/rest';
 import { startServer, type N8nServer } from '../../harness/n8n/server';
 import { installPackage } from '../../harness/ourPackage';
+import { startSimulatorProcess } from '../../harness/simulatorProcess';
 import {
 	CREDENTIAL_ID,
 	CREDENTIAL_NAME,
 	credentialJson,
 } from '../../harness/workflows/workflowJson';
 import { check, notRun } from '../checks';
-import type { CliContext, SingleScenario } from '../scenario';
+import { runnable, type CliContext, type SingleScenario } from '../scenario';
 import type { Built, LogTail, ModeDefinition, ModeRun } from './mode';
 
 async function runVersion(
@@ -35,12 +36,7 @@ async function runVersion(
 ): Promise<void> {
 	const { tgz, sim } = built;
 	const label = (name: string) => `[n8n ${version}] ${name}`;
-	const scenarios = all.filter((s) => s.runsOn?.(version) ?? true);
-	const toRun = scenarios.filter((s) => {
-		const why = s.skipReason?.();
-		if (why) notRun(label(s.name), why, 'skip');
-		return !why;
-	});
+	const toRun = runnable(all, version, label);
 	const notRunAll = (list: SingleScenario[], why: string) =>
 		list.forEach((s) => notRun(label(s.name), why));
 
@@ -88,12 +84,16 @@ async function runVersion(
 	if (!serverScenarios.length) return;
 	let server: N8nServer | undefined;
 	const rest = new N8nRest(n8n);
-	const started = await check(label('n8n start: ready, owner set up, REST login'), async () => {
-		for (const s of serverScenarios) await s.beforeStart?.(ctx);
-		server = await startServer(n8n);
-		await logInAsOwner(real!, rest, DEMO_OWNER);
-		return `${n8n.baseUrl}, owner ${DEMO_OWNER.email}`;
-	});
+	const started = await check(
+		label('n8n start: ready, owner set up, REST login, webhook workflows published'),
+		async () => {
+			server = await startServer(n8n);
+			await logInAsOwner(real!, rest, DEMO_OWNER);
+			for (const s of serverScenarios.filter((s) => s.publish))
+				for (const wf of s.workflows?.() ?? []) await rest.activateWorkflow(wf.id!);
+			return `${n8n.baseUrl}, owner ${DEMO_OWNER.email}`;
+		},
+	);
 	if (!started || !server) return notRunAll(serverScenarios, 'n8n did not start');
 	for (const s of serverScenarios)
 		await check(label(s.name), () => s.run({ ...ctx, server: server!, rest }));
@@ -106,7 +106,7 @@ export const singleMode: ModeDefinition = {
 	command: 'e2e',
 	workPrefix: 'gcore-iam-e2e-',
 	begin({ work, versions, scenarios }: ModeRun) {
-		// The installs run one after another (one lock), in the order the versions are tested, while the tests of the first go on.
+		// The installs run one after another (one lock); each version's tests start once its install is there.
 		const installs = versions.map((v) => ensureRealN8n(v));
 		installs.forEach((p) => p.catch(() => undefined));
 		const single = scenarios.flatMap((s) => (s.mode === 'single' ? [s] : []));
@@ -116,11 +116,17 @@ export const singleMode: ModeDefinition = {
 		return {
 			title: `e2e in the real n8n (${versions.join(', ')})`,
 			logs: () => logs,
+			// The versions run at the same time, each with its own simulator (scenarios reset and count it).
 			async run(built) {
-				for (const [i, version] of versions.entries()) {
-					if (!built) notRun(`[n8n ${version}] all scenarios`, 'set-up failed');
-					else await runVersion(version, installs[i], single, built, work, logs);
-				}
+				await Promise.all(
+					versions.map(async (version, i) => {
+						if (!built) return notRun(`[n8n ${version}] all scenarios`, 'set-up failed');
+						const logFile = path.join(work, `simulator-${version}.log`);
+						const sim = i === 0 ? built.sim : await startSimulatorProcess({ logFile });
+						if (i > 0) logs.push({ title: `simulator ${version} log`, file: logFile, lines: 15 });
+						await runVersion(version, installs[i], single, { ...built, sim }, work, logs);
+					}),
+				);
 			},
 		};
 	},

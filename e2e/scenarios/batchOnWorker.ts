@@ -87,23 +87,16 @@ export const batchOnWorker: QueueScenario = {
 		const branchCounts = [...OUTPUT_NAMES, FAILED_NODE]
 			.map((b, k) => `${b} ${outs[k].length}`)
 			.join(', ');
-		measured(
-			LABEL,
-			'execution',
-			`${exec.status} on ${worker.name}, ${seconds(Date.parse(exec.stoppedAt!) - Date.parse(exec.startedAt!))} (POST → stopped ${seconds(Date.parse(exec.stoppedAt!) - postedAt)})`,
-		);
-		measured(LABEL, 'outputs', branchCounts);
-		measured(LABEL, 'simulator answers', JSON.stringify(stats.statusCounts));
-		measured(
-			LABEL,
-			`addresses tried more than 1 + Max Retries (${1 + BATCH_RETRY.maxRetries}) times: n8n's Retry On Fail re-ran the node`,
-			retriedByN8n,
-		);
-		measured(
-			LABEL,
-			'addresses sent again after a final answer / e-mailed twice',
-			`${resentAfterFinal.length} / ${doubleSent.length}`,
-		);
+		measured(LABEL, {
+			execution: `${exec.status} on ${worker.name}, ${seconds(Date.parse(exec.stoppedAt!) - Date.parse(exec.startedAt!))} (POST → stopped ${seconds(Date.parse(exec.stoppedAt!) - postedAt)})`,
+		});
+		measured(LABEL, { outputs: branchCounts });
+		measured(LABEL, { 'simulator answers': JSON.stringify(stats.statusCounts) });
+		measured(LABEL, {
+			[`addresses tried more than 1 + Max Retries (${1 + BATCH_RETRY.maxRetries}) times: n8n's Retry On Fail re-ran the node`]:
+				retriedByN8n,
+			'addresses sent again after a final answer / e-mailed twice': `${resentAfterFinal.length} / ${doubleSent.length}`,
+		});
 
 		assert.ok(
 			retriedByN8n > 0,

@@ -134,7 +134,7 @@ export const retryExecution: Scenario = {
 	order: 80,
 	phase: 'server',
 	workflows: () => [retriedExecutionWorkflow(WORKFLOW_ID, PATH)],
-	beforeStart: (ctx) => ctx.cli.publishWorkflow(WORKFLOW_ID),
+	publish: true,
 	async run(ctx) {
 		const { rest, sim } = ctx;
 		const before = await waitUntilListening(ctx, WORKFLOW_ID, PATH, { customers: [] });
@@ -167,21 +167,11 @@ export const retryOnOtherWorker: QueueScenario = {
 			(setup, awayFrom) => proveRetriedExecution({ ...setup, beforeRetry: awayFrom }),
 			(p) => [p.failedId, p.retryId],
 		);
-		measured(
-			LABEL,
-			'failed execution ("Stop Workflow")',
-			`${proof.failedId} on ${first}: e-mailed ${proof.sentFirst} of ${CUSTOMERS}, stopped by ${FAILING} (500 on every try)`,
-		);
-		measured(
-			LABEL,
-			"n8n's Retry (POST /rest/executions/<id>/retry)",
-			`${proof.retryId} on ${second}: e-mailed ${CUSTOMERS - proof.sentFirst} (${proof.retryRequests} requests), ${proof.skipped} on Success as "sentBefore"`,
-		);
-		measured(
-			LABEL,
-			'customers e-mailed exactly once over both executions',
-			`${CUSTOMERS} of ${CUSTOMERS}`,
-		);
+		measured(LABEL, {
+			'failed execution ("Stop Workflow")': `${proof.failedId} on ${first}: e-mailed ${proof.sentFirst} of ${CUSTOMERS}, stopped by ${FAILING} (500 on every try)`,
+			"n8n's Retry (POST /rest/executions/<id>/retry)": `${proof.retryId} on ${second}: e-mailed ${CUSTOMERS - proof.sentFirst} (${proof.retryRequests} requests), ${proof.skipped} on Success as "sentBefore"`,
+			'customers e-mailed exactly once over both executions': `${CUSTOMERS} of ${CUSTOMERS}`,
+		});
 		return `${proof.note}; failed on ${first}, retried on ${second}`;
 	},
 };

@@ -106,7 +106,7 @@ function inOneProcess(spec: {
 				options: skipOff ? { skipIfInvitedWithin: 0 } : {},
 			}),
 		],
-		beforeStart: (ctx) => ctx.cli.publishWorkflow(spec.id),
+		publish: true,
 		async run(ctx) {
 			const { rest, sim } = ctx;
 			const before = await waitUntilListening(ctx, spec.id, spec.path);
@@ -156,12 +156,10 @@ export const sameEventOnOtherWorker: QueueScenario = {
 				proveSameEventTwice({ ...setup, email: FIRST, skipOff: false, between: awayFrom }),
 			(p) => p.ids,
 		);
-		measured(LABEL, 'first POST', `execution ${proof.ids[0]} on ${first}: "sent", 1 request`);
-		measured(
-			LABEL,
-			`second POST (${seconds(proof.apartMs)} after the first)`,
-			`execution ${proof.ids[1]} on ${second}: Success as "sentBefore", 0 requests; the customer e-mailed once`,
-		);
+		measured(LABEL, { 'first POST': `execution ${proof.ids[0]} on ${first}: "sent", 1 request` });
+		measured(LABEL, {
+			[`second POST (${seconds(proof.apartMs)} after the first)`]: `execution ${proof.ids[1]} on ${second}: Success as "sentBefore", 0 requests; the customer e-mailed once`,
+		});
 		return `${proof.note}; first on ${first}, second on ${second}`;
 	},
 };

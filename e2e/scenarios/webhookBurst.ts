@@ -1,5 +1,5 @@
 /**
- * Issue 9 in the real n8n: a CRM fires one webhook per new customer, 200 at once, at an API that
+ * Issue 9 in the real n8n: a CRM fires one webhook per new customer, 100 at once, at an API that
  * takes 300 ms and admits 5 requests in flight (429 + Retry-After: 1 beyond). Every execution
  * succeeds, every customer is routed and e-mailed exactly once, and the API answers hardly any
  * 429: the executions share what they learn about the account's limits instead of colliding.
@@ -16,9 +16,10 @@ import { deliver, waitUntilListening, webhookUrl } from '../../harness/n8n/webho
 
 const WORKFLOW_ID = 'gcoreIamBurst001';
 const PATH = 'gcore-e2e-burst';
-const POSTS = 200;
+const POSTS = 100;
 const LATENCY_MS = 300;
 const ADMITS = 5;
+const OUTCOMES = ['sent', 'alreadyActivated', 'notFound'];
 /** A few 429s while the account's limit is learned; executions that each learn it alone draw hundreds. */
 const MAX_429 = 20;
 
@@ -39,7 +40,7 @@ export const webhookBurst: Scenario = {
 	order: 60,
 	phase: 'server',
 	workflows: () => [webhookWorkflow({ id: WORKFLOW_ID, path: PATH })],
-	beforeStart: (ctx) => ctx.cli.publishWorkflow(WORKFLOW_ID),
+	publish: true,
 	async run(ctx) {
 		const { rest, sim } = ctx;
 		const list = customers();
@@ -82,25 +83,13 @@ export const webhookBurst: Scenario = {
 		for (const e of all) routed.push(...(await routedIn(rest, e.id)));
 		const byEmail = new Map(routed.map((r) => [r.email, r]));
 		assert.equal(routed.length, POSTS, `items routed in all executions: ${routed.length}`);
-		for (const c of list) {
+		const wrong = list.flatMap((c) => {
 			const r = byEmail.get(c.email);
-			assert.ok(r, `${c.email} was in no execution's output`);
-			assert.equal(
-				r.branch,
-				c.branch,
-				`${c.email} on "${OUTPUT_NAMES[r.branch]}", expected "${OUTPUT_NAMES[c.branch]}"`,
-			);
-			assert.equal(
-				r.outcome,
-				['sent', 'alreadyActivated', 'notFound'][c.branch],
-				`${c.email}: invitation.outcome`,
-			);
-			assert.equal(
-				stats.sentByEmail[c.email] ?? 0,
-				c.branch === 0 ? 1 : 0,
-				`e-mails the API sent to ${c.email}`,
-			);
-		}
+			const got = `${r ? OUTPUT_NAMES[r.branch] : 'no output'} ${r?.outcome}, ${stats.sentByEmail[c.email] ?? 0} e-mails`;
+			const want = `${OUTPUT_NAMES[c.branch]} ${OUTCOMES[c.branch]}, ${c.branch === 0 ? 1 : 0} e-mails`;
+			return got === want ? [] : [`${c.email}: ${got}, expected ${want}`];
+		});
+		assert.deepEqual(wrong.slice(0, 10), [], 'customers off their branch, outcome or e-mail count');
 		// Executions that learn the limit alone collide: with nothing shared this burst drew 984 × 429 (all still succeeded within the wait budget); shared, 0.
 		const tooMany = stats.statusCounts['429'] ?? 0;
 		assert.ok(

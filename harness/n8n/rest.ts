@@ -121,6 +121,12 @@ export class N8nRest {
 		};
 	}
 
+	/** The editor's "Publish" (1.x: the Active toggle): the stored version goes live, its webhooks registered. */
+	async activateWorkflow(id: string): Promise<void> {
+		const { versionId } = await this.call<{ versionId: string }>('GET', `/workflows/${id}`);
+		await this.call('POST', `/workflows/${id}/activate`, { versionId });
+	}
+
 	/** The executions list's "Retry" (from the failed node, with the stored workflow). n8n 2.x answers the new execution, 1.x whether it succeeded. */
 	retryExecution(id: string): Promise<unknown> {
 		return this.call('POST', `/executions/${id}/retry`, { loadWorkflow: false });

@@ -90,24 +90,32 @@ export async function waitUntilStarted(
 	return new Set((await ctx.rest.allExecutions(workflowId)).map((e) => e.id));
 }
 
-/** Waits until `count` executions of the workflow that are not in `known` are final; returns those new ones, oldest first. */
+/**
+ * Waits until `count` executions of the workflow that are not in `known` ended in one of `statuses`
+ * and none of the new ones is still running; returns the new ones, oldest first.
+ */
 export async function waitForNewExecutions(
 	ctx: { rest: N8nRest },
 	workflowId: string,
 	known: Set<string>,
 	count: number,
 	timeoutMs: number,
+	statuses = FINAL_STATUSES,
 ): Promise<ExecutionSummary[]> {
 	const t0 = Date.now();
 	for (;;) {
 		// n8n answers 500 now and then while its SQLite is busy (see N8nRest.waitForExecutions): asked again.
-		const all = await ctx.rest.allExecutions(workflowId).catch(() => []);
-		const fresh = all.filter((e) => !known.has(e.id));
-		const done = fresh.filter((e) => FINAL_STATUSES.includes(e.status));
-		if (done.length >= count) return fresh;
+		const fresh = (await ctx.rest.allExecutions(workflowId).catch(() => [])).filter(
+			(e) => !known.has(e.id),
+		);
+		const done = fresh.filter((e) => statuses.includes(e.status)).length;
+		if (done >= count && !fresh.some((e) => e.status === 'running')) return fresh;
 		if (Date.now() - t0 > timeoutMs)
 			throw new Error(
-				`after ${timeoutMs / 1000} s, ${done.length} of ${count} new executions of ${workflowId} are final (${fresh.length} new)`,
+				`after ${timeoutMs / 1000} s, ${done} of ${count} new executions of ${workflowId} ${statuses.join('/')} (new: ${fresh
+					.map((e) => e.status)
+					.join(',')
+					.slice(0, 300)})`,
 			);
 		await new Promise((r) => setTimeout(r, 1000));
 	}

@@ -14,7 +14,6 @@ import { N8nCli } from '../n8n/cli';
 import { N8nInstance } from '../n8n/instance';
 import { DEMO_OWNER } from '../n8n/owner';
 import { logInAsOwner } from '../n8n/ownerLogin';
-import { N8nPublicApi } from '../n8n/publicApi';
 import { N8nRest } from '../n8n/rest';
 import { startServer, type N8nServer } from '../n8n/server';
 import { startWorker, type N8nWorker } from '../n8n/worker';
@@ -52,7 +51,6 @@ export interface QueueCluster {
 	server: N8nServer;
 	cli: N8nCli;
 	rest: N8nRest;
-	api: N8nPublicApi;
 	workers: N8nWorker[];
 }
 
@@ -109,7 +107,7 @@ export async function startCluster(opts: {
 	tgz: string;
 	services: { redis: RedisInstance; postgres: PostgresInstance };
 	credentials: unknown[];
-	/** imported and published (activated) before main starts */
+	/** imported before main starts, published once it runs */
 	workflows: WorkflowJson[];
 }): Promise<QueueCluster> {
 	const encryptionKey = randomBytes(24).toString('hex');
@@ -134,8 +132,7 @@ export async function startCluster(opts: {
 	// The first CLI command migrates the empty database; the others follow it.
 	await cli.importCredentials(opts.credentials);
 	await cli.importWorkflows(opts.workflows);
-	await Promise.all(opts.workflows.map((wf) => cli.publishWorkflow(wf.id!)));
-	say('credential and workflows imported and published into PostgreSQL');
+	say('credential and workflows imported into PostgreSQL');
 	// Main and the workers start side by side (the database is migrated already).
 	const [server, ...workers] = await Promise.all([
 		startServer(main),
@@ -146,14 +143,15 @@ export async function startCluster(opts: {
 			return startWorker(n8n, name, { concurrency: WORKER_CONCURRENCY });
 		}),
 	]);
+	const rest = new N8nRest(main);
+	await logInAsOwner(opts.real, rest, DEMO_OWNER);
+	// Published over REST as the editor does (one n8n CLI boot per workflow took longer).
+	for (const wf of opts.workflows) await rest.activateWorkflow(wf.id!);
 	await webhooksRegistered(
 		main.baseUrl,
 		opts.workflows.flatMap((wf) => webhookPaths(wf)),
 	);
-	const rest = new N8nRest(main);
-	await logInAsOwner(opts.real, rest, DEMO_OWNER);
-	const api = await N8nPublicApi.create(main, rest);
-	return { ...opts.services, main, server, cli, rest, api, workers };
+	return { ...opts.services, main, server, cli, rest, workers };
 }
 
 /** Starts a stopped worker again (same user folder and log) in its place in the cluster's list; returns it. */

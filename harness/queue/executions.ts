@@ -4,9 +4,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { N8nPublicApi } from '../n8n/publicApi';
 import type { PostgresInstance } from '../services/postgres';
-import type { ExecutionSummary } from '../n8n/rest';
+import type { ExecutionSummary, N8nRest } from '../n8n/rest';
 import type { N8nWorker } from '../n8n/worker';
 
 export const FINAL = ['success', 'error', 'crashed', 'canceled'];
@@ -61,11 +60,11 @@ export async function waitForExecutions(
  * list excludes running ones (executions.public.controller.js `excludeRunning`).
  */
 export async function listedByPublicApi(
-	api: N8nPublicApi,
+	rest: N8nRest,
 	workflowId: string,
 	ids: string[],
 ): Promise<number> {
-	const listed = new Set((await api.executions(workflowId)).map((e) => e.id));
+	const listed = new Set((await rest.allExecutions(workflowId)).map((e) => e.id));
 	return ids.filter((id) => listed.has(id)).length;
 }
 

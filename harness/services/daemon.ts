@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 
 import { tail } from '../log';
+import { freePort } from '../ports';
 
 function sleep(ms: number): Promise<void> {
 	return new Promise((r) => setTimeout(r, ms));
@@ -121,5 +122,24 @@ export async function waitUntilAnswers(
 				`${daemon.name} did not answer within ${timeoutMs / 1000} s; log ${daemon.logFile}:\n${tail(daemon.logFile, 20)}`,
 			);
 		await sleep(100);
+	}
+}
+
+/** Starts a daemon on a free port until `probe` answers; a port can be taken between the probe and the bind: 3 tries. */
+export async function startOnFreePort(
+	start: (port: number) => Daemon,
+	probe: (port: number) => Promise<boolean>,
+	timeoutMs: number,
+): Promise<{ daemon: Daemon; port: number }> {
+	for (let attempt = 1; ; attempt++) {
+		const port = await freePort();
+		const daemon = start(port);
+		try {
+			await waitUntilAnswers(daemon, () => probe(port), timeoutMs);
+			return { daemon, port };
+		} catch (e) {
+			await daemon.stop('SIGKILL', 1000);
+			if (attempt >= 3) throw e;
+		}
 	}
 }

@@ -8,27 +8,19 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 
 import { ensureDebianPackages } from './apt';
-import { freePort } from '../ports';
-import { startDaemon, waitUntilAnswers } from './daemon';
+import { startDaemon, startOnFreePort } from './daemon';
 import type { Service } from './service';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
 export interface RedisInstance extends Service {
-	host: '127.0.0.1';
 	port: number;
-	/** redis://127.0.0.1:port */
-	url: string;
-	dir: string;
-	pid: number;
-	logFile: string;
-	stop(): Promise<void>;
 }
 
 /** One PING over a raw socket; true when the answer is +PONG. */
-export function redisPing(port: number, host = '127.0.0.1', timeoutMs = 2000): Promise<boolean> {
+function redisPing(port: number, timeoutMs = 2000): Promise<boolean> {
 	return new Promise((resolve) => {
-		const socket = net.connect({ port, host });
+		const socket = net.connect({ port, host: '127.0.0.1' });
 		let answer = '';
 		const done = (ok: boolean) => {
 			socket.destroy();
@@ -47,56 +39,23 @@ export function redisPing(port: number, host = '127.0.0.1', timeoutMs = 2000): P
 export async function startRedis(workDir: string): Promise<RedisInstance> {
 	const dir = path.join(workDir, 'redis');
 	fs.mkdirSync(dir, { recursive: true });
-	const logFile = path.join(workDir, 'redis.log');
-	await ensureDebianPackages(
-		['redis-server'],
-		() => fs.existsSync(REDIS_SERVER),
-		path.join(workDir, 'apt.log'),
+	const installed = () => fs.existsSync(REDIS_SERVER);
+	await ensureDebianPackages(['redis-server'], installed, path.join(workDir, 'apt.log'));
+	const log = path.join(workDir, 'redis.log');
+	const args = (port: number) =>
+		[
+			...`--port ${port} --bind 127.0.0.1 --dir ${dir} --appendonly no --daemonize no`.split(' '),
+		].concat(['--save', '', '--logfile', '']);
+	const { daemon, port } = await startOnFreePort(
+		(p) => startDaemon('redis-server', REDIS_SERVER, args(p), log, { cwd: dir }),
+		redisPing,
+		20_000,
 	);
-
-	// A free port can be taken between the probe and the bind: try a few.
-	for (let attempt = 1; ; attempt++) {
-		const port = await freePort();
-		const daemon = startDaemon(
-			'redis-server',
-			REDIS_SERVER,
-			[
-				'--port',
-				String(port),
-				'--bind',
-				'127.0.0.1',
-				'--dir',
-				dir,
-				'--save',
-				'',
-				'--appendonly',
-				'no',
-				'--daemonize',
-				'no',
-				'--logfile',
-				'',
-			],
-			logFile,
-			{ cwd: dir },
-		);
-		try {
-			await waitUntilAnswers(daemon, () => redisPing(port), 20_000);
-		} catch (e) {
-			await daemon.stop('SIGKILL', 1000);
-			if (attempt < 3) continue;
-			throw e;
-		}
-		return {
-			name: 'redis',
-			n8nEnv: () => ({ QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) }),
-			host: '127.0.0.1',
-			port,
-			url: `redis://127.0.0.1:${port}`,
-			dir,
-			pid: daemon.pid,
-			logFile,
-			// SIGTERM: redis shuts down at once (nothing to save with --save '')
-			stop: () => daemon.stop('SIGTERM', 10_000),
-		};
-	}
+	return {
+		name: 'redis',
+		n8nEnv: () => ({ QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) }),
+		port,
+		// SIGTERM: redis shuts down at once (nothing to save with --save '')
+		stop: () => daemon.stop('SIGTERM', 10_000),
+	};
 }

@@ -12,7 +12,6 @@ import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson } from './workflowJso
 export const CUSTOMER_WORKFLOW = { id: 'gcoreQueueHook01', path: 'gcore-queue-customer' };
 export const BATCH_WORKFLOW = { id: 'gcoreQueueBatch1', path: 'gcore-queue-batch' };
 export const FAILED_NODE = 'Failed';
-export const SPLIT_NODE = 'One item per customer';
 /** n8n's Retry On Fail on the batch's Gcore IAM node; the node's own Max Retries stays low so that n8n's retry has work. */
 export const BATCH_RETRY = { maxTries: 3, waitBetweenTries: 1000, maxRetries: 1 };
 

@@ -6,12 +6,7 @@
  */
 import { NODE_TYPE } from '../ourPackage';
 import { loadWorkflow } from './load';
-import {
-	CREDENTIAL_ID,
-	CREDENTIAL_NAME,
-	type WorkflowJson,
-	type WorkflowNode,
-} from './workflowJson';
+import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson } from './workflowJson';
 
 export const WEBHOOK_NODE = 'CRM webhook';
 const CODE_NODE = 'CRM export';
@@ -28,24 +23,6 @@ export interface WebhookWorkflow {
 	credential?: { id: string; name: string };
 	/** The saved shape, `<shape>.workflow.json` beside this file; default webhookCode with `codeBefore`, else webhook. */
 	shape?: 'webhook' | 'webhookCode' | 'webhookRemoveDuplicates';
-}
-
-/** The CRM's trigger: a Webhook node (POST, v2, answers at once) with a fixed webhookId, so that its production URL is <base>/webhook/<path>. */
-export function webhookNode(
-	id: string,
-	path: string,
-	webhookId: string,
-	position: [number, number] = [0, 200],
-): WorkflowNode {
-	return {
-		id,
-		name: WEBHOOK_NODE,
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position,
-		parameters: { httpMethod: 'POST', path, options: {} },
-		webhookId,
-	};
 }
 
 /**
