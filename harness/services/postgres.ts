@@ -17,13 +17,7 @@ import type { Service } from './service';
 const PG_ROOT = '/usr/lib/postgresql';
 
 export interface PostgresInstance extends Service {
-	host: '127.0.0.1';
 	port: number;
-	database: 'n8n';
-	user: 'n8n';
-	password: string;
-	/** e.g. /usr/lib/postgresql/15/bin */
-	binDir: string;
 	/** One SQL statement as the superuser over the socket; rows of tab-separated fields. */
 	query(sql: string): Promise<string[][]>;
 }
@@ -136,12 +130,7 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 			DB_POSTGRESDB_USER: 'n8n',
 			DB_POSTGRESDB_PASSWORD: password,
 		}),
-		host: '127.0.0.1',
 		port,
-		database: 'n8n',
-		user: 'n8n',
-		password,
-		binDir,
 		query: async (sql) =>
 			(await psql('n8n', sql))
 				.split('\n')
