@@ -13,11 +13,9 @@ export interface Fault {
 	contentType?: string;
 	/** Retry-After header value (seconds or HTTP date). */
 	retryAfter?: string | number;
-	/** Destroy the socket without answering (the client sees ECONNRESET). */
+	/** Destroy the socket without answering (ECONNRESET); never answer; answer after this delay. */
 	reset?: boolean;
-	/** Never answer, until the client gives up or the simulator closes. */
 	hang?: boolean;
-	/** Answer (normally or with the fault) after this delay. */
 	delayMs?: number;
 	times?: number;
 }
@@ -27,7 +25,7 @@ export interface RandomFaults {
 	rate: number;
 	statuses: number[];
 	seed: number;
-	/** Retry-After (seconds) sent with every random fault, when set. */
+	/** Retry-After (seconds) of every random fault. */
 	retryAfter?: number;
 }
 
@@ -35,9 +33,8 @@ export interface RandomFaults {
 export type UnknownRouteStyle = 'html' | 'text' | 'json';
 
 export interface SimulatorOptions {
-	/** Default 0 = a free port on 127.0.0.1. */
+	/** Default 0 = a free port on 127.0.0.1. Defaults: DEFAULT_API_KEY, SAMPLE_CUSTOMERS. */
 	port?: number;
-	/** Defaults: DEFAULT_API_KEY, SAMPLE_CUSTOMERS. */
 	apiKey?: string;
 	users?: SimUser[];
 	/** Added before every API answer (default 0), plus a uniform random 0..jitterMs. */
@@ -48,7 +45,7 @@ export interface SimulatorOptions {
 	/** Retry-After of those 429s (seconds, default 1). */
 	rateLimitRetryAfter?: number;
 	randomFaults?: RandomFaults;
-	/** Keep a per-request log (default true). */
+	/** Default true. */
 	logRequests?: boolean;
 	/** Every renew_invitation error answer with a JSON body echoes the token it was sent (default false). */
 	echoKey?: boolean;
@@ -66,7 +63,7 @@ export interface LogEntry {
 	/** Parsed JSON when the body is JSON, else the raw text. */
 	body: unknown;
 	status: AnswerStatus;
-	/** Arrival time (ms since epoch). */
+	/** Arrival, ms since epoch. */
 	at: number;
 }
 
@@ -76,9 +73,8 @@ export interface SimulatorStats {
 	/** Concurrent requests, now and peak. */
 	inFlight: number;
 	maxInFlight: number;
-	/** Requests per address (trimmed, lower-cased). */
+	/** Requests, and 2xx answers (= e-mails sent), per address (trimmed, lower-cased). */
 	byEmail: Record<string, number>;
-	/** 2xx answers (= e-mails sent) per address. */
 	sentByEmail: Record<string, number>;
 	/** Answers per status code, 'reset' / 'hang' / 'aborted' included. */
 	statusCounts: Record<string, number>;

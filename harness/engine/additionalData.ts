@@ -17,28 +17,29 @@ import { noExternalSecrets } from './engineLine';
 
 const BASE_URL = 'http://localhost:5678/';
 
-export interface AdditionalDataOptions {
-	executionId: string;
-	mode: WorkflowExecuteMode;
-	workflowData: IWorkflowBase;
-	credentialsHelper: ICredentialsHelper;
-}
-
 function notInHarness(what: string): never {
 	throw new Error(`${what} is not available in the test harness`);
 }
 
 export function createAdditionalData(
-	options: AdditionalDataOptions,
+	executionId: string,
+	mode: WorkflowExecuteMode,
+	workflow: Pick<IWorkflowBase, 'id' | 'name' | 'nodes' | 'connections' | 'settings'>,
+	credentialsHelper: ICredentialsHelper,
 ): IWorkflowExecuteAdditionalData {
-	const { executionId, mode, workflowData, credentialsHelper } = options;
-	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
-
+	const workflowData: IWorkflowBase = {
+		...workflow,
+		active: false,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	};
 	return {
-		hooks,
+		hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
 		executionId,
 		credentialsHelper,
-		workflowId: workflowData.id,
+		workflowId: workflow.id,
 		currentNodeExecutionIndex: 0,
 		variables: {},
 		...noExternalSecrets(),

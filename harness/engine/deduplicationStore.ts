@@ -1,20 +1,16 @@
 /**
- * An in-memory n8n deduplication store for the in-process engine, installed the way n8n's
- * server does it (`DataDeduplicationService.init(deduplicator)` at start-up, once per process):
- * after `installDeduplicationStore()`, nodes' `this.helpers.checkProcessedAndRecord` & co. work.
- * Without it they throw n8n-core's "Instance needs to initialized before use" assertion, as in
- * an engine without the service.
+ * An in-memory n8n deduplication store, installed the way n8n's server does it
+ * (`DataDeduplicationService.init(deduplicator)`, once per process); without it nodes'
+ * `this.helpers.checkProcessedAndRecord` & co. throw n8n-core's "Instance needs to initialized".
  *
- * It behaves like n8n's database-backed DeduplicationHelper (packages/cli/src/deduplication):
- * one row per workflow and context ('n:<node id>' for scope 'node', '' for 'workflow'); mode
- * 'entries' stores md5 hashes in insertion order, pruned oldest first beyond `maxEntries`; mode
- * 'latestIncrementalKey' keeps the largest number; a call in another mode than the row's is
- * refused with n8n's message. Every call reads the row, waits, then writes it back without a
- * lock, so two overlapping calls can lose one another's writes (as in the database); a call that
- * finds no row inserts one, and fails as the database does when another call inserted it
- * meanwhile. `readWriteDelayMs` widens the gap between read and write (a slow database or a
- * busy process); `overlapNext(n)` makes the next n calls to a node's row overlap for certain:
- * each waits after its read until all n have read (or a second has passed).
+ * Mode 'entries' only (what our node uses), like n8n's database-backed DeduplicationHelper
+ * (packages/cli/src/deduplication): one row per workflow and context ('n:<node id>' for scope
+ * 'node', '' for 'workflow') of md5 hashes in insertion order, pruned oldest first beyond
+ * `maxEntries`; a row saved in another mode is refused with n8n's message. Every call reads the
+ * row, waits, then writes it back without a lock, so overlapping calls can lose one another's
+ * writes; a call that finds no row inserts one, and fails if another inserted it meanwhile.
+ * `readWriteDelayMs` widens the gap between read and write; `overlapNext(n)` makes the next n
+ * calls overlap for certain: each waits after its read until all n have read (or a second passed).
  */
 import './env';
 
@@ -32,11 +28,7 @@ import type {
 import { DataDeduplicationService } from 'n8n-core';
 
 export interface StoreCall {
-	method:
-		| 'checkProcessedAndRecord'
-		| 'removeProcessed'
-		| 'clearAllProcessedItems'
-		| 'getProcessedDataCount';
+	method: keyof IDataDeduplicator;
 	scope: DeduplicationScope;
 	/** The values the node passed, as given (to check that no address is among them). */
 	items: DeduplicationItemTypes[];
@@ -44,7 +36,7 @@ export interface StoreCall {
 
 export interface StoredRow {
 	mode: DeduplicationMode;
-	/** Mode 'entries': md5 hashes (base64), oldest first; the latest modes: the value kept. */
+	/** Mode 'entries': md5 hashes (base64), oldest first; the latest modes (rows of other nodes): a value. */
 	data: string[] | number;
 }
 
@@ -57,22 +49,20 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	readonly calls: StoreCall[] = [];
 	/** Time between a call's read and its write. */
 	readWriteDelayMs = 0;
-	/** When set, every call to a node's row fails with it, as a broken database would. */
+	/** When set, every call fails with it, as a broken database would. */
 	failing?: Error;
 	private meeting?: { size: number; arrived: number; all: Promise<unknown>; arrive: () => void };
 
-	/** The next `calls` calls to a node's row each write only once all have read (or after `timeoutMs`). */
-	overlapNext(calls: number, timeoutMs = 1_000): void {
+	overlapNext(calls: number): void {
 		let arrive = () => {};
 		const all = new Promise<void>((resolve) => (arrive = resolve));
-		const meeting = { size: calls, arrived: 0, all: Promise.race([all, wait(timeoutMs)]), arrive };
-		this.meeting = meeting;
+		this.meeting = { size: calls, arrived: 0, all: Promise.race([all, wait(1_000)]), arrive };
 	}
 
-	private async meet(scope: DeduplicationScope): Promise<void> {
-		if (scope === 'node' && this.failing) throw this.failing;
+	private async meet(): Promise<void> {
+		if (this.failing) throw this.failing;
 		const { meeting } = this;
-		if (scope !== 'node' || !meeting) return;
+		if (!meeting) return;
 		if (++meeting.arrived === meeting.size) {
 			this.meeting = undefined;
 			meeting.arrive();
@@ -90,19 +80,15 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		return createHash('md5').update(value.toString()).digest('base64');
 	}
 
-	private async read(
-		key: string,
-		mode: DeduplicationMode,
-		scope: DeduplicationScope,
-	): Promise<StoredRow | undefined> {
+	private async read(key: string): Promise<StoredRow | undefined> {
 		const row = this.rows.get(key);
-		await Promise.all([wait(this.readWriteDelayMs), this.meet(scope)]);
-		if (row && row.mode !== mode) {
+		await Promise.all([wait(this.readWriteDelayMs), this.meet()]);
+		if (row && row.mode !== 'entries') {
 			throw new Error(
 				'Deduplication Failed: Deduplication data was originally saved with an incompatible setting of the \u2018Keep Items Where\u2019 parameter. Try \u2019Clean Database\u2019 operation to reset.',
 			);
 		}
-		return row && { mode: row.mode, data: Array.isArray(row.data) ? [...row.data] : row.data };
+		return row && { mode: row.mode, data: [...(row.data as string[])] };
 	}
 
 	private async write(key: string, row: StoredRow, insert: boolean): Promise<void> {
@@ -122,22 +108,8 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	): Promise<IDeduplicationOutput> {
 		this.calls.push({ method: 'checkProcessedAndRecord', scope, items: [...items] });
 		const key = this.rowKey(scope, contextData);
-		const row = await this.read(key, options.mode, scope);
+		const row = await this.read(key);
 		const output: IDeduplicationOutput = { new: [], processed: [] };
-		if (options.mode === 'latestIncrementalKey') {
-			const numbers = items.map(Number);
-			if (!row) {
-				await this.write(key, { mode: options.mode, data: Math.max(...numbers) }, true);
-				return { new: [...items], processed: [] };
-			}
-			const kept = row.data as number;
-			items.forEach((item, index) =>
-				(numbers[index] > kept ? output.new : output.processed).push(item),
-			);
-			await this.write(key, { mode: options.mode, data: Math.max(kept, ...numbers) }, false);
-			return output;
-		}
-		if (options.mode !== 'entries') throw new Error(`mode "${options.mode}" is not implemented`);
 		const values = (row?.data as string[] | undefined) ?? [];
 		const known = new Set(values);
 		for (const item of items) {
@@ -157,15 +129,10 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		items: DeduplicationItemTypes[],
 		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
-		options: ICheckProcessedOptions,
 	): Promise<void> {
 		this.calls.push({ method: 'removeProcessed', scope, items: [...items] });
-		if (options.mode !== 'entries')
-			throw new Error(
-				'Deduplication Failed: Removing processed data is not possible in mode "latest"',
-			);
 		const key = this.rowKey(scope, contextData);
-		const row = await this.read(key, options.mode, scope);
+		const row = await this.read(key);
 		if (!row) return;
 		const removed = new Set(items.map(MemoryDeduplicationStore.hash));
 		await this.write(
@@ -186,11 +153,10 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	async getProcessedDataCount(
 		scope: DeduplicationScope,
 		contextData: ICheckProcessedContextData,
-		options: ICheckProcessedOptions,
 	): Promise<number> {
 		this.calls.push({ method: 'getProcessedDataCount', scope, items: [] });
 		const data = this.rows.get(this.rowKey(scope, contextData))?.data;
-		return options.mode === 'entries' && Array.isArray(data) ? data.length : 0;
+		return Array.isArray(data) ? data.length : 0;
 	}
 
 	/** Whether a row holds `value` (rows keep md5 hashes, not the values). */
@@ -199,13 +165,6 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		return [...this.rows.values()].some(
 			(row) => Array.isArray(row.data) && row.data.includes(hash),
 		);
-	}
-
-	/** Removes `value` from every row, as a call of another run would. */
-	drop(value: DeduplicationItemTypes): void {
-		const hash = MemoryDeduplicationStore.hash(value);
-		for (const row of this.rows.values())
-			if (Array.isArray(row.data)) row.data = row.data.filter((stored) => stored !== hash);
 	}
 
 	/** Every stored value of every row, and the call log, emptied; no delay. */

@@ -123,11 +123,6 @@ export function emptyRunExecutionData(): IRunExecutionData {
 	} as unknown as IRunExecutionData;
 }
 
-/** n8n-workflow's isExpression (not exported by 1.83). */
-export function isExpression(value: unknown): value is string {
-	return typeof value === 'string' && value.charAt(0) === '=';
-}
-
 /**
  * The Logger the engine's node contexts log through (`this.logger` in a node), for tests that
  * watch what a node logs: read through the contexts' own getter, so it is the engine's instance

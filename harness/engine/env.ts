@@ -1,11 +1,8 @@
 /**
- * Process environment for running n8n-core in-process. Import this before anything that
- * loads n8n-core: n8n-core reads these variables when its DI container first builds
- * InstanceSettings and the Logger, and would otherwise create and write `~/.n8n/config`.
- *
- * N8N_USER_FOLDER always points at a throw-away folder owned by this process (never a real
- * n8n folder, even if the caller's shell sets one); it is removed after the Jest test file,
- * or when a script's process exits.
+ * Process environment for running n8n-core in-process; import it before anything that loads
+ * n8n-core, which reads it when its DI container first builds InstanceSettings and the Logger.
+ * N8N_USER_FOLDER is always a throw-away folder of this process (never a real n8n folder, or n8n
+ * would write `~/.n8n/config`), removed after the Jest test file or when a script's process exits.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +11,6 @@ import path from 'node:path';
 const OWNED_FOLDER = 'N8N_HARNESS_USER_FOLDER';
 
 function harnessFolder(): string {
-	// Reuse the folder if this process already made one (and it still exists).
 	const existing = process.env[OWNED_FOLDER];
 	if (existing && existsSync(existing)) return existing;
 	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-harness-'));
@@ -34,6 +30,5 @@ process.env.N8N_ENCRYPTION_KEY ??= 'n8n-nodes-gcore-iam-test-harness-key';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 process.env.N8N_VERSION_NOTIFICATIONS_ENABLED = 'false';
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';
-// n8n logs every node error through its ErrorReporter; keep test output readable.
-// Set N8N_LOG_LEVEL=debug (or info/warn/error) to see n8n's own log lines.
+// n8n logs every node error through its ErrorReporter: silent unless N8N_LOG_LEVEL asks.
 process.env.N8N_LOG_LEVEL ??= 'silent';

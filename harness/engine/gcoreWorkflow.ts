@@ -5,9 +5,9 @@
  *                                           ├─ output 2 → "Not Found"         (noOp)
  *                                           └─ Error output → "Error"  (only with continueErrorOutput)
  * With `asTool`, "Gcore IAM" is the `gcoreIamTool` variant connected over `ai_tool` to
- * "Agent" (test.toolCaller), which gets the items and calls the tool once per item with the
- * item's json as tool arguments; `email` defaults to `$fromAI('email')`. Read the agent's view
- * with `outputs('Agent')` and the tool's runs with `runs('Gcore IAM')` / `outputs('Gcore IAM', 'ai_tool')`.
+ * "Agent" (test.toolCaller), which calls the tool once per item with the item's json as tool
+ * arguments; `email` defaults to `$fromAI('email')`. Read the agent's view with `outputs('Agent')`
+ * and the tool's runs with `runs('Gcore IAM')` / `outputs('Gcore IAM', 'ai_tool')`.
  */
 import type { IConnections, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
@@ -15,14 +15,7 @@ import { loadWorkflow } from '../workflows/load';
 import { PACKAGE_NAME } from './loadPackage';
 
 export const GCORE_NODE_TYPE = `${PACKAGE_NAME}.gcoreIam`;
-export const GCORE_TOOL_NODE_TYPE = `${GCORE_NODE_TYPE}Tool`;
-export const GCORE_CREDENTIAL_TYPE = 'gcoreIamApi';
-export const ERROR_NODE_NAME = 'Error';
-export const SOURCE_NODE_NAME = 'Customers';
 export const AGENT_NODE_NAME = 'Agent';
-/** What the tool variant's `email` parameter defaults to. */
-export const FROM_AI_EMAIL =
-	"={{ $fromAI('email', 'E-mail address of the customer to re-invite', 'string') }}";
 
 export interface GcoreWorkflowOptions {
 	items: IDataObject[];
@@ -40,29 +33,26 @@ export function gcoreWorkflow(opts: GcoreWorkflowOptions): {
 	nodes: INode[];
 	connections: IConnections;
 } {
-	const parameters: INodeParameters = { ...(opts.parameters as INodeParameters | undefined) };
-	if (opts.asTool && parameters.email === undefined) parameters.email = FROM_AI_EMAIL;
-
-	const shape = opts.asTool
+	const { items, parameters, asTool, typeVersion = 1, ...settings } = opts;
+	const shape = asTool
 		? 'engineTool'
 		: opts.onError === 'continueErrorOutput'
 			? 'engineErrorOutput'
 			: 'engine';
-	const { nodes, connections } = loadWorkflow<{ nodes: INode[]; connections: IConnections }>(
-		shape,
-		{
-			type: opts.asTool ? GCORE_TOOL_NODE_TYPE : GCORE_NODE_TYPE,
-			typeVersion: opts.typeVersion ?? 1,
-			credential: { id: '1', name: 'Gcore IAM account' },
-			parameters,
-			onError: opts.onError,
-			retryOnFail: opts.retryOnFail,
-			maxTries: opts.maxTries,
-			waitBetweenTries: opts.waitBetweenTries,
-		},
-	);
-	const source = nodes.find((node) => node.name === SOURCE_NODE_NAME);
-	if (!source) throw new Error(`${shape}.workflow.json has no node "${SOURCE_NODE_NAME}"`);
-	source.parameters = { items: opts.items as unknown as INodeParameters[] };
-	return { nodes, connections };
+	const workflow = loadWorkflow<{ nodes: INode[]; connections: IConnections }>(shape, {
+		type: asTool ? `${GCORE_NODE_TYPE}Tool` : GCORE_NODE_TYPE,
+		typeVersion,
+		credential: { id: '1', name: 'Gcore IAM account' },
+		...settings,
+	});
+	for (const node of workflow.nodes) {
+		if (node.name === 'Customers') node.parameters = { items: items as INodeParameters[] };
+		// The given parameters replace the saved ones, but the tool's `email` defaults to the saved $fromAI().
+		if (node.type.startsWith(GCORE_NODE_TYPE))
+			node.parameters = {
+				...(asTool && { email: node.parameters.email }),
+				...parameters,
+			} as INodeParameters;
+	}
+	return workflow;
 }

@@ -8,29 +8,13 @@ import './env';
 export { harnessUserFolder } from './env';
 export { runWorkflow } from './runWorkflow';
 export type { RunOptions, RunResult, WorkflowDefinition } from './runWorkflow';
-export {
-	gcoreWorkflow,
-	AGENT_NODE_NAME,
-	ERROR_NODE_NAME,
-	FROM_AI_EMAIL,
-	GCORE_CREDENTIAL_TYPE,
-	GCORE_NODE_TYPE,
-	GCORE_TOOL_NODE_TYPE,
-	SOURCE_NODE_NAME,
-} from './gcoreWorkflow';
+export { gcoreWorkflow, AGENT_NODE_NAME, GCORE_NODE_TYPE } from './gcoreWorkflow';
 export type { GcoreWorkflowOptions } from './gcoreWorkflow';
 /** Re-exported for test/node, which imports the node's name from here. */
 export { GCORE_NODE_NAME } from '../names';
 export { testCredential } from './credentialTest';
-export {
-	harnessTypes,
-	registerCredentialType,
-	registerNodeType,
-	HarnessNodeTypes,
-} from './nodeTypes';
-export { loadPackage, PACKAGE_NAME, PackageNotBuiltError, REPO_ROOT } from './loadPackage';
+export { harnessTypes, registerCredentialType, registerNodeType } from './nodeTypes';
+export { loadPackage, PackageNotBuiltError, REPO_ROOT } from './loadPackage';
 export { restartNodeProcess } from './restart';
-export { HarnessCredentialsHelper } from './credentialsHelper';
 export { TEST_ITEMS_TYPE, TEST_TOOL_CALLER_TYPE } from './testNodes';
 export { engine, engineDiffers } from './engineLine';
-export type { EngineLine } from './engineLine';

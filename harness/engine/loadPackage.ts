@@ -13,39 +13,16 @@ import type { ICredentialType, INodeType, IVersionedNodeType } from 'n8n-workflo
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-export interface LoadedPackage {
-	packageName: string;
-	/** Full node type name (`<package>.<node name>`) → node type instance. */
-	nodeTypes: Map<string, INodeType | IVersionedNodeType>;
-	/** Credential type name → credential type instance. */
-	credentialTypes: Map<string, ICredentialType>;
-	loader: PackageDirectoryLoader;
-}
-
 interface PackageJson {
 	name: string;
 	n8n?: { nodes?: string[]; credentials?: string[] };
 }
 
-function readPackageJson(directory: string): PackageJson {
-	return JSON.parse(readFileSync(path.join(directory, 'package.json'), 'utf8')) as PackageJson;
-}
+const readPackageJson = (directory: string): PackageJson =>
+	JSON.parse(readFileSync(path.join(directory, 'package.json'), 'utf8')) as PackageJson;
 
 /** This repo's package name: node types are `<PACKAGE_NAME>.<node name>`. */
 export const PACKAGE_NAME = readPackageJson(REPO_ROOT).name;
-
-/** The package name and the dist files its package.json promises that are not there. */
-export function missingBuildOutput(directory = REPO_ROOT): {
-	packageName: string;
-	missing: string[];
-} {
-	const pkg = readPackageJson(directory);
-	const files = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])];
-	return {
-		packageName: pkg.name,
-		missing: files.filter((file) => !existsSync(path.join(directory, file))),
-	};
-}
 
 export class PackageNotBuiltError extends Error {
 	constructor(packageName: string, missing: string[]) {
@@ -57,20 +34,26 @@ export class PackageNotBuiltError extends Error {
 	}
 }
 
-export async function loadPackage(directory = REPO_ROOT): Promise<LoadedPackage> {
-	const { packageName, missing } = missingBuildOutput(directory);
-	if (missing.length > 0) throw new PackageNotBuiltError(packageName, missing);
+export async function loadPackage(directory = REPO_ROOT): Promise<{
+	packageName: string;
+	/** Full node type name (`<package>.<node name>`) → node type instance. */
+	nodeTypes: Map<string, INodeType | IVersionedNodeType>;
+	credentialTypes: Map<string, ICredentialType>;
+}> {
+	const { name, n8n } = readPackageJson(directory);
+	const files = [...(n8n?.nodes ?? []), ...(n8n?.credentials ?? [])];
+	const missing = files.filter((file) => !existsSync(path.join(directory, file)));
+	if (missing.length > 0) throw new PackageNotBuiltError(name, missing);
 
 	const loader = new PackageDirectoryLoader(directory);
 	await loader.loadAll();
-
-	const nodeTypes = new Map<string, INodeType | IVersionedNodeType>();
-	for (const [name, data] of Object.entries(loader.nodeTypes)) {
-		nodeTypes.set(`${loader.packageName}.${name}`, data.type);
-	}
-	const credentialTypes = new Map<string, ICredentialType>();
-	for (const [name, data] of Object.entries(loader.credentialTypes)) {
-		credentialTypes.set(name, data.type);
-	}
-	return { packageName: loader.packageName, nodeTypes, credentialTypes, loader };
+	const entries = <T>(types: Record<string, { type: T }>) =>
+		Object.entries(types).map(([key, data]): [string, T] => [key, data.type]);
+	return {
+		packageName: loader.packageName,
+		nodeTypes: new Map(
+			entries(loader.nodeTypes).map(([key, type]) => [`${loader.packageName}.${key}`, type]),
+		),
+		credentialTypes: new Map(entries(loader.credentialTypes)),
+	};
 }

@@ -11,51 +11,34 @@ import type {
 } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { loadPackage, missingBuildOutput, PackageNotBuiltError, REPO_ROOT } from './loadPackage';
+import { loadPackage } from './loadPackage';
 import { standInNodeTypes } from './standInNodes';
 import { testNodeTypes } from './testNodes';
-import { canBeTool, TOOL_SUFFIX, toToolVariant } from './toolVariant';
+import { TOOL_SUFFIX, toToolVariant } from './toolVariant';
 
 export class HarnessNodeTypes implements INodeTypes {
 	private readonly types = new Map<string, INodeType | IVersionedNodeType>();
 
 	private readonly toolVariants = new Map<string, INodeType>();
 
-	/** Set when the package could not be loaded: asking for one of its types throws this. */
-	unavailablePackage?: { prefix: string; error: Error };
-
 	register(name: string, nodeType: INodeType | IVersionedNodeType): void {
 		this.types.set(name, nodeType);
-		for (const key of this.toolVariants.keys()) {
-			if (key.startsWith(`${name}${TOOL_SUFFIX}?`)) this.toolVariants.delete(key);
-		}
-	}
-
-	has(name: string): boolean {
-		return this.types.has(name) || this.toolBase(name) !== undefined;
 	}
 
 	getByName(name: string): INodeType | IVersionedNodeType {
-		const nodeType = this.types.get(name);
-		if (nodeType) return nodeType;
-		const base = this.toolBase(name);
-		if (base) return base;
-		throw this.unknown(name);
+		const toolOf = name.endsWith(TOOL_SUFFIX) ? name.slice(0, -TOOL_SUFFIX.length) : undefined;
+		const nodeType = this.types.get(name) ?? (toolOf && this.types.get(toolOf));
+		if (!nodeType) throw new Error(`Unknown node type "${name}" in the test harness`);
+		return nodeType;
 	}
 
+	/** Like n8n's CLI, a `usableAsTool` node is also offered as `<name>Tool` (made on first use). */
 	getByNameAndVersion(name: string, version?: number): INodeType {
-		const nodeType = this.types.get(name);
-		if (nodeType) return NodeHelpers.getVersionedNodeType(nodeType, version);
-
-		const base = this.toolBase(name);
-		if (!base) throw this.unknown(name);
-		const key = `${name}?${version ?? 'default'}`;
-		let tool = this.toolVariants.get(key);
-		if (!tool) {
-			tool = toToolVariant(NodeHelpers.getVersionedNodeType(base, version));
-			this.toolVariants.set(key, tool);
-		}
-		return tool;
+		const nodeType = NodeHelpers.getVersionedNodeType(this.getByName(name), version);
+		if (this.types.has(name)) return nodeType;
+		const key = `${name}?${version}`;
+		if (!this.toolVariants.has(key)) this.toolVariants.set(key, toToolVariant(nodeType));
+		return this.toolVariants.get(key)!;
 	}
 
 	getKnownTypes(): IDataObject {
@@ -63,57 +46,22 @@ export class HarnessNodeTypes implements INodeTypes {
 		for (const name of this.types.keys()) known[name] = { className: name, sourcePath: '' };
 		return known;
 	}
-
-	/** The registered node a `<type>Tool` name is synthesized from, if it can be a tool. */
-	private toolBase(name: string): INodeType | IVersionedNodeType | undefined {
-		if (!name.endsWith(TOOL_SUFFIX)) return undefined;
-		const base = this.types.get(name.slice(0, -TOOL_SUFFIX.length));
-		if (!base) return undefined;
-		const latest = NodeHelpers.getVersionedNodeType(base);
-		return canBeTool(latest) ? base : undefined;
-	}
-
-	private unknown(name: string): Error {
-		const { unavailablePackage } = this;
-		if (unavailablePackage && name.startsWith(unavailablePackage.prefix))
-			return unavailablePackage.error;
-		return new Error(
-			`Unknown node type "${name}" in the test harness (registered: ${[...this.types.keys()].join(', ')})`,
-		);
-	}
 }
 
 export interface HarnessTypes {
 	nodeTypes: HarnessNodeTypes;
 	credentialTypes: Map<string, ICredentialType>;
-	/** Name of the package loaded from the repo root. */
-	packageName: string;
 }
 
 let shared: Promise<HarnessTypes> | undefined;
 
 async function build(): Promise<HarnessTypes> {
 	const nodeTypes = new HarnessNodeTypes();
-	const credentialTypes = new Map<string, ICredentialType>();
-	for (const nodeType of [...standInNodeTypes, ...testNodeTypes]) {
+	for (const nodeType of [...standInNodeTypes, ...testNodeTypes])
 		nodeTypes.register(nodeType.description.name, nodeType);
-	}
-
-	const { packageName, missing } = missingBuildOutput(REPO_ROOT);
-	if (missing.length > 0) {
-		// Workflows without the package's nodes still run; its nodes fail with a clear message.
-		nodeTypes.unavailablePackage = {
-			prefix: `${packageName}.`,
-			error: new PackageNotBuiltError(packageName, missing),
-		};
-		return { nodeTypes, credentialTypes, packageName };
-	}
-	const loaded = await loadPackage(REPO_ROOT);
-	// Like n8n's CLI, a `usableAsTool` node is also offered as `<name>Tool` (synthesized on first use).
+	const loaded = await loadPackage();
 	for (const [name, nodeType] of loaded.nodeTypes) nodeTypes.register(name, nodeType);
-	for (const [name, credentialType] of loaded.credentialTypes)
-		credentialTypes.set(name, credentialType);
-	return { nodeTypes, credentialTypes, packageName: loaded.packageName };
+	return { nodeTypes, credentialTypes: loaded.credentialTypes };
 }
 
 /** The process-wide registry (loaded once; the package is read from dist/ on first use). */

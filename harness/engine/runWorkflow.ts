@@ -11,7 +11,6 @@ import type {
 	INodeExecutionData,
 	IRun,
 	ITaskData,
-	IWorkflowBase,
 	IWorkflowSettings,
 	NodeConnectionType,
 	WorkflowExecuteMode,
@@ -20,7 +19,7 @@ import { NodeConnectionTypes, Workflow } from 'n8n-workflow';
 import { WorkflowExecute } from 'n8n-core';
 
 import { createAdditionalData } from './additionalData';
-import { HarnessCredentialsHelper } from './credentialsHelper';
+import { harnessCredentialsHelper } from './credentialsHelper';
 import { startRun } from './engineLine';
 import { harnessTypes } from './nodeTypes';
 
@@ -63,7 +62,6 @@ function pickStartNode(workflow: Workflow, nodes: INode[]): INode {
 	const trigger = workflow.getStartNode();
 	if (trigger) return trigger;
 	const start = nodes.find((node) => {
-		if (node.disabled) return false;
 		const incoming = workflow.connectionsByDestinationNode[node.name]?.main ?? [];
 		const outgoingTypes = Object.keys(workflow.connectionsBySourceNode[node.name] ?? {});
 		const isSubNode = outgoingTypes.some((type) => type !== NodeConnectionTypes.Main);
@@ -80,51 +78,31 @@ export async function runWorkflow(
 	const { nodeTypes, credentialTypes } = await harnessTypes();
 	const mode = opts.mode ?? 'manual';
 	const executionId = opts.executionId ?? `harness-${process.pid}-${++executionCounter}`;
-	const name = definition.name ?? 'Harness workflow';
-	const workflowId = 'harness-workflow';
-	// The engine writes into node objects (defaults, disabled flags): keep the caller's intact.
-	const nodes = definition.nodes.map((node) => ({ ...node, parameters: { ...node.parameters } }));
-	const settings: IWorkflowSettings = { executionOrder: 'v1', ...definition.settings };
-
-	const workflow = new Workflow({
-		id: workflowId,
-		name,
-		nodes,
+	const data = {
+		id: 'harness-workflow',
+		name: definition.name ?? 'Harness workflow',
+		// The engine writes into node objects (defaults): keep the caller's intact.
+		nodes: definition.nodes.map((node) => ({ ...node, parameters: { ...node.parameters } })),
 		connections: definition.connections,
-		active: false,
-		nodeTypes,
-		settings,
-	});
-	const workflowData: IWorkflowBase = {
-		id: workflowId,
-		name,
-		active: false,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		nodes,
-		connections: definition.connections,
-		settings,
+		settings: { executionOrder: 'v1', ...definition.settings } as IWorkflowSettings,
 	};
-
-	const additionalData = createAdditionalData({
+	const workflow = new Workflow({ ...data, active: false, nodeTypes });
+	const additionalData = createAdditionalData(
 		executionId,
 		mode,
-		workflowData,
-		credentialsHelper: new HarnessCredentialsHelper(credentialTypes, opts.credentials),
-	});
+		data,
+		harnessCredentialsHelper(credentialTypes, opts.credentials),
+	);
 
 	const execution = startRun(
 		new WorkflowExecute(additionalData, mode),
 		workflow,
-		pickStartNode(workflow, nodes),
+		pickStartNode(workflow, data.nodes),
 	);
 
 	const { signal } = opts;
 	const cancel = () => execution.cancel();
-	if (signal?.aborted) cancel();
-	else signal?.addEventListener('abort', cancel, { once: true });
+	signal?.addEventListener('abort', cancel, { once: true });
 	let run: IRun;
 	try {
 		// With n8n's onCancel.shouldReject = false this resolves (status 'canceled') once the

@@ -5,7 +5,6 @@
  * example workflow runs unchanged in the harness. Test and demo use only, never shipped.
  */
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -15,13 +14,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-function description(
+/** A harness node's description: these fields, the rest defaulted. */
+export function description(
 	fields: Pick<INodeTypeDescription, 'name' | 'displayName' | 'version' | 'inputs' | 'properties'> &
 		Partial<INodeTypeDescription>,
 ): INodeTypeDescription {
 	return {
 		group: ['transform'],
-		description: `Test-harness stand-in for ${fields.name}`,
+		description: `Test harness only: ${fields.name}`,
 		defaults: { name: fields.displayName },
 		outputs: [NodeConnectionTypes.Main],
 		...fields,
@@ -63,16 +63,16 @@ export class NoOpStandIn implements INodeType {
 	}
 }
 
-type CodeFunction = (items: INodeExecutionData[], $input: IDataObject) => Promise<unknown>;
+type CodeFunction = (items: INodeExecutionData[], $input: object) => Promise<unknown>;
 
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
 	...args: string[]
 ) => CodeFunction;
 
 /**
- * n8n-nodes-base.code, "Run Once for All Items" JavaScript only: `jsCode` runs as the body
- * of an async function that sees `items` / `$input.all()` and returns items
- * (`[{ json: {...} }, ...]` or plain objects). No other $-helpers, no sandbox.
+ * n8n-nodes-base.code, "Run Once for All Items" JavaScript only (its mode and language are not
+ * read): `jsCode` runs as the body of an async function that sees `items` / `$input.all()` /
+ * `$input.first()` and returns items or plain objects. No other $-helpers, no sandbox.
  */
 export class CodeStandIn implements INodeType {
 	description = description({
@@ -81,20 +81,6 @@ export class CodeStandIn implements INodeType {
 		version: [1, 2],
 		inputs: [NodeConnectionTypes.Main],
 		properties: [
-			{
-				displayName: 'Mode',
-				name: 'mode',
-				type: 'options',
-				options: [{ name: 'Run Once for All Items', value: 'runOnceForAllItems' }],
-				default: 'runOnceForAllItems',
-			},
-			{
-				displayName: 'Language',
-				name: 'language',
-				type: 'options',
-				options: [{ name: 'JavaScript', value: 'javaScript' }],
-				default: 'javaScript',
-			},
 			{
 				displayName: 'JavaScript',
 				name: 'jsCode',
@@ -105,30 +91,16 @@ export class CodeStandIn implements INodeType {
 	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const node = this.getNode();
-		const mode = this.getNodeParameter('mode', 0) as string;
-		const language = this.getNodeParameter('language', 0) as string;
-		if (mode !== 'runOnceForAllItems' || language !== 'javaScript') {
-			throw new NodeOperationError(
-				node,
-				`The Code node stand-in only runs JavaScript once for all items (got ${mode}/${language})`,
-			);
-		}
 		const jsCode = this.getNodeParameter('jsCode', 0, '', { rawExpressions: true }) as string;
 		const items = this.getInputData();
-		const $input: IDataObject = {
-			all: () => items,
-			first: () => items[0],
-			last: () => items[items.length - 1],
-		};
+		const $input = { all: () => items, first: () => items[0] };
 		let result: unknown;
 		try {
 			result = await new AsyncFunction('items', '$input', jsCode)(items, $input);
 		} catch (error) {
-			throw new NodeOperationError(node, error instanceof Error ? error : String(error));
+			throw new NodeOperationError(this.getNode(), error as Error);
 		}
-		if (result === undefined || result === null) return [[]];
-		const list = Array.isArray(result) ? result : [result];
+		const list = result === undefined || result === null ? [] : [result].flat();
 		return [this.helpers.normalizeItems(list as INodeExecutionData[])];
 	}
 }

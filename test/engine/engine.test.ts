@@ -7,16 +7,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { IExecuteFunctions, INode, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	engineDiffers,
+	GCORE_NODE_TYPE,
+	gcoreWorkflow,
 	harnessTypes,
 	harnessUserFolder,
 	loadPackage,
 	PackageNotBuiltError,
-	registerNodeType,
 	runWorkflow,
 	TEST_ITEMS_TYPE,
 } from '../../harness/engine';
@@ -32,34 +33,6 @@ const node = (name: string, type: string, parameters: INode['parameters'] = {}):
 const to = (next: string) => ({
 	main: [[{ node: next, type: NodeConnectionTypes.Main, index: 0 }]],
 });
-
-/** Echoes its `value` parameter per item; required; tool-capable with two outputs. */
-class Echo implements INodeType {
-	description: INodeType['description'] = {
-		name: 'test.echo',
-		displayName: 'test.echo',
-		group: ['transform'],
-		version: 1,
-		description: 'test-only',
-		defaults: { name: 'Echo' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		properties: [
-			{ displayName: 'Value', name: 'value', type: 'string', default: '', required: true },
-		],
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const out = this.getInputData().map((_item, i) => ({
-			json: { value: this.getNodeParameter('value', i) as string },
-			pairedItem: { item: i },
-		}));
-		return [out, []];
-	}
-}
-
-beforeAll(async () => await registerNodeType(new Echo()));
 
 test('test.items emits its items verbatim; the caller’s workflow is not modified; n8n writes into the harness folder', async () => {
 	const odd = [{ email: 42 }, { email: null }, { email: '={{ 1 + 1 }}' }, { email: ['a@b.c'] }];
@@ -92,35 +65,32 @@ test('a node error stops the run and is returned as error', async () => {
 });
 
 test('a required parameter left empty (not an expression) stops the run before it starts', async () => {
-	await expect(
-		runWorkflow({ nodes: [node('Echo', 'test.echo', { value: '' })], connections: {} }),
-	).rejects.toThrow(/issues/i);
-	const ok = await runWorkflow({
-		nodes: [node('Echo', 'test.echo', { value: '={{ "" }}' })],
-		connections: {},
-	});
-	expect(ok.outputs('Echo')[0][0].json.value).toBe('');
+	const workflow = (email: string) => gcoreWorkflow({ items: [{}], parameters: { email } });
+	await expect(runWorkflow(workflow(''))).rejects.toThrow(/issues/i);
+	const ok = await runWorkflow(workflow('={{ "" }}'));
+	expect(ok.runs('Gcore IAM')).toHaveLength(1);
 });
 
 test('`<type>Tool` is the node converted as n8n converts it: no inputs, one ai_tool output, a Description parameter', async () => {
 	const { nodeTypes } = await harnessTypes();
-	const tool = nodeTypes.getByNameAndVersion('test.echoTool', 1);
-	const base = nodeTypes.getByNameAndVersion('test.echo', 1);
+	const tool = nodeTypes.getByNameAndVersion(`${GCORE_NODE_TYPE}Tool`, 1);
+	const base = nodeTypes.getByNameAndVersion(GCORE_NODE_TYPE, 1);
 	expect(tool.description).toMatchObject({
-		name: 'test.echoTool',
-		displayName: 'test.echo Tool',
+		name: 'gcoreIamTool',
+		displayName: 'Gcore IAM Tool',
 		inputs: [],
 		outputs: ['ai_tool'],
 	});
 	expect(tool.description.usableAsTool).toBeUndefined();
 	expect(tool.description.properties.map((property) => property.name)).toEqual([
+		'descriptionType',
 		'toolDescription',
-		'value',
+		...base.description.properties.map((property) => property.name),
 	]);
 	expect(tool.execute).toBe(base.execute);
-	expect(base.description.outputs).toHaveLength(2);
+	expect(base.description.outputs).toHaveLength(3);
 	expect(() => nodeTypes.getByNameAndVersion('n8n-nodes-base.noOpTool', 1)).toThrow(
-		/Unknown node type/,
+		/cannot be used as a tool/,
 	);
 });
 

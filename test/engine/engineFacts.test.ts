@@ -1,10 +1,12 @@
 /**
- * What n8n-core does around a node, on each engine line (see engineLine.ts for where they differ), pinned through the harness with a probe node: the
- * Gcore node's error handling, retries and cancellation rely on these. If an n8n upgrade
- * changes one, this file says which.
+ * What n8n-core does around a node, on each engine line (engineLine.ts says where they differ),
+ * pinned with a probe node: the Gcore node's error handling, retries and cancellation rely on
+ * these. If an n8n upgrade changes one, this file says which.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type {
-	ICredentialType,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -12,30 +14,25 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
-	NodeConnectionType,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import type { WorkflowDefinition } from '../../harness/engine';
 import {
 	engineDiffers,
 	registerCredentialType,
 	registerNodeType,
 	runWorkflow,
-	TEST_ITEMS_TYPE,
-	TEST_TOOL_CALLER_TYPE,
 } from '../../harness/engine';
-import type { HttpFixture } from './httpFixture';
-import { startHttpFixture } from './httpFixture';
+import type { Fault, Simulator } from '../../simulator';
+import { RENEW_PATH, startSimulator } from '../../simulator';
 
 type ProbeFn = (context: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
-
+const passThrough: ProbeFn = async (context) => [context.getInputData(), [], []];
 const probe: {
 	fn: ProbeFn;
 	calls: Array<{ executionId: string; runIndex: number; items: number }>;
-} = {
-	fn: async (context) => [context.getInputData(), [], []],
-	calls: [],
-};
+} = { fn: passThrough, calls: [] };
 
 class Probe implements INodeType {
 	description: INodeTypeDescription = {
@@ -56,143 +53,49 @@ class Probe implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// IExecuteFunctions has no getRunIndex() in 2.41: the data proxy's $thisRunIndex is it.
 		const runIndex = this.getWorkflowDataProxy(0).$thisRunIndex;
-		probe.calls.push({
-			executionId: this.getExecutionId(),
-			runIndex,
-			items: this.getInputData().length,
-		});
+		const items = this.getInputData().length;
+		probe.calls.push({ executionId: this.getExecutionId(), runIndex, items });
 		return await probe.fn(this);
 	}
 }
 
-const probeCredential: ICredentialType = {
-	name: 'harnessProbeApi',
-	displayName: 'Harness Probe API',
-	properties: [{ displayName: 'API Key', name: 'apiKey', type: 'string', default: '' }],
-	authenticate: {
-		type: 'generic',
-		properties: { headers: { Authorization: '={{ "apikey " + $credentials.apiKey }}' } },
-	},
-};
-
+/** fixtures/<shape>.workflow.json with the Items' items and the Probe node's settings. */
 function workflow(
 	probeNode: Partial<INode> = {},
 	items: IDataObject[] = [{ email: 'a@x.io' }, { email: 'b@x.io' }],
-) {
-	const nodes: INode[] = [
-		{
-			id: 'i',
-			name: 'Items',
-			type: TEST_ITEMS_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { items: items as never },
-		},
-		{
-			id: 'p',
-			name: 'Probe',
-			type: 'test.probe',
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: {},
-			credentials: { harnessProbeApi: { id: '1', name: 'probe' } },
-			...probeNode,
-		},
-		...['A', 'B', 'C', 'Err'].map(
-			(name, i): INode => ({
-				id: name,
-				name,
-				type: 'n8n-nodes-base.noOp',
-				typeVersion: 1,
-				position: [400, i * 100],
-				parameters: {},
-			}),
-		),
-	];
-	const to = (node: string) => [{ node, type: NodeConnectionTypes.Main, index: 0 }];
-	return {
-		nodes,
-		connections: {
-			Items: { main: [to('Probe')] },
-			Probe: { main: [to('A'), to('B'), to('C'), to('Err')] },
-		},
-	};
-}
-
-const credentials = { harnessProbeApi: { apiKey: 'k-123' } };
-
-function errorSummary(error: unknown): IDataObject {
-	const e = error as NodeApiError & {
-		code?: string;
-		cause?: { code?: string; name?: string; message?: string };
-	};
-	return {
-		class: e.constructor.name,
-		isNodeApiError: e instanceof NodeApiError,
-		message: e.message,
-		description: e.description ?? null,
-		httpCode: e.httpCode ?? null,
-		code: e.code ?? null,
-		causeName: e.cause?.name ?? null,
-		causeCode: e.cause?.code ?? null,
-		causeMessage: e.cause?.message ?? null,
-	};
-}
-
-/** Runs one request from the probe and returns what it threw (or answered). */
-async function probeRequest(
-	options: IHttpRequestOptions,
-	withAuth = true,
-	signalAfterStart?: AbortController,
-) {
-	let outcome: IDataObject = {};
-	probe.fn = async (context) => {
-		try {
-			const requestOptions = { ...options };
-			const response: unknown = withAuth
-				? await context.helpers.httpRequestWithAuthentication.call(
-						context,
-						'harnessProbeApi',
-						requestOptions,
-					)
-				: await context.helpers.httpRequest(requestOptions);
-			outcome = { response: response as IDataObject };
-		} catch (error) {
-			outcome = errorSummary(error);
-		}
-		return [context.getInputData(), [], []];
-	};
-	const started = fixture.requests.length;
-	const running = runWorkflow(workflow({}, [{}]), {
-		credentials,
-		signal: signalAfterStart?.signal,
-	});
-	if (signalAfterStart) {
-		for (let waited = 0; fixture.requests.length === started && waited < 5000; waited += 5) {
-			await new Promise((resolve) => setTimeout(resolve, 5));
-		}
-		signalAfterStart.abort();
+	shape: 'probe' | 'probeTool' = 'probe',
+): WorkflowDefinition {
+	const file = path.join(__dirname, 'fixtures', `${shape}.workflow.json`);
+	const definition = JSON.parse(readFileSync(file, 'utf8')) as WorkflowDefinition;
+	for (const node of definition.nodes) {
+		if (node.name === 'Items') node.parameters = { items: items as never };
+		if (node.name === 'Probe') Object.assign(node, probeNode);
 	}
-	const result = await running;
-	if (process.env.PROBE_DEBUG) console.log(JSON.stringify(outcome, null, 1));
-	return { outcome, result, requests: fixture.requests.length - started };
+	return definition;
 }
 
-let fixture: HttpFixture;
+/** A key the simulator refuses (401) unless a fault answers first. */
+const credentials = { harnessProbeApi: { apiKey: 'k-123' } };
+let sim: Simulator;
 
 beforeAll(async () => {
 	await registerNodeType(new Probe());
-	await registerCredentialType(probeCredential);
-	fixture = await startHttpFixture();
+	await registerCredentialType({
+		name: 'harnessProbeApi',
+		displayName: 'Harness Probe API',
+		properties: [{ displayName: 'API Key', name: 'apiKey', type: 'string', default: '' }],
+		authenticate: {
+			type: 'generic',
+			properties: { headers: { Authorization: '={{ "apikey " + $credentials.apiKey }}' } },
+		},
+	});
+	sim = await startSimulator();
 });
-
-afterAll(async () => {
-	await fixture.close();
-});
-
+afterAll(async () => await sim.close());
 beforeEach(() => {
+	sim.reset();
 	probe.calls.length = 0;
-	probe.fn = async (context) => [context.getInputData(), [], []];
+	probe.fn = passThrough;
 });
 
 const continueRetry: Partial<INode> = {
@@ -272,7 +175,7 @@ describe('Retry On Fail', () => {
 	test('waitBetweenTries 0 means the 1000 ms default (`0 || 1000`)', async () => {
 		probe.fn = async (context) => {
 			if (probe.calls.length < 2) throw new NodeOperationError(context.getNode(), 'again');
-			return [context.getInputData(), [], []];
+			return passThrough(context);
 		};
 		const t0 = Date.now();
 		await runWorkflow(workflow({ retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }), {
@@ -294,35 +197,26 @@ describe('Error output and continue modes', () => {
 		];
 		probe.fn = async (context) => {
 			const [, b] = context.getInputData();
+			const error = new NodeOperationError(context.getNode(), 'item.error');
 			return [
 				shapes.map((json) => ({ json, pairedItem: { item: 0 } })),
-				[
-					{
-						json: { ...b.json },
-						error: new NodeOperationError(context.getNode(), 'item.error'),
-						pairedItem: { item: 1 },
-					},
-				],
+				[{ json: { ...b.json }, error, pairedItem: { item: 1 } }],
 				[],
 			];
 		};
 		const result = await runWorkflow(workflow({ onError: 'continueErrorOutput' }), { credentials });
 		const outputs = result.outputs('Probe');
 		const withDetails = shapes.slice(4);
+		const details = engineDiffers.errorOutputAcceptsDetails;
 		expect(outputs[0].map((item) => item.json)).toEqual([
 			shapes[0],
-			...(engineDiffers.errorOutputAcceptsDetails ? [] : withDetails),
+			...(details ? [] : withDetails),
 		]);
 		expect(outputs[1]).toEqual([]);
 		// Moved items are merged over the paired input item's json; an item with item.error keeps its
 		// json on n8n-core 1.84 and is normalized to { error: message } after the move on later engines.
 		expect(outputs[3].map((item) => item.json)).toEqual([
-			...[
-				shapes[1],
-				shapes[2],
-				shapes[3],
-				...(engineDiffers.errorOutputAcceptsDetails ? withDetails : []),
-			].map((json) => ({
+			...[...shapes.slice(1, 4), ...(details ? withDetails : [])].map((json) => ({
 				email: 'a@x.io',
 				...json,
 			})),
@@ -346,62 +240,140 @@ describe('Error output and continue modes', () => {
 	});
 });
 
-/** n8n-core 1.122 throws a NodeApiError without its cause (the AxiosError); the others keep it. */
-const withCause = (fields: IDataObject): IDataObject =>
-	engineDiffers.nodeApiErrorKeepsCause
-		? fields
-		: { causeName: null, causeCode: null, causeMessage: null };
+describe('HTTP helpers (axios), against the simulator', () => {
+	/** The probe POSTs one request to the simulator, with or without the credential; its outcome. */
+	async function probeRequest(
+		options: Partial<IHttpRequestOptions>,
+		withAuth = true,
+		abortOnArrival = false,
+	) {
+		let outcome: IDataObject = {};
+		probe.fn = async (context) => {
+			const request = {
+				method: 'POST' as const,
+				url: `${sim.url}${RENEW_PATH}`,
+				body: { email: 'a@x.io' },
+				json: true,
+				...options,
+			};
+			try {
+				outcome = {
+					response: withAuth
+						? await context.helpers.httpRequestWithAuthentication.call(
+								context,
+								'harnessProbeApi',
+								request,
+							)
+						: await context.helpers.httpRequest(request),
+				};
+			} catch (caught) {
+				const e = caught as NodeApiError & { code?: string; cause?: IDataObject };
+				outcome = {
+					class: e.constructor.name,
+					isNodeApiError: e instanceof NodeApiError,
+					message: e.message,
+					description: e.description ?? null,
+					httpCode: e.httpCode ?? null,
+					code: e.code ?? null,
+					causeName: e.cause?.name ?? null,
+					causeCode: e.cause?.code ?? null,
+					causeMessage: e.cause?.message ?? null,
+				};
+			}
+			return passThrough(context);
+		};
+		const stop = new AbortController();
+		const running = runWorkflow(workflow({}, [{}]), { credentials, signal: stop.signal });
+		if (abortOnArrival) {
+			for (let waited = 0; sim.stats().requests === 0 && waited < 5000; waited += 5)
+				await new Promise((resolve) => setTimeout(resolve, 5));
+			stop.abort();
+		}
+		const result = await running;
+		return { outcome, result, requests: sim.stats().requests };
+	}
 
-describe('HTTP helpers (axios)', () => {
-	test('httpRequest timeout: AxiosError ECONNABORTED "timeout of N ms exceeded" (not wrapped)', async () => {
-		fixture.setHandler(() => undefined);
-		const { outcome } = await probeRequest({ url: `${fixture.baseUrl}/hang`, timeout: 150 }, false);
-		expect(outcome).toMatchObject({
-			class: 'AxiosError',
-			code: 'ECONNABORTED',
-			message: 'timeout of 150ms exceeded',
-		});
-	});
+	/** n8n-core 1.122 throws a NodeApiError without its cause (the AxiosError); the others keep it. */
+	const withCause = (fields: IDataObject): IDataObject =>
+		engineDiffers.nodeApiErrorKeepsCause
+			? fields
+			: { causeName: null, causeCode: null, causeMessage: null };
+	const hang: Fault = { hang: true };
 
-	test('httpRequestWithAuthentication timeout: NodeApiError, httpCode "ECONNABORTED", stock message', async () => {
-		fixture.setHandler(() => undefined);
-		const { outcome } = await probeRequest({ url: `${fixture.baseUrl}/hang`, timeout: 150 });
-		expect(outcome).toMatchObject({
-			isNodeApiError: true,
-			message: 'The connection was aborted, perhaps the server is offline',
-			httpCode: 'ECONNABORTED',
-			...withCause({
-				causeName: 'AxiosError',
-				causeCode: 'ECONNABORTED',
-				causeMessage: 'timeout of 150ms exceeded',
-			}),
-		});
-	});
-
-	test('reset socket: NodeApiError httpCode "ECONNRESET", cause "socket hang up"', async () => {
-		fixture.setHandler((_request, _res, req) => req.socket.destroy());
-		const { outcome } = await probeRequest({
-			method: 'POST',
-			url: `${fixture.baseUrl}/reset`,
-			body: { a: 1 },
-			json: true,
-			timeout: 5000,
-		});
-		expect(outcome).toMatchObject({
-			isNodeApiError: true,
-			httpCode: 'ECONNRESET',
-			...withCause({ causeCode: 'ECONNRESET', causeMessage: 'socket hang up' }),
-		});
-	});
-
-	test('cancel mid-request: httpRequestWithAuthentication uses the execution cancel signal (CanceledError)', async () => {
-		fixture.setHandler(() => undefined);
-		const t0 = Date.now();
-		const { outcome, result } = await probeRequest(
-			{ url: `${fixture.baseUrl}/hang`, timeout: 20_000 },
+	test.each<
+		[string, Fault | undefined, Partial<IHttpRequestOptions>, boolean, IDataObject, number]
+	>([
+		[
+			'httpRequest timeout: AxiosError ECONNABORTED "timeout of N ms exceeded" (not wrapped)',
+			hang,
+			{ timeout: 150 },
+			false,
+			{ class: 'AxiosError', code: 'ECONNABORTED', message: 'timeout of 150ms exceeded' },
+			1,
+		],
+		[
+			'httpRequestWithAuthentication timeout: NodeApiError, httpCode "ECONNABORTED", stock message',
+			hang,
+			{ timeout: 150 },
 			true,
-			new AbortController(),
-		);
+			{
+				isNodeApiError: true,
+				message: 'The connection was aborted, perhaps the server is offline',
+				httpCode: 'ECONNABORTED',
+				...withCause({
+					causeName: 'AxiosError',
+					causeCode: 'ECONNABORTED',
+					causeMessage: 'timeout of 150ms exceeded',
+				}),
+			},
+			1,
+		],
+		[
+			'reset socket: NodeApiError httpCode "ECONNRESET", cause ECONNRESET',
+			{ reset: true },
+			{ timeout: 5000 },
+			true,
+			{ isNodeApiError: true, httpCode: 'ECONNRESET', ...withCause({ causeCode: 'ECONNRESET' }) },
+			1,
+		],
+		[
+			'401 through httpRequestWithAuthentication: the request is sent twice, then NodeApiError httpCode 401 with the stock message; the API’s own in `description`',
+			undefined,
+			{},
+			true,
+			{
+				isNodeApiError: true,
+				httpCode: '401',
+				message: 'Authorization failed - please check your credentials',
+				description: 'Bad permanent token: k-123',
+			},
+			2,
+		],
+		[
+			'ignoreHttpStatusErrors + returnFullResponse: one request, the status and body come back',
+			undefined,
+			{ ignoreHttpStatusErrors: true, returnFullResponse: true },
+			true,
+			{
+				response: expect.objectContaining({
+					statusCode: 401,
+					body: expect.objectContaining({ message: 'Bad permanent token: k-123' }),
+				}),
+			},
+			1,
+		],
+	])('%s', async (_name, fault, options, withAuth, expected, requests) => {
+		if (fault) sim.addFault('*', fault);
+		const sent = await probeRequest(options, withAuth);
+		expect(sent.outcome).toMatchObject(expected);
+		expect(sent.requests).toBe(requests);
+		expect(sim.stats().log.at(-1)?.authorization).toBe(withAuth ? 'apikey k-123' : undefined);
+	});
+
+	test('cancel mid-request: httpRequestWithAuthentication uses the execution cancel signal (CanceledError); plain httpRequest is NOT cancelled', async () => {
+		sim.addFault('*', hang);
+		let t0 = Date.now();
+		const { outcome, result } = await probeRequest({ timeout: 20_000 }, true, true);
 		expect(Date.now() - t0).toBeLessThan(5_000);
 		expect(outcome).toMatchObject({
 			isNodeApiError: true,
@@ -410,109 +382,47 @@ describe('HTTP helpers (axios)', () => {
 			...withCause({ causeName: 'CanceledError' }),
 		});
 		expect(result.run.status).toBe('canceled');
-	});
 
-	test('cancel mid-request: plain httpRequest is NOT cancelled unless abortSignal is passed', async () => {
-		fixture.setHandler(() => undefined);
-		const t0 = Date.now();
-		const { outcome } = await probeRequest(
-			{ url: `${fixture.baseUrl}/hang`, timeout: 400 },
-			false,
-			new AbortController(),
-		);
+		sim.reset();
+		sim.addFault('*', hang);
+		t0 = Date.now();
+		const plain = await probeRequest({ timeout: 400 }, false, true);
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
-		expect(outcome).toMatchObject({ code: 'ECONNABORTED' });
-	});
-
-	test('401 through httpRequestWithAuthentication: the request is sent twice, then NodeApiError httpCode 401', async () => {
-		fixture.setHandler((_request, res) =>
-			res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad token"}'),
-		);
-		const { outcome, requests } = await probeRequest({
-			method: 'POST',
-			url: `${fixture.baseUrl}/x`,
-			body: { a: 1 },
-			json: true,
-		});
-		expect(requests).toBe(2);
-		// Stock message for the status; the API's own message lands in `description`.
-		expect(outcome).toMatchObject({
-			isNodeApiError: true,
-			httpCode: '401',
-			message: 'Authorization failed - please check your credentials',
-			description: 'Bad token',
-		});
-		expect(fixture.requests.at(-1)?.headers.authorization).toBe('apikey k-123');
-	});
-
-	test('ignoreHttpStatusErrors + returnFullResponse: one request, the status and body come back', async () => {
-		fixture.setHandler((_request, res) =>
-			res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Bad token"}'),
-		);
-		const { outcome, requests } = await probeRequest({
-			method: 'POST',
-			url: `${fixture.baseUrl}/x`,
-			body: { a: 1 },
-			json: true,
-			ignoreHttpStatusErrors: true,
-			returnFullResponse: true,
-		});
-		expect(requests).toBe(1);
-		expect(outcome.response).toMatchObject({ statusCode: 401, body: { message: 'Bad token' } });
+		expect(plain.outcome).toMatchObject({ code: 'ECONNABORTED' });
 	});
 });
 
-describe('as an AI tool (test.probeTool through n8n-core createNodeAsTool)', () => {
-	test('each call and each Retry On Fail try is a new run index; a throw after the last try reaches the agent', async () => {
-		const seen: IDataObject[] = [];
-		probe.fn = async (context) => {
-			seen.push({
-				type: context.getNode().type,
-				input: context.getInputData().map((item) => item.json),
-			});
-			if (probe.calls.length === 1 || probe.calls.length >= 4)
-				throw new NodeOperationError(context.getNode(), 'tool failed');
-			return [[{ json: { ok: probe.calls.length } }], [{ json: { hidden: true } }], []];
-		};
-		const items = workflow({}, [{ q: 1 }, { q: 2 }, { q: 3 }]).nodes[0];
-		const caller = {
-			...items,
-			id: 'a',
-			name: 'Agent',
-			type: TEST_TOOL_CALLER_TYPE,
-			parameters: {},
-		};
-		const tool = { ...workflow().nodes[1], type: 'test.probeTool' };
-		const connect = (node: string, type: NodeConnectionType) => [[{ node, type, index: 0 }]];
-		const result = await runWorkflow(
-			{
-				nodes: [items, caller, { ...tool, retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }],
-				connections: {
-					Items: { main: connect('Agent', NodeConnectionTypes.Main) },
-					Probe: { ai_tool: connect('Agent', NodeConnectionTypes.AiTool) },
-				},
-			},
-			{ credentials, executionId: 'exec-tool' },
-		);
-
-		// The agent's arguments arrive as the one input item (ai_tool), filtered by the tool's schema,
-		// which holds only the keys the parameters ask for with $fromAI() (none here); type ends in Tool.
-		expect(seen[0]).toEqual({ type: 'test.probeTool', input: [{}] });
-		expect(probe.calls.every((call) => call.executionId === 'exec-tool')).toBe(true);
-		const agent = result.outputs('Agent')[0].map((item) => item.json);
-		if (!engineDiffers.toolRetriesAndThrows) {
-			// n8n 1.85: no Retry On Fail for a tool; a throw reaches the agent as text.
-			expect(probe.calls.map((call) => call.runIndex)).toEqual([0, 1, 2]);
-			expect(agent[0].response).toMatch(/^Error during node execution: /);
-			expect(agent[1].parsed).toEqual([{ ok: 2 }]); // output 1 never reaches the agent
-			expect(agent[2].parsed).toEqual([{ ok: 3 }]);
-			expect(result.runs('Probe')).toHaveLength(3);
-			return;
-		}
-		expect(probe.calls.map((call) => call.runIndex)).toEqual([0, 1, 2, 3, 4]);
-		expect(agent[0].parsed).toEqual([{ ok: 2 }]); // try 1 threw, try 2 answered; output 1 never reaches the agent
-		expect(agent[1].parsed).toEqual([{ ok: 3 }]);
-		expect(agent[2].toolError).toMatch(/tool failed/); // both tries threw
-		expect(result.runs('Probe')).toHaveLength(5);
+test('as an AI tool (test.probeTool through n8n-core createNodeAsTool): each call and each Retry On Fail try is a new run index; a throw after the last try reaches the agent', async () => {
+	const seen: IDataObject[] = [];
+	probe.fn = async (context) => {
+		seen.push({ type: context.getNode().type, input: context.getInputData().map((i) => i.json) });
+		if (probe.calls.length === 1 || probe.calls.length >= 4)
+			throw new NodeOperationError(context.getNode(), 'tool failed');
+		return [[{ json: { ok: probe.calls.length } }], [{ json: { hidden: true } }], []];
+	};
+	const tool = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
+	const result = await runWorkflow(workflow(tool, [{ q: 1 }, { q: 2 }, { q: 3 }], 'probeTool'), {
+		credentials,
+		executionId: 'exec-tool',
 	});
+
+	// The agent's arguments arrive as the one input item (ai_tool), filtered by the tool's schema,
+	// which holds only the keys the parameters ask for with $fromAI() (none here); type ends in Tool.
+	expect(seen[0]).toEqual({ type: 'test.probeTool', input: [{}] });
+	expect(probe.calls.every((call) => call.executionId === 'exec-tool')).toBe(true);
+	const agent = result.outputs('Agent')[0].map((item) => item.json);
+	if (!engineDiffers.toolRetriesAndThrows) {
+		// n8n 1.85: no Retry On Fail for a tool; a throw reaches the agent as text.
+		expect(probe.calls.map((call) => call.runIndex)).toEqual([0, 1, 2]);
+		expect(agent[0].response).toMatch(/^Error during node execution: /);
+		expect(agent[1].parsed).toEqual([{ ok: 2 }]); // output 1 never reaches the agent
+		expect(agent[2].parsed).toEqual([{ ok: 3 }]);
+		expect(result.runs('Probe')).toHaveLength(3);
+		return;
+	}
+	expect(probe.calls.map((call) => call.runIndex)).toEqual([0, 1, 2, 3, 4]);
+	expect(agent[0].parsed).toEqual([{ ok: 2 }]); // try 1 threw, try 2 answered; output 1 never reaches the agent
+	expect(agent[1].parsed).toEqual([{ ok: 3 }]);
+	expect(agent[2].toolError).toMatch(/tool failed/); // both tries threw
+	expect(result.runs('Probe')).toHaveLength(5);
 });

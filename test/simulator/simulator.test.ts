@@ -168,9 +168,16 @@ describe('faults', () => {
 		]);
 	});
 
-	it('closes promptly with delayed, hanging and idle keep-alive requests open', async () => {
+	it('leaves idle keep-alive connections to the client, and closes promptly with delayed, hanging and idle keep-alive requests open', async () => {
 		const own = await startSimulator();
-		await Promise.all(INVITED.slice(0, 3).map((email) => renew(email, { on: own })));
+		const answers = await Promise.all(
+			INVITED.slice(0, 3).map((email) => renew(email, { on: own })),
+		);
+		// A Node client keeps an idle connection 5 s, or 1 s less than the server's Keep-Alive
+		// hint. With the server's default (5 s) the two closes are 1 s apart, and on a busy event
+		// loop a request written on the idle connection was reset by the server's close.
+		const hintSeconds = Number(/timeout=(\d+)/.exec(String(answers[0].headers['keep-alive']))?.[1]);
+		expect(hintSeconds).toBeGreaterThanOrEqual(30);
 		own.configure({ latencyMs: 10_000 });
 		const outcome = (email: string) =>
 			renew(email, { on: own }).then(
@@ -187,15 +194,6 @@ describe('faults', () => {
 		expect(Date.now() - started).toBeLessThan(500);
 		expect(await Promise.all([delayed, hanging])).toEqual(['failed', 'failed']);
 		expect(own.stats().statusCounts).toEqual({ 200: 3, hang: 1 });
-	});
-
-	it('leaves idle keep-alive connections for the client to close', async () => {
-		// A Node client keeps an idle connection 5 s, or 1 s less than the server's Keep-Alive
-		// hint. With the server's default (5 s) the two closes are 1 s apart, and on a busy event
-		// loop a request written on the idle connection was reset by the server's close.
-		const res = await renew(INVITED[0]);
-		const hintSeconds = Number(/timeout=(\d+)/.exec(String(res.headers['keep-alive']))?.[1]);
-		expect(hintSeconds).toBeGreaterThanOrEqual(30);
 	});
 
 	it('gives the same seeded random faults whatever the order of requests', async () => {
