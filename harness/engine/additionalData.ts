@@ -1,7 +1,6 @@
 /**
- * IWorkflowExecuteAdditionalData + ExecutionLifecycleHooks for one harness execution.
- * Only what WorkflowExecute and the node contexts touch is real; sub-workflows, task
- * runners (Code node sandbox) and external secrets are not available in the harness.
+ * IWorkflowExecuteAdditionalData + ExecutionLifecycleHooks for one harness execution. Only what
+ * WorkflowExecute and the node contexts touch is real: no sub-workflows, task runners or secrets.
  */
 import './env';
 
@@ -12,8 +11,6 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ExecutionLifecycleHooks } from 'n8n-core';
-
-import { noExternalSecrets } from './engineLine';
 
 const BASE_URL = 'http://localhost:5678/';
 
@@ -42,7 +39,8 @@ export function createAdditionalData(
 		workflowId: workflow.id,
 		currentNodeExecutionIndex: 0,
 		variables: {},
-		...noExternalSecrets(),
+		// No external secrets: n8n-core reads them only when an expression uses $secrets.
+		externalSecretsProxy: undefined as never,
 		restApiUrl: `${BASE_URL}rest`,
 		instanceBaseUrl: BASE_URL,
 		formBaseUrl: `${BASE_URL}form`,

@@ -5,12 +5,7 @@
  * modules actually loaded, not of a setting.
  */
 import * as core from 'n8n-core';
-import type {
-	INode,
-	IRunExecutionData,
-	IWorkflowExecuteAdditionalData,
-	Workflow,
-} from 'n8n-workflow';
+import type { INode, IRunExecutionData, Workflow } from 'n8n-workflow';
 import * as workflowPackage from 'n8n-workflow';
 import { version as coreVersion } from 'n8n-core/package.json';
 import { version as workflowVersion } from 'n8n-workflow/package.json';
@@ -84,26 +79,6 @@ export function startRun(
 	if (major >= 2) return workflowExecute.run({ workflow, startNode });
 	const run = workflowExecute.run as unknown as (workflow: Workflow, startNode: INode) => Execution;
 	return run.call(workflowExecute, workflow, startNode);
-}
-
-const noSecrets = {
-	update: async () => undefined,
-	waitForInit: async () => undefined,
-	getSecret: () => undefined,
-	hasSecret: () => false,
-	hasProvider: () => false,
-	listProviders: () => [],
-	listSecrets: () => [],
-};
-
-/** External secrets (none in the harness): `externalSecretsProxy` since 1.1xx, `secretsHelpers` before. */
-export function noExternalSecrets(): Pick<IWorkflowExecuteAdditionalData, 'externalSecretsProxy'> {
-	const { ExternalSecretsProxy } = core as Partial<typeof core>;
-	if (ExternalSecretsProxy) return { externalSecretsProxy: new ExternalSecretsProxy() };
-	return { secretsHelpers: noSecrets } as unknown as Pick<
-		IWorkflowExecuteAdditionalData,
-		'externalSecretsProxy'
-	>;
 }
 
 /** An empty run's execution data (n8n-workflow 1.83 has no createRunExecutionData). */

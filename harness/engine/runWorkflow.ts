@@ -57,17 +57,16 @@ export interface RunResult {
 
 let executionCounter = 0;
 
-/** The trigger, else the first node without a main input. */
+/** The trigger, else the first node without input that is not a tool. */
 function pickStartNode(workflow: Workflow, nodes: INode[]): INode {
-	const trigger = workflow.getStartNode();
-	if (trigger) return trigger;
-	const start = nodes.find((node) => {
-		const incoming = workflow.connectionsByDestinationNode[node.name]?.main ?? [];
-		const outgoingTypes = Object.keys(workflow.connectionsBySourceNode[node.name] ?? {});
-		const isSubNode = outgoingTypes.some((type) => type !== NodeConnectionTypes.Main);
-		return !isSubNode && incoming.every((connections) => !connections?.length);
-	});
-	if (!start) throw new Error('No start node: give a trigger or a node without main input');
+	const start =
+		workflow.getStartNode() ??
+		nodes.find(
+			({ name }) =>
+				!workflow.connectionsByDestinationNode[name] &&
+				!workflow.connectionsBySourceNode[name]?.[NodeConnectionTypes.AiTool],
+		);
+	if (!start) throw new Error('No start node: give a trigger or a node without input');
 	return start;
 }
 
