@@ -333,7 +333,11 @@ describe('HTTP helpers (axios), against the simulator', () => {
 			{ reset: true },
 			{ timeout: 5000 },
 			true,
-			{ isNodeApiError: true, httpCode: 'ECONNRESET', ...withCause({ causeCode: 'ECONNRESET' }) },
+			{
+				isNodeApiError: true,
+				httpCode: 'ECONNRESET',
+				...withCause({ causeCode: 'ECONNRESET', causeMessage: 'read ECONNRESET' }),
+			},
 			1,
 		],
 		[
