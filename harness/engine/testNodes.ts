@@ -42,8 +42,8 @@ export class TestToolCaller implements INodeType {
 	});
 
 	/**
-	 * Output item i: `{ response }` (the string the agent would receive, `parsed` when it is
-	 * JSON) or `{ toolError }` (what the tool threw: the agent would show this to the LLM).
+	 * Output item i: `{ response }` (the string the agent would receive, `parsed`: it as JSON, or
+	 * null) or `{ toolError }` (what the tool threw: the agent would show this to the LLM).
 	 */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -60,21 +60,14 @@ export class TestToolCaller implements INodeType {
 			try {
 				const response = await tool.invoke(item.json);
 				json = { tool: tool.name, response: response as string };
-				if (typeof response === 'string') json.parsed = parseJson(response);
+				if (typeof response === 'string')
+					json.parsed = jsonParse(response, { fallbackValue: null });
 			} catch (error) {
 				json = { tool: tool.name, toolError: (error as Error).message };
 			}
 			output.push({ json, pairedItem: { item: i } });
 		}
 		return [output];
-	}
-}
-
-function parseJson(text: string): IDataObject | IDataObject[] | undefined {
-	try {
-		return jsonParse<IDataObject | IDataObject[]>(text);
-	} catch {
-		return undefined;
 	}
 }
 
