@@ -12,8 +12,7 @@ import { DEFAULT_API_KEY } from '../simulator';
 const RENEW_PATH = '/iam/auth/renew_invitation';
 const HEADERS = { Authorization: `apikey ${DEFAULT_API_KEY}`, Accept: 'application/json' };
 
-type Post = (email: string) => Promise<number>;
-export type RawClient = (url: string, agent: http.Agent) => Post;
+export type RawClient = (url: string, agent: http.Agent) => (email: string) => Promise<number>;
 
 export const axiosClient: RawClient = (url, agent) => {
 	const client = axios.create({ baseURL: url, httpAgent: agent, headers: HEADERS });
@@ -24,16 +23,13 @@ export const axiosClient: RawClient = (url, agent) => {
 export const nodeHttpClient: RawClient = (url, agent) => (email) =>
 	new Promise((resolve, reject) => {
 		const body = JSON.stringify({ email });
-		const request = http.request(`${url}${RENEW_PATH}`, {
-			agent,
-			method: 'POST',
-			headers: { ...HEADERS, 'Content-Type': 'application/json', 'Content-Length': body.length },
-		});
-		request.once('response', (response) => {
-			response.resume().once('end', () => resolve(response.statusCode ?? 0));
-		});
-		request.once('error', reject);
-		request.end(body);
+		const headers = { ...HEADERS, 'Content-Type': 'application/json', 'Content-Length': body.length };
+		http
+			.request(`${url}${RENEW_PATH}`, { agent, method: 'POST', headers }, (response) =>
+				response.resume().once('end', () => resolve(response.statusCode ?? 0)),
+			)
+			.once('error', reject)
+			.end(body);
 	});
 
 /** Milliseconds to answer every address, and the answers by status. */
