@@ -58,11 +58,7 @@ export function median(values: number[]): number {
 }
 
 /** Runs a row `reps` times. */
-export async function repeat(
-	name: string,
-	reps: number,
-	once: (rep: number) => Promise<Sample>,
-): Promise<Row> {
+export async function repeat(name: string, reps: number, once: (rep: number) => Promise<Sample>) {
 	const samples: Sample[] = [];
 	for (let rep = 0; rep < reps; rep++) {
 		process.stderr.write(`  ${name}, run ${rep + 1}/${reps}\n`);
@@ -84,8 +80,10 @@ export function summarize(name: string, samples: Sample[]): Row {
 
 /** How far the process's resident set rose above its size at the start while `work` ran, MB (Linux: the kernel's high-water mark, reset first). */
 export async function peakAbove<T>(pid: number | 'self', work: () => Promise<T>) {
-	const kb = (field: string) =>
-		Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+	const kb = (field: string) => {
+		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
+	};
 	writeFileSync(`/proc/${pid}/clear_refs`, '5');
 	const startKb = kb('VmRSS');
 	const done = await work();

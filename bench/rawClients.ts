@@ -1,5 +1,5 @@
 /**
- * What a plain script does without n8n, the throughput goal's yardstick: `concurrency` workers
+ * What a plain script does without n8n, the throughput goal's yardstick: `inFlight` workers
  * each POST the next address over a keep-alive agent, no retries; with axios (what n8n uses
  * underneath) or node:http.
  */
@@ -23,7 +23,11 @@ export const axiosClient: RawClient = (url, agent) => {
 export const nodeHttpClient: RawClient = (url, agent) => (email) =>
 	new Promise((resolve, reject) => {
 		const body = JSON.stringify({ email });
-		const headers = { ...HEADERS, 'Content-Type': 'application/json', 'Content-Length': body.length };
+		const headers = {
+			...HEADERS,
+			'Content-Type': 'application/json',
+			'Content-Length': body.length,
+		};
 		http
 			.request(`${url}${RENEW_PATH}`, { agent, method: 'POST', headers }, (response) =>
 				response.resume().once('end', () => resolve(response.statusCode ?? 0)),
@@ -33,13 +37,8 @@ export const nodeHttpClient: RawClient = (url, agent) => (email) =>
 	});
 
 /** Milliseconds to answer every address, and the answers by status. */
-export async function runRaw(
-	client: RawClient,
-	url: string,
-	emails: string[],
-	concurrency: number,
-): Promise<{ ms: number; statuses: Record<string, number> }> {
-	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+export async function runRaw(client: RawClient, url: string, emails: string[], inFlight: number) {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
 	const post = client(url, agent);
 	const statuses: Record<string, number> = {};
 	let next = 0;
@@ -50,7 +49,7 @@ export async function runRaw(
 		}
 	};
 	const started = performance.now();
-	await Promise.all(Array.from({ length: concurrency }, worker));
+	await Promise.all(Array.from({ length: inFlight }, worker));
 	agent.destroy();
 	return { ms: performance.now() - started, statuses };
 }

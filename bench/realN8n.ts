@@ -67,7 +67,9 @@ export class RealN8nBench {
 	/** `n8n execute`: from the sending node's start to the routing node's end, and the customers on no outcome node. */
 	async execute(workflow: workflows.BenchWorkflow, items: number) {
 		const ours = workflow.nodes.some((node) => node.name === GCORE_NODE_NAME);
-		const [first, last] = ours ? [GCORE_NODE_NAME, GCORE_NODE_NAME] : [workflows.HTTP_NODE, workflows.SWITCH_NODE];
+		const [first, last] = ours
+			? [GCORE_NODE_NAME, GCORE_NODE_NAME]
+			: [workflows.HTTP_NODE, workflows.SWITCH_NODE];
 		await this.cli.importWorkflows([workflow]);
 		const { run, result } = await this.cli.execute(workflow.id);
 		if (!run) throw new Error(`n8n execute printed no run data:\n${result.stderr.slice(-3000)}`);
@@ -143,7 +145,7 @@ export async function postAll(served: Served, id: string, bodies: IDataObject[],
 		await served.rest.waitForExecutions(id, before + bodies.length - refused, 15 * 60_000)
 	).slice(before);
 	const ms = Math.max(...executions.map((e) => Date.parse(e.stoppedAt ?? ''))) - t0;
-	const wanted = (bodies[0].customers as unknown[] | undefined)?.length ?? 1;
+	const wanted = (bodies[0] as { customers?: unknown[] }).customers?.length ?? 1;
 	let failed = refused;
 	let error: string | undefined;
 	const read = async (e: ExecutionSummary) => {

@@ -1,11 +1,9 @@
 /**
- * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|speed]
- *
- * Builds the package, starts the simulator in its own process and the real n8n 2.41.1 (unless
- * --no-real-n8n or no chosen scenario needs it), runs the scenarios (bench/scenarios/), prints
- * their tables and the goals, and writes bench/results/latest.json (quick.json with --quick;
- * burst.json or speed.json with --only); a full run also writes each table into its block of
- * docs/performance.md.
+ * `npm run bench` (USAGE below) builds the package, starts the simulator in its own process and
+ * the real n8n 2.41.1 (unless --no-real-n8n or no chosen scenario needs it), runs the scenarios
+ * (bench/scenarios/), prints their tables and the goals, and writes bench/results/latest.json
+ * (quick.json with --quick; burst.json or speed.json with --only); a full run also writes each
+ * table into its block of docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -86,7 +84,11 @@ async function main(): Promise<void> {
 	});
 	const name = settings.quick ? 'quick' : (settings.only ?? 'latest');
 	const file = path.join(REPO, 'bench', 'results', `${name}.json`);
-	const run = { ...header, loadAverageAtEnd: load(), durationSeconds: (Date.now() - started) / 1000 };
+	const run = {
+		...header,
+		loadAverageAtEnd: load(),
+		durationSeconds: (Date.now() - started) / 1000,
+	};
 	const results = Object.fromEntries([...outcomes].map(([key, outcome]) => [key, outcome.result]));
 	writeFileSync(file, `${JSON.stringify({ ...run, ...results, goals, realN8nError }, null, 2)}\n`);
 	const from = `From \`npm run bench\` at commit ${run.commit.slice(0, 7)}${run.uncommitted ? ' (uncommitted changes)' : ''}, ${run.createdAt.slice(0, 10)}, medians of ${settings.reps}; ${run.machine}, load average ${run.loadAverageAtStart.join(' ')} at start (bench/results/${name}.json).`;

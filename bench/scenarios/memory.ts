@@ -39,7 +39,9 @@ export const memoryScenario = scenario({
 		const args = [tsx, __filename, sim.url, String(items), String(settings.concurrency)];
 		const runs: Array<Awaited<ReturnType<typeof runOurNode>> & { mb: number; idleMb: number }> = [];
 		for (let rep = 0; rep < settings.reps; rep++) {
-			process.stderr.write(`  ${items} items in a fresh process, run ${rep + 1}/${settings.reps}\n`);
+			process.stderr.write(
+				`  ${items} items in a fresh process, run ${rep + 1}/${settings.reps}\n`,
+			);
 			await prepareApi(sim, { latencyMs: 5 }, items);
 			const out = execFileSync(process.execPath, args, { cwd: REPO, encoding: 'utf8' });
 			runs.push(JSON.parse(out.trim().split('\n').at(-1) ?? ''));

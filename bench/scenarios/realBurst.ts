@@ -22,7 +22,13 @@ const ADMITTED = 5;
 const RATIO_TARGET = 1.1;
 
 /** `ours`: our node with "Skip If Invited Within" at its default or 0; else HTTP Request + Switch. */
-type Declared = { key: string; size: number; ours?: 'default' | 0; retryOnFail?: boolean; noLimit?: boolean };
+type Declared = {
+	key: string;
+	size: number;
+	ours?: 'default' | 0;
+	retryOnFail?: boolean;
+	noLimit?: boolean;
+};
 const ROWS: Declared[] = [
 	{ key: 'OursUnlimited', size: 200, ours: 'default', noLimit: true },
 	{ key: 'OursOffUnlimited', size: 200, ours: 0, noLimit: true },
@@ -59,7 +65,8 @@ export const realBurstScenario = scenario({
 				id,
 				workflow: benchWorkflow(id, sim.url, 'webhook', how),
 				api: { latencyMs: LATENCY_MS, apiKey, admitted: row.noLimit ? 0 : ADMITTED },
-				credential: 'ours' in how && credentialJson(credential.id, credential.name, apiKey, sim.url),
+				credential:
+					'ours' in how && credentialJson(credential.id, credential.name, apiKey, sim.url),
 				samples: [] as Sample[],
 			};
 		});
@@ -72,7 +79,9 @@ export const realBurstScenario = scenario({
 			const offset = (rep + 1) * 100_000;
 			await n8n.serve(async (served) => {
 				for (const { row, id, api, samples } of plan) {
-					process.stderr.write(`  ${row.size} POSTs: ${nameOf(row)}, run ${rep + 1}/${settings.reps}\n`);
+					process.stderr.write(
+						`  ${row.size} POSTs: ${nameOf(row)}, run ${rep + 1}/${settings.reps}\n`,
+					);
 					// The readiness probe's customer nobody has meets an API without a limit: it teaches the node nothing.
 					await prepareApi(sim, { latencyMs: LATENCY_MS, apiKey: api.apiKey }, 0);
 					const before = await waitUntilListening(served, id, hookPath(id));

@@ -44,7 +44,10 @@ export const realMemoryScenario = scenario({
 		const n8n = real!;
 		const items = itemsFor(settings, 10_000);
 		const contenders: Array<[string, Contender]> = [
-			[`Gcore IAM node, Concurrency ${settings.concurrency}`, { ours: { concurrency: settings.concurrency } }],
+			[
+				`Gcore IAM node, Concurrency ${settings.concurrency}`,
+				{ ours: { concurrency: settings.concurrency } },
+			],
 			['HTTP Request + Switch, "Never Error"', { neverError: true }],
 		];
 		// A workflow per run: each run of our node starts with an empty record ("Skip If Invited Within").
@@ -62,7 +65,9 @@ export const realMemoryScenario = scenario({
 			for (let rep = 0; rep < settings.reps; rep++) {
 				process.stderr.write(`  ${count(items)} items, ${name}, run ${rep + 1}/${settings.reps}\n`);
 				await prepareApi(sim, API, items);
-				runs.push(await n8n.serve((served) => measured(served, idOf(i, rep), items, settings.quick)));
+				runs.push(
+					await n8n.serve((served) => measured(served, idOf(i, rep), items, settings.quick)),
+				);
 			}
 			const quiet = !settings.quick && runs.every((run) => run.load < 1);
 			rows.push({ name, quiet, mb: median(runs.map((run) => run.mb)), runs });

@@ -19,7 +19,10 @@ export const realThroughputScenario = scenario({
 		const items = itemsFor(settings, 2000);
 		const limitMs = (items * API.latencyMs) / settings.concurrency;
 		const rows = await n8n.executeRows(sim, API, customers(items), settings.reps, 'benchMany', [
-			[`Gcore IAM node, Concurrency ${settings.concurrency}`, { ours: { concurrency: settings.concurrency } }],
+			[
+				`Gcore IAM node, Concurrency ${settings.concurrency}`,
+				{ ours: { concurrency: settings.concurrency } },
+			],
 			['HTTP Request + Switch, "Never Error", default batching', { neverError: true }],
 		]);
 		return {

@@ -38,7 +38,9 @@ async function row({ sim, settings }: Context, spec: (typeof ROWS)[number]) {
 	const names = Object.keys(clients);
 	const times: Record<string, number[]> = { ours: [], axios: [], nodeHttp: [] };
 	for (let rep = 0; rep < settings.reps; rep++) {
-		process.stderr.write(`  ${items} items at ${spec.latencyMs} ms, run ${rep + 1}/${settings.reps}\n`);
+		process.stderr.write(
+			`  ${items} items at ${spec.latencyMs} ms, run ${rep + 1}/${settings.reps}\n`,
+		);
 		// Each repetition another client goes first: none always runs right after the same one.
 		for (const name of [...names.slice(rep % 3), ...names.slice(0, rep % 3)]) {
 			await prepareApi(sim, { latencyMs: spec.latencyMs }, items);
