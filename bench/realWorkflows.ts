@@ -1,9 +1,7 @@
 /**
  * The bench's workflows for the real n8n, as saved in harness/workflows/bench*.workflow.json: the
- * CRM's items (a Manual Trigger and a Code node for `n8n execute`; a Webhook for `n8n start`, one
- * customer per POST or a list a Code node splits) → our node, or what a user builds without this
- * package (HTTP Request + Switch on the status code) → the outcome nodes. Our node's one-customer
- * webhook workflow is the e2e's (harness/workflows/webhookWorkflow.ts).
+ * CRM's items → our node, or what a user builds without this package (HTTP Request + Switch on the
+ * status code) → the outcome nodes. Our node's one-customer webhook workflow is the e2e's.
  */
 import type { IDataObject } from 'n8n-workflow';
 

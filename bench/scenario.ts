@@ -1,8 +1,7 @@
 /**
- * A bench scenario is a declaration: one file in bench/scenarios/ exports `scenario({ ... })` with
- * its name (its key in bench/results/*.json and its block in docs/performance.md), its `--only`
- * groups, whether it needs the real n8n, and `run`, which measures over the shared steps beside
- * this file and returns its table (markdown lines), its goals and what the results file stores.
+ * A bench scenario is a declaration, one file in bench/scenarios/: its name (its key in the results
+ * file and its block in docs/performance.md), `--only` groups, whether it needs the real n8n, and
+ * `run`, which measures over the shared steps and returns its table, goals and stored result.
  */
 import path from 'node:path';
 

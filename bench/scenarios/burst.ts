@@ -1,9 +1,7 @@
 /**
- * A burst of executions, one customer each (a CRM trigger firing for a bulk import), all started
- * at once in one process through n8n-core's WorkflowExecute; the API at 20 ms admits 5 in flight,
- * 429 + Retry-After: 1 beyond. Every run meets a simulator of its own (a new Base URL: an account
- * the node knows nothing about), as the first burst after n8n starts does. Goal per size: 0
- * failed, 0 never e-mailed, 0 twice, within 2 s + twice what the admitted concurrency allows.
+ * One-customer executions (a CRM trigger firing for a bulk import) started at once in one process.
+ * Every run meets a simulator of its own (a Base URL the node knows nothing about), as the first
+ * burst after n8n starts does. Goal: 0 failed, never, twice, within 2 s + twice what 5 allow.
  */
 import { runOurNode } from '../engine';
 import { customers } from '../customers';

@@ -22,14 +22,7 @@ const ADMITTED = 5;
 const RATIO_TARGET = 1.1;
 
 /** `ours`: our node with "Skip If Invited Within" at its default or 0; else HTTP Request + Switch. */
-type Declared = {
-	key: string;
-	size: number;
-	ours?: 'default' | 0;
-	retryOnFail?: boolean;
-	noLimit?: boolean;
-};
-const ROWS: Declared[] = [
+const ROWS = [
 	{ key: 'OursUnlimited', size: 200, ours: 'default', noLimit: true },
 	{ key: 'OursOffUnlimited', size: 200, ours: 0, noLimit: true },
 	{ key: 'HttpUnlimited', size: 200, noLimit: true },
@@ -41,7 +34,7 @@ const ROWS: Declared[] = [
 	{ key: 'Http1000', size: 1000 },
 ];
 
-const nameOf = ({ ours, retryOnFail, noLimit }: Declared) =>
+const nameOf = ({ ours, retryOnFail, noLimit }: (typeof ROWS)[number]) =>
 	`${ours === undefined ? `HTTP Request + Switch, ${retryOnFail ? 'Retry On Fail (3 tries, 1 s apart)' : '"Never Error"'}` : `Gcore IAM node, Skip If Invited Within ${ours === 0 ? '0' : 'default (10 min)'}`}; API ${noLimit ? 'without limit' : `admits ${ADMITTED}`}`;
 
 export const realBurstScenario = scenario({
