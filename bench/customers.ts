@@ -7,26 +7,19 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { SimUser } from '../simulator';
 
-export type Expected = 'sent' | 'alreadyActivated' | 'notFound';
+export const expectedOutcome = (index: number) =>
+	index % 20 === 7 ? 'alreadyActivated' : index % 20 === 13 ? 'notFound' : 'sent';
 
-export function expectedOutcome(index: number): Expected {
-	if (index % 20 === 7) return 'alreadyActivated';
-	if (index % 20 === 13) return 'notFound';
-	return 'sent';
-}
-
-export function customers(count: number, offset = 0): IDataObject[] {
-	return Array.from({ length: count }, (_, i) => ({
+export const customers = (count: number, offset = 0): IDataObject[] =>
+	Array.from({ length: count }, (_, i) => ({
 		id: 100_000 + offset + i,
 		name: `Customer ${offset + i}`,
 		email: `customer.${String(offset + i).padStart(6, '0')}@bench.example.com`,
 	}));
-}
 
-export function simulatorUsers(count: number, offset = 0): SimUser[] {
-	return customers(count, offset).flatMap((customer, i): SimUser[] => {
+export const simulatorUsers = (count: number, offset = 0): SimUser[] =>
+	customers(count, offset).flatMap((customer, i): SimUser[] => {
 		const outcome = expectedOutcome(offset + i);
 		if (outcome === 'notFound') return [];
 		return [{ email: String(customer.email), status: outcome === 'sent' ? 'invited' : 'active' }];
 	});
-}

@@ -1,7 +1,6 @@
 /**
- * Our node through n8n-core's real WorkflowExecute (harness/engine): Customers → Gcore IAM →
- * Success / Already Activated / Not Found, "Continue (using error output)" so that a failed item
- * is counted, not a stopped run.
+ * Our node through n8n-core's real WorkflowExecute (harness/engine), "Continue (using error
+ * output)" so that a failed item is counted, not a stopped run.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -9,19 +8,8 @@ import { gcoreWorkflow, runWorkflow } from '../harness/engine';
 import { GCORE_NODE_NAME } from '../harness/names';
 import { DEFAULT_API_KEY } from '../simulator';
 
-export interface EngineRun {
-	/** The node's executionTime as n8n records it. */
-	nodeMs: number;
-	/** Items that reached none of the three outcome outputs. */
-	failed: number;
-	error?: string;
-}
-
-export async function runOurNode(
-	url: string,
-	items: IDataObject[],
-	options: IDataObject,
-): Promise<EngineRun> {
+/** nodeMs: the node's executionTime as n8n records it; failed: items on none of the three outcome outputs. */
+export async function runOurNode(url: string, items: IDataObject[], options: IDataObject) {
 	const workflow = gcoreWorkflow({
 		items,
 		parameters: { operation: 'resendInvitation', email: '={{ $json.email }}', options },

@@ -1,27 +1,18 @@
 /**
- * The steps every scenario shares: the API a run meets (the simulator's settings), what the API
- * saw (requests, 429s, customers e-mailed twice or never), a row repeated and summed up (the median
- * time, the worst counts of any repetition), and the report's cells and tables.
+ * The steps every scenario shares: the API a run meets and what it saw (requests, 429s, customers
+ * e-mailed twice or never), a row over its runs, and the report's cells and tables.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import { DEFAULT_API_KEY } from '../simulator';
 import { customers, expectedOutcome, simulatorUsers } from './customers';
 import type { Goal } from './scenario';
 
-/** The API: its latency; with `admitted`, 429 + Retry-After: 1 beyond that many in flight. */
-export interface Api {
-	latencyMs: number;
-	admitted?: number;
-	/** An API key of its own: an account the node knows nothing about. */
-	apiKey?: string;
-}
+/** The API: its latency; with `admitted`, 429 + Retry-After: 1 beyond that many in flight; `apiKey`: an account of its own. */
+export type Api = { latencyMs: number; admitted?: number; apiKey?: string };
 
-export async function prepareApi(
-	sim: SimulatorProcess,
-	api: Api,
-	count: number,
-	offset = 0,
-): Promise<void> {
+export async function prepareApi(sim: SimulatorProcess, api: Api, count: number, offset = 0) {
 	await sim.prepare({
 		users: simulatorUsers(count, offset),
 		latencyMs: api.latencyMs,
@@ -30,12 +21,26 @@ export async function prepareApi(
 	});
 }
 
-/** What the API saw since prepareApi; `count`/`offset`: the customers of the run. */
-export async function tally(sim: SimulatorProcess, count: number, offset = 0) {
+const COUNTS = ['failed', 'twice', 'never', 'requests', 'rateLimited'] as const;
+type Work = { ms: number; failed: number; error?: string };
+/** One run of a row: its time, what failed, and what the API saw of its customers. */
+export type Sample = Work & Record<(typeof COUNTS)[number], number>;
+
+/** `work` against the API prepared for the `count` customers from `offset`, and what the API saw. */
+export async function sampleOf(
+	sim: SimulatorProcess,
+	api: Api,
+	count: number,
+	work: () => Promise<Work>,
+	offset = 0,
+): Promise<Sample> {
+	await prepareApi(sim, api, count, offset);
+	const done = await work();
 	const stats = await sim.stats();
 	const sent = (email: unknown) => stats.sentByEmail[String(email).toLowerCase()] ?? 0;
 	const all = customers(count, offset);
 	return {
+		...done,
 		requests: stats.requests,
 		rateLimited: stats.statusCounts['429'] ?? 0,
 		twice: all.filter((c) => sent(c.email) > 1).length,
@@ -43,18 +48,7 @@ export async function tally(sim: SimulatorProcess, count: number, offset = 0) {
 	};
 }
 
-/** One run of a row. */
-export interface Sample {
-	ms: number;
-	failed: number;
-	twice: number;
-	never: number;
-	requests: number;
-	rateLimited: number;
-	error?: string;
-}
-
-/** A row over its repetitions: the median time, every run's time, the worst of each count. */
+/** A row over its runs: the median time, every run's time, the worst of each count. */
 export type Row = Omit<Sample, 'ms'> & { name: string; ms: number; runs: number[] };
 
 export function median(values: number[]): number {
@@ -63,12 +57,8 @@ export function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Runs a row `reps` times; its figure is the median. */
-export async function repeat(
-	name: string,
-	reps: number,
-	once: (rep: number) => Promise<Sample>,
-): Promise<Row> {
+/** Runs a row `reps` times. */
+export async function repeat(name: string, reps: number, once: (rep: number) => Promise<Sample>) {
 	const samples: Sample[] = [];
 	for (let rep = 0; rep < reps; rep++) {
 		process.stderr.write(`  ${name}, run ${rep + 1}/${reps}\n`);
@@ -77,34 +67,38 @@ export async function repeat(
 	return summarize(name, samples);
 }
 
-/** The median time, every run's time, the worst of each count. */
 export function summarize(name: string, samples: Sample[]): Row {
-	const worst = (key: 'failed' | 'twice' | 'never' | 'requests' | 'rateLimited') =>
-		Math.max(...samples.map((sample) => sample[key]));
+	const worst = COUNTS.map((key) => [key, Math.max(...samples.map((one) => one[key]))] as const);
 	return {
 		name,
 		ms: median(samples.map((sample) => sample.ms)),
 		runs: samples.map((sample) => Math.round(sample.ms)),
-		failed: worst('failed'),
-		twice: worst('twice'),
-		never: worst('never'),
-		requests: worst('requests'),
-		rateLimited: worst('rateLimited'),
+		...(Object.fromEntries(worst) as Record<(typeof COUNTS)[number], number>),
 		error: samples.find((sample) => sample.error)?.error,
 	};
+}
+
+/** How far the process's resident set rose above its size at the start while `work` ran, MB (Linux: the kernel's high-water mark, reset first). */
+export async function peakAbove<T>(pid: number | 'self', work: () => Promise<T>) {
+	const kb = (field: string) => {
+		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
+	};
+	writeFileSync(`/proc/${pid}/clear_refs`, '5');
+	const startKb = kb('VmRSS');
+	const done = await work();
+	return { mb: Math.round((Math.max(kb('VmHWM'), kb('VmRSS')) - startKb) / 102.4) / 10, done };
 }
 
 export const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const count = (n: number) => n.toLocaleString('en-US');
 export const pct = (share: number) => `${Math.round(share * 100)} %`;
 export const mark = (met: boolean) => (met ? 'met' : '**missed**');
-export const runsOf = (row: Row) => row.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ');
+
+type Columns<T> = Array<[string, (row: T) => string | number]>;
 
 /** A markdown table: a header cell and a cell function per column. */
-export function table<T>(
-	rows: T[],
-	columns: Array<[string, (row: T) => string | number]>,
-): string[] {
+export function table<T>(rows: T[], columns: Columns<T>): string[] {
 	return [
 		`| ${columns.map(([title]) => title).join(' | ')} |`,
 		`|${columns.map(() => '---|').join('')}`,
@@ -113,11 +107,12 @@ export function table<T>(
 }
 
 /** The columns of a row whose customers the API counted. */
-export const ROW_COLUMNS: Array<[string, (row: Row) => string | number]> = [
+export const ROW_COLUMNS: Columns<Row> = [
 	['Workflow', (row) => row.name],
 	[
 		'Wall time (median; runs)',
-		(row) => `${s(row.ms)} (${runsOf(row)})${row.error ? ' (failed)' : ''}`,
+		(row) =>
+			`${s(row.ms)} (${row.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')})${row.error ? ' (failed)' : ''}`,
 	],
 	['Failed', (row) => row.failed],
 	['Never e-mailed', (row) => row.never],

@@ -1,5 +1,5 @@
 /**
- * What a plain script does without n8n, the throughput goal's yardstick: `concurrency` workers
+ * What a plain script does without n8n, the throughput goal's yardstick: `inFlight` workers
  * each POST the next address over a keep-alive agent, no retries; with axios (what n8n uses
  * underneath) or node:http.
  */
@@ -12,8 +12,7 @@ import { DEFAULT_API_KEY } from '../simulator';
 const RENEW_PATH = '/iam/auth/renew_invitation';
 const HEADERS = { Authorization: `apikey ${DEFAULT_API_KEY}`, Accept: 'application/json' };
 
-type Post = (email: string) => Promise<number>;
-export type RawClient = (url: string, agent: http.Agent) => Post;
+export type RawClient = (url: string, agent: http.Agent) => (email: string) => Promise<number>;
 
 export const axiosClient: RawClient = (url, agent) => {
 	const client = axios.create({ baseURL: url, httpAgent: agent, headers: HEADERS });
@@ -24,26 +23,22 @@ export const axiosClient: RawClient = (url, agent) => {
 export const nodeHttpClient: RawClient = (url, agent) => (email) =>
 	new Promise((resolve, reject) => {
 		const body = JSON.stringify({ email });
-		const request = http.request(`${url}${RENEW_PATH}`, {
-			agent,
-			method: 'POST',
-			headers: { ...HEADERS, 'Content-Type': 'application/json', 'Content-Length': body.length },
-		});
-		request.once('response', (response) => {
-			response.resume().once('end', () => resolve(response.statusCode ?? 0));
-		});
-		request.once('error', reject);
-		request.end(body);
+		const headers = {
+			...HEADERS,
+			'Content-Type': 'application/json',
+			'Content-Length': body.length,
+		};
+		http
+			.request(`${url}${RENEW_PATH}`, { agent, method: 'POST', headers }, (response) =>
+				response.resume().once('end', () => resolve(response.statusCode ?? 0)),
+			)
+			.once('error', reject)
+			.end(body);
 	});
 
 /** Milliseconds to answer every address, and the answers by status. */
-export async function runRaw(
-	client: RawClient,
-	url: string,
-	emails: string[],
-	concurrency: number,
-): Promise<{ ms: number; statuses: Record<string, number> }> {
-	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+export async function runRaw(client: RawClient, url: string, emails: string[], inFlight: number) {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
 	const post = client(url, agent);
 	const statuses: Record<string, number> = {};
 	let next = 0;
@@ -54,7 +49,7 @@ export async function runRaw(
 		}
 	};
 	const started = performance.now();
-	await Promise.all(Array.from({ length: concurrency }, worker));
+	await Promise.all(Array.from({ length: inFlight }, worker));
 	agent.destroy();
 	return { ms: performance.now() - started, statuses };
 }

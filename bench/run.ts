@@ -1,11 +1,9 @@
 /**
- * npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|speed]
- *
- * Builds the package, starts the Gcore IAM simulator in its own process and the real n8n 2.41.1
- * (unless --no-real-n8n or no scenario of the run needs it), runs the scenarios (bench/scenarios/,
- * one file each), prints their tables and the bench's goals, and writes bench/results/latest.json
- * (quick.json with --quick; burst.json or speed.json with --only). A full run (not --quick, not
- * --only) also writes each scenario's table into its block of docs/performance.md.
+ * `npm run bench` (USAGE below) builds the package, starts the simulator in its own process and
+ * the real n8n 2.41.1 (unless --no-real-n8n or no chosen scenario needs it), runs the scenarios
+ * (bench/scenarios/), prints their tables and the goals, and writes bench/results/latest.json
+ * (quick.json with --quick; burst.json or speed.json with --only); a full run also writes each
+ * table into its block of docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -19,7 +17,7 @@ import { startSimulatorProcess } from '../harness/simulatorProcess';
 import { BUDGET, toolingRatio } from '../harness/toolingRatio';
 import { mark, table } from './measure';
 import { RealN8nBench } from './realN8n';
-import { scenarios, type Context, type Goal, type Group, type Settings } from './scenario';
+import { scenarios, type Context, type Group, type Scenario, type Settings } from './scenario';
 
 const USAGE =
 	'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|speed]';
@@ -54,65 +52,54 @@ async function main(): Promise<void> {
 		loadAverageAtStart: load(),
 		settings,
 	};
-	const chosen = scenarios().filter((sc) => !settings.only || sc.groups.includes(settings.only));
+	const chosen = scenarios().filter((sc) => !settings.only || sc.groups?.includes(settings.only));
 	const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO, encoding: 'utf8' });
 	if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
 	const context: Context = { sim: await startSimulatorProcess(), settings };
 	let realN8nError: string | undefined;
 	if (settings.realN8n && chosen.some((sc) => sc.realN8n)) {
-		process.stderr.write(
-			'real n8n 2.41.1: cache (first time: several minutes), package, credentials\n',
-		);
+		process.stderr.write('real n8n 2.41.1: cache (first time: several minutes), package\n');
 		context.real = await RealN8nBench.start(context.sim.url).catch((error: Error) => {
 			realN8nError = error.message;
 			process.stderr.write(`real n8n unavailable, its rows are skipped: ${error.message}\n`);
 			return undefined;
 		});
 	}
-	const results: Record<string, unknown> = {};
-	const tables = new Map<string, string[]>();
-	const goals: Goal[] = [];
+	const outcomes = new Map<string, Awaited<ReturnType<Scenario['run']>>>();
 	try {
-		for (const sc of chosen) {
-			if (sc.realN8n === 'needed' && !context.real) continue;
+		for (const sc of chosen.filter((sc) => sc.realN8n !== 'needed' || context.real)) {
 			process.stderr.write(`${sc.name}\n`);
-			const outcome = await sc.run(context);
-			results[sc.name] = outcome.result;
-			tables.set(sc.name, outcome.table);
-			goals.push(...outcome.goals);
+			outcomes.set(sc.name, await sc.run(context));
 		}
 	} finally {
 		context.real?.dispose();
 	}
 	const lines = toolingRatio();
+	const goals = [...outcomes.values()].flatMap((outcome) => outcome.goals);
 	goals.push({
 		name: `Tooling lines ÷ product lines (${lines.tooling} ÷ ${lines.product})`,
 		value: lines.ratio.toFixed(2),
 		target: `<= ${BUDGET.toFixed(1)}`,
 		met: lines.ratio <= BUDGET,
 	});
-	const file = path.join(
-		REPO,
-		'bench',
-		'results',
-		settings.quick ? 'quick.json' : `${settings.only ?? 'latest'}.json`,
-	);
+	const name = settings.quick ? 'quick' : (settings.only ?? 'latest');
+	const file = path.join(REPO, 'bench', 'results', `${name}.json`);
 	const run = {
 		...header,
 		loadAverageAtEnd: load(),
 		durationSeconds: (Date.now() - started) / 1000,
 	};
+	const results = Object.fromEntries([...outcomes].map(([key, outcome]) => [key, outcome.result]));
 	writeFileSync(file, `${JSON.stringify({ ...run, ...results, goals, realN8nError }, null, 2)}\n`);
-	const from = `From \`npm run bench\` at commit ${run.commit.slice(0, 7)}${run.uncommitted ? ' (uncommitted changes)' : ''}, ${run.createdAt.slice(0, 10)}, medians of ${settings.reps}; ${run.machine}, load average ${run.loadAverageAtStart.join(' ')} at start (bench/results/${path.basename(file)}).`;
-	if (!settings.quick && !settings.only) {
-		const docs = path.join(REPO, 'docs', 'performance.md');
-		writeDocsBlocks(docs, 'bench', (name) =>
-			tables.has(name) ? `${from}\n\n${tables.get(name)!.join('\n')}` : undefined,
+	const from = `From \`npm run bench\` at commit ${run.commit.slice(0, 7)}${run.uncommitted ? ' (uncommitted changes)' : ''}, ${run.createdAt.slice(0, 10)}, medians of ${settings.reps}; ${run.machine}, load average ${run.loadAverageAtStart.join(' ')} at start (bench/results/${name}.json).`;
+	const tables = new Map([...outcomes].map(([key, outcome]) => [key, outcome.table.join('\n')]));
+	if (!settings.quick && !settings.only)
+		writeDocsBlocks(path.join(REPO, 'docs', 'performance.md'), 'bench', (block) =>
+			tables.has(block) ? `${from}\n\n${tables.get(block)}` : undefined,
 		);
-	}
 	const report = [
 		`${from}${settings.quick ? ' QUICK MODE: fewer items, not a result.' : ''}`,
-		...[...tables.values()].flatMap((lines) => ['', ...lines]),
+		...[...tables.values()].flatMap((text) => ['', text]),
 		'',
 		...table(goals, [
 			['Goal', (goal) => goal.name],

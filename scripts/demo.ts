@@ -5,8 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { WorkflowDefinition } from '../harness/engine';
-import { REPO_ROOT, runWorkflow } from '../harness/engine';
+import { REPO_ROOT, runWorkflow, type WorkflowDefinition } from '../harness/engine';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, startSimulator } from '../simulator';
 
@@ -30,15 +29,10 @@ async function main(): Promise<void> {
 					workflow.connections[GCORE_NODE_NAME].main[output]?.[0]?.node ?? '(not connected)';
 				console.log(`${OUTPUT_NAMES[output]} → ${next} (${items.length})`);
 				for (const { json } of items) {
-					const {
-						name = '',
-						email,
-						invitation: i,
-					} = json as Record<string, string> & {
-						invitation?: { statusCode?: number; message?: string };
-					};
+					const i = json.invitation as { statusCode?: number; message?: string } | undefined;
 					const detail = i?.message ? `${i.statusCode}: ${i.message}` : `${i?.statusCode}`;
-					console.log(`  ${name.padEnd(14)} ${String(email).padEnd(40)} ${detail}`);
+					const name = String(json.name ?? '').padEnd(14);
+					console.log(`  ${name} ${String(json.email).padEnd(40)} ${detail}`);
 				}
 			});
 		const { requests, sentByEmail } = simulator.stats();

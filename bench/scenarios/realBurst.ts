@@ -1,49 +1,28 @@
 /**
- * The burst in the real n8n 2.41.1 (`n8n start`, SQLite, regular mode): one customer per POST to
- * the workflow's production webhook URL, all POSTs at once; the API at 300 ms (at 20 ms n8n's own
- * per-execution work keeps fewer than 5 in flight), 5 admitted, 429 + Retry-After: 1 beyond, or
- * without a limit. Our node's rows use the e2e's workflow (default "Stop Workflow"), each with an
- * account of its own; every repetition is a fresh `n8n start` and customers of its own (a node that
- * knows no account, a record without them). What "Skip If Invited Within" costs (issue 22) is the
- * ratio of wall times at 200: the default (10 min) ÷ 0, and ÷ HTTP Request + Switch. Goals: every
- * row of our node 0 failed, 0 never e-mailed, 0 twice, and where the API admits 5 within 2 s + twice
- * what that allows; each ratio at most 1.10.
- * Wall time: first POST to the last execution's stop (n8n's record). Failed: executions not
- * `success` or whose customer reached no outcome node, and POSTs n8n refused.
+ * The burst in the real n8n 2.41.1 (`n8n start`, SQLite): one customer per POST, all at once; the
+ * API at 300 ms (at 20 ms n8n's own per-execution work keeps fewer than 5 in flight), 5 admitted,
+ * 429 + Retry-After: 1 beyond, or without limit. Our node's rows use the e2e's workflow, each with
+ * an account of its own; every repetition is a fresh `n8n start` with customers of its own (a node
+ * that knows no account, a record without them). What "Skip If Invited Within" costs (issue 22):
+ * ratios of wall times at 200. Goals: our node's rows 0 failed, 0 never e-mailed, 0 twice (within
+ * 2 s + twice what 5 in flight allow where the API admits 5); each ratio at most 1.10.
  */
 import { customers } from '../customers';
-import {
-	count,
-	prepareApi,
-	ROW_COLUMNS,
-	rowGoal,
-	s,
-	summarize,
-	table,
-	tally,
-	type Api,
-	type Sample,
-} from '../measure';
-import { gcoreCredential, postAll } from '../realN8n';
-import { gcoreWorkflow, httpWorkflow, type BenchWorkflow } from '../realWorkflows';
+import { count, prepareApi, ROW_COLUMNS, rowGoal, s, sampleOf, summarize, table } from '../measure';
+import type { Sample } from '../measure';
+import { postAll } from '../realN8n';
+import { benchWorkflow, hookPath } from '../realWorkflows';
 import { itemsFor, scenario } from '../scenario';
 import { waitUntilListening } from '../../harness/n8n/webhook';
+import { credentialJson } from '../../harness/workflows/workflowJson';
 import { DEFAULT_API_KEY } from '../../simulator';
 
 const LATENCY_MS = 300;
 const ADMITTED = 5;
 const RATIO_TARGET = 1.1;
 
-interface Declared {
-	key: string;
-	size: number;
-	/** Our node with "Skip If Invited Within" at its default ('default') or 0; else HTTP Request + Switch. */
-	ours?: 'default' | 0;
-	retryOnFail?: boolean;
-	noLimit?: boolean;
-}
-
-const ROWS: Declared[] = [
+/** `ours`: our node with "Skip If Invited Within" at its default or 0; else HTTP Request + Switch. */
+const ROWS = [
 	{ key: 'OursUnlimited', size: 200, ours: 'default', noLimit: true },
 	{ key: 'OursOffUnlimited', size: 200, ours: 0, noLimit: true },
 	{ key: 'HttpUnlimited', size: 200, noLimit: true },
@@ -55,8 +34,8 @@ const ROWS: Declared[] = [
 	{ key: 'Http1000', size: 1000 },
 ];
 
-const nameOf = (row: Declared) =>
-	`${row.ours === undefined ? `HTTP Request + Switch, ${row.retryOnFail ? 'Retry On Fail (3 tries, 1 s apart)' : '"Never Error"'}` : `Gcore IAM node, Skip If Invited Within ${row.ours === 0 ? '0' : 'default (10 min)'}`}; API ${row.noLimit ? 'without limit' : `admits ${ADMITTED}`}`;
+const nameOf = ({ ours, retryOnFail, noLimit }: (typeof ROWS)[number]) =>
+	`${ours === undefined ? `HTTP Request + Switch, ${retryOnFail ? 'Retry On Fail (3 tries, 1 s apart)' : '"Never Error"'}` : `Gcore IAM node, Skip If Invited Within ${ours === 0 ? '0' : 'default (10 min)'}`}; API ${noLimit ? 'without limit' : `admits ${ADMITTED}`}`;
 
 export const realBurstScenario = scenario({
 	name: 'realBurst',
@@ -68,42 +47,39 @@ export const realBurstScenario = scenario({
 		const plan = ROWS.map((declared) => {
 			const row = { ...declared, size: itemsFor(settings, declared.size) };
 			const id = `benchBurst${row.key}`;
-			const hook = id.toLowerCase();
 			const apiKey = row.ours === undefined ? DEFAULT_API_KEY : `${DEFAULT_API_KEY}-${row.key}`;
 			const credential = { id: `benchCred${row.key}`, name: `Gcore IAM (burst ${row.key})` };
-			const options = row.ours === 0 ? { skipIfInvitedWithin: 0 } : {};
-			const workflow: BenchWorkflow =
+			const how =
 				row.ours === undefined
-					? httpWorkflow(id, sim.url, { path: hook }, { neverError: !row.retryOnFail })
-					: gcoreWorkflow(id, { path: hook }, options, credential);
-			const api: Api = { latencyMs: LATENCY_MS, apiKey, admitted: row.noLimit ? 0 : ADMITTED };
-			const imported = gcoreCredential(credential.id, credential.name, apiKey, sim.url);
-			return { row, id, hook, api, workflow, credential: imported, samples: [] as Sample[] };
+					? { neverError: !row.retryOnFail }
+					: { ours: row.ours === 0 ? { skipIfInvitedWithin: 0 } : {}, credential };
+			return {
+				row,
+				id,
+				workflow: benchWorkflow(id, sim.url, 'webhook', how),
+				api: { latencyMs: LATENCY_MS, apiKey, admitted: row.noLimit ? 0 : ADMITTED },
+				credential:
+					'ours' in how && credentialJson(credential.id, credential.name, apiKey, sim.url),
+				samples: [] as Sample[],
+			};
 		});
 		process.stderr.write(`  import and publish ${plan.length} webhook workflows\n`);
 		await n8n.publish(
 			plan.map((p) => p.workflow),
-			plan.filter((p) => p.row.ours !== undefined).map((p) => p.credential),
+			plan.flatMap((p) => p.credential || []),
 		);
 		for (let rep = 0; rep < settings.reps; rep++) {
 			const offset = (rep + 1) * 100_000;
 			await n8n.serve(async (served) => {
-				for (const { row, id, hook, api, samples } of plan) {
+				for (const { row, id, api, samples } of plan) {
 					process.stderr.write(
 						`  ${row.size} POSTs: ${nameOf(row)}, run ${rep + 1}/${settings.reps}\n`,
 					);
 					// The readiness probe's customer nobody has meets an API without a limit: it teaches the node nothing.
 					await prepareApi(sim, { latencyMs: LATENCY_MS, apiKey: api.apiKey }, 0);
-					const before = await waitUntilListening(served, id, hook);
-					await prepareApi(sim, api, row.size, offset);
-					const burst = await postAll(served, id, hook, customers(row.size, offset), before);
-					const counts = await tally(sim, row.size, offset);
-					samples.push({
-						...counts,
-						ms: burst.wallMs,
-						failed: burst.failed + burst.refused,
-						error: burst.error,
-					});
+					const before = await waitUntilListening(served, id, hookPath(id));
+					const burst = () => postAll(served, id, customers(row.size, offset), before);
+					samples.push(await sampleOf(sim, api, row.size, burst, offset));
 				}
 			});
 		}

@@ -1,20 +1,16 @@
 /**
- * Memory beside a peer in the real n8n 2.41.1: 10,000 items at 5 ms through our node and through
- * HTTP Request + Switch ("Never Error"), Webhook (the customers in one POST) → Code (one item
- * each) → the workflow → the branches. Each run is a fresh `n8n start` and a warm-up POST; then,
- * once the machine is quiet (load average below 1), the peak resident set of the n8n process
- * (kernel high-water mark, reset first) while the items run and n8n saves the execution, above its
- * resident set just before. The Code node's task runner is a process of its own, not counted (the
- * same for both). A figure is the median of the runs, published only if every run started on a
- * quiet machine: single runs on loaded machines have differed by a factor of three.
+ * Memory beside a peer in the real n8n 2.41.1: 10,000 items at 5 ms, Webhook (the customers in one
+ * POST) → Code → our node or HTTP Request + Switch → the branches; each run a fresh `n8n start`
+ * and a warm-up POST, then the peak resident set of the n8n process (not its task runner's, the
+ * same for both) while the items run and n8n saves the execution. A median is published only if
+ * every run began at load average < 1: single runs on loaded machines differed by a factor of 3.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 import { customers } from '../customers';
-import { count, median, prepareApi, s, table } from '../measure';
+import { count, median, peakAbove, prepareApi, s, table } from '../measure';
 import { postAll, type Served } from '../realN8n';
-import { gcoreWorkflow, httpWorkflow } from '../realWorkflows';
+import { benchWorkflow, hookPath, type Contender } from '../realWorkflows';
 import { itemsFor, scenario } from '../scenario';
 import { waitUntilListening } from '../../harness/n8n/webhook';
 
@@ -29,57 +25,49 @@ async function quietMachine(maxMs: number): Promise<number> {
 	return Math.round(os.loadavg()[0] * 100) / 100;
 }
 
-/** The n8n process's resident set, kB: now, or its high-water mark since the reset. */
-function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
-}
-
-async function measured(served: Served, id: string, hook: string, items: number, quick: boolean) {
-	const pid = served.server.child.pid ?? 0;
+async function measured(served: Served, id: string, items: number, quick: boolean) {
 	// The warm-up's customers are unknown to the API: nothing of them enters the node's record.
 	const warmUp = { customers: customers(10, 900_000) };
-	const before = await waitUntilListening(served, id, hook, warmUp);
+	const before = await waitUntilListening(served, id, hookPath(id), warmUp);
 	const load = await quietMachine(quick ? 0 : QUIET_WAIT_MS);
-	writeFileSync(`/proc/${pid}/clear_refs`, '5');
-	const startKb = rssKb(pid, 'VmRSS');
-	const run = await postAll(served, id, hook, [{ customers: customers(items) }], before);
-	const mb =
-		Math.round((Math.max(rssKb(pid, 'VmHWM'), rssKb(pid, 'VmRSS')) - startKb) / 102.4) / 10;
-	return { mb, load, ms: run.wallMs, failed: run.failed + run.refused };
+	const { mb, done } = await peakAbove(served.server.child.pid ?? 0, () =>
+		postAll(served, id, [{ customers: customers(items) }], before),
+	);
+	return { mb, load, ms: done.ms, failed: done.failed };
 }
 
 export const realMemoryScenario = scenario({
 	name: 'realMemory',
 	order: 60,
-	groups: [],
 	realN8n: 'needed',
 	async run({ sim, settings, real }) {
 		const n8n = real!;
 		const items = itemsFor(settings, 10_000);
-		const ours = `Gcore IAM node, Concurrency ${settings.concurrency}`;
-		const peer = 'HTTP Request + Switch, "Never Error"';
+		const contenders: Array<[string, Contender]> = [
+			[
+				`Gcore IAM node, Concurrency ${settings.concurrency}`,
+				{ ours: { concurrency: settings.concurrency } },
+			],
+			['HTTP Request + Switch, "Never Error"', { neverError: true }],
+		];
 		// A workflow per run: each run of our node starts with an empty record ("Skip If Invited Within").
-		const plan = [ours, peer].map((name) =>
-			Array.from({ length: settings.reps }, (_, rep) => {
-				const id = `benchMemory${name === ours ? 'Gcore' : 'Http'}${rep}`;
-				const from = { path: id.toLowerCase(), split: true };
-				const workflow =
-					name === ours
-						? gcoreWorkflow(id, from, { concurrency: settings.concurrency })
-						: httpWorkflow(id, sim.url, from, { neverError: true });
-				return { name, id, hook: from.path, workflow, rep };
-			}),
+		const idOf = (i: number, rep: number) => `benchMemory${i}x${rep}`;
+		await n8n.publish(
+			contenders.flatMap(([, how], i) =>
+				Array.from({ length: settings.reps }, (_, rep) =>
+					benchWorkflow(idOf(i, rep), sim.url, 'webhookSplit', how),
+				),
+			),
 		);
-		await n8n.publish(plan.flat().map((run) => run.workflow));
 		const rows = [];
-		for (const planned of plan) {
-			const { name } = planned[0];
+		for (const [i, [name]] of contenders.entries()) {
 			const runs = [];
-			for (const { id, hook, rep } of planned) {
+			for (let rep = 0; rep < settings.reps; rep++) {
 				process.stderr.write(`  ${count(items)} items, ${name}, run ${rep + 1}/${settings.reps}\n`);
 				await prepareApi(sim, API, items);
-				runs.push(await n8n.serve((served) => measured(served, id, hook, items, settings.quick)));
+				runs.push(
+					await n8n.serve((served) => measured(served, idOf(i, rep), items, settings.quick)),
+				);
 			}
 			const quiet = !settings.quick && runs.every((run) => run.load < 1);
 			rows.push({ name, quiet, mb: median(runs.map((run) => run.mb)), runs });
