@@ -17,7 +17,14 @@ import { startSimulatorProcess } from '../harness/simulatorProcess';
 import { BUDGET, toolingRatio } from '../harness/toolingRatio';
 import { mark, table } from './measure';
 import { RealN8nBench } from './realN8n';
-import { scenarios, type Context, type Group, type Scenario, type Settings } from './scenario';
+import {
+	scenarios,
+	type Context,
+	type Goal,
+	type Group,
+	type Scenario,
+	type Settings,
+} from './scenario';
 
 const USAGE =
 	'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|speed]';
@@ -66,16 +73,29 @@ async function main(): Promise<void> {
 		});
 	}
 	const outcomes = new Map<string, Awaited<ReturnType<Scenario['run']>>>();
+	const failed: Goal[] = [];
 	try {
 		for (const sc of chosen.filter((sc) => sc.realN8n !== 'needed' || context.real)) {
 			process.stderr.write(`${sc.name}\n`);
-			outcomes.set(sc.name, await sc.run(context));
+			// A scenario that fails is a missed goal; the others still report and publish.
+			await sc.run(context).then(
+				(outcome) => outcomes.set(sc.name, outcome),
+				(error: Error) => {
+					process.stderr.write(`${sc.name} failed: ${error.stack}\n`);
+					failed.push({
+						name: `${sc.name} ran to the end`,
+						value: error.message.slice(0, 200),
+						target: 'no error',
+						met: false,
+					});
+				},
+			);
 		}
 	} finally {
 		context.real?.dispose();
 	}
 	const lines = toolingRatio();
-	const goals = [...outcomes.values()].flatMap((outcome) => outcome.goals);
+	const goals = [...failed, ...[...outcomes.values()].flatMap((outcome) => outcome.goals)];
 	goals.push({
 		name: `Tooling lines ÷ product lines (${lines.tooling} ÷ ${lines.product})`,
 		value: lines.ratio.toFixed(2),
@@ -109,6 +129,7 @@ async function main(): Promise<void> {
 		]),
 	];
 	process.stdout.write(`${report.join('\n')}\n\nWritten to ${path.relative(REPO, file)}\n`);
+	if (failed.length) process.exitCode = 1;
 }
 
 installSignalHandlers();
