@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Fault, SimUser, SimulatorOptions, SimulatorStats } from '../simulator';
 import { REPO } from './ourPackage';
 import { pollUntil } from './poll';
-import { hasExited, spawnGroup, stopProcessGroup } from './processes';
+import { hasExited, killGroup, spawnGroup, stopProcessGroup } from './processes';
 
 const LISTENING = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
 
@@ -79,10 +79,11 @@ async function listeningUrl(child: ChildProcess, logFile: string | undefined): P
 			if (hasExited(child)) throw new Error(`the simulator exited before listening:\n${out}`);
 			return LISTENING.exec(out)?.[1];
 		},
-		30_000,
+		// tsx compiles the simulator first: on a loaded 2-core machine that took more than 30 s.
+		60_000,
 		() => {
-			child.kill('SIGKILL');
-			return `the simulator did not listen within 30 s:\n${out}`;
+			killGroup(child, 'SIGKILL'); // tsx's child runs the simulator: the whole group
+			return `the simulator did not listen within 60 s:\n${out}`;
 		},
 		50,
 	);
