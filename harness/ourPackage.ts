@@ -42,11 +42,7 @@ export function buildAndPack(outDir: string): string {
 	return tgz;
 }
 
-/**
- * Install the tarball the way a user does by hand: `npm install <package>` inside ~/.n8n/nodes,
- * a folder with its own package.json (n8n's GUI installer keeps the same layout:
- * nodes/node_modules/<name> plus a dependency entry in nodes/package.json).
- */
+/** `npm install <tarball>` inside ~/.n8n/nodes, as a user does by hand (n8n's GUI installer keeps the same layout). */
 export function installPackage(userFolder: string, tgz: string): string {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
@@ -58,19 +54,9 @@ export function installPackage(userFolder: string, tgz: string): string {
 	}
 	const t0 = Date.now();
 	// Same switches n8n's own community package installer uses (no scripts, audit, fund or bin links).
-	npm(
-		[
-			'install',
-			tgz,
-			'--prefer-offline',
-			'--audit=false',
-			'--fund=false',
-			'--bin-links=false',
-			'--ignore-scripts=true',
-			'--loglevel=error',
-		],
-		nodesDir,
-	);
+	const flags =
+		'--prefer-offline --audit=false --fund=false --bin-links=false --ignore-scripts=true';
+	npm(['install', tgz, ...flags.split(' '), '--loglevel=error'], nodesDir);
 	const installed = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	if (!fs.existsSync(path.join(installed, 'package.json')))
 		throw new Error(`${installed} missing after npm install`);

@@ -1,11 +1,12 @@
 /**
- * Child processes of the e2e and `npm run n8n`: each starts in a process group of its own (so that
- * what it starts, like n8n's task runner, stops with it), registers how to stop it, and everything
- * registered is stopped on exit, failure and Ctrl-C.
+ * Child processes, each in a process group of its own (what it starts, like n8n's task runner, stops
+ * with it), registered for clean-up; everything registered is stopped on exit, failure and Ctrl-C.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import * as fs from 'node:fs';
 
-import { say } from './log';
+import { say, tail } from './log';
+import { pollUntil } from './poll';
 
 const stoppers: Array<{ name: string; stop: () => Promise<void> | void }> = [];
 
@@ -68,15 +69,16 @@ export function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
 	}
 }
 
-/** SIGTERM to the child's process group, SIGKILL after `graceMs`; then whatever of the group outlived the leader. */
+/** `signal` to the child's process group, SIGKILL after `graceMs`; then whatever of the group outlived the leader. */
 export async function stopProcessGroup(
 	child: ChildProcess,
 	name: string,
 	graceMs = 10_000,
+	signal: NodeJS.Signals = 'SIGTERM',
 ): Promise<void> {
 	if (child.pid === undefined || hasExited(child)) return;
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	killGroup(child, 'SIGTERM');
+	killGroup(child, signal);
 	const timer = setTimeout(() => {
 		say(`${name} did not stop within ${graceMs / 1000} s: SIGKILL`);
 		killGroup(child, 'SIGKILL');
@@ -84,4 +86,53 @@ export async function stopProcessGroup(
 	await exited;
 	clearTimeout(timer);
 	killGroup(child, 'SIGKILL'); // whatever of the group outlived the leader
+}
+
+/**
+ * A server-like child (n8n, a worker, a database) started with spawnGroup, its output appended to
+ * `logFile`, ready once `probe` answers true (else the reason it is not). Fails with the log's tail
+ * should it exit first, and stops it when not ready within `timeoutMs`.
+ */
+export async function startReady(o: {
+	name: string;
+	cmd: string;
+	args: string[];
+	logFile: string;
+	spawn: SpawnOptions;
+	graceMs: number;
+	probe: () => Promise<true | string>;
+	timeoutMs: number;
+}): Promise<{ child: ChildProcess; exited: Promise<string> }> {
+	const out = fs.openSync(o.logFile, 'a');
+	fs.writeSync(out, `\n===== ${o.name}: ${o.args.join(' ')} =====\n`);
+	const child = spawnGroup(
+		o.name,
+		o.cmd,
+		o.args,
+		{ ...o.spawn, stdio: ['ignore', out, out] },
+		o.graceMs,
+	);
+	fs.closeSync(out);
+	const exited = new Promise<string>((resolve) =>
+		child.once('exit', (code, sig) => resolve(sig ?? `exit ${code}`)),
+	);
+	let last = 'not asked yet';
+	await pollUntil(
+		async () => {
+			if (hasExited(child))
+				throw new Error(
+					`${o.name} exited (${await exited}) before it was ready:\n${tail(o.logFile, 40)}`,
+				);
+			const ready = await o.probe().catch((e: Error) => e.message);
+			if (ready === true) return true;
+			last = ready;
+			return undefined;
+		},
+		o.timeoutMs,
+		async () => {
+			await stopProcessGroup(child, o.name, 1000);
+			return `${o.name} not ready after ${o.timeoutMs / 1000} s (last: ${last}):\n${tail(o.logFile, 40)}`;
+		},
+	);
+	return { child, exited };
 }

@@ -11,14 +11,15 @@ import path from 'node:path';
 
 import type { Fault, SimUser, SimulatorOptions, SimulatorStats } from '../simulator';
 import { REPO } from './ourPackage';
-import { hasExited, spawnGroup, stopProcessGroup } from './processes';
+import { pollUntil } from './poll';
+import { hasExited, killGroup, spawnGroup, stopProcessGroup } from './processes';
 
 const LISTENING = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
 
 export interface SimulatorProcess {
 	url: string;
 	pid: number;
-	/** Resolves with how the process ended ("exit 1", "SIGKILL"), should it end before stop(). */
+	/** how the process ended ("exit 1", "SIGKILL"), should it end before stop() */
 	exited: Promise<string>;
 	/** Counters, log and faults back to zero; users and settings back to those at start. */
 	reset(): Promise<void>;
@@ -39,10 +40,7 @@ export async function startSimulatorProcess(
 		'simulator',
 		process.execPath,
 		[tsxCli, path.join(REPO, 'simulator', 'cli.ts'), '--port', '0'],
-		{
-			cwd: REPO,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		},
+		{ cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
 		5000,
 	);
 	const url = await listeningUrl(child, options.logFile);
@@ -74,29 +72,29 @@ export async function startSimulatorProcess(
 async function listeningUrl(child: ChildProcess, logFile: string | undefined): Promise<string> {
 	let out = '';
 	const read = (chunk: Buffer) => (out += chunk.toString());
-	child.stdout?.on('data', read);
-	child.stderr?.on('data', read);
-	const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-	try {
-		while (!LISTENING.test(out)) {
-			await Promise.race([once(child.stdout!, 'data'), once(child, 'exit')]);
-			if (hasExited(child)) throw new Error('the simulator exited before listening (30 s at most)');
-		}
-	} catch (error) {
-		child.kill('SIGKILL');
-		throw new Error(`${(error as Error).message}\n${out}`);
-	} finally {
-		clearTimeout(timer);
-		child.stdout?.off('data', read);
-		child.stderr?.off('data', read);
-	}
+	child.stdout!.on('data', read);
+	child.stderr!.on('data', read);
+	const url = await pollUntil(
+		async () => {
+			if (hasExited(child)) throw new Error(`the simulator exited before listening:\n${out}`);
+			return LISTENING.exec(out)?.[1];
+		},
+		// tsx compiles the simulator first: on a loaded 2-core machine that took more than 30 s.
+		60_000,
+		() => {
+			killGroup(child, 'SIGKILL'); // tsx's child runs the simulator: the whole group
+			return `the simulator did not listen within 60 s:\n${out}`;
+		},
+		50,
+	);
 	const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : undefined;
 	log?.write(out);
-	for (const stream of [child.stdout, child.stderr]) {
-		if (log) stream?.pipe(log);
-		else stream?.resume();
+	for (const stream of [child.stdout!, child.stderr!]) {
+		stream.off('data', read);
+		if (log) stream.pipe(log);
+		else stream.resume();
 	}
-	return LISTENING.exec(out)![1];
+	return url;
 }
 
 /**

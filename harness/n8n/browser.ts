@@ -1,13 +1,11 @@
 /**
- * The real-browser check: headless Debian Chromium driven by playwright-core against a running
- * `n8n start`. Logs in like a user, opens the example workflow, reads the Gcore IAM node's output
- * labels from the canvas, clicks "Execute workflow" and photographs the canvas with the item counts.
+ * The real-browser check: headless Chromium driven by playwright-core against `n8n start`. Logs in,
+ * opens the example workflow, reads the node's output labels and words, runs it, photographs it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, selectors, type Browser, type Page } from 'playwright-core';
+import { chromium, selectors, type Page } from 'playwright-core';
 
-import { CHROMIUM_ARGS } from './chromium';
 import type { Owner } from './owner';
 
 selectors.setTestIdAttribute('data-test-id');
@@ -22,29 +20,7 @@ export interface BrowserCheckResult {
 	ms: number;
 }
 
-export async function withBrowser<T>(
-	executablePath: string,
-	fn: (page: Page) => Promise<T>,
-): Promise<T> {
-	const browser: Browser = await chromium.launch({
-		executablePath,
-		args: CHROMIUM_ARGS,
-		timeout: 60_000,
-	});
-	try {
-		const context = await browser.newContext({
-			viewport: { width: 1400, height: 800 },
-			deviceScaleFactor: 1,
-		});
-		const page = await context.newPage();
-		page.setDefaultTimeout(30_000);
-		return await fn(page);
-	} finally {
-		await browser.close();
-	}
-}
-
-export async function logIn(page: Page, baseUrl: string, owner: Owner): Promise<void> {
+async function logIn(page: Page, baseUrl: string, owner: Owner): Promise<void> {
 	await page.goto(`${baseUrl}/signin`);
 	await page.locator('#emailOrLdapLoginId').fill(owner.email);
 	await page.locator('#password').fill(owner.password);
@@ -63,21 +39,25 @@ export async function browserCheck(opts: {
 	screenshot: string;
 }): Promise<BrowserCheckResult> {
 	const t0 = Date.now();
-	return withBrowser(opts.chromium, async (page) => {
+	// Playwright adds --headless, --no-sandbox, --no-first-run, --disable-sync and the like itself.
+	const browser = await chromium.launch({
+		executablePath: opts.chromium,
+		args: ['--disable-gpu'],
+		timeout: 60_000,
+	});
+	try {
+		const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+		page.setDefaultTimeout(30_000);
 		await logIn(page, opts.baseUrl, opts.owner);
 		await page.goto(`${opts.baseUrl}/workflow/${opts.workflowId}`);
 		const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${opts.nodeName}"]`);
 		await node.waitFor({ state: 'visible' });
 
-		// Output labels as the canvas renders them (n8n cuts long ones visually at 96 px with an ellipsis;
-		// the element's text is the full name).
+		// The element's text is the full label (the canvas cuts long ones visually).
 		const handles = node.locator(
 			'[data-test-id="canvas-node-output-handle"][data-connection-type="main"]',
 		);
-		const outputLabels: string[] = [];
-		for (let i = 0; i < (await handles.count()); i++) {
-			outputLabels.push((await handles.nth(i).innerText()).trim());
-		}
+		const outputLabels = (await handles.allInnerTexts()).map((t) => t.trim());
 
 		await page.getByTestId('execute-workflow-button').click();
 		for (const name of opts.expectRan) {
@@ -87,8 +67,7 @@ export async function browserCheck(opts: {
 				)
 				.waitFor({ state: 'visible', timeout: 60_000 });
 		}
-		// Close the "Workflow executed successfully" toast (it covers the canvas), let the edge labels
-		// and animations settle, move the pointer out of the way.
+		// Close the toast (it covers the canvas), let the edge labels settle, move the pointer away.
 		const toasts = page.locator('.el-notification');
 		await toasts
 			.first()
@@ -117,24 +96,22 @@ export async function browserCheck(opts: {
 		await page.screenshot({ path: opts.screenshot });
 		const words = await readEditorWords(page, opts.nodeName);
 		return { outputLabels, words, edgeCounts, screenshot: opts.screenshot, ms: Date.now() - t0 };
-	});
+	} finally {
+		await browser.close();
+	}
 }
 
 export interface EditorWords {
-	/** The node's actions in the nodes panel (search "Gcore IAM", open the node). */
+	/** the node's actions in the nodes panel */
 	actions: string[];
-	/** The names in the parameter panel's "Add option" list. */
+	/** the parameter panel's "Add option" list */
 	optionNames: string[];
-	/** The Email field's placeholder, read in Fixed mode (the default value is an expression). */
+	/** the Email field's placeholder in Fixed mode (the default value is an expression) */
 	emailPlaceholder: string | null;
 }
 
-/**
- * Reads the node's words where a user meets them: the actions in the nodes panel, and in the
- * node's parameter panel the option names and the Email placeholder. Switches the Email field
- * to Fixed without saving the workflow.
- */
-export async function readEditorWords(page: Page, nodeName: string): Promise<EditorWords> {
+/** The node's words where a user meets them (switches the Email field to Fixed, unsaved). */
+async function readEditorWords(page: Page, nodeName: string): Promise<EditorWords> {
 	await page.getByTestId('node-creator-plus-button').click();
 	const creator = page.getByTestId('node-creator');
 	await creator

@@ -30,22 +30,14 @@ export class N8nCli {
 	constructor(private readonly n8n: N8nInstance) {}
 
 	/** One `n8n <args>` run; `retrySegv` repeats it after a SIGSEGV crash (SIGSEGV_RETRIES times), never after a wrong result. */
-	async run(
-		args: string[],
-		opts: { retrySegv?: boolean; timeoutMs?: number } = {},
-	): Promise<CliResult> {
-		let r = await this.once(args, opts.timeoutMs ?? 180_000);
-		for (
-			let retry = 1;
-			opts.retrySegv !== false && r.signal === 'SIGSEGV' && retry <= SIGSEGV_RETRIES;
-			retry++
-		) {
+	async run(args: string[], opts: { retrySegv?: boolean } = {}): Promise<CliResult> {
+		for (let retry = 1; ; retry++) {
+			const r = await this.once(args);
+			if (opts.retrySegv === false || r.signal !== 'SIGSEGV' || retry > SIGSEGV_RETRIES) return r;
 			say(
 				`n8n ${args[0]} crashed with SIGSEGV (a known crash of n8n at exit here): retry ${retry} of ${SIGSEGV_RETRIES}`,
 			);
-			r = await this.once(args, opts.timeoutMs ?? 180_000);
 		}
-		return r;
 	}
 
 	async ok(args: string[]): Promise<CliResult> {
@@ -89,7 +81,7 @@ export class N8nCli {
 		return { run: parseRawOutput(result.stdout), result };
 	}
 
-	private once(args: string[], timeoutMs: number): Promise<CliResult> {
+	private once(args: string[], timeoutMs = 180_000): Promise<CliResult> {
 		const t0 = Date.now();
 		const name = `n8n ${args[0]}`;
 		return new Promise((resolve, reject) => {

@@ -1,13 +1,8 @@
-/**
- * One n8n installation as a user runs it: a user folder with our package, an encryption key, a
- * port, a log file, and the environment every n8n process of it (CLI commands, `n8n start`, later
- * workers) gets. CLI, server and REST client are in the files beside this one.
- */
+/** One n8n installation: user folder, encryption key, port, log file, and the environment of its every n8n process. */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { tail } from '../log';
 import { majorOf, type RealN8n } from './install';
 import { freePort } from '../ports';
 import type { Service } from '../services/service';
@@ -16,9 +11,7 @@ import { ownerEnv, type Owner } from './owner';
 export interface N8nOptions {
 	userFolder: string;
 	logFile: string;
-	/** default: a free port */
 	port?: number;
-	/** default: a random key for this run */
 	encryptionKey?: string;
 	/** pass the caller's N8N_* / DB_* variables through (npm run n8n); the e2e starts from a clean slate */
 	inheritN8nEnv?: boolean;
@@ -109,9 +102,5 @@ export class N8nInstance {
 
 	appendLog(header: string, text: string): void {
 		fs.appendFileSync(this.logFile, `\n===== ${header} =====\n${text}`);
-	}
-
-	logTail(lines = 60): string {
-		return tail(this.logFile, lines);
 	}
 }

@@ -1,10 +1,7 @@
-/**
- * n8n's internal REST API as the editor uses it: a session cookie from POST /rest/login, then
- * credentials, executions, the executions list's "Retry"; and n8n's public API (/api/v1) with a
- * key made through REST, to list every execution of a workflow.
- */
+/** n8n's REST API as the editor uses it (session cookie), and its public API for complete execution lists. */
 import { createRequire } from 'node:module';
 
+import { pollUntil } from '../poll';
 import type { N8nInstance } from './instance';
 import type { Owner } from './owner';
 import type { N8nRun } from './runData';
@@ -32,6 +29,16 @@ export class RestError extends Error {
 	}
 }
 
+/** `fetch` that throws a RestError unless the answer is 2xx; returns the answer and its text. */
+async function fetchOk(url: string, init: RequestInit, what: string) {
+	const res = await fetch(url, init);
+	const text = await res.text();
+	if (!res.ok) throw new RestError(res.status, `${what}: ${res.status} ${text.slice(0, 500)}`);
+	return { res, text };
+}
+
+type StoredCredential = { id: string; name: string; type: string; data: Record<string, unknown> };
+
 export class N8nRest {
 	private cookie = '';
 	private publicApiKey = '';
@@ -40,16 +47,12 @@ export class N8nRest {
 
 	/** Logs in as the editor does; later calls carry the session cookie. */
 	async login(owner: Owner): Promise<void> {
-		const res = await fetch(`${this.n8n.baseUrl}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-		});
-		if (!res.ok)
-			throw new RestError(
-				res.status,
-				`login as ${owner.email} failed: ${res.status} ${await res.text()}`,
-			);
+		const body = JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password });
+		const { res } = await fetchOk(
+			`${this.n8n.baseUrl}/rest/login`,
+			{ method: 'POST', headers: { 'content-type': 'application/json' }, body },
+			`login as ${owner.email} failed`,
+		);
 		this.cookie = res.headers
 			.getSetCookie()
 			.map((c) => c.split(';')[0])
@@ -60,47 +63,34 @@ export class N8nRest {
 
 	/** One call; returns the `data` of n8n's `{ data }` envelope. */
 	async call<T>(method: string, pathname: string, body?: unknown): Promise<T> {
-		const res = await fetch(`${this.n8n.baseUrl}/rest${pathname}`, {
-			method,
-			headers: {
-				cookie: this.cookie,
-				'content-type': 'application/json',
-				'browser-id': 'gcore-e2e',
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await res.text();
-		if (!res.ok)
-			throw new RestError(
-				res.status,
-				`${method} /rest${pathname}: ${res.status} ${text.slice(0, 500)}`,
-			);
+		const headers = {
+			cookie: this.cookie,
+			'content-type': 'application/json',
+			'browser-id': 'gcore-e2e',
+		};
+		const { text } = await fetchOk(
+			`${this.n8n.baseUrl}/rest${pathname}`,
+			{ method, headers, body: body === undefined ? undefined : JSON.stringify(body) },
+			`${method} /rest${pathname}`,
+		);
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
 	/** A stored credential as the editor receives it (secrets redacted). */
-	credential(
-		id: string,
-	): Promise<{ id: string; name: string; type: string; data: Record<string, unknown> }> {
+	credential(id: string): Promise<StoredCredential> {
 		return this.call('GET', `/credentials/${id}?includeData=true`);
 	}
 
 	/** The editor's "Test" button: n8n runs the credential type's test request. */
-	testCredential(credentials: {
-		id: string;
-		name: string;
-		type: string;
-		data: Record<string, unknown>;
-	}): Promise<{ status: string; message: string }> {
+	testCredential(credentials: StoredCredential): Promise<{ status: string; message: string }> {
 		return this.call('POST', '/credentials/test', { credentials });
 	}
 
 	/** The newest executions first, as the editor's execution list shows them. */
 	async executions(
 		filter: { workflowId?: string; status?: string } = {},
-		limit = 100,
 	): Promise<ExecutionSummary[]> {
-		const query = new URLSearchParams({ filter: JSON.stringify(filter), limit: String(limit) });
+		const query = new URLSearchParams({ filter: JSON.stringify(filter), limit: '100' });
 		const page = await this.call<{ results: ExecutionSummary[] }>(
 			'GET',
 			`/executions?${query.toString()}`,
@@ -133,9 +123,9 @@ export class N8nRest {
 	}
 
 	/**
-	 * Every execution of a workflow, oldest first, through the public API (GET /api/v1/executions,
-	 * paged by id). Not GET /rest/executions: on n8n 2.41.1 its paging can skip rows (ordered by
-	 * start time, continued below the last row's id; see e2e/QUEUE-MODE.md on the queue branch).
+	 * Every execution of a workflow, oldest first, through the public API (paged by id). Not GET
+	 * /rest/executions: on n8n 2.41.1 its paging can skip rows (ordered by start time, continued
+	 * below the last row's id).
 	 */
 	async allExecutions(workflowId: string): Promise<ExecutionSummary[]> {
 		this.publicApiKey ||= (
@@ -146,26 +136,14 @@ export class N8nRest {
 			})
 		).rawApiKey;
 		const all: ExecutionSummary[] = [];
-		let cursor: string | undefined;
-		do {
-			const query = new URLSearchParams({
-				workflowId,
-				limit: '100',
-				...(cursor ? { cursor } : {}),
-			});
-			const res = await fetch(`${this.n8n.baseUrl}/api/v1/executions?${query.toString()}`, {
-				headers: { 'X-N8N-API-KEY': this.publicApiKey },
-			});
-			const text = await res.text();
-			if (!res.ok)
-				throw new RestError(
-					res.status,
-					`GET /api/v1/executions: ${res.status} ${text.slice(0, 500)}`,
-				);
-			const page = JSON.parse(text) as {
-				data: Array<ExecutionSummary & { id: string | number; retryOf?: string | number | null }>;
-				nextCursor?: string | null;
-			};
+		for (let cursor = ''; ; ) {
+			const query = new URLSearchParams({ workflowId, limit: '100', ...(cursor && { cursor }) });
+			const { text } = await fetchOk(
+				`${this.n8n.baseUrl}/api/v1/executions?${query.toString()}`,
+				{ headers: { 'X-N8N-API-KEY': this.publicApiKey } },
+				'GET /api/v1/executions',
+			);
+			const page = JSON.parse(text) as { data: ExecutionSummary[]; nextCursor?: string | null };
 			all.push(
 				...page.data.map((e) => ({
 					...e,
@@ -173,41 +151,56 @@ export class N8nRest {
 					retryOf: e.retryOf == null ? null : String(e.retryOf),
 				})),
 			);
-			cursor = page.nextCursor ?? undefined;
-		} while (cursor);
-		return all.sort((a, b) => Number(a.id) - Number(b.id));
+			cursor = page.nextCursor ?? '';
+			if (!cursor) return all.sort((a, b) => Number(a.id) - Number(b.id));
+		}
 	}
 
 	/**
-	 * Polls allExecutions until `count` of them (at least) are in a final status. A 5xx answer is
-	 * polled through: n8n 2.41.1 answers 500 while its SQLite connection times out under a heavy
-	 * execution (measured: 10,000 items through HTTP Request at once), and recovers.
+	 * Polls allExecutions until `until` gives a value. A 5xx answer is polled through: n8n 2.41.1
+	 * answers 500 while its SQLite connection times out under a heavy execution (measured: 10,000
+	 * items through HTTP Request at once), and recovers.
 	 */
-	async waitForExecutions(
+	async pollExecutions<T>(
+		workflowId: string,
+		timeoutMs: number,
+		until: (all: ExecutionSummary[]) => T | undefined,
+		timedOut: (last: ExecutionSummary[]) => string,
+	): Promise<T> {
+		let last: ExecutionSummary[] = [];
+		return pollUntil(
+			async () => {
+				const all = await this.allExecutions(workflowId).catch((e: unknown) => {
+					if (e instanceof RestError && e.status >= 500) return undefined;
+					throw e;
+				});
+				last = all ?? last;
+				return all && until(all);
+			},
+			timeoutMs,
+			() => `after ${timeoutMs / 1000} s, ${timedOut(last)}`,
+			1000,
+		);
+	}
+
+	/** Waits until `count` executions of the workflow (at least) are in a final status; returns all of them. */
+	waitForExecutions(
 		workflowId: string,
 		count: number,
 		timeoutMs: number,
 	): Promise<ExecutionSummary[]> {
-		const t0 = Date.now();
-		for (;;) {
-			const all = await this.allExecutions(workflowId).catch((e: unknown) => {
-				if (e instanceof RestError && e.status >= 500 && Date.now() - t0 < timeoutMs)
-					return undefined;
-				throw e;
-			});
-			const done = all?.filter((e) => FINAL_STATUSES.includes(e.status)) ?? [];
-			if (all && done.length >= count) return all;
-			if (all && Date.now() - t0 > timeoutMs) {
-				throw new Error(
-					`after ${timeoutMs / 1000} s, ${done.length} of ${count} executions of ${workflowId} finished (${all.length} listed: ${JSON.stringify(countBy(all.map((e) => e.status)))})`,
-				);
-			}
-			await new Promise((r) => setTimeout(r, 1000));
-		}
+		const final = (all: ExecutionSummary[]) => all.filter((e) => FINAL_STATUSES.includes(e.status));
+		return this.pollExecutions(
+			workflowId,
+			timeoutMs,
+			(all) => (final(all).length >= count ? all : undefined),
+			(last) =>
+				`${final(last).length} of ${count} executions of ${workflowId} finished (${last.length} listed: ${JSON.stringify(countBy(last.map((e) => e.status)))})`,
+		);
 	}
 }
 
-function countBy(values: string[]): Record<string, number> {
+export function countBy(values: string[]): Record<string, number> {
 	const out: Record<string, number> = {};
 	for (const v of values) out[v] = (out[v] ?? 0) + 1;
 	return out;

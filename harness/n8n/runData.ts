@@ -25,20 +25,14 @@ export interface N8nRun {
 /** `--rawOutput` prints log lines, then the run as pretty JSON: a line `{` up to the line `}`. */
 export function parseRawOutput(stdout: string): N8nRun | undefined {
 	const lines = stdout.split('\n');
-	for (let i = 0; i < lines.length; i++) {
-		if (lines[i] !== '{') continue;
-		for (let j = i + 1; j < lines.length; j++) {
-			if (lines[j] !== '}') continue;
-			try {
-				const v = JSON.parse(lines.slice(i, j + 1).join('\n')) as N8nRun;
-				if (v && typeof v === 'object' && 'data' in v) return v;
-			} catch {
-				/* not it */
-			}
-			break;
-		}
+	const start = lines.indexOf('{');
+	const end = lines.indexOf('}', start);
+	try {
+		const run = JSON.parse(lines.slice(start, end + 1).join('\n')) as Partial<N8nRun>;
+		return start >= 0 && run.data ? (run as N8nRun) : undefined;
+	} catch {
+		return undefined;
 	}
-	return undefined;
 }
 
 /** Items per output of a node's last run, e.g. nodeOutputs(run, 'Gcore IAM')[1] = items on "Already Activated". */

@@ -1,12 +1,12 @@
-/**
- * A webhook workflow on a running n8n (single process): its production URL, redelivery of a 503,
- * and waiting until n8n listens there. The workflow itself and the POST are in
- * ../workflows/webhookWorkflow.ts.
- */
-import type { N8nInstance } from './instance';
-import type { ExecutionSummary, N8nRest } from './rest';
-import { FINAL_STATUSES } from './rest';
+/** A webhook workflow on a running n8n: its production URL, redelivery, waiting until n8n listens there. */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { pollUntil } from '../poll';
 import { post, postForAnswer } from '../workflows/webhookWorkflow';
+import type { N8nInstance } from './instance';
+import { FINAL_STATUSES, type ExecutionSummary, type N8nRest } from './rest';
+
+type Ctx = { n8n: Pick<N8nInstance, 'baseUrl'>; rest: N8nRest };
 
 export function webhookUrl(ctx: { n8n: Pick<N8nInstance, 'baseUrl'> }, path: string): string {
 	return `${ctx.n8n.baseUrl}/webhook/${path}`;
@@ -27,7 +27,7 @@ export async function deliver(
 	for (let redelivered = 0; ; redelivered++) {
 		const status = await post(url, body);
 		if (!redeliverOn(status) || redelivered + 1 >= attempts) return { status, redelivered };
-		await new Promise((r) => setTimeout(r, 1000));
+		await sleep(1000);
 	}
 }
 
@@ -40,21 +40,18 @@ export const PROBE_EMAIL = 'webhook.probe@nobody.example.com';
  * returns how many executions the workflow has, so that a scenario counts only its own.
  */
 export async function waitUntilListening(
-	ctx: { n8n: Pick<N8nInstance, 'baseUrl'>; rest: N8nRest },
+	ctx: Ctx,
 	workflowId: string,
 	path: string,
 	body: unknown = { email: PROBE_EMAIL },
-	timeoutMs = 60_000,
 ): Promise<number> {
 	const url = webhookUrl(ctx, path);
-	const t0 = Date.now();
-	for (;;) {
-		const status = await post(url, body).catch(() => 0);
-		if (status === 200) break;
-		if (Date.now() - t0 > timeoutMs)
-			throw new Error(`${url} answered ${status} for ${timeoutMs / 1000} s`);
-		await new Promise((r) => setTimeout(r, 500));
-	}
+	let status = 0;
+	await pollUntil(
+		async () => ((status = await post(url, body).catch(() => 0)) === 200 ? true : undefined),
+		60_000,
+		() => `${url} answered ${status} for 60 s`,
+	);
 	const known = await ctx.rest.allExecutions(workflowId);
 	return (await ctx.rest.waitForExecutions(workflowId, Math.max(1, known.length), 60_000)).length;
 }
@@ -65,27 +62,29 @@ export async function waitUntilListening(
  * of every execution the workflow has then (the killed ones may stay "running" for good).
  */
 export async function waitUntilStarted(
-	ctx: { n8n: Pick<N8nInstance, 'baseUrl'>; rest: N8nRest },
+	ctx: Ctx,
 	workflowId: string,
 	path: string,
 	body: unknown,
 	timeoutMs = 120_000,
 ): Promise<Set<string>> {
 	const known = new Set((await ctx.rest.allExecutions(workflowId)).map((e) => e.id));
-	const t0 = Date.now();
-	for (let last = ''; ; ) {
-		const answer = await postForAnswer(webhookUrl(ctx, path), body).catch((e: Error) => ({
-			status: 0,
-			text: e.message,
-		}));
-		if (answer.status === 200 && answer.text.includes('Workflow was started')) break;
-		last = `${answer.status} ${answer.text.slice(0, 100)}`;
-		if (Date.now() - t0 > timeoutMs)
-			throw new Error(
-				`${webhookUrl(ctx, path)} did not start the workflow for ${timeoutMs / 1000} s (last answer: ${last})`,
-			);
-		await new Promise((r) => setTimeout(r, 500));
-	}
+	let last = '';
+	await pollUntil(
+		async () => {
+			const answer = await postForAnswer(webhookUrl(ctx, path), body).catch((e: Error) => ({
+				status: 0,
+				text: e.message,
+			}));
+			last = `${answer.status} ${answer.text.slice(0, 100)}`;
+			return answer.status === 200 && answer.text.includes('Workflow was started')
+				? true
+				: undefined;
+		},
+		timeoutMs,
+		() =>
+			`${webhookUrl(ctx, path)} did not start the workflow for ${timeoutMs / 1000} s (last answer: ${last})`,
+	);
 	await waitForNewExecutions(ctx, workflowId, known, 1, timeoutMs);
 	return new Set((await ctx.rest.allExecutions(workflowId)).map((e) => e.id));
 }
@@ -102,23 +101,23 @@ export async function waitForNewExecutions(
 	timeoutMs: number,
 	statuses = FINAL_STATUSES,
 ): Promise<ExecutionSummary[]> {
-	const t0 = Date.now();
-	for (;;) {
-		// n8n answers 500 now and then while its SQLite is busy (see N8nRest.waitForExecutions): asked again.
-		const fresh = (await ctx.rest.allExecutions(workflowId).catch(() => [])).filter(
-			(e) => !known.has(e.id),
-		);
-		const done = fresh.filter((e) => statuses.includes(e.status)).length;
-		if (done >= count && !fresh.some((e) => e.status === 'running')) return fresh;
-		if (Date.now() - t0 > timeoutMs)
-			throw new Error(
-				`after ${timeoutMs / 1000} s, ${done} of ${count} new executions of ${workflowId} ${statuses.join('/')} (new: ${fresh
-					.map((e) => e.status)
-					.join(',')
-					.slice(0, 300)})`,
-			);
-		await new Promise((r) => setTimeout(r, 1000));
-	}
+	const fresh = (all: ExecutionSummary[]) => all.filter((e) => !known.has(e.id));
+	const done = (all: ExecutionSummary[]) => fresh(all).filter((e) => statuses.includes(e.status));
+	return ctx.rest.pollExecutions(
+		workflowId,
+		timeoutMs,
+		(all) =>
+			done(all).length >= count && !fresh(all).some((e) => e.status === 'running')
+				? fresh(all)
+				: undefined,
+		(last) =>
+			`${done(last).length} of ${count} new executions of ${workflowId} ${statuses.join('/')} (new: ${fresh(
+				last,
+			)
+				.map((e) => e.status)
+				.join(',')
+				.slice(0, 300)})`,
+	);
 }
 
 /**
@@ -132,18 +131,19 @@ export async function waitUntilRegistered(
 	path: string,
 	timeoutMs = 300_000,
 ): Promise<void> {
-	const t0 = Date.now();
-	for (let last = ''; ; ) {
-		const res = await fetch(webhookUrl(ctx, path)).catch((e: Error) => ({
-			status: 0,
-			text: async () => e.message,
-		}));
-		last = `${res.status} ${(await res.text()).slice(0, 150)}`;
-		if (/not registered for GET requests.*POST request/.test(last)) return;
-		if (Date.now() - t0 > timeoutMs)
-			throw new Error(
-				`${webhookUrl(ctx, path)} not registered for POST after ${timeoutMs / 1000} s (last answer to a GET: ${last})`,
-			);
-		await new Promise((r) => setTimeout(r, 1000));
-	}
+	let last = '';
+	await pollUntil(
+		async () => {
+			const res = await fetch(webhookUrl(ctx, path)).catch((e: Error) => ({
+				status: 0,
+				text: async () => e.message,
+			}));
+			last = `${res.status} ${(await res.text()).slice(0, 150)}`;
+			return /not registered for GET requests.*POST request/.test(last) ? true : undefined;
+		},
+		timeoutMs,
+		() =>
+			`${webhookUrl(ctx, path)} not registered for POST after ${timeoutMs / 1000} s (last answer to a GET: ${last})`,
+		1000,
+	);
 }

@@ -1,11 +1,11 @@
 /** One batch execution of the queue-mode batch workflow: its customers, the POST that starts it, the worker that takes it, its end. */
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import type { SimUser } from '../../simulator';
 import type { N8nItem } from '../n8n/runData';
 import type { ExecutionSummary } from '../n8n/rest';
 import type { N8nWorker } from '../n8n/worker';
+import { pollUntil } from '../poll';
 import { BATCH_WORKFLOW } from '../workflows/queueWorkflows';
+import { postForAnswer } from '../workflows/webhookWorkflow';
 import type { QueueCluster } from './cluster';
 import { executionsOf, waitForExecutions, workerStarting } from './executions';
 
@@ -40,22 +40,21 @@ export async function startBatch(
 ): Promise<{ id: string; worker: N8nWorker; postedAt: number }> {
 	const known = new Set((await executionsOf(cluster.postgres, BATCH_WORKFLOW.id)).map((e) => e.id));
 	const postedAt = Date.now();
-	const res = await fetch(`${cluster.main.baseUrl}/webhook/${BATCH_WORKFLOW.path}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ customers }),
+	const res = await postForAnswer(`${cluster.main.baseUrl}/webhook/${BATCH_WORKFLOW.path}`, {
+		customers,
 	});
-	if (!res.ok)
-		throw new Error(`batch webhook answered ${res.status} ${(await res.text()).slice(0, 300)}`);
-	for (;;) {
-		const id = (await executionsOf(cluster.postgres, BATCH_WORKFLOW.id))
-			.map((e) => e.id)
-			.find((e) => !known.has(e));
-		if (id) return { id, worker: await workerStarting(cluster.workers, id, 120_000), postedAt };
-		if (Date.now() - postedAt > 60_000)
-			throw new Error('the batch webhook created no execution within 60 s');
-		await sleep(200);
-	}
+	if (res.status !== 200)
+		throw new Error(`batch webhook answered ${res.status} ${res.text.slice(0, 300)}`);
+	const id = await pollUntil(
+		async () =>
+			(await executionsOf(cluster.postgres, BATCH_WORKFLOW.id))
+				.map((e) => e.id)
+				.find((e) => !known.has(e)),
+		60_000,
+		() => 'the batch webhook created no execution within 60 s',
+		200,
+	);
+	return { id, worker: await workerStarting(cluster.workers, id, 120_000), postedAt };
 }
 
 /** Waits until the batch workflow's executions are all final; returns the one with this id. */

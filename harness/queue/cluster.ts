@@ -1,13 +1,10 @@
 /**
- * n8n in queue mode as a user deploys it, on this machine: our own Redis and PostgreSQL
- * (services/), one main (`n8n start`: editor, REST, production webhooks) and two workers
- * (`n8n worker`), each n8n process with its own user folder holding our package as a community
- * package (installed once with npm, then copied), all sharing one encryption key and database.
+ * n8n in queue mode as a user deploys it: our own Redis and PostgreSQL, one main (`n8n start`) and
+ * two workers, each with its own user folder holding our package, sharing one key and database.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { say } from '../log';
 import { N8nCli } from '../n8n/cli';
@@ -16,6 +13,7 @@ import { DEMO_OWNER } from '../n8n/owner';
 import { logInAsOwner } from '../n8n/ownerLogin';
 import { N8nRest } from '../n8n/rest';
 import { startServer, type N8nServer } from '../n8n/server';
+import { waitUntilRegistered } from '../n8n/webhook';
 import { startWorker, type N8nWorker } from '../n8n/worker';
 import type { RealN8n } from '../n8n/install';
 import { installPackage } from '../ourPackage';
@@ -27,22 +25,14 @@ import type { WorkflowJson } from '../workflows/workflowJson';
 export const WORKER_CONCURRENCY = 10;
 
 /**
- * Shorter Bull lock settings than n8n's defaults (60000 / 10000 / 30000 ms), so that a SIGKILLed
- * worker's execution is failed after about a minute instead of two (e2e/QUEUE-MODE.md). The lock
- * stays well above the longest event-loop pause a worker has on a loaded 2-core machine.
+ * Shorter Bull locks than n8n's defaults (60000 / 10000 / 30000 ms): a SIGKILLed worker's execution
+ * fails after about a minute instead of two, still well above a loaded worker's event-loop pauses.
  */
 export const LOCK_SETTINGS = {
 	QUEUE_WORKER_LOCK_DURATION: '20000',
 	QUEUE_WORKER_LOCK_RENEW_TIME: '4000',
 	QUEUE_WORKER_STALLED_INTERVAL: '5000',
 };
-
-/**
- * n8n's PostgreSQL pool holds 2 connections by default. Measured: 300 webhook calls at once starved
- * main's pool ("Database ping failed", "timeout exceeded when trying to connect") and 292 of the 300
- * executions ended in `error`; 10 per process carries the burst.
- */
-export const DB_POOL_SIZE = '10';
 
 export interface QueueCluster {
 	redis: RedisInstance;
@@ -52,43 +42,6 @@ export interface QueueCluster {
 	cli: N8nCli;
 	rest: N8nRest;
 	workers: N8nWorker[];
-}
-
-function webhookPaths(wf: WorkflowJson): string[] {
-	return wf.nodes
-		.filter((n) => n.type === 'n8n-nodes-base.webhook')
-		.map((n) => String(n.parameters.path));
-}
-
-/**
- * Main reports ready before it has registered the published workflows' webhooks (measured: the
- * first 22 of 300 POSTs answered 404). A CORS preflight asks without starting an execution: 204
- * with POST among the allowed methods once the webhook is registered, 404 before.
- */
-async function webhooksRegistered(
-	baseUrl: string,
-	paths: string[],
-	timeoutMs = 120_000,
-): Promise<void> {
-	const t0 = Date.now();
-	for (const p of paths) {
-		for (;;) {
-			const res = await fetch(`${baseUrl}/webhook/${p}`, {
-				method: 'OPTIONS',
-				headers: { origin: 'http://localhost', 'access-control-request-method': 'POST' },
-			}).catch(() => undefined);
-			if (
-				res?.status === 204 &&
-				(res.headers.get('access-control-allow-methods') ?? '').includes('POST')
-			)
-				break;
-			if (Date.now() - t0 > timeoutMs)
-				throw new Error(
-					`webhook ${p} not registered ${timeoutMs / 1000} s after main was ready (last answer ${res?.status})`,
-				);
-			await sleep(250);
-		}
-	}
 }
 
 /** Starts Redis and PostgreSQL (registered for clean-up); call early, they take a few seconds. */
@@ -114,7 +67,9 @@ export async function startCluster(opts: {
 	const queueEnv: NodeJS.ProcessEnv = {
 		EXECUTIONS_MODE: 'queue',
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
-		DB_POSTGRESDB_POOL_SIZE: DB_POOL_SIZE,
+		// n8n's default pool of 2 connections: 300 webhook calls at once starved main's pool ("Database
+		// ping failed") and 292 of the 300 executions ended in `error`; 10 per process carries the burst.
+		DB_POSTGRESDB_POOL_SIZE: '10',
 		...LOCK_SETTINGS,
 	};
 	const instance = (name: string, owner: boolean) =>
@@ -147,10 +102,11 @@ export async function startCluster(opts: {
 	await logInAsOwner(opts.real, rest, DEMO_OWNER);
 	// Published over REST as the editor does (one n8n CLI boot per workflow took longer).
 	for (const wf of opts.workflows) await rest.activateWorkflow(wf.id!);
-	await webhooksRegistered(
-		main.baseUrl,
-		opts.workflows.flatMap((wf) => webhookPaths(wf)),
-	);
+	// Main reports ready before it has registered the published workflows' webhooks (measured: the
+	// first 22 of 300 POSTs answered 404).
+	for (const node of opts.workflows.flatMap((wf) => wf.nodes))
+		if (node.type === 'n8n-nodes-base.webhook')
+			await waitUntilRegistered({ n8n: main }, String(node.parameters.path));
 	return { ...opts.services, main, server, cli, rest, workers };
 }
 

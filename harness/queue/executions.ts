@@ -2,13 +2,12 @@
  * Reading a queue-mode run back: the executions from PostgreSQL (n8n's own lists are not complete in
  * queue mode, see listedByPublicApi), which worker ran each (its log), the run data over REST.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-
-import type { PostgresInstance } from '../services/postgres';
-import type { ExecutionSummary, N8nRest } from '../n8n/rest';
+import { countBy, FINAL_STATUSES, type ExecutionSummary, type N8nRest } from '../n8n/rest';
 import type { N8nWorker } from '../n8n/worker';
+import { pollUntil } from '../poll';
+import type { PostgresInstance } from '../services/postgres';
 
-export const FINAL = ['success', 'error', 'crashed', 'canceled'];
+export { countBy, FINAL_STATUSES as FINAL };
 
 /** The workflow's executions as stored in PostgreSQL (table execution_entity), oldest first. */
 export async function executionsOf(
@@ -39,18 +38,19 @@ export async function waitForExecutions(
 	count: number,
 	timeoutMs: number,
 ): Promise<ExecutionSummary[]> {
-	const t0 = Date.now();
 	let last: ExecutionSummary[] = [];
-	for (;;) {
-		last = await executionsOf(pg, workflowId);
-		if (last.length >= count && last.every((e) => FINAL.includes(e.status))) return last;
-		if (Date.now() - t0 > timeoutMs) {
-			throw new Error(
-				`after ${timeoutMs / 1000} s: ${last.length} of ${count} executions, ${JSON.stringify(countBy(last.map((e) => e.status)))}`,
-			);
-		}
-		await sleep(1000);
-	}
+	return pollUntil(
+		async () => {
+			last = await executionsOf(pg, workflowId);
+			return last.length >= count && last.every((e) => FINAL_STATUSES.includes(e.status))
+				? last
+				: undefined;
+		},
+		timeoutMs,
+		() =>
+			`after ${timeoutMs / 1000} s: ${last.length} of ${count} executions, ${JSON.stringify(countBy(last.map((e) => e.status)))}`,
+		1000,
+	);
 }
 
 /**
@@ -78,24 +78,17 @@ export function workerOf(workers: N8nWorker[]): Map<string, string> {
 }
 
 /** Polls the workers' logs until one of them says it started execution `id`. */
-export async function workerStarting(
+export function workerStarting(
 	workers: N8nWorker[],
 	id: string,
 	timeoutMs: number,
 ): Promise<N8nWorker> {
-	const t0 = Date.now();
-	while (Date.now() - t0 < timeoutMs) {
-		const worker = workers.find((w) => w.startedExecutions().includes(id));
-		if (worker) return worker;
-		await sleep(100);
-	}
-	throw new Error(`no worker started execution ${id} within ${timeoutMs / 1000} s`);
-}
-
-export function countBy(xs: string[]): Record<string, number> {
-	const out: Record<string, number> = {};
-	for (const x of xs) out[x] = (out[x] ?? 0) + 1;
-	return out;
+	return pollUntil(
+		async () => workers.find((w) => w.startedExecutions().includes(id)),
+		timeoutMs,
+		() => `no worker started execution ${id} within ${timeoutMs / 1000} s`,
+		100,
+	);
 }
 
 /** Runs fn over items with at most `parallel` at once (reading 300 executions one by one is slow). */

@@ -5,13 +5,13 @@
  * holds a database `n8n` owned by the login `n8n` (password auth over TCP). No system cluster or
  * service is touched.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { capture } from '../commands';
 import { ensureDebianPackages } from './apt';
-import { startDaemon, startOnFreePort } from './daemon';
+import { startOnFreePort } from './daemon';
 import type { Service } from './service';
 
 const PG_ROOT = '/usr/lib/postgresql';
@@ -67,16 +67,8 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 		letServerUserIn(workDir);
 		for (const f of [base, dataDir, socketDir, pwFile]) fs.chownSync(f, owner.uid, owner.gid!);
 	}
-	const run = (cmd: string, args: string[]): Promise<string> =>
-		new Promise((resolve, reject) =>
-			execFile(
-				path.join(binDir, cmd),
-				args,
-				{ ...owner, cwd: base, encoding: 'utf8', maxBuffer: 16 << 20 },
-				(err, stdout, stderr) =>
-					err ? reject(new Error(`${cmd}: ${err.message}\n${stderr}`)) : resolve(stdout),
-			),
-		);
+	const run = (cmd: string, args: string[]) =>
+		capture(path.join(binDir, cmd), args, { ...owner, cwd: base });
 	const words = (s: string) => s.split(' ');
 	// A throw-away cluster: no fsync (initdb --no-sync, fsync=off below) keeps it fast.
 	const auth = '--auth-local=trust --auth-host=scram-sha-256';
@@ -89,21 +81,17 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 	const password = randomBytes(12).toString('hex');
 	const settings =
 		'-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-	const log = path.join(workDir, 'postgres.log');
-	const isReady = (port: number) =>
-		run('pg_isready', words(`-q -h ${socketDir} -p ${port}`)).then(() => true);
-	const { daemon, port } = await startOnFreePort(
-		(p) =>
-			startDaemon(
-				'postgres',
-				path.join(binDir, 'postgres'),
-				words(`-D ${dataDir} -p ${p} -k ${socketDir} ${settings}`),
-				log,
-				{ ...owner, cwd: base },
-			),
-		isReady,
-		30_000,
-	);
+	const { port, stop } = await startOnFreePort({
+		name: 'postgres',
+		cmd: path.join(binDir, 'postgres'),
+		args: (p) => words(`-D ${dataDir} -p ${p} -k ${socketDir} ${settings}`),
+		logFile: path.join(workDir, 'postgres.log'),
+		spawn: { ...owner, cwd: base },
+		probe: (p) => run('pg_isready', words(`-q -h ${socketDir} -p ${p}`)).then(() => true as const),
+		timeoutMs: 30_000,
+		// PostgreSQL's "fast" shutdown: it ends open sessions (SIGTERM would wait for them).
+		stopSignal: 'SIGINT',
+	});
 	const psql = (db: string, sql: string) =>
 		run('psql', [
 			...words(`-h ${socketDir} -p ${port} -U postgres -d ${db} -v ON_ERROR_STOP=1 -tA -F`),
@@ -111,8 +99,6 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 			'-c',
 			sql,
 		]);
-	// SIGINT is PostgreSQL's "fast" shutdown: it ends open sessions (SIGTERM would wait for them).
-	const stop = () => daemon.stop('SIGINT', 20_000);
 	try {
 		await psql('postgres', `CREATE ROLE n8n LOGIN PASSWORD '${password}'`);
 		await psql('postgres', 'CREATE DATABASE n8n OWNER n8n');

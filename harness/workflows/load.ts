@@ -11,33 +11,25 @@ import * as path from 'node:path';
 import { CREDENTIAL_TYPE } from '../ourPackage';
 import type { WorkflowJson } from './workflowJson';
 
-export interface GcoreNodeSettings {
-	credential: { id: string; name: string };
-	/** default: as saved, the package installed as a community package (`n8n-nodes-gcore-iam.gcoreIam`) */
-	type?: string;
-	typeVersion?: number;
-	/** replaces the saved parameters */
-	parameters?: Record<string, unknown>;
-	/** the node's Options (Concurrency, Max Retries, ...); default: as saved */
-	options?: Record<string, unknown>;
-	/** n8n's On Error; default: as saved ("Stop Workflow") */
-	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-	/** n8n's Retry On Fail and its settings; default: as saved (off) */
-	retryOnFail?: boolean;
-	maxTries?: number;
-	waitBetweenTries?: number;
-}
-
 interface SavedNode {
 	type: string;
 	typeVersion: number;
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
-	onError?: string;
+	/** n8n's On Error; saved: "Stop Workflow" */
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** n8n's Retry On Fail and its settings; saved: off */
 	retryOnFail?: boolean;
 	maxTries?: number;
 	waitBetweenTries?: number;
 }
+
+/** What differs from the saved Gcore IAM node; a field left undefined stays as saved. */
+export type GcoreNodeSettings = Partial<Omit<SavedNode, 'credentials'>> & {
+	credential: { id: string; name: string };
+	/** the node's Options (Concurrency, Max Retries, ...), kept beside the other parameters */
+	options?: Record<string, unknown>;
+};
 
 function isGcoreNode(node: SavedNode): boolean {
 	return /\.gcoreIam(Tool)?$/.test(node.type);
@@ -68,15 +60,10 @@ export function loadWorkflow<W extends { id?: string; nodes: object[] } = Workfl
 	const nodes = (wf.nodes as SavedNode[]).filter(isGcoreNode);
 	if (nodes.length !== 1) throw new Error(`${file}: ${nodes.length} Gcore IAM nodes, expected 1`);
 	const [node] = nodes;
-	if (gcore.type !== undefined) node.type = gcore.type;
-	if (gcore.typeVersion !== undefined) node.typeVersion = gcore.typeVersion;
-	if (gcore.parameters !== undefined) node.parameters = { ...gcore.parameters };
-	if (gcore.options !== undefined)
-		node.parameters = { ...node.parameters, options: { ...gcore.options } };
-	node.credentials = { [CREDENTIAL_TYPE]: { ...gcore.credential } };
-	if (gcore.onError !== undefined) node.onError = gcore.onError;
-	if (gcore.retryOnFail !== undefined) node.retryOnFail = gcore.retryOnFail;
-	if (gcore.maxTries !== undefined) node.maxTries = gcore.maxTries;
-	if (gcore.waitBetweenTries !== undefined) node.waitBetweenTries = gcore.waitBetweenTries;
+	const { credential, options, ...fields } = gcore;
+	for (const [key, value] of Object.entries(fields))
+		if (value !== undefined) Object.assign(node, { [key]: value });
+	node.parameters = { ...node.parameters, ...(options && { options: { ...options } }) };
+	node.credentials = { [CREDENTIAL_TYPE]: { ...credential } };
 	return wf;
 }

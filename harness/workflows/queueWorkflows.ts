@@ -1,9 +1,7 @@
 /**
- * The queue-mode workflows, both started by a production webhook (main receives it, a worker runs
- * it; `n8n execute` would run in the CLI process instead), saved beside this file:
- * - per customer (queueCustomer): Webhook (body `{ email }`) → Gcore IAM → Success / Already Activated / Not Found;
- * - a batch (queueBatch): Webhook (body `{ customers: [{ email }, …] }`) → Code (one item per customer) →
- *   Gcore IAM with "Continue (using error output)" and Retry On Fail → the three branches + Failed.
+ * The queue-mode workflows, started by a production webhook (main receives it, a worker runs it;
+ * `n8n execute` would run in the CLI process): one per customer, and a batch whose Gcore IAM node
+ * has "Continue (using error output)" and Retry On Fail.
  */
 import { NODE_TYPE } from '../ourPackage';
 import { loadWorkflow } from './load';

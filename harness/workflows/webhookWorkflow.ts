@@ -1,9 +1,4 @@
-/**
- * The CRM integration as the end-to-end tests build it (Webhook trigger → [Code] → Gcore IAM → one
- * node per branch) and a POST to its production URL. Shared by the single-process e2e scenarios,
- * the queue-mode ones and the benchmark; where an execution put each customer is read (and
- * checked) in e2e/routedIn.ts.
- */
+/** The CRM integration as the e2e and the benchmark build it (Webhook → [Code] → Gcore IAM → branches), and a POST to it. */
 import { NODE_TYPE } from '../ourPackage';
 import { loadWorkflow } from './load';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson } from './workflowJson';
@@ -25,12 +20,7 @@ export interface WebhookWorkflow {
 	shape?: 'webhook' | 'webhookCode' | 'webhookRemoveDuplicates';
 }
 
-/**
- * Webhook (POST, v2, fixed webhookId) → [Code] → Gcore IAM (default "Stop Workflow") → Success /
- * Already Activated / Not Found, saved as webhook(Code).workflow.json (webhookRemoveDuplicates:
- * with a Remove Duplicates → Kept branch beside Gcore IAM). The saved node ids and
- * webhookId are those of workflow id "00000000"; each workflow gets its own from its id.
- */
+/** The saved shape with this path, Code and Options; its node ids and webhookId (saved for id "00000000") made from `id`. */
 export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 	const prefix = spec.id
 		.replace(/[^0-9a-f]/gi, '')

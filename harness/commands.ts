@@ -1,0 +1,52 @@
+/** One-off commands of the set-up (npm and apt-get installs, PostgreSQL's tools): run to their end. */
+import { spawn, type SpawnOptions } from 'node:child_process';
+import * as fs from 'node:fs';
+
+import { say, tail } from './log';
+
+/** Runs `cmd` with its output appended to `logFile`; a note every 30 s while it runs. */
+export function runLogged(
+	cmd: string,
+	args: string[],
+	opts: { cwd?: string; env?: NodeJS.ProcessEnv; logFile: string },
+): Promise<void> {
+	const line = `${cmd} ${args.join(' ')}`;
+	const out = fs.openSync(opts.logFile, 'a');
+	fs.writeSync(out, `\n$ ${line}   (cwd ${opts.cwd ?? process.cwd()})\n`);
+	const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', out, out] });
+	fs.closeSync(out);
+	const t0 = Date.now();
+	const ticker = setInterval(
+		() => say(`... still running ${cmd} ${args[0]} (${Math.round((Date.now() - t0) / 1000)} s)`),
+		30_000,
+	);
+	return new Promise<void>((resolve, reject) => {
+		child.on('error', reject);
+		child.on('exit', (code, signal) =>
+			code === 0
+				? resolve()
+				: reject(
+						new Error(
+							`${line} failed (${signal ?? `exit ${code}`}); see ${opts.logFile}:\n${tail(opts.logFile, 30)}`,
+						),
+					),
+		);
+	}).finally(() => clearInterval(ticker));
+}
+
+/** Runs `cmd` and resolves with its stdout; rejects with its stderr. */
+export function capture(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		let err = '';
+		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+		child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+		child.on('error', reject);
+		child.on('close', (code) =>
+			code === 0
+				? resolve(out)
+				: reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}\n${err}`)),
+		);
+	});
+}
