@@ -1,6 +1,4 @@
-/**
- * Runs a workflow through n8n-core's real WorkflowExecute, in-process.
- */
+/** Runs a workflow through n8n-core's real WorkflowExecute, in-process. */
 import './env';
 
 import type {
