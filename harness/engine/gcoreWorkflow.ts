@@ -5,21 +5,19 @@
  */
 import type { IConnections, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { loadWorkflow } from '../workflows/load';
+import { loadWorkflow, type GcoreNodeSettings } from '../workflows/load';
 import { PACKAGE_NAME } from './loadPackage';
 
 export const GCORE_NODE_TYPE = `${PACKAGE_NAME}.gcoreIam`;
 export const AGENT_NODE_NAME = 'Agent';
 
-export interface GcoreWorkflowOptions {
+export interface GcoreWorkflowOptions extends Pick<
+	GcoreNodeSettings,
+	'onError' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'typeVersion'
+> {
 	items: IDataObject[];
 	parameters?: IDataObject;
-	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-	retryOnFail?: boolean;
-	maxTries?: number;
-	waitBetweenTries?: number;
 	asTool?: boolean;
-	typeVersion?: number;
 }
 
 export function gcoreWorkflow(opts: GcoreWorkflowOptions): {
