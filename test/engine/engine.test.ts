@@ -1,8 +1,4 @@
-/**
- * The harness itself, where no test/node suite already leans on it: the stand-ins, the Gcore
- * credential and the tool path are exercised by test/node (typeVersion1, routing, credential,
- * tool); this pins what those do not.
- */
+/** The harness itself, where test/node (stand-ins, credential, tool path) does not lean on it. */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -13,7 +13,6 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeType,
-	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
@@ -24,6 +23,7 @@ import {
 	registerNodeType,
 	runWorkflow,
 } from '../../harness/engine';
+import { description } from '../../harness/engine/standInNodes';
 import type { Fault, Simulator } from '../../simulator';
 import { RENEW_PATH, startSimulator } from '../../simulator';
 
@@ -35,20 +35,17 @@ const probe: {
 } = { fn: passThrough, calls: [] };
 
 class Probe implements INodeType {
-	description: INodeTypeDescription = {
+	description = description({
 		name: 'test.probe',
 		displayName: 'Probe',
-		group: ['transform'],
 		version: 1,
-		description: 'test-only',
-		defaults: { name: 'Probe' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['A', 'B', 'C'],
 		credentials: [{ name: 'harnessProbeApi', required: true }],
 		usableAsTool: true,
 		properties: [],
-	};
+	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// IExecuteFunctions has no getRunIndex() in 2.41: the data proxy's $thisRunIndex is it.
