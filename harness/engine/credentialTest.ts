@@ -1,8 +1,6 @@
 /**
- * Runs a credential type's `test` request the way n8n's CredentialsTester does for the "Test"
- * button / save: a temporary node whose only parameter routes `test.request`, executed by
- * n8n-core's RoutingNode (so `baseURL` / `url` expressions resolve with `$credentials` and the
- * credential's `authenticate` is applied), then its `responseCode` rules, with n8n's messages.
+ * A credential type's `test` as n8n's CredentialsTester runs it: a temporary node routing
+ * `test.request` through n8n-core's RoutingNode, then the `responseCode` rules, n8n's messages.
  */
 import './env';
 

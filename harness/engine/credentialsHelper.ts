@@ -1,11 +1,7 @@
 /**
- * The credentials helper of a harness run: credentials come from the test (by type) instead of
- * n8n's database. It has only what n8n-core calls for API-key credentials, done as n8n's CLI
- * CredentialsHelper does it (OAuth and expirable credentials are not supported):
- * - getDecrypted fills credential-type defaults (NodeHelpers.getNodeParameters);
- * - authenticate calls a function `authenticate` or applies a generic one, resolving each key and
- *   value as an expression with `$credentials`;
- * - preAuthentication exists, so httpRequestWithAuthentication re-sends a request once after a 401.
+ * A run's credentials helper, credentials given by type: what n8n-core calls for API-key
+ * credentials, as n8n's CLI does it. preAuthentication exists, so httpRequestWithAuthentication
+ * re-sends a request once after a 401.
  */
 import './env';
 

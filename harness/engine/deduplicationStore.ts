@@ -1,16 +1,9 @@
 /**
- * An in-memory n8n deduplication store, installed the way n8n's server does it
- * (`DataDeduplicationService.init(deduplicator)`, once per process); without it nodes'
- * `this.helpers.checkProcessedAndRecord` & co. throw n8n-core's "Instance needs to initialized".
- *
- * Mode 'entries' only (what our node uses), like n8n's database-backed DeduplicationHelper
- * (packages/cli/src/deduplication): one row per workflow and context ('n:<node id>' for scope
- * 'node', '' for 'workflow') of md5 hashes in insertion order, pruned oldest first beyond
- * `maxEntries`; a row saved in another mode is refused with n8n's message. Every call reads the
- * row, waits, then writes it back without a lock, so overlapping calls can lose one another's
- * writes; a call that finds no row inserts one, and fails if another inserted it meanwhile.
- * `readWriteDelayMs` widens the gap between read and write; `overlapNext(n)` makes the next n
- * calls overlap for certain: each waits after its read until all n have read (or a second passed).
+ * An in-memory n8n deduplication store (mode 'entries'), installed as n8n's server does
+ * (`DataDeduplicationService.init`). Like n8n's DeduplicationHelper (packages/cli/src/deduplication):
+ * a row per workflow and context of md5 hashes, oldest pruned first; each call reads, waits, and
+ * writes back without a lock (overlapping calls lose writes; two inserts of a row: the second fails).
+ * `overlapNext(n)`: the next n calls each wait after their read until all n have read (at most 1 s).
  */
 import './env';
 
@@ -30,13 +23,12 @@ import { DataDeduplicationService } from 'n8n-core';
 export interface StoreCall {
 	method: keyof IDataDeduplicator;
 	scope: DeduplicationScope;
-	/** The values the node passed, as given (to check that no address is among them). */
 	items: DeduplicationItemTypes[];
 }
 
 export interface StoredRow {
 	mode: DeduplicationMode;
-	/** Mode 'entries': md5 hashes (base64), oldest first; the latest modes (rows of other nodes): a value. */
+	/** md5 hashes (base64), oldest first; a number in the other modes (rows of other nodes). */
 	data: string[] | number;
 }
 
@@ -44,12 +36,11 @@ const wait = (ms: number) =>
 	new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
 
 export class MemoryDeduplicationStore implements IDataDeduplicator {
-	/** Row key `${workflowId}|${context}` → stored row. */
+	/** `${workflowId}|${context}` → row. */
 	readonly rows = new Map<string, StoredRow>();
 	readonly calls: StoreCall[] = [];
-	/** Time between a call's read and its write. */
 	readWriteDelayMs = 0;
-	/** When set, every call fails with it, as a broken database would. */
+	/** When set, every call fails with it. */
 	failing?: Error;
 	private meeting?: { size: number; arrived: number; all: Promise<unknown>; arrive: () => void };
 
@@ -159,7 +150,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		return Array.isArray(data) ? data.length : 0;
 	}
 
-	/** Whether a row holds `value` (rows keep md5 hashes, not the values). */
+	/** Whether a row holds `value`'s hash. */
 	holds(value: DeduplicationItemTypes): boolean {
 		const hash = MemoryDeduplicationStore.hash(value);
 		return [...this.rows.values()].some(
@@ -167,7 +158,6 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 		);
 	}
 
-	/** Every stored value of every row, and the call log, emptied; no delay. */
 	clear(): void {
 		this.rows.clear();
 		this.calls.length = 0;
@@ -179,7 +169,7 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 
 let installed: MemoryDeduplicationStore | undefined;
 
-/** Initialises n8n-core's DataDeduplicationService with the in-memory store (once per process). */
+/** Once per process. */
 export async function installDeduplicationStore(): Promise<MemoryDeduplicationStore> {
 	if (!installed) {
 		installed = new MemoryDeduplicationStore();

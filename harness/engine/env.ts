@@ -1,8 +1,6 @@
 /**
- * Process environment for running n8n-core in-process; import it before anything that loads
- * n8n-core, which reads it when its DI container first builds InstanceSettings and the Logger.
- * N8N_USER_FOLDER is always a throw-away folder of this process (never a real n8n folder, or n8n
- * would write `~/.n8n/config`), removed after the Jest test file or when a script's process exits.
+ * n8n-core's environment, read when it first builds InstanceSettings and the Logger: import this
+ * first. N8N_USER_FOLDER is a throw-away folder (else n8n writes `~/.n8n/config`).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,32 +1,23 @@
 /**
- * The Gcore IAM node's test workflows (harness/workflows/engine*.workflow.json), loaded for a run:
- *   "Customers" (test.items) → "Gcore IAM" ─┬─ output 0 → "Success"           (noOp)
- *                                           ├─ output 1 → "Already Activated" (noOp)
- *                                           ├─ output 2 → "Not Found"         (noOp)
- *                                           └─ Error output → "Error"  (only with continueErrorOutput)
- * With `asTool`, "Gcore IAM" is the `gcoreIamTool` variant connected over `ai_tool` to
- * "Agent" (test.toolCaller), which calls the tool once per item with the item's json as tool
- * arguments; `email` defaults to `$fromAI('email')`. Read the agent's view with `outputs('Agent')`
- * and the tool's runs with `runs('Gcore IAM')` / `outputs('Gcore IAM', 'ai_tool')`.
+ * The Gcore IAM node's test workflows (harness/workflows/engine*.workflow.json) with the given
+ * items and node settings. With `asTool` the node is `gcoreIamTool` under "Agent" (test.toolCaller),
+ * called once per item with the item's json as arguments; `email` stays `$fromAI('email')`.
  */
 import type { IConnections, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { loadWorkflow } from '../workflows/load';
+import { loadWorkflow, type GcoreNodeSettings } from '../workflows/load';
 import { PACKAGE_NAME } from './loadPackage';
 
 export const GCORE_NODE_TYPE = `${PACKAGE_NAME}.gcoreIam`;
 export const AGENT_NODE_NAME = 'Agent';
 
-export interface GcoreWorkflowOptions {
+export interface GcoreWorkflowOptions extends Pick<
+	GcoreNodeSettings,
+	'onError' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries' | 'typeVersion'
+> {
 	items: IDataObject[];
 	parameters?: IDataObject;
-	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-	retryOnFail?: boolean;
-	maxTries?: number;
-	waitBetweenTries?: number;
 	asTool?: boolean;
-	/** Node typeVersion; default 1. */
-	typeVersion?: number;
 }
 
 export function gcoreWorkflow(opts: GcoreWorkflowOptions): {

@@ -1,8 +1,4 @@
-/**
- * Loads the built package the way n8n loads a community package: n8n-core's
- * PackageDirectoryLoader reads the `n8n` attribute of the repo root's package.json and
- * instantiates every listed node and credential class from `dist/`.
- */
+/** Loads the built package as n8n loads a community package (n8n-core's PackageDirectoryLoader). */
 import './env';
 
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,7 +1,4 @@
-/**
- * The node and credential types a harness run can use: the built package (loaded by
- * loadPackage), n8n-nodes-base stand-ins, test-only nodes, and whatever a test registers.
- */
+/** Node and credential types of a run: the built package, stand-ins, test-only and registered ones. */
 import type {
 	ICredentialType,
 	IDataObject,

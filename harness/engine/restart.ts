@@ -1,8 +1,4 @@
-/**
- * The node's process state (nodes/GcoreIam/processState.ts: rate limits learned per account, the
- * answers kept for Retry On Fail, the store's queues) lives in the modules n8n's loader required
- * from dist/. Forgetting it makes the next run start as in a newly started n8n.
- */
+/** Forgets the node's process state (nodes/GcoreIam/processState.ts), as a newly started n8n. */
 import path from 'node:path';
 
 import { REPO_ROOT } from './loadPackage';

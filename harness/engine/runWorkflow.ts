@@ -1,6 +1,4 @@
-/**
- * Runs a workflow through n8n-core's real WorkflowExecute, in-process.
- */
+/** Runs a workflow through n8n-core's real WorkflowExecute, in-process. */
 import './env';
 
 import type {
@@ -31,9 +29,8 @@ export interface WorkflowDefinition {
 }
 
 export interface RunOptions {
-	/** Credential data by credential type name, e.g. `{ gcoreIamApi: { apiKey, baseUrl } }`. */
+	/** By credential type name: `{ gcoreIamApi: { apiKey, baseUrl } }`. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
-	/** What `this.getExecutionId()` returns in nodes; a fresh id per run by default. */
 	executionId?: string;
 	/** Default 'manual' (the editor's "Execute workflow"). */
 	mode?: WorkflowExecuteMode;
@@ -46,10 +43,7 @@ export interface RunResult {
 	executionId: string;
 	/** The error that stopped the workflow (as n8n stores it: a plain copy, not the class instance). */
 	error?: ExecutionError;
-	/**
-	 * Output of the node's last run, one array per output (incl. n8n's appended "Error"
-	 * output under continueErrorOutput); [] when it did not run. Tool nodes: 'ai_tool'.
-	 */
+	/** The node's last run, one array per output (n8n's appended Error output too); [] if it did not run. */
 	outputs(nodeName: string, connectionType?: NodeConnectionType): INodeExecutionData[][];
 	/** Every run of the node (an engine Retry On Fail is one run; loops make several). */
 	runs(nodeName: string): ITaskData[];

@@ -1,8 +1,6 @@
 /**
- * STAND-INS for the few n8n-nodes-base nodes our tests and demo workflows use.
- * Why: n8n-nodes-base is not installed (it is part of n8n itself, hundreds of MB); these
- * reproduce only the behaviour our workflows rely on, under the real type names, so the
- * example workflow runs unchanged in the harness. Test and demo use only, never shipped.
+ * Stand-ins, under the real type names, for the n8n-nodes-base nodes our workflows use
+ * (n8n-nodes-base is part of n8n, hundreds of MB): only the behaviour the workflows rely on.
  */
 import type {
 	IExecuteFunctions,
@@ -69,11 +67,7 @@ const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor a
 	...args: string[]
 ) => CodeFunction;
 
-/**
- * n8n-nodes-base.code, "Run Once for All Items" JavaScript only (its mode and language are not
- * read): `jsCode` runs as the body of an async function that sees `items` / `$input.all()` /
- * `$input.first()` and returns items or plain objects. No other $-helpers, no sandbox.
- */
+/** n8n-nodes-base.code, JavaScript "Run Once for All Items": `items`, `$input.all()/first()`, no sandbox. */
 export class CodeStandIn implements INodeType {
 	description = description({
 		name: 'n8n-nodes-base.code',

@@ -1,18 +1,15 @@
 /**
- * Test-only node types (not stand-ins for anything in n8n):
- * - `test.items` emits the items held in its `items` parameter, verbatim (no expression
- *   evaluation), so tests can feed arbitrary input: numbers, nulls, strings starting with "=".
- * - `test.toolCaller` plays the AI agent: it asks n8n-core for its connected `ai_tool`
- *   (real getInputConnectionData → createNodeAsTool path) and calls it once per input item
- *   with that item's json as the tool arguments, like an LLM that calls the tool once.
+ * Test-only node types: `test.items` emits its `items` parameter verbatim (no expressions: tests
+ * feed numbers, nulls, strings starting with "="); `test.toolCaller` plays the AI agent, calling
+ * its `ai_tool` (n8n-core's createNodeAsTool) once per input item with the item's json.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { jsonParse, NodeConnectionTypes } from 'n8n-workflow';
 
 import { description } from './standInNodes';
 
-export const TEST_ITEMS_TYPE = 'test.items';
-export const TEST_TOOL_CALLER_TYPE = 'test.toolCaller';
+const TEST_ITEMS_TYPE = 'test.items';
+const TEST_TOOL_CALLER_TYPE = 'test.toolCaller';
 
 export class TestItems implements INodeType {
 	description = description({
@@ -41,15 +38,11 @@ export class TestToolCaller implements INodeType {
 		properties: [],
 	});
 
-	/**
-	 * Output item i: `{ response }` (the string the agent would receive, `parsed`: it as JSON, or
-	 * null) or `{ toolError }` (what the tool threw: the agent would show this to the LLM).
-	 */
+	/** Item i: `{ response, parsed }` (parsed: the JSON or null) or `{ toolError }`. */
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		if (items.length === 0) return [[]];
-		// Asked for once, as an agent gets its tools once per run (n8n-core 1.84 counts a tool's
-		// run index per getInputConnectionData call, so asking per item would reuse run index 0).
+		// Once, as an agent does (n8n-core 1.84 numbers a tool's runs per call of this).
 		const tool = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as {
 			name: string;
 			invoke(args: IDataObject): Promise<unknown>;

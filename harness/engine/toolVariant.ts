@@ -1,18 +1,12 @@
 /**
- * The AI-agent tool variant of a node, built the way n8n's CLI builds it (packages/cli
- * tool-generation `convertNodeToAiTool`): a node whose description has `usableAsTool: true` is
- * also offered as `<type>Tool`, a prototype-extension of the same node object (same `execute`)
- * whose description has no inputs, a single `ai_tool` output and a "Description" parameter first
- * (no `replacements`, no callouts: our nodes have none). An agent calls it through n8n-core's
- * `getInputConnectionData` → `createNodeAsTool`, which runs the node's `execute` with a
- * SupplyDataContext and hands only output 0 back to the agent.
+ * A `usableAsTool` node's `<type>Tool` variant as n8n's CLI builds it (`convertNodeToAiTool`): the
+ * same object (same `execute`), no inputs, one `ai_tool` output, a "Description" parameter first.
  */
 import type { INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 export const TOOL_SUFFIX = 'Tool';
 
-/** `nodeType` (one version of it) as an AI-agent tool; the original object is not modified. */
 export function toToolVariant(nodeType: INodeType): INodeType {
 	const { usableAsTool, ...base } = nodeType.description;
 	if (!usableAsTool || nodeType.supplyData)

@@ -1,14 +1,7 @@
-/**
- * The harness itself, where no test/node suite already leans on it: the stand-ins, the Gcore
- * credential and the tool path are exercised by test/node (typeVersion1, routing, credential,
- * tool); this pins what those do not.
- */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/** The harness itself, where test/node (stand-ins, credential, tool path) does not lean on it. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-import type { INode } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
 
 import {
 	engineDiffers,
@@ -19,49 +12,26 @@ import {
 	loadPackage,
 	PackageNotBuiltError,
 	runWorkflow,
-	TEST_ITEMS_TYPE,
 } from '../../harness/engine';
+import type { WorkflowDefinition } from '../../harness/engine';
 
-const node = (name: string, type: string, parameters: INode['parameters'] = {}): INode => ({
-	id: name,
-	name,
-	type,
-	typeVersion: 1,
-	position: [0, 0],
-	parameters,
-});
-const to = (next: string) => ({
-	main: [[{ node: next, type: NodeConnectionTypes.Main, index: 0 }]],
-});
-
-test('test.items emits its items verbatim; the caller’s workflow is not modified; n8n writes into the harness folder', async () => {
-	const odd = [{ email: 42 }, { email: null }, { email: '={{ 1 + 1 }}' }, { email: ['a@b.c'] }];
-	const nodes = [node('Items', TEST_ITEMS_TYPE, { items: odd })];
-	const before = JSON.stringify(nodes);
-	const result = await runWorkflow({ nodes, connections: {} }, { executionId: 'exec-42' });
-	expect(result.outputs('Items')[0].map((item) => item.json)).toEqual(odd);
+test('test.items emits its items verbatim; a node error stops the run and is returned as error; the caller’s workflow is not modified; n8n writes into the harness folder', async () => {
+	const file = path.join(__dirname, 'fixtures', 'codeError.workflow.json');
+	const definition = JSON.parse(readFileSync(file, 'utf8')) as WorkflowDefinition;
+	const before = JSON.stringify(definition);
+	const result = await runWorkflow(definition, { executionId: 'exec-42' });
+	expect(result.outputs('Items')[0].map((item) => item.json)).toEqual(
+		definition.nodes[0].parameters.items,
+	);
 	expect(result.executionId).toBe('exec-42');
 	expect(result.outputs('Not there')).toEqual([]);
-	expect(JSON.stringify(nodes)).toBe(before);
-	expect(process.env.N8N_USER_FOLDER).toBe(harnessUserFolder);
-	expect(harnessUserFolder.startsWith(tmpdir())).toBe(true);
-});
-
-test('a node error stops the run and is returned as error', async () => {
-	const result = await runWorkflow({
-		nodes: [
-			node('Items', TEST_ITEMS_TYPE, { items: [{ n: 1 }, { n: 2 }, { n: 3 }] }),
-			node('Code', 'n8n-nodes-base.code', {
-				jsCode: "throw new Error('boom at ' + items.length);",
-			}),
-			node('NoOp', 'n8n-nodes-base.noOp'),
-		],
-		connections: { Items: to('Code'), Code: to('NoOp') },
-	});
 	expect(result.run.status).toBe(engineDiffers.reportsFailedStatus ? 'error' : 'running');
-	expect(result.error?.message).toBe('boom at 3');
+	expect(result.error?.message).toBe('boom at 4');
 	expect((result.error as { node?: { name: string } } | undefined)?.node?.name).toBe('Code');
 	expect(result.runs('NoOp')).toEqual([]);
+	expect(JSON.stringify(definition)).toBe(before);
+	expect(process.env.N8N_USER_FOLDER).toBe(harnessUserFolder);
+	expect(harnessUserFolder.startsWith(tmpdir())).toBe(true);
 });
 
 test('a required parameter left empty (not an expression) stops the run before it starts', async () => {

@@ -13,7 +13,6 @@ import type {
 	INode,
 	INodeExecutionData,
 	INodeType,
-	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
@@ -24,6 +23,7 @@ import {
 	registerNodeType,
 	runWorkflow,
 } from '../../harness/engine';
+import { description } from '../../harness/engine/standInNodes';
 import type { Fault, Simulator } from '../../simulator';
 import { RENEW_PATH, startSimulator } from '../../simulator';
 
@@ -35,20 +35,17 @@ const probe: {
 } = { fn: passThrough, calls: [] };
 
 class Probe implements INodeType {
-	description: INodeTypeDescription = {
+	description = description({
 		name: 'test.probe',
 		displayName: 'Probe',
-		group: ['transform'],
 		version: 1,
-		description: 'test-only',
-		defaults: { name: 'Probe' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['A', 'B', 'C'],
 		credentials: [{ name: 'harnessProbeApi', required: true }],
 		usableAsTool: true,
 		properties: [],
-	};
+	});
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// IExecuteFunctions has no getRunIndex() in 2.41: the data proxy's $thisRunIndex is it.
@@ -121,25 +118,37 @@ describe('Retry On Fail', () => {
 		expect(result.runs('Probe')).toHaveLength(1);
 	});
 
-	test('under a continue mode it retries only when output 0, item 0 has json.error, before the Error output is split off', async () => {
-		probe.fn = async (context) => {
-			const b = context.getInputData()[1];
-			return [
-				[{ json: { error: 'failed a' }, pairedItem: { item: 0 } }],
-				[{ ...b, pairedItem: { item: 1 } }],
-				[],
-			];
-		};
-		const result = await runWorkflow(workflow(continueRetry), { credentials });
-		expect(probe.calls).toHaveLength(3);
-		const outputs = result.outputs('Probe');
-		expect(outputs).toHaveLength(4);
-		expect(outputs[0]).toEqual([]);
-		expect(outputs[1].map((item) => item.json)).toEqual([{ email: 'b@x.io' }]);
-		// Moved to the appended Error output, merged with the paired input item's json.
-		expect(outputs[3].map((item) => item.json)).toEqual([{ email: 'a@x.io', error: 'failed a' }]);
+	// n8n-core 1.84 keeps the first run's output even when a retry succeeds (and still runs every try).
+	test.each([true, false])(
+		'under a continue mode it retries while output 0, item 0 has json.error (every try: %s), before the Error output is split off',
+		async (everyTry) => {
+			probe.fn = async (context) => {
+				const [a, b] = context.getInputData();
+				const failed = everyTry || probe.calls.length === 1;
+				return [
+					[
+						failed
+							? { json: { error: 'failed a' }, pairedItem: { item: 0 } }
+							: { ...a, pairedItem: { item: 0 } },
+					],
+					[{ ...b, pairedItem: { item: 1 } }],
+					[],
+				];
+			};
+			const result = await runWorkflow(workflow(continueRetry), { credentials });
+			const outputs = result.outputs('Probe').map((items) => items.map((item) => item.json));
+			const keepsFirst = everyTry || engineDiffers.continueRetryKeepsFirstRun;
+			expect(probe.calls).toHaveLength(keepsFirst ? 3 : 2);
+			// Moved to the appended Error output, merged with the paired input item's json.
+			expect(outputs).toEqual(
+				keepsFirst
+					? [[], [{ email: 'b@x.io' }], [], [{ email: 'a@x.io', error: 'failed a' }]]
+					: [[{ email: 'a@x.io' }], [{ email: 'b@x.io' }], [], []],
+			);
+		},
+	);
 
-		probe.calls.length = 0;
+	test('under a continue mode, json.error on item 1 only is no reason to retry', async () => {
 		probe.fn = async (context) => {
 			const [a] = context.getInputData();
 			const failed = { json: { error: 'failed b' }, pairedItem: { item: 1 } };
@@ -147,29 +156,6 @@ describe('Retry On Fail', () => {
 		};
 		await runWorkflow(workflow(continueRetry), { credentials });
 		expect(probe.calls).toHaveLength(1);
-	});
-
-	test('under a continue mode, when a retry succeeds: n8n-core 1.84 still runs every try and keeps the first run’s output', async () => {
-		probe.fn = async (context) => {
-			const [a, b] = context.getInputData();
-			const first = probe.calls.length === 1;
-			return [
-				first
-					? [{ json: { error: 'failed a' }, pairedItem: { item: 0 } }]
-					: [{ ...a, pairedItem: { item: 0 } }],
-				[{ ...b, pairedItem: { item: 1 } }],
-				[],
-			];
-		};
-		const result = await runWorkflow(workflow(continueRetry), { credentials });
-		const outputs = result.outputs('Probe').map((items) => items.map((item) => item.json));
-		const keepsFirst = engineDiffers.continueRetryKeepsFirstRun;
-		expect(probe.calls).toHaveLength(keepsFirst ? 3 : 2);
-		expect(outputs).toEqual(
-			keepsFirst
-				? [[], [{ email: 'b@x.io' }], [], [{ email: 'a@x.io', error: 'failed a' }]]
-				: [[{ email: 'a@x.io' }], [{ email: 'b@x.io' }], [], []],
-		);
 	});
 
 	test('waitBetweenTries 0 means the 1000 ms default (`0 || 1000`)', async () => {
