@@ -7,16 +7,9 @@
 import type { Simulator } from '../../simulator';
 import { startSimulator } from '../../simulator';
 import type { NodeRun } from './fixture';
-import { emails, useSimulator } from './fixture';
+import { emails, invitedUsers as customers, until, useSimulator } from './fixture';
 
-const customers = (count: number, prefix = 'customer') =>
-	Array.from({ length: count }, (_, i) => ({
-		email: `${prefix}${i}@example.com`,
-		status: 'invited' as const,
-	}));
-
-const users = [...customers(200), ...customers(60, 'failing')];
-const { sim, run } = useSimulator({ users });
+const { sim, run } = useSimulator({ users: [...customers(200), ...customers(60, 'failing')] });
 
 /** Addresses the API accepted more than once: customers e-mailed twice. */
 const emailedTwice = (simulator: Simulator) =>
@@ -101,7 +94,7 @@ describe('accounts stay apart', () => {
 		const onA = Promise.all(
 			customers(5).map(({ email }) => run({ items: [{ email }] }, { signal: stopA.signal })),
 		).finally(() => (aEnded = true));
-		await waitFor(() => sim().stats().requests >= 5);
+		await until(() => sim().stats().requests >= 5, "A's first requests");
 
 		// Account B (another key, another Base URL): ten executions of three customers each.
 		other.configure({ latencyMs: 20 });
@@ -147,7 +140,7 @@ describe('cancelling one execution while others wait', () => {
 				i === cancelled ? { signal: stop.signal } : {},
 			).finally(() => ended.add(i)),
 		);
-		await waitFor(() => sim().stats().requests >= burst.length);
+		await until(() => sim().stats().requests >= burst.length, 'every first request');
 
 		stop.abort();
 		const stopped = await running[cancelled];
@@ -165,9 +158,3 @@ describe('cancelling one execution while others wait', () => {
 		expect(emailedTwice(sim())).toEqual([]);
 	});
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-	for (let i = 0; i < 3000 && !condition(); i++)
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	expect(condition()).toBe(true);
-}

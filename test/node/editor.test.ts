@@ -17,28 +17,22 @@ async function noticeShownFor(baseUrl: string): Promise<boolean> {
 
 describe('the Base URL notice in the credential form', () => {
 	test.each([
-		'api.gcore.com',
-		'www.gcore.com',
-		'htps://api.gcore.com',
-		'https://api.gcore.com?x=1',
-		'https://api.gcore.com#top',
-		'https://api gcore.com',
-		'https://me:pw@api.gcore.com',
-		'localhost:8080',
-	])('is shown for %s, which the node refuses', async (baseUrl) => {
-		expect(await noticeShownFor(baseUrl)).toBe(true);
-		expect(baseUrlProblem(baseUrl)).toBeDefined();
-	});
-
-	test.each([
-		'https://api.gcore.com',
-		'https://api.gcore.com/',
-		'http://127.0.0.1:8080',
-		'https://api.reseller.example/gcore/v1',
-		'HTTPS://API.GCORE.COM',
-	])('is hidden for %s, which the node accepts', async (baseUrl) => {
-		expect(await noticeShownFor(baseUrl)).toBe(false);
-		expect(baseUrlProblem(baseUrl.replace(/\/+$/, ''))).toBeUndefined();
+		['api.gcore.com', true],
+		['www.gcore.com', true],
+		['htps://api.gcore.com', true],
+		['https://api.gcore.com?x=1', true],
+		['https://api.gcore.com#top', true],
+		['https://api gcore.com', true],
+		['https://me:pw@api.gcore.com', true],
+		['localhost:8080', true],
+		['https://api.gcore.com', false],
+		['https://api.gcore.com/', false],
+		['http://127.0.0.1:8080', false],
+		['https://api.reseller.example/gcore/v1', false],
+		['HTTPS://API.GCORE.COM', false],
+	])('for %s: shown %s, as the node refuses it or not', async (baseUrl, shown) => {
+		expect(await noticeShownFor(baseUrl)).toBe(shown);
+		expect(baseUrlProblem(baseUrl.replace(/\/+$/, '')) !== undefined).toBe(shown);
 	});
 });
 

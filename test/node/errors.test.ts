@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Fault, SimulatorOptions } from '../../simulator';
+import type { Fault } from '../../simulator';
 import type { NodeRun } from './fixture';
 import { API_KEY, emails, everythingShown, invitation, pairing, useSimulator } from './fixture';
 
@@ -18,114 +18,36 @@ interface Case {
 	name: string;
 	/** The address of item 1, between an invited and an activated customer. */
 	email: unknown;
-	fault?: Fault;
-	apiKey?: string;
-	baseUrlPath?: string;
-	/** The whole Base URL, from the simulator's URL. */
-	baseUrl?: (simUrl: string) => string;
-	simulator?: Partial<SimulatorOptions>;
 	/** What the message must say. */
 	says: RegExp;
 	/** Whether a request for item 1 reaches the API. */
 	requested: boolean;
-	/** Whether the other two items can still be routed (an error every address shares stops them). */
+	/** Whether the other two items are still routed (an error every address shares stops them). */
 	othersRouted: boolean;
+	fault?: Fault;
+	apiKey?: string;
+	/** The Base URL, from the simulator's URL. */
+	baseUrl?: (simUrl: string) => string;
 }
 
-const cases: Case[] = [
-	{
-		name: 'an invalid address',
-		email: 'not-an-email',
-		says: /"not-an-email" is not a valid email address \[item 1\]/,
-		requested: false,
-		othersRouted: true,
-	},
-	{
-		name: 'a validation error (400)',
-		email: 'broken@example.com',
-		fault: { status: 400, body: { errors: { email: ['Enter a valid email address.'] } } },
-		says: /broken@example\.com: the Gcore API rejected the request \(400\): email: Enter a valid email address\. \[item 1\]/,
-		requested: true,
-		othersRouted: true,
-	},
-	{
-		name: 'a server error with request id (500, retries off)',
-		email: 'boom@example.com',
-		fault: { status: 500, body: { message: 'Internal error', request_id: 'req-500' } },
-		says: /boom@example\.com: the Gcore API failed with status 500 after 1 attempt: Internal error.* \[item 1\]/,
-		requested: true,
-		othersRouted: true,
-	},
-	{
-		name: 'a forbidden answer (403)',
-		email: 'other-client@example.com',
-		fault: { status: 403, body: { detail: 'You do not have permission to perform this action.' } },
-		says: /other-client@example\.com: the API key may not resend this invitation \(403\) \[item 1\]/,
-		requested: true,
-		othersRouted: true,
-	},
-];
-
+/** The API's answer about item 1 alone. */
+const answered = (name: string, email: string, fault: Fault, says: RegExp): Case => ({
+	name,
+	email,
+	fault,
+	says,
+	requested: true,
+	othersRouted: true,
+});
 /** An error every address shares (the key, the Base URL): item 1 meets it between two others. */
-const everyAddress = (name: string, requested: boolean, says: RegExp, setup: Partial<Case>) =>
-	cases.push({
-		name,
-		email: 'someone@example.com',
-		says,
-		requested,
-		othersRouted: false,
-		...setup,
-	});
-const notTheApi =
-	/the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/not-the-api: check the Base URL/;
-
-everyAddress(
-	'a wrong API key (401)',
-	true,
-	/the Gcore API rejected the API key \(401\): check the Gcore IAM credential/,
-	{ apiKey: 'wrong-key$1234567' },
-);
-everyAddress('a wrong Base URL (HTML 404)', true, notTheApi, { baseUrlPath: '/not-the-api' });
-// The Base URL is quoted in the message: the key pasted into it must not show there.
-everyAddress(
-	'a wrong Base URL that carries the API key (HTML 404)',
-	true,
-	/the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/\[redacted\]: check the Base URL/,
-	{ baseUrlPath: `/${API_KEY}` },
-);
-everyAddress('a wrong Base URL behind a gateway answering 404 in plain text', true, notTheApi, {
-	baseUrlPath: '/not-the-api',
-	simulator: { unknownRoute: 'text' },
+const shared = (name: string, requested: boolean, says: RegExp, setup: Partial<Case>): Case => ({
+	name,
+	email: 'someone@example.com',
+	says,
+	requested,
+	othersRouted: false,
+	...setup,
 });
-everyAddress('a wrong Base URL behind a gateway answering 404 in its own JSON', true, notTheApi, {
-	baseUrlPath: '/not-the-api',
-	simulator: { unknownRoute: 'json' },
-});
-everyAddress(
-	'a Base URL without scheme',
-	false,
-	/was not sent: the Base URL "127\.0\.0\.1:\d+" must start with https:\/\/ \(for example https:\/\/api\.gcore\.com\)/,
-	{ baseUrl: (url) => url.replace('http://', '') },
-);
-everyAddress(
-	'a Base URL with an unsupported scheme',
-	false,
-	/was not sent: the Base URL "htps:\/\/127\.0\.0\.1:\d+" must start with https:\/\/ .*"htps:\/\/" is not supported/,
-	{ baseUrl: (url) => url.replace('http://', 'htps://') },
-);
-everyAddress(
-	'a Base URL with a query',
-	false,
-	/was not sent: the Base URL "http:\/\/127\.0\.0\.1:\d+\?x=1" must not contain a query/,
-	{ baseUrl: (url) => `${url}?x=1` },
-);
-everyAddress(
-	'a placeholder API key ("test")',
-	false,
-	/^\S+@example\.com was not sent: the API Key in the Gcore IAM credential is too short to be a Gcore API token \(4 characters, a token has at least 16\): paste the whole permanent token from the Gcore Customer Portal \[item \d\]$/,
-	{ apiKey: 'test' },
-);
-
 /** What a CRM field or a CSV import can hand the node: refused on its own, before any request. */
 const refused = (name: string, email: unknown, says: RegExp): Case => ({
 	name,
@@ -136,7 +58,61 @@ const refused = (name: string, email: unknown, says: RegExp): Case => ({
 });
 const itemOne = (text: string) => new RegExp(`^${text} \\[item 1\\]$`);
 
-cases.push(
+const cases: Case[] = [
+	answered(
+		'a validation error (400)',
+		'broken@example.com',
+		{ status: 400, body: { errors: { email: ['Enter a valid email address.'] } } },
+		/broken@example\.com: the Gcore API rejected the request \(400\): email: Enter a valid email address\. \[item 1\]/,
+	),
+	answered(
+		'a server error with request id (500, retries off)',
+		'boom@example.com',
+		{ status: 500, body: { message: 'Internal error', request_id: 'req-500' } },
+		/boom@example\.com: the Gcore API failed with status 500 after 1 attempt: Internal error.* \[item 1\]/,
+	),
+	answered(
+		'a forbidden answer (403)',
+		'other-client@example.com',
+		{ status: 403, body: { detail: 'You do not have permission to perform this action.' } },
+		/other-client@example\.com: the API key may not resend this invitation \(403\) \[item 1\]/,
+	),
+	shared(
+		'a wrong API key (401)',
+		true,
+		/the Gcore API rejected the API key \(401\): check the Gcore IAM credential/,
+		{ apiKey: 'wrong-key$1234567' },
+	),
+	shared(
+		'a wrong Base URL (HTML 404)',
+		true,
+		/the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/not-the-api: check the Base URL/,
+		{ baseUrl: (url) => `${url}/not-the-api` },
+	),
+	// The Base URL is quoted in the message: the key pasted into it must not show there.
+	shared(
+		'a wrong Base URL that carries the API key (HTML 404)',
+		true,
+		/the endpoint was not found at http:\/\/127\.0\.0\.1:\d+\/\[redacted\]: check the Base URL/,
+		{ baseUrl: (url) => `${url}/${API_KEY}` },
+	),
+	shared(
+		'a Base URL without scheme',
+		false,
+		/was not sent: the Base URL "127\.0\.0\.1:\d+" must start with https:\/\/ \(for example https:\/\/api\.gcore\.com\)/,
+		{ baseUrl: (url) => url.replace('http://', '') },
+	),
+	shared(
+		'a placeholder API key ("test")',
+		false,
+		/^\S+@example\.com was not sent: the API Key in the Gcore IAM credential is too short to be a Gcore API token \(4 characters, a token has at least 16\): paste the whole permanent token from the Gcore Customer Portal \[item \d\]$/,
+		{ apiKey: 'test' },
+	),
+	refused(
+		'an invalid address',
+		'not-an-email',
+		/"not-an-email" is not a valid email address \[item 1\]/,
+	),
 	refused(
 		'an object',
 		{ address: 'x@example.com' },
@@ -166,19 +142,14 @@ cases.push(
 		'p2@example.com\r\nBcc: victim@example.com',
 		/^"p2@example\.com\\r\\nBcc: victim@example\.com" contains a control character.* \[item 1\]$/,
 	),
-	refused('a tab inside', 'p2@exam\tple.com', /contains a control character/),
-	refused('a C1 control character', 'p2@example.com\u0085', /contains a control character/),
-	refused('DEL', 'p2@exa\u007fmple.com', /contains a control character/),
 	refused(
 		'a list of addresses',
 		'a@example.com, b@example.com',
 		/^"a@example\.com, b@example\.com" holds more than one address.* \[item 1\]$/,
 	),
 	refused('a list without spaces', 'a@example.com;b@example.com', /holds more than one address/),
-);
+];
 
-const baseUrlOf = (c: Case) =>
-	c.baseUrl ? c.baseUrl(sim().url) : c.baseUrlPath ? `${sim().url}${c.baseUrlPath}` : undefined;
 const keyOf = (c: Case) => c.apiKey ?? API_KEY;
 
 async function runCase(
@@ -186,7 +157,6 @@ async function runCase(
 	onError?: 'continueRegularOutput' | 'continueErrorOutput',
 ): Promise<NodeRun> {
 	if (c.fault && typeof c.email === 'string') sim().addFault(c.email, c.fault);
-	if (c.simulator) sim().configure(c.simulator);
 	return await run(
 		{
 			items: [
@@ -197,7 +167,7 @@ async function runCase(
 			parameters: { options: { maxRetries: 0 } },
 			onError,
 		},
-		{ apiKey: c.apiKey, baseUrl: baseUrlOf(c) },
+		{ apiKey: c.apiKey, baseUrl: c.baseUrl?.(sim().url) },
 	);
 }
 
@@ -284,23 +254,9 @@ describe.each(cases)('$name', (c) => {
 	});
 });
 
+// The API echoing part of a key is redact's (test/unit/redact.test.ts); here the key entered
+// with its prefix, as the credential sends it.
 describe('the API key never shows', () => {
-	test('not even when the 401 answer echoes part of it', async () => {
-		const apiKey = 'leaky-token$abc_0123456789';
-		sim().addFault('*', {
-			status: 401,
-			body: { message: `Bad permanent token: ${apiKey.slice(0, 14)}` },
-		});
-		const result = await run(
-			{ items: [{ email: 'invited@example.com' }], onError: 'continueRegularOutput' },
-			{ apiKey },
-		);
-		const shown = everythingShown(result);
-		expect(shown).toContain('[redacted]');
-		expect(shown).not.toContain(apiKey.slice(0, 14));
-		expect(shown).not.toContain(apiKey.slice(6));
-	});
-
 	test('a wrong key that the API echoes in full, entered with its prefix', async () => {
 		const apiKey = 'wrong$Key_0123456789abcdef';
 		const result = await run(
@@ -312,30 +268,5 @@ describe('the API key never shows', () => {
 			description: expect.stringContaining('Bad permanent token: [redacted] (token: [redacted])'),
 		});
 		expect(everythingShown(result)).not.toContain(apiKey);
-	});
-});
-
-test('spaces and a line break around an address are trimmed, not refused', async () => {
-	await run({ items: [{ email: ' invited@example.com\r\n' }] });
-	expect(
-		sim()
-			.stats()
-			.log.map((entry) => entry.body),
-	).toEqual([{ email: 'invited@example.com' }]);
-});
-
-describe('an error every address shares', () => {
-	test('stops sending: a wrong key costs a handful of requests, not one per customer', async () => {
-		const items = Array.from({ length: 50 }, (_, i) => ({ email: `c${i}@example.com` }));
-		const { gcore } = await run(
-			{ items, onError: 'continueErrorOutput' },
-			{ apiKey: 'wrong-key$1234567' },
-		);
-		expect(gcore.error).toHaveLength(50);
-		expect(sim().stats().requests).toBeLessThanOrEqual(5 * 4);
-		const unsent = gcore.error.filter(
-			(item) => (item.json.message as { attempts: number }).attempts === 0,
-		);
-		expect(unsent.length).toBeGreaterThan(0);
 	});
 });

@@ -6,29 +6,29 @@ import type { INodeType } from 'n8n-workflow';
 
 import { loadPackage, REPO_ROOT } from '../../harness/engine';
 
-let packed: string[] | undefined;
+const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 
-/** The paths `npm pack` would put in the tarball (asked once per file). */
-function packedFiles(): string[] {
-	if (!packed) {
+describe('the published package', () => {
+	test('ships only dist, README, LICENSE and package.json, with every file package.json points at', () => {
 		const [pack] = JSON.parse(
 			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
 				cwd: REPO_ROOT,
 				encoding: 'utf8',
 			}),
 		) as Array<{ files: Array<{ path: string }> }>;
-		packed = pack.files.map((file) => file.path);
-	}
-	return packed;
-}
-
-describe('the published package', () => {
-	test('ships only dist, README, LICENSE and package.json', () => {
-		const outside = packedFiles().filter((path) => !path.startsWith('dist/'));
+		const shipped = pack.files.map((file) => file.path);
+		const outside = shipped.filter((path) => !path.startsWith('dist/'));
 		expect(outside.sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
-		const shipped = packedFiles();
+		// main, n8n.nodes and n8n.credentials, and the icons.
+		const named: string[] = [
+			...(pkg.main ? [pkg.main] : []),
+			...pkg.n8n.nodes,
+			...pkg.n8n.credentials,
+		];
+		expect(named.length).toBeGreaterThan(0);
 		expect(shipped).toEqual(
 			expect.arrayContaining([
+				...named.map((file) => file.replace(/^\.\//, '')),
 				'dist/nodes/GcoreIam/GcoreIam.node.js',
 				'dist/nodes/GcoreIam/GcoreIam.node.json',
 				'dist/credentials/GcoreIamApi.credentials.js',
@@ -38,19 +38,7 @@ describe('the published package', () => {
 		);
 	});
 
-	test('every file package.json points at (main, n8n.nodes, n8n.credentials) is shipped', () => {
-		const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-		const named: string[] = [
-			...(pkg.main ? [pkg.main] : []),
-			...pkg.n8n.nodes,
-			...pkg.n8n.credentials,
-		];
-		expect(named.length).toBeGreaterThan(0);
-		for (const file of named) expect(packedFiles()).toContain(file.replace(/^\.\//, ''));
-	});
-
 	test('has no runtime dependencies and n8n-workflow as its only peer', () => {
-		const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
 		expect(pkg.dependencies).toBeUndefined();
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 	});

@@ -28,27 +28,60 @@ const { sim, run } = useSimulator({
 	],
 });
 
-describe('a server that refuses connections, 60 customers', () => {
-	test('after the first address spent its retries, the rest fail with the same error and no more attempts', async () => {
-		const url = `http://127.0.0.1:${await closedPort()}`;
-		const { gcore, error } = await run(
-			{ items: customers(60), onError: 'continueErrorOutput' },
-			{ baseUrl: url },
-		);
-		expect(error).toBeUndefined();
-		expect(gcore.error).toHaveLength(60);
-		for (const item of gcore.error)
-			expect(item.json.error).toMatch(/could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED/);
-		const attempts = attemptsOf(gcore.error);
-		// Concurrency 5: the first requests go out together; then one address spends its 4
-		// attempts while the others wait, and nothing else is sent (was: 240 attempts).
-		expect(Math.max(...attempts)).toBe(4);
-		expect(attempts.filter((n) => n === 0).length).toBeGreaterThanOrEqual(60 - 5);
-		expect(sum(attempts)).toBeLessThanOrEqual(4 + 5);
-		expect(gcore.error.find((item) => attemptsOf([item])[0] === 0)!.json.error).toMatch(
+describe('an error every address shares, 60 customers', () => {
+	test.each([
+		[
+			'a server that refuses connections',
+			'closed',
+			/could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED/,
+			3,
+			4,
 			/not sent: another address failed the same way/,
-		);
-	});
+		],
+		[
+			'an unknown host',
+			'https://no-such-host.invalid',
+			/could not reach https:\/\/no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)/,
+			1,
+			2,
+			/not sent: another address failed the same way/,
+		],
+		[
+			'a rejected API key (401, never retried)',
+			'key',
+			/the Gcore API rejected the API key \(401\)/,
+			3,
+			1,
+			/the Gcore API rejected the API key \(401\)/,
+		],
+	])(
+		'%s: once one address spent its attempts, the rest fail with that error, unsent',
+		async (_name, target, says, maxRetries, attemptsOfOne, unsentSays) => {
+			const { gcore, error } = await run(
+				{
+					items: customers(60),
+					onError: 'continueErrorOutput',
+					parameters: { options: { maxRetries } },
+				},
+				target === 'key'
+					? { apiKey: 'wrong-key$1234567' }
+					: { baseUrl: target === 'closed' ? `http://127.0.0.1:${await closedPort()}` : target },
+			);
+			expect(error).toBeUndefined();
+			expect(gcore.error).toHaveLength(60);
+			for (const item of gcore.error) expect(item.json.error).toMatch(says);
+			const attempts = attemptsOf(gcore.error);
+			// Concurrency 5: the first requests go out together; then one address spends its
+			// attempts while the others wait, and nothing else is sent (was: one request per customer).
+			expect(Math.max(...attempts)).toBe(attemptsOfOne);
+			expect(attempts.filter((n) => n === 0).length).toBeGreaterThanOrEqual(60 - 5);
+			expect(sum(attempts)).toBeLessThanOrEqual(attemptsOfOne + 5);
+			expect(sim().stats().requests).toBeLessThanOrEqual(attemptsOfOne + 5);
+			expect(gcore.error.find((item) => attemptsOf([item])[0] === 0)!.json.error).toMatch(
+				unsentSays,
+			);
+		},
+	);
 
 	test('stop mode: the workflow stops with that error', async () => {
 		const url = `http://127.0.0.1:${await closedPort()}`;
@@ -59,24 +92,6 @@ describe('a server that refuses connections, 60 customers', () => {
 		expect(error?.message).toMatch(
 			/^c\d+@example\.com: could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED, [12] attempts?\) \[item \d+\]/,
 		);
-	});
-});
-
-describe('an unknown host', () => {
-	test('fails every address after the first one spent its retries', async () => {
-		const { gcore } = await run(
-			{
-				items: customers(30),
-				onError: 'continueErrorOutput',
-				parameters: { options: { maxRetries: 1 } },
-			},
-			{ baseUrl: 'https://no-such-host.invalid' },
-		);
-		expect(gcore.error).toHaveLength(30);
-		expect(gcore.error[0].json.error).toMatch(
-			/could not reach https:\/\/no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)/,
-		);
-		expect(sum(attemptsOf(gcore.error))).toBeLessThanOrEqual(2 + 5);
 	});
 });
 

@@ -11,25 +11,18 @@ import type { IDataObject, INodeExecutionData, IVersionedNodeType, INodeType } f
 
 import type { WorkflowDefinition } from '../../harness/engine';
 import { GCORE_NODE_TYPE, harnessTypes, runWorkflow } from '../../harness/engine';
-import type { MemoryDeduplicationStore } from '../../harness/engine/deduplicationStore';
-import { installDeduplicationStore } from '../../harness/engine/deduplicationStore';
-import { API_KEY, useSimulator } from './fixture';
+import { API_KEY, useDeduplicationStore, useSimulator } from './fixture';
 
 const SAVED = join(__dirname, 'fixtures', 'savedWithTypeVersion1.workflow.json');
 const NODE = 'Resend invitation';
 
-const { sim } = useSimulator({
+const { sim, requests } = useSimulator({
 	users: [
 		{ email: 'ines.invited@example.com', status: 'invited' },
 		{ email: 'arno.active@example.com', status: 'active' },
 	],
 });
-
-let store: MemoryDeduplicationStore;
-beforeAll(async () => {
-	store = await installDeduplicationStore();
-});
-beforeEach(() => store.clear());
+useDeduplicationStore();
 
 function savedWorkflow(): WorkflowDefinition {
 	return JSON.parse(readFileSync(SAVED, 'utf8')) as WorkflowDefinition;
@@ -95,7 +88,7 @@ describe('a workflow saved with typeVersion 1', () => {
 			[{ item: 2 }],
 		]);
 		// The same address twice in one run (another case) is one request.
-		expect(sim().stats().byEmail['ines.invited@example.com']).toBe(1);
+		expect(requests('ines.invited@example.com')).toBe(1);
 	});
 
 	test('its saved options still apply: Skip If Invited Within 0 sends again in the next execution', async () => {
@@ -105,6 +98,6 @@ describe('a workflow saved with typeVersion 1', () => {
 		expect(
 			reached('Welcome').map((json) => (json.invitation as { outcome: string }).outcome),
 		).toEqual(['sent', 'sent']);
-		expect(sim().stats().byEmail['ines.invited@example.com']).toBe(2);
+		expect(requests('ines.invited@example.com')).toBe(2);
 	});
 });

@@ -8,149 +8,138 @@ import {
 const html404 =
 	'<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>';
 
-// status, body, content type → expected verdict (only the listed fields are compared)
-const table: Array<[string, ApiAnswer, Partial<Verdict>]> = [
-	['200 with an empty body', { statusCode: 200, body: '' }, { route: 'sent' }],
-	['200 with JSON', { statusCode: 200, body: '{"status":"ok"}' }, { route: 'sent' }],
-	['204', { statusCode: 204, body: '' }, { route: 'sent' }],
+const json = (value: object) => JSON.stringify(value);
+const answer = (statusCode: number, body = '', contentType?: string): ApiAnswer =>
+	contentType === undefined ? { statusCode, body } : { statusCode, body, contentType };
+const activated = 'This user already activated.';
+const userNotFound = 'User with given email not found.';
+
+// name, answer → route (and error reason), and the verdict's other fields that are compared
+const table: Array<[string, ApiAnswer, string, Partial<Verdict>?]> = [
+	['200 with an empty body', answer(200), 'sent'],
+	['200 with JSON', answer(200, json({ status: 'ok' })), 'sent'],
+	['204', answer(204), 'sent'],
 	[
 		'400 already activated',
-		{ statusCode: 400, body: '{"message":"This user already activated."}' },
-		{ route: 'alreadyActivated', message: 'This user already activated.' },
+		answer(400, json({ message: activated })),
+		'alreadyActivated',
+		{ message: activated },
 	],
 	[
 		'400 already activated inside errors',
-		{ statusCode: 400, body: '{"errors":{"email":["This user already activated."]}}' },
-		{ route: 'alreadyActivated' },
+		answer(400, json({ errors: { email: [activated] } })),
+		'alreadyActivated',
 	],
 	[
 		'400 validation error',
-		{ statusCode: 400, body: '{"errors":{"email":["Enter a valid email address."],"x":["bad"]}}' },
-		{
-			route: 'error',
-			reason: 'invalidRequest',
-			fieldErrors: ['email: Enter a valid email address.', 'x: bad'],
-		},
+		answer(400, json({ errors: { email: ['Enter a valid email address.'], x: ['bad'] } })),
+		'error invalidRequest',
+		{ fieldErrors: ['email: Enter a valid email address.', 'x: bad'] },
 	],
-	['400 empty', { statusCode: 400, body: '' }, { route: 'error', reason: 'invalidRequest' }],
-	[
-		'404 JSON',
-		{ statusCode: 404, body: '{"message":"User with given email not found."}' },
-		{ route: 'notFound', message: 'User with given email not found.' },
-	],
+	['400 empty', answer(400), 'error invalidRequest'],
+	['404 JSON', answer(404, json({ message: userNotFound })), 'notFound', { message: userNotFound }],
 	[
 		'404 "User ... not found" as detail',
-		{ statusCode: 404, body: '{"detail":"User with given email not found."}' },
-		{ route: 'notFound', message: 'User with given email not found.' },
+		answer(404, json({ detail: userNotFound })),
+		'notFound',
+		{ message: userNotFound },
 	],
 	// Not clearly the API's answer about this user: Not Found only after the account check.
-	['404 empty', { statusCode: 404, body: '' }, { route: 'error', reason: 'unconfirmedNotFound' }],
+	['404 empty', answer(404), 'error unconfirmedNotFound'],
 	[
 		'404 detail',
-		{ statusCode: 404, body: '{"detail":"Not found."}' },
-		{ route: 'error', reason: 'unconfirmedNotFound', message: 'Not found.' },
+		answer(404, json({ detail: 'Not found.' })),
+		'error unconfirmedNotFound',
+		{ message: 'Not found.' },
 	],
 	[
 		'404 plain text of a gateway',
-		{ statusCode: 404, body: '404 page not found\n', contentType: 'text/plain' },
-		{ route: 'error', reason: 'unconfirmedNotFound' },
+		answer(404, '404 page not found\n', 'text/plain'),
+		'error unconfirmedNotFound',
 	],
 	[
 		'404 JSON of a gateway',
-		{ statusCode: 404, body: '{"message":"no Route matched with those values"}' },
-		{ route: 'error', reason: 'unconfirmedNotFound' },
+		answer(404, json({ message: 'no Route matched with those values' })),
+		'error unconfirmedNotFound',
 	],
 	[
-		'404 "user not found" as plain text (not the API\'s JSON)',
-		{ statusCode: 404, body: 'User with given email not found.', contentType: 'text/plain' },
-		{ route: 'error', reason: 'unconfirmedNotFound' },
+		'404 "user not found" as plain text',
+		answer(404, userNotFound, 'text/plain'),
+		'error unconfirmedNotFound',
 	],
 	[
 		'404 HTML page (wrong base URL)',
-		{ statusCode: 404, body: html404, contentType: 'text/html' },
-		{ route: 'error', reason: 'endpointNotFound', message: '404 Not Found' },
+		answer(404, html404, 'text/html'),
+		'error endpointNotFound',
+		{ message: '404 Not Found' },
 	],
 	[
 		'404 HTML without content type',
-		{ statusCode: 404, body: '  <!DOCTYPE html><html></html>' },
-		{ route: 'error', reason: 'endpointNotFound' },
+		answer(404, '  <!DOCTYPE html><html></html>'),
+		'error endpointNotFound',
 	],
 	[
 		'401 echoing the token',
-		{ statusCode: 401, body: '{"message":"Bad permanent token: abc"}' },
-		{ route: 'error', reason: 'unauthorized', message: 'Bad permanent token: abc' },
+		answer(401, json({ message: 'Bad permanent token: abc' })),
+		'error unauthorized',
+		{ message: 'Bad permanent token: abc' },
 	],
-	[
-		'403',
-		{ statusCode: 403, body: '{"detail":"Forbidden"}' },
-		{ route: 'error', reason: 'forbidden' },
-	],
-	['429', { statusCode: 429, body: '' }, { route: 'error', reason: 'rateLimited' }],
+	['403', answer(403, json({ detail: 'Forbidden' })), 'error forbidden'],
+	['429', answer(429), 'error rateLimited'],
 	[
 		'500 with request id',
-		{ statusCode: 500, body: '{"exception_class":"Boom","message":"Internal","request_id":"r-1"}' },
-		{ route: 'error', reason: 'serverError', message: 'Internal', requestId: 'r-1' },
+		answer(500, json({ exception_class: 'Boom', message: 'Internal', request_id: 'r-1' })),
+		'error serverError',
+		{ message: 'Internal', requestId: 'r-1' },
 	],
 	[
 		'502 HTML',
-		{ statusCode: 502, body: '<html><h1>502 Bad Gateway</h1></html>', contentType: 'text/html' },
-		{ route: 'error', reason: 'serverError', message: '502 Bad Gateway' },
+		answer(502, '<html><h1>502 Bad Gateway</h1></html>', 'text/html'),
+		'error serverError',
+		{ message: '502 Bad Gateway' },
 	],
 	[
 		'request id from the header',
 		{ statusCode: 503, body: '', requestIdHeader: 'hdr-7' },
-		{ route: 'error', reason: 'serverError', requestId: 'hdr-7' },
+		'error serverError',
+		{ requestId: 'hdr-7' },
 	],
-	[
-		'418',
-		{ statusCode: 418, body: 'teapot' },
-		{ route: 'error', reason: 'unexpectedStatus', message: 'teapot' },
-	],
-	['302', { statusCode: 302, body: '' }, { route: 'error', reason: 'unexpectedStatus' }],
+	['418', answer(418, 'teapot'), 'error unexpectedStatus', { message: 'teapot' }],
+	['302', answer(302), 'error unexpectedStatus'],
 ];
 
 describe('classify: status + body → outcome', () => {
-	test.each(table)('%s', (_name, answer, expected) => {
-		expect(classify(answer)).toMatchObject(expected);
+	test.each(table)('%s → %s', (_name, given, verdict, details = {}) => {
+		const [route, reason] = verdict.split(' ');
+		expect(classify(given)).toMatchObject({ route, ...(reason ? { reason } : {}), ...details });
 	});
 
 	test('a body that is not JSON is kept as the message, shortened', () => {
-		const verdict = classify({ statusCode: 500, body: 'x'.repeat(1000) });
-		expect(verdict.message).toHaveLength(300);
+		expect(classify(answer(500, 'x'.repeat(1000))).message).toHaveLength(300);
 	});
 });
 
 describe('a 404 that is not clearly the API\'s "user not found"', () => {
-	const gateway: ApiAnswer = {
-		statusCode: 404,
-		body: '{"message":"no Route matched with those values"}',
-	};
-	const empty: ApiAnswer = { statusCode: 404, body: '' };
+	const gateway = answer(404, json({ message: 'no Route matched with those values' }));
 
-	test.each([gateway, empty])(
-		'is Not Found once the account check reached the API (%j)',
-		(answer) => {
-			expect(classify(answer, true)).toMatchObject({ route: 'notFound' });
-		},
-	);
-
-	test.each([gateway, empty])(
-		'is a wrong Base URL when the account check did not (%j)',
-		(answer) => {
-			expect(classify(answer, false)).toMatchObject({ route: 'error', reason: 'endpointNotFound' });
+	test.each([gateway, answer(404)])(
+		'is Not Found once the account check reached the API, else a wrong Base URL (%j)',
+		(given) => {
+			expect(classify(given, true)).toMatchObject({ route: 'notFound' });
+			expect(classify(given, false)).toMatchObject({ route: 'error', reason: 'endpointNotFound' });
 		},
 	);
 
 	test('a web page is a wrong Base URL even when the account check reached the API', () => {
-		expect(
-			classify({ statusCode: 404, body: html404, contentType: 'text/html' }, true),
-		).toMatchObject({ reason: 'endpointNotFound' });
+		expect(classify(answer(404, html404, 'text/html'), true)).toMatchObject({
+			reason: 'endpointNotFound',
+		});
 	});
 
 	test('the API\'s own "user not found" needs no check', () => {
-		expect(
-			classify({ statusCode: 404, body: '{"message":"User with given email not found."}' }, false),
-		).toMatchObject({ route: 'notFound' });
+		expect(classify(answer(404, json({ message: userNotFound })), false)).toMatchObject({
+			route: 'notFound',
+		});
 	});
 });
 
@@ -158,24 +147,16 @@ describe('isApiAccountAnswer: what confirms the Base URL', () => {
 	test.each<[string, ApiAnswer, boolean]>([
 		[
 			'200 with the account JSON',
-			{ statusCode: 200, body: '{"id":1,"email":"r@example.com","status":"active"}' },
+			answer(200, json({ id: 1, email: 'r@example.com', status: 'active' })),
 			true,
 		],
-		[
-			'200 with an HTML page',
-			{ statusCode: 200, body: '<html></html>', contentType: 'text/html' },
-			false,
-		],
-		['200 with a JSON list', { statusCode: 200, body: '[]' }, false],
-		['200 empty', { statusCode: 200, body: '' }, false],
-		[
-			'404 JSON',
-			{ statusCode: 404, body: '{"message":"no Route matched with those values"}' },
-			false,
-		],
-		['401', { statusCode: 401, body: '{"message":"Bad permanent token"}' }, false],
-	])('%s → %s', (_name, answer, expected) => {
-		expect(isApiAccountAnswer(answer)).toBe(expected);
+		['200 with an HTML page', answer(200, '<html></html>', 'text/html'), false],
+		['200 with a JSON list', answer(200, '[]'), false],
+		['200 empty', answer(200), false],
+		['404 JSON', answer(404, json({ message: 'no Route matched with those values' })), false],
+		['401', answer(401, json({ message: 'Bad permanent token' })), false],
+	])('%s → %s', (_name, given, expected) => {
+		expect(isApiAccountAnswer(given)).toBe(expected);
 	});
 });
 

@@ -4,46 +4,45 @@ import { apiToken } from '../../nodes/GcoreIam/text/apiToken';
 const key = '7711$sim-key_abc123456';
 const message =
 	'Item 1 (a@example.com): could not reach https://api.gcore.com (ECONNREFUSED, 4 attempts). Check the Base URL in the Gcore IAM credential and the network: key, token.';
+const quoted = 'ab"c\\d$e_0123456789';
+const wordy = 'my-gcore-iam-credential-placeholder';
 
 describe('redact: a key long enough to be a Gcore token', () => {
-	test('removes the whole key', () => {
-		expect(redact(`Bad permanent token: ${key}.`, key)).toBe('Bad permanent token: [redacted].');
-	});
-
-	test('removes the key as sent when it was entered with its "apikey" prefix', () => {
-		expect(redact(`Bad permanent token: ${key}`, `  APIKey ${key} `)).toBe(
+	test.each([
+		['the whole key', `Bad permanent token: ${key}.`, key, 'Bad permanent token: [redacted].'],
+		[
+			'entered with its prefix',
+			`Bad permanent token: ${key}`,
+			`  APIKey ${key} `,
 			'Bad permanent token: [redacted]',
-		);
-		expect(redact(`header: APIKey ${key}`, `APIKey ${key}`)).toBe('header: [redacted]');
-	});
-
-	test('removes the key URL-encoded and JSON-escaped', () => {
-		expect(redact(`token=${encodeURIComponent(key)}`, key)).toBe('token=[redacted]');
-		const quoted = 'ab"c\\d$e_0123456789';
-		expect(redact(`said ${JSON.stringify(quoted)}`, quoted)).toBe('said "[redacted]"');
-	});
-
-	test('removes a start or end of the key that the API echoed', () => {
-		expect(redact('Bad permanent token: 7711$sim-key', key)).toBe(
+		],
+		['as sent, with its prefix', `header: APIKey ${key}`, `APIKey ${key}`, 'header: [redacted]'],
+		['URL-encoded', `token=${encodeURIComponent(key)}`, key, 'token=[redacted]'],
+		['JSON-escaped', `said ${JSON.stringify(quoted)}`, quoted, 'said "[redacted]"'],
+		[
+			'a start the API echoed',
+			'Bad permanent token: 7711$sim-key',
+			key,
 			'Bad permanent token: [redacted]',
-		);
-		expect(redact('Bad permanent token: 7711$sim-key….', key)).toBe(
+		],
+		[
+			'a shortened start',
+			'Bad permanent token: 7711$sim-key….',
+			key,
 			'Bad permanent token: [redacted]….',
-		);
-		expect(redact('token=abc123456', key)).toBe('token=[redacted]');
+		],
+		['an end', 'token=abc123456', key, 'token=[redacted]'],
+		['a key of words', `Bad permanent token: ${wordy}`, wordy, 'Bad permanent token: [redacted]'],
+	])('removes %s', (_name, text, apiKey, expected) => {
+		expect(redact(text, apiKey)).toBe(expected);
 	});
 
-	test('keeps ordinary words and short pieces', () => {
-		expect(redact('User with given email not found: sim', key)).toBe(
-			'User with given email not found: sim',
-		);
-		expect(redact(message, key)).toBe(message);
-	});
-
-	test('keeps words that happen to be part of the key (letters only)', () => {
-		const wordy = 'my-gcore-iam-credential-placeholder';
-		expect(redact(message, wordy)).toBe(message);
-		expect(redact(`Bad permanent token: ${wordy}`, wordy)).toBe('Bad permanent token: [redacted]');
+	test.each([
+		['short pieces', 'User with given email not found: sim', key],
+		['ordinary words', message, key],
+		['words that happen to be part of the key (letters only)', message, wordy],
+	])('keeps %s', (_name, text, apiKey) => {
+		expect(redact(text, apiKey)).toBe(text);
 	});
 
 	test.each([
