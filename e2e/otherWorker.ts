@@ -14,11 +14,7 @@ import { measured } from './measured';
 import type { QueueContext } from './scenario';
 import { hookOnQueue, type Hook } from './webhookSteps';
 
-/**
- * Runs a webhook proof on this workflow: `prove` calls `awayFrom(firstId)` once its first
- * execution is final and before it starts the second; `ids` names the two executions. Returns the
- * proof and the workers that ran the first and the second.
- */
+/** Runs a proof: it calls `awayFrom(firstId)` between its two executions; `ids` names them. */
 export async function onOtherWorker<T>(
 	ctx: QueueContext,
 	label: string,

@@ -21,20 +21,18 @@ import { notRun } from './checks';
 
 export type Mode = 'single' | 'queue';
 
+/** `apiKey`: the simulator's, in the imported credential; `rest`: logged in as `owner`. */
 export interface CliContext {
 	n8n: N8nInstance;
 	cli: N8nCli;
 	sim: SimulatorProcess;
-	/** the simulator's API key, stored in the imported credential */
 	apiKey: string;
 	owner: Owner;
-	/** this version's work folder (kept on failure) */
 	workFolder: string;
 }
 
 export interface ServerContext extends CliContext {
 	server: N8nServer;
-	/** logged in as the owner */
 	rest: N8nRest;
 }
 

@@ -49,8 +49,8 @@ async function main(): Promise<void> {
 	fs.writeFileSync(logFile, '');
 	// Keep the key n8n wrote to .n8n/config for this folder, so stored credentials stay readable.
 	const config = path.join(userFolder, '.n8n', 'config');
-	const { encryptionKey } = fs.existsSync(config)
-		? (JSON.parse(fs.readFileSync(config, 'utf8')) as { encryptionKey?: string })
+	const { encryptionKey }: { encryptionKey?: string } = fs.existsSync(config)
+		? JSON.parse(fs.readFileSync(config, 'utf8'))
 		: {};
 	const n8n = await N8nInstance.create(real, { userFolder, port, logFile, encryptionKey, inheritN8nEnv: true, owner });
 	// The simulator's port changes every start: the credential and the example as shipped are

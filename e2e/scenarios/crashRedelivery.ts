@@ -15,7 +15,7 @@ import { SPLIT_EXPORT, webhookWorkflow } from '../../harness/workflows/webhookWo
 import { deliver, PROBE_EMAIL, waitUntilListening, waitUntilStarted } from '../../harness/n8n/webhook';
 import * as steps from '../webhookSteps';
 
-/** Generous: an execution of the batch takes about a minute here. */
+/** Generous: an execution of the batch takes about a minute. */
 const EXECUTION_MS = 4 * 60_000;
 /**
  * The version before issue 16 made never-e-mailed customers look sent within one slice (half the
@@ -26,13 +26,12 @@ const WINDOW_MINUTES = 60;
 const SLICE_MS = (WINDOW_MINUTES / 2) * 60_000;
 const NEEDS_MS = 200_000;
 
+/** `events`: the POST bodies carrying these customers; `probe`: one that e-mails nobody. */
 interface Shape {
 	key: string;
 	codeBefore?: string;
 	customers: number;
-	/** The POST bodies carrying these customers. */
 	events: (emails: string[]) => unknown[];
-	/** A POST that e-mails nobody, to see that n8n starts the workflow again. */
 	probe: unknown;
 }
 

@@ -1,16 +1,13 @@
 /**
- * Issue 16: a Remove Duplicates node (v2, "Remove Items Processed in Previous Executions", scope
- * Workflow) on a branch parallel to Gcore IAM behaves as it does without our node on the canvas.
- * Per mode, Webhook → Remove Duplicates → "Kept" alone, and the same beside Webhook → Gcore IAM (on
- * top, so it runs first); 40 concurrent events on a fresh record, then the same 40 again.
- *
- * Why a burst on a fresh record: only there could our old node meet Remove Duplicates (its lock row
- * existed only while the workflow had no record). But there n8n's store is not deterministic by
- * itself: concurrent calls lose each other's updates, concurrent first writes can fail on SQLite's
- * UNIQUE constraint. So the comparison is on what holds alone in every run: it fails only with the
- * store's own race, never "incompatible setting"; its record is there afterwards in its own mode;
- * the second pass keeps no more repeats than alone, within SLACK. Measured alone (bursts of 100):
- * "Value Is New" 1 UNIQUE failure, 97 of 100 repeats kept; "Value Is Higher" 8 failures, 4 kept.
+ * Issue 16: Remove Duplicates (v2, "Remove Items Processed in Previous Executions", scope Workflow)
+ * on a branch beside Gcore IAM behaves as without our node: per mode, Webhook → Remove Duplicates →
+ * "Kept" alone and beside Webhook → Gcore IAM (on top, so it runs first); 40 concurrent events on a
+ * fresh record, then the same 40 again. Only there could our old node meet it (its lock row existed
+ * while the workflow had no record); but there n8n's store races by itself (lost updates, UNIQUE
+ * failures of concurrent first writes). So what is compared holds alone in every run: failures only
+ * from that race, never "incompatible setting"; its record afterwards in its own mode; the second
+ * pass keeps no more repeats than alone, within SLACK. Alone, bursts of 100: "Value Is New" 1
+ * UNIQUE failure, 97 of 100 repeats kept; "Value Is Higher" 8 failures, 4 kept.
  */
 import * as assert from 'node:assert/strict';
 
@@ -121,8 +118,8 @@ function summary(seen: Seen[]): string {
 	return `kept ${seen.filter((s) => s.kept).length}, failed ${seen.filter((s) => s.error).length}${why ? ` (${why})` : ''}`;
 }
 
-/** Both passes and then the workflow-wide record as n8n's database holds it. */
-async function runVariant(ctx: ServerContext, l: Logic, withOurs: boolean) {
+/** Both passes, the record in n8n's database, what must hold in any run; returns the repeats kept. */
+async function runVariant(ctx: ServerContext, l: Logic, withOurs: boolean, lines: string[]) {
 	const { id, path } = workflowOf(l, withOurs);
 	const first = await pass(ctx, id, path);
 	const second = await pass(ctx, id, path);
@@ -131,9 +128,17 @@ async function runVariant(ctx: ServerContext, l: Logic, withOurs: boolean) {
 	const record = row
 		? `${row.value.mode} ${Array.isArray(data) ? `${data.length} entries` : JSON.stringify(data)}`
 		: 'none';
-	const line = `${withOurs ? 'beside ours' : 'alone'} ${summary(first)} / ${summary(second)}, record ${record}`;
-	say(`Remove Duplicates (${l.key}) on n8n ${ctx.n8n.version}: ${line}`);
-	return { seen: [...first, ...second], kept: second.filter((s) => s.kept).length, record, line };
+	const what = `${l.label} ${withOurs ? 'beside Gcore IAM' : 'alone'}`;
+	lines.push(`${what}: ${summary(first)} / ${summary(second)}, record ${record}`);
+	say(`Remove Duplicates on n8n ${ctx.n8n.version}: ${lines.at(-1)}`);
+	const foreign = [...first, ...second].filter((s) => s.error && !STORE_RACE.test(s.error));
+	assert.deepEqual(
+		foreign.map((s) => `${s.seq}: ${s.error}`).slice(0, 5),
+		[],
+		`${what}: Remove Duplicates failed other than on n8n's own store race`,
+	);
+	assert.ok(record.startsWith(l.mode), `${what}: its workflow-wide record is ${record}`);
+	return second.filter((s) => s.kept).length;
 }
 
 export const removeDuplicatesBeside: Scenario = {
@@ -148,31 +153,16 @@ export const removeDuplicatesBeside: Scenario = {
 			email: `rd.${String(i + 1).padStart(3, '0')}@invited.example.com`,
 			status: 'invited' as const,
 		}));
-		const results = [];
+		const lines: string[] = [];
 		for (const l of LOGICS) {
 			await ctx.sim.prepare({ users, latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 });
-			const alone = await runVariant(ctx, l, false);
-			results.push({ l, alone, beside: await runVariant(ctx, l, true) });
-		}
-		const line = results.map((r) => `${r.l.label}: ${r.alone.line}; ${r.beside.line}`).join(' | ');
-		for (const { l, alone, beside } of results)
-			for (const [v, what] of [
-				[alone, `${l.label} alone (n8n by itself; the comparison's premise)`],
-				[beside, `${l.label} beside Gcore IAM: ${line}`],
-			] as const) {
-				const foreign = v.seen.filter((s) => s.error && !STORE_RACE.test(s.error));
-				assert.deepEqual(
-					foreign.map((s) => `${s.seq}: ${s.error}`).slice(0, 5),
-					[],
-					`${what}: Remove Duplicates failed other than on n8n's own store race`,
-				);
-				assert.ok(v.record.startsWith(l.mode), `${what}: its workflow-wide record afterwards is "${v.record}", expected ${l.mode}`);
-			}
-		for (const { l, alone, beside } of results)
+			const alone = await runVariant(ctx, l, false, lines);
+			const beside = await runVariant(ctx, l, true, lines);
 			assert.ok(
-				beside.kept <= alone.kept + SLACK,
-				`${l.label}: the second pass kept ${beside.kept} repeats beside Gcore IAM, ${alone.kept} alone: ${line}`,
+				beside <= alone + SLACK,
+				`${l.label}: the second pass kept ${beside} repeats beside Gcore IAM, ${alone} alone`,
 			);
-		return line;
+		}
+		return lines.join(' | ');
 	},
 };

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hasExited } from '../../harness/processes';
 import { batchCustomers, batchFinished, startBatch } from '../../harness/queue/batch';
 import { LOCK_SETTINGS } from '../../harness/queue/cluster';
-import { countBy, executionsOf, FINAL, seconds, workerOf } from '../../harness/queue/executions';
+import { countBy, FINAL, seconds, workerOf } from '../../harness/queue/executions';
 import { groupAlive } from '../../harness/services/daemon';
 import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
 import { measured } from '../measured';
