@@ -17,7 +17,11 @@ export async function check(
 		return true;
 	} catch (e) {
 		const detail =
-			e instanceof assert.AssertionError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+			e instanceof assert.AssertionError
+				? e.message
+				: e instanceof Error
+					? (e.stack ?? e.message)
+					: String(e);
 		results.push('fail');
 		console.log(`FAIL ${took()}\n${detail.replace(/^/gm, '     ')}`);
 		return false;

@@ -70,7 +70,11 @@ export async function assertSimulatorSaw(
 	const renew = stats.log.filter((l) => l.path === '/iam/auth/renew_invitation');
 	for (const entry of renew) {
 		assert.equal(entry.method, 'POST');
-		assert.equal(entry.authorization, `apikey ${key}`, 'Authorization header the simulator received');
+		assert.equal(
+			entry.authorization,
+			`apikey ${key}`,
+			'Authorization header the simulator received',
+		);
 	}
 	for (const [address, n] of Object.entries(counts))
 		assert.equal(stats.byEmail[address.toLowerCase()] ?? 0, n, `requests for ${address}`);

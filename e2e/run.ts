@@ -26,9 +26,14 @@ import { discoverScenarios } from './scenario';
 function options() {
 	try {
 		const { values } = parseArgs({
-			options: { mode: { type: 'string', default: 'single' }, only: { type: 'string' }, n8n: { type: 'string' } },
+			options: {
+				mode: { type: 'string', default: 'single' },
+				only: { type: 'string' },
+				n8n: { type: 'string' },
+			},
 		});
-		if (values.mode !== 'single' && values.mode !== 'queue') throw new Error(`--mode ${values.mode}?`);
+		if (values.mode !== 'single' && values.mode !== 'queue')
+			throw new Error(`--mode ${values.mode}?`);
 		const versions = (values.n8n ?? process.env.GCORE_E2E_N8N_VERSIONS ?? '')
 			.split(',')
 			.map((s) => s.trim())
@@ -36,7 +41,9 @@ function options() {
 		const only = (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined;
 		return { mode: values.mode, only, versions };
 	} catch (e) {
-		console.log(`${(e as Error).message}\nusage: tsx e2e/run.ts --mode single|queue [--only <substring>] [--n8n <version,...>]`);
+		console.log(
+			`${(e as Error).message}\nusage: tsx e2e/run.ts --mode single|queue [--only <substring>] [--n8n <version,...>]`,
+		);
 		process.exit(2);
 	}
 }
@@ -85,7 +92,9 @@ async function main(): Promise<number> {
 	if (report) console.log(report);
 	if (failed)
 		for (const l of session.logs)
-			console.log(`\n----- ${l.title} (last ${l.lines} lines of ${l.file}) -----\n${tail(l.file, l.lines)}`);
+			console.log(
+				`\n----- ${l.title} (last ${l.lines} lines of ${l.file}) -----\n${tail(l.file, l.lines)}`,
+			);
 	if (failed || process.env.GCORE_E2E_KEEP === '1') console.log(`\nwork folder kept: ${work}`);
 	else fs.rmSync(work, { recursive: true, force: true });
 	console.log(`\n${session.title}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);

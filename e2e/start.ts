@@ -17,7 +17,11 @@ import { portIsFree } from '../harness/ports';
 import { cleanupAll, installSignalHandlers } from '../harness/processes';
 import { startSimulatorProcess } from '../harness/simulatorProcess';
 import { mkTemp } from '../harness/workFolder';
-import { CREDENTIAL_NAME, EXAMPLE_WORKFLOW_ID, loadExampleWorkflow } from '../harness/workflows/workflowJson';
+import {
+	CREDENTIAL_NAME,
+	EXAMPLE_WORKFLOW_ID,
+	loadExampleWorkflow,
+} from '../harness/workflows/workflowJson';
 import { equip, startLoggedIn } from './modes/single';
 
 async function main(): Promise<void> {
@@ -35,7 +39,9 @@ async function main(): Promise<void> {
 	const version = process.env.GCORE_N8N_VERSION ?? DEFAULT_N8N_VERSION;
 	// One data folder per n8n version: an older n8n must not open a database a newer one migrated.
 	const folder = version === DEFAULT_N8N_VERSION ? 'dev-n8n-user' : `dev-n8n-user-${version}`;
-	const userFolder = path.resolve(process.env.GCORE_N8N_USER_FOLDER ?? path.join(cacheRoot(), folder));
+	const userFolder = path.resolve(
+		process.env.GCORE_N8N_USER_FOLDER ?? path.join(cacheRoot(), folder),
+	);
 	if (args.includes('--fresh')) fs.rmSync(userFolder, { recursive: true, force: true });
 	fs.mkdirSync(userFolder, { recursive: true });
 
@@ -52,14 +58,24 @@ async function main(): Promise<void> {
 	const { encryptionKey }: { encryptionKey?: string } = fs.existsSync(config)
 		? JSON.parse(fs.readFileSync(config, 'utf8'))
 		: {};
-	const n8n = await N8nInstance.create(real, { userFolder, port, logFile, encryptionKey, inheritN8nEnv: true, owner });
+	const n8n = await N8nInstance.create(real, {
+		userFolder,
+		port,
+		logFile,
+		encryptionKey,
+		inheritN8nEnv: true,
+		owner,
+	});
 	// The simulator's port changes every start: the credential and the example as shipped are
 	// imported again (same ids: edits to the example are replaced; save copies under another name).
 	await equip(n8n, tgz, sim.url, [loadExampleWorkflow()]);
 	fs.rmSync(work, { recursive: true, force: true });
 	const { server } = await startLoggedIn(real, n8n, owner);
 
-	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
+	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+		name: string;
+		version: string;
+	};
 	const customers = SAMPLE_CUSTOMERS.map((c) => `${c.email} (${c.status})`).join(', ');
 	console.log(`
 n8n ${real.n8nVersion} (Node ${real.nodeVersion}) is running with ${pkg.name} ${pkg.version} installed.
@@ -76,8 +92,14 @@ Press Ctrl-C to stop n8n and the simulator.`);
 
 	// Up until Ctrl-C (installSignalHandlers) or until n8n or the simulator dies.
 	await Promise.race([
-		server.exited.then((how) => console.error(`\nn8n exited (${how}). Last log lines:\n${tail(logFile, 30)}`)),
-		sim.exited.then((how) => console.error(`\nthe simulator exited (${how}); see ${path.join(userFolder, 'simulator.log')}`)),
+		server.exited.then((how) =>
+			console.error(`\nn8n exited (${how}). Last log lines:\n${tail(logFile, 30)}`),
+		),
+		sim.exited.then((how) =>
+			console.error(
+				`\nthe simulator exited (${how}); see ${path.join(userFolder, 'simulator.log')}`,
+			),
+		),
 	]);
 	await cleanupAll();
 	process.exit(1);

@@ -28,7 +28,10 @@ export function hookIn(ctx: ServerContext, id: string, path: string): Hook {
 	return { sim, rest, url: webhookUrl(ctx, path), executions: () => rest.allExecutions(id) };
 }
 
-export function hookOnQueue({ cluster, sim }: QueueContext, wf: { id: string; path: string }): Hook {
+export function hookOnQueue(
+	{ cluster, sim }: QueueContext,
+	wf: { id: string; path: string },
+): Hook {
 	const url = `${cluster.main.baseUrl}/webhook/${wf.path}`;
 	return { sim, rest: cluster.rest, url, executions: () => executionsOf(cluster.postgres, wf.id) };
 }

@@ -57,22 +57,44 @@ export const queueMode: ModeDefinition = {
 			},
 			async run(built) {
 				let real: RealN8n | undefined;
-				await check(`Node 24 and n8n ${version} (cached)`, async () => (real = await install).n8nDir);
+				await check(
+					`Node 24 and n8n ${version} (cached)`,
+					async () => (real = await install).n8nDir,
+				);
 				let started: Awaited<typeof services> | undefined;
-				await check('Redis and PostgreSQL: own instances on 127.0.0.1 (Debian packages)', async () => {
-					started = await services;
-					return `redis ${started.redis.port}, postgres ${started.postgres.port}; ready ${((Date.now() - t0) / 1000).toFixed(1)} s after start`;
-				});
+				await check(
+					'Redis and PostgreSQL: own instances on 127.0.0.1 (Debian packages)',
+					async () => {
+						started = await services;
+						return `redis ${started.redis.port}, postgres ${started.postgres.port}; ready ${((Date.now() - t0) / 1000).toFixed(1)} s after start`;
+					},
+				);
 				let cluster: queue.QueueCluster | undefined;
 				if (built && real && started) {
 					const { tgz, sim } = built;
-					const credential = wfj.credentialJson(wfj.CREDENTIAL_ID, wfj.CREDENTIAL_NAME, DEFAULT_API_KEY, sim.url);
+					const credential = wfj.credentialJson(
+						wfj.CREDENTIAL_ID,
+						wfj.CREDENTIAL_NAME,
+						DEFAULT_API_KEY,
+						sim.url,
+					);
 					await check(
 						`n8n ${version} queue mode: package in each user folder, workflows published, main + 2 workers (concurrency ${queue.WORKER_CONCURRENCY}) ready`,
 						async () => {
 							const t = Date.now();
-							const workflows = [customerWorkflow(), batchWorkflow(), ...toRun.flatMap((s) => s.workflows?.() ?? [])];
-							cluster = await queue.startCluster({ real: real!, work, tgz, services: started!, credentials: [credential], workflows });
+							const workflows = [
+								customerWorkflow(),
+								batchWorkflow(),
+								...toRun.flatMap((s) => s.workflows?.() ?? []),
+							];
+							cluster = await queue.startCluster({
+								real: real!,
+								work,
+								tgz,
+								services: started!,
+								credentials: [credential],
+								workflows,
+							});
 							const workers = cluster.workers.map((w) => `${w.name} pid ${w.pid}`).join(', ');
 							return `main ${cluster.main.baseUrl}, ${workers} (${((Date.now() - t) / 1000).toFixed(0)} s)`;
 						},

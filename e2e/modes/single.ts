@@ -30,7 +30,9 @@ import type { Built, LogTail, ModeDefinition } from './mode';
 export async function equip(n8n: N8nInstance, tgz: string, simUrl: string, wfs: WorkflowJson[]) {
 	const installed = installPackage(n8n.userFolder, tgz);
 	const cli = new N8nCli(n8n);
-	await cli.importCredentials([credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, simUrl)]);
+	await cli.importCredentials([
+		credentialJson(CREDENTIAL_ID, CREDENTIAL_NAME, DEFAULT_API_KEY, simUrl),
+	]);
 	await cli.importWorkflows(wfs);
 	return { cli, installed };
 }
@@ -63,7 +65,8 @@ async function runVersion(
 	});
 	logs.push({ title: `n8n ${version} log`, file: n8n.logFile, lines: 60 });
 	let cli: N8nCli | undefined;
-	const importing = 'npm install <tarball> into ~/.n8n/nodes; n8n import:credentials + import:workflow';
+	const importing =
+		'npm install <tarball> into ~/.n8n/nodes; n8n import:credentials + import:workflow';
 	await check(label(importing), async () => {
 		const workflows = toRun.flatMap((s) => s.workflows?.() ?? []);
 		const equipped = await equip(n8n, built.tgz, built.sim.url, workflows);
@@ -97,7 +100,11 @@ export const singleMode: ModeDefinition = {
 		const installs = versions.map((v) => ensureRealN8n(v));
 		installs.forEach((p) => p.catch(() => undefined));
 		const single = scenarios.flatMap((s) => (s.mode === 'single' ? [s] : []));
-		const simLog = (title: string, file: string) => ({ title, file: path.join(work, file), lines: 15 });
+		const simLog = (title: string, file: string) => ({
+			title,
+			file: path.join(work, file),
+			lines: 15,
+		});
 		const logs: LogTail[] = [simLog('simulator log', 'simulator.log')];
 		return {
 			title: `e2e in the real n8n (${versions.join(', ')})`,

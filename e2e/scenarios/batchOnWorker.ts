@@ -30,7 +30,11 @@ export const batchOnWorker: QueueScenario = {
 		const { id, worker, postedAt } = await startBatch(cluster, batch.customers);
 		const exec = await batchFinished(cluster, id, 15 * 60_000);
 		assert.equal(exec.status, 'success', `execution ${id} status`);
-		assert.equal(workerOf(cluster.workers).get(id), worker.name, `execution ${id} ran on one worker`);
+		assert.equal(
+			workerOf(cluster.workers).get(id),
+			worker.name,
+			`execution ${id} ran on one worker`,
+		);
 
 		const { run } = await cluster.rest.execution(id);
 		const outs = nodeOutputs(run, GCORE_NODE_NAME);
@@ -61,21 +65,31 @@ export const batchOnWorker: QueueScenario = {
 		const retriedByN8n = [...byAddress].filter(([, s]) => s.length > TRIES).length;
 		const doubleSent = Object.keys(stats.sentByEmail).filter((e) => stats.sentByEmail[e] > 1);
 
-		const outputs = [...OUTPUT_NAMES, FAILED_NODE].map((b, k) => `${b} ${outs[k].length}`).join(', ');
+		const outputs = [...OUTPUT_NAMES, FAILED_NODE]
+			.map((b, k) => `${b} ${outs[k].length}`)
+			.join(', ');
 		const took = (from: number) => seconds(Date.parse(exec.stoppedAt!) - from);
 		measured(LABEL, {
 			execution: `${exec.status} on ${worker.name}, ${took(Date.parse(exec.startedAt!))} (POST → stopped ${took(postedAt)})`,
 			outputs,
 			'simulator answers': JSON.stringify(stats.statusCounts),
-			[`addresses tried more than 1 + Max Retries (${TRIES}) times: n8n's Retry On Fail re-ran the node`]: retriedByN8n,
+			[`addresses tried more than 1 + Max Retries (${TRIES}) times: n8n's Retry On Fail re-ran the node`]:
+				retriedByN8n,
 			'addresses sent again after a final answer / e-mailed twice': `${resentAfterFinal.length} / ${doubleSent.length}`,
 		});
 
-		assert.ok(retriedByN8n > 0, `n8n's Retry On Fail never re-ran the node: the guard was not exercised`);
+		assert.ok(
+			retriedByN8n > 0,
+			`n8n's Retry On Fail never re-ran the node: the guard was not exercised`,
+		);
 		const shown = resentAfterFinal.slice(0, 5).map(([e, s]) => `${e} ${s.join(',')}`);
 		assert.deepEqual(shown, [], 'addresses sent again after a final answer');
 		assert.deepEqual(doubleSent.slice(0, 10), [], 'customers e-mailed twice');
-		assert.deepEqual(failedWithFinal.slice(0, 10), [], 'on the Error output although the API gave a final answer');
+		assert.deepEqual(
+			failedWithFinal.slice(0, 10),
+			[],
+			'on the Error output although the API gave a final answer',
+		);
 		return `${exec.status} on ${worker.name} (${run.data.resultData.runData[GCORE_NODE_NAME].length} run of ${GCORE_NODE_NAME}); ${outputs}; ${retriedByN8n} addresses re-sent by Retry On Fail, 0 after a final answer; API ${JSON.stringify(stats.statusCounts)}`;
 	},
 };

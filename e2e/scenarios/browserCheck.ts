@@ -48,7 +48,11 @@ export const browserCheck: Scenario = {
 			screenshot: shot,
 		});
 		assert.deepEqual(r.outputLabels, OUTPUT_NAMES, 'output labels on the canvas');
-		assert.deepEqual(r.words.actions, ['Resend invitation'], "the node's actions in the nodes panel");
+		assert.deepEqual(
+			r.words.actions,
+			['Resend invitation'],
+			"the node's actions in the nodes panel",
+		);
 		assert.deepEqual(
 			r.words.optionNames,
 			['Concurrency', 'Max Retries', 'Skip If Invited Within (Minutes)', 'Timeout'],
@@ -76,7 +80,8 @@ export const browserCheck: Scenario = {
 			);
 		await assertSimulatorSaw(sim, apiKey, once(emails(inputs)));
 
-		const dest = process.env.GCORE_E2E_SCREENSHOT ?? path.join(REPO, 'docs', 'example-workflow.png');
+		const dest =
+			process.env.GCORE_E2E_SCREENSHOT ?? path.join(REPO, 'docs', 'example-workflow.png');
 		if (dest !== 'none') {
 			fs.mkdirSync(path.dirname(dest), { recursive: true });
 			fs.copyFileSync(shot, dest);

@@ -12,7 +12,12 @@ import { say } from '../../harness/log';
 import type { ExecutionSummary } from '../../harness/n8n/rest';
 import type { Scenario, ServerContext } from '../scenario';
 import { SPLIT_EXPORT, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
-import { deliver, PROBE_EMAIL, waitUntilListening, waitUntilStarted } from '../../harness/n8n/webhook';
+import {
+	deliver,
+	PROBE_EMAIL,
+	waitUntilListening,
+	waitUntilStarted,
+} from '../../harness/n8n/webhook';
 import * as steps from '../webhookSteps';
 
 /** Generous: an execution of the batch takes about a minute. */
@@ -96,7 +101,9 @@ async function proveCrashAndRedelivery(
 		EXECUTION_MS + events.length * 2000,
 	);
 	const success = fresh.filter(ofRedelivery).length;
-	const recovered = fresh.filter((e) => e.startedAt && Date.parse(e.startedAt) < redeliveredAt - 1000).length;
+	const recovered = fresh.filter(
+		(e) => e.startedAt && Date.parse(e.startedAt) < redeliveredAt - 1000,
+	).length;
 	const other = fresh.length - success - recovered;
 	const doneMs = Date.now() - redeliveredAt;
 	const routed = [...routedBy.values()].flat();

@@ -2,7 +2,14 @@
 import * as assert from 'node:assert/strict';
 
 import { SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL } from '../../simulator';
-import { assertBranches, assertNoKey, assertRanOk, assertSimulatorSaw, emails, once } from '../expect';
+import {
+	assertBranches,
+	assertNoKey,
+	assertRanOk,
+	assertSimulatorSaw,
+	emails,
+	once,
+} from '../expect';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import * as wfj from '../../harness/workflows/workflowJson';
@@ -23,7 +30,8 @@ export const example: Scenario = {
 			assert.ok(addresses.includes(email), `the example does not send ${email}`);
 		const summary = assertBranches(run, inputs, new Set());
 		const outs = nodeOutputs(run, GCORE_NODE_NAME);
-		wfj.targetsOf(wfj.loadExampleWorkflow(), GCORE_NODE_NAME)
+		wfj
+			.targetsOf(wfj.loadExampleWorkflow(), GCORE_NODE_NAME)
 			.slice(0, 3)
 			.forEach((targets, k) => {
 				for (const t of targets)

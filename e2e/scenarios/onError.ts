@@ -11,7 +11,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { SAMPLE_CUSTOMERS } from '../../simulator';
-import { assertBranches, assertNoKey, assertRanOk, assertSimulatorSaw, emails, once } from '../expect';
+import {
+	assertBranches,
+	assertNoKey,
+	assertRanOk,
+	assertSimulatorSaw,
+	emails,
+	once,
+} from '../expect';
 import { describeCliResult } from '../../harness/n8n/cli';
 import { nodeOutputs, type N8nItem } from '../../harness/n8n/runData';
 import { GCORE_NODE_NAME } from '../../harness/names';

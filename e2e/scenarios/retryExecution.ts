@@ -25,7 +25,10 @@ const FAILING = emails[20];
 const users: SimUser[] = emails.map((email) => ({ email, status: 'invited' }));
 
 /** `beforeRetry`: after the failed execution and the clearing of the fault. */
-async function proveRetriedExecution(hook: Hook, beforeRetry?: (failedId: string) => Promise<void>) {
+async function proveRetriedExecution(
+	hook: Hook,
+	beforeRetry?: (failedId: string) => Promise<void>,
+) {
 	const { rest, sim } = hook;
 	await sim.prepare({ users, latencyMs: 100 });
 	await sim.addFault(FAILING, { status: 500 });

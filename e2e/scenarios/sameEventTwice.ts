@@ -67,7 +67,13 @@ async function proveSameEventTwice(
 	};
 }
 
-function inOneProcess(id: string, path: string, email: string, order: number, skipOff: boolean): Scenario {
+function inOneProcess(
+	id: string,
+	path: string,
+	email: string,
+	order: number,
+	skipOff: boolean,
+): Scenario {
 	return {
 		name: skipOff
 			? 'same webhook event twice with "Skip If Invited Within" 0: the second POST sends again'
@@ -75,7 +81,9 @@ function inOneProcess(id: string, path: string, email: string, order: number, sk
 		mode: 'single',
 		order,
 		phase: 'server',
-		workflows: () => [webhookWorkflow({ id, path, options: skipOff ? { skipIfInvitedWithin: 0 } : {} })],
+		workflows: () => [
+			webhookWorkflow({ id, path, options: skipOff ? { skipIfInvitedWithin: 0 } : {} }),
+		],
 		publish: true,
 		async run(ctx) {
 			await waitUntilListening(ctx, id, path);
@@ -85,7 +93,13 @@ function inOneProcess(id: string, path: string, email: string, order: number, sk
 }
 
 export const sameEvent = inOneProcess('gcoreIamTwice001', 'gcore-e2e-twice', FIRST, 70, false);
-export const sameEventSkipOff = inOneProcess('gcoreIamTwice002', 'gcore-e2e-twice-off', SECOND, 71, true);
+export const sameEventSkipOff = inOneProcess(
+	'gcoreIamTwice002',
+	'gcore-e2e-twice-off',
+	SECOND,
+	71,
+	true,
+);
 
 const LABEL = '6. same event on the other worker';
 

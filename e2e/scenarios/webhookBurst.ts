@@ -64,8 +64,7 @@ async function proveBurst(hook: steps.Hook, spec: Burst) {
 	const routed = await steps.routedAll(rest, mine);
 	const posted = countBy(mix.posts);
 	const outcomeOk = (r: steps.Routed) =>
-		r.outcome === OUTCOMES[r.branch] ||
-		(r.outcome === 'sentBefore' && posted[r.email] > 1);
+		r.outcome === OUTCOMES[r.branch] || (r.outcome === 'sentBefore' && posted[r.email] > 1);
 	const wrong = routed.filter((r) => r.branch !== mix.branchOf(r.email) || !outcomeOk(r));
 	const first10 = (xs: string[]) => xs.slice(0, 10);
 	assert.deepEqual(first10(wrong.map((r) => JSON.stringify(r))), [], 'customers off their branch');
@@ -93,7 +92,9 @@ async function proveBurst(hook: steps.Hook, spec: Burst) {
 		tooMany <= (spec.max429 ?? Infinity),
 		`${tooMany} × 429 (at most ${spec.max429}): the executions collide instead of queueing behind the account's shared limit`,
 	);
-	const branches = OUTPUT_NAMES.map((b, k) => `${b} ${routed.filter((r) => r.branch === k).length}`);
+	const branches = OUTPUT_NAMES.map(
+		(b, k) => `${b} ${routed.filter((r) => r.branch === k).length}`,
+	);
 	const repeated = invited.filter((e) => posted[e] > 1).length;
 	return {
 		mine,
@@ -136,7 +137,10 @@ function onWorkers(spec: Burst, order: number, name: string): QueueScenario {
 		label: spec.label,
 		async run(ctx) {
 			const { cluster } = ctx;
-			const { mine, rows, line } = await proveBurst(steps.hookOnQueue(ctx, CUSTOMER_WORKFLOW), spec);
+			const { mine, rows, line } = await proveBurst(
+				steps.hookOnQueue(ctx, CUSTOMER_WORKFLOW),
+				spec,
+			);
 			const ranOn = workerOf(cluster.workers);
 			const perWorker = countBy(mine.map((e) => ranOn.get(e.id) ?? 'no worker'));
 			const ids = mine.map((e) => e.id);

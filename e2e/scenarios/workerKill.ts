@@ -29,7 +29,9 @@ export const workerKill: QueueScenario = {
 	async run(ctx) {
 		const { cluster, sim } = ctx;
 		const batch = batchCustomers(200, 'kill.example.com');
-		const invited = batch.customers.map((c) => c.email).filter((e) => batch.expectedBranch(e) === 0);
+		const invited = batch.customers
+			.map((c) => c.email)
+			.filter((e) => batch.expectedBranch(e) === 0);
 		await sim.prepare({ latencyMs: 300, logRequests: true, users: batch.users });
 		const customers = steps.hookOnQueue(ctx, CUSTOMER_WORKFLOW);
 		const batches = steps.hookOnQueue(ctx, BATCH_WORKFLOW);
@@ -52,7 +54,8 @@ export const workerKill: QueueScenario = {
 			finalMs = Date.now() - killedAt;
 			if (e.status !== status) seen.push(`${e.status} at +${seconds(finalMs)}`);
 			status = e.status;
-			if (finalMs > 5 * 60_000) throw new Error(`execution ${id} still ${status} 5 min after the kill`);
+			if (finalMs > 5 * 60_000)
+				throw new Error(`execution ${id} still ${status} 5 min after the kill`);
 		}
 		const killed = await cluster.rest.execution(id);
 		const message = killed.run.data.resultData.error?.message ?? '(none)';
@@ -62,9 +65,14 @@ export const workerKill: QueueScenario = {
 		const emailed = invited.filter((e) => steps.sent(afterKill, e) > 0);
 
 		// Main and the survivor go on: new executions (customers unknown to the API) all succeed there.
-		assert.ok(!hasExited(cluster.server.child) && survivor.running(), 'main or the survivor exited');
+		assert.ok(
+			!hasExited(cluster.server.child) && survivor.running(),
+			'main or the survivor exited',
+		);
 		const known = await steps.idsOf(customers);
-		const later = Array.from({ length: AFTER_KILL_POSTS }, (_, i) => ({ email: `later${i}@kill.example.com` }));
+		const later = Array.from({ length: AFTER_KILL_POSTS }, (_, i) => ({
+			email: `later${i}@kill.example.com`,
+		}));
 		await steps.postAll(customers.url, later);
 		const fresh = await steps.waitFor(customers, known, steps.ended(AFTER_KILL_POSTS), 5 * 60_000);
 		const ranOn = workerOf(cluster.workers);
@@ -95,25 +103,38 @@ export const workerKill: QueueScenario = {
 		});
 		if (runnerLeft) process.kill(-victim.pid, 'SIGKILL');
 
-		assert.ok(FINAL.includes(status) && status !== 'success', `the killed execution ended ${status}`);
+		assert.ok(
+			FINAL.includes(status) && status !== 'success',
+			`the killed execution ended ${status}`,
+		);
 		assert.deepEqual(
 			countBy(fresh.map((e) => `${e.status} on ${ranOn.get(e.id)}`)),
 			{ [`success on ${survivor.name}`]: AFTER_KILL_POSTS },
 			'executions after the kill',
 		);
 		const now = new Map(
-			[...(await customers.executions()), ...(await batches.executions())].map((e) => [e.id, e.status]),
+			[...(await customers.executions()), ...(await batches.executions())].map((e) => [
+				e.id,
+				e.status,
+			]),
 		);
 		const changed = earlier.filter((e) => now.get(e.id) !== e.status).map((e) => e.id);
 		assert.deepEqual(changed.slice(0, 5), [], 'earlier executions changed or vanished');
-		assert.ok(!hasExited(cluster.server.child) && survivor.running(), 'main or the survivor exited at the end');
+		assert.ok(
+			!hasExited(cluster.server.child) && survivor.running(),
+			'main or the survivor exited at the end',
+		);
 		assert.equal(rerunExec.status, 'success', 'the new run of the batch');
 		// Issue 16: what the killed run left in the store never makes the new run skip a customer nobody e-mailed.
 		assert.deepEqual(never, [], `invited customers never e-mailed after the new run of the batch`);
 		// Sends are recorded in n8n's deduplication store every 5 s: a new run may e-mail again only
 		// customers e-mailed before the kill whose record was not yet written.
 		const again = twice.filter((e) => !emailed.includes(e));
-		assert.deepEqual(again.slice(0, 5), [], 'a new run e-mailed again someone not e-mailed before the kill');
+		assert.deepEqual(
+			again.slice(0, 5),
+			[],
+			'a new run e-mailed again someone not e-mailed before the kill',
+		);
 		return `${victim.name} killed after ${atKill.requests} requests; execution ${id} ${status} after ${seconds(finalMs)}; e-mailed ${emailed.length}, not ${invited.length - emailed.length}; n8n Retry sent ${retryRequests}; a re-run e-mails ${twice.length} again, leaves ${never.length} never e-mailed; ${AFTER_KILL_POSTS} later executions success on ${survivor.name}`;
 	},
 };
