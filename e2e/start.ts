@@ -12,7 +12,8 @@ import { tail } from '../harness/log';
 import { N8nInstance } from '../harness/n8n/instance';
 import { DEMO_OWNER } from '../harness/n8n/owner';
 import { cacheRoot, DEFAULT_N8N_VERSION, ensureRealN8n } from '../harness/n8n/install';
-import { buildAndPack, REPO } from '../harness/ourPackage';
+import { buildAndPack, PACKAGE_NAME } from '../harness/ourPackage';
+import { version as packageVersion } from '../package.json';
 import { portIsFree } from '../harness/ports';
 import { cleanupAll, installSignalHandlers } from '../harness/processes';
 import { startSimulatorProcess } from '../harness/simulatorProcess';
@@ -72,13 +73,9 @@ async function main(): Promise<void> {
 	fs.rmSync(work, { recursive: true, force: true });
 	const { server } = await startLoggedIn(real, n8n, owner);
 
-	const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
-		name: string;
-		version: string;
-	};
 	const customers = SAMPLE_CUSTOMERS.map((c) => `${c.email} (${c.status})`).join(', ');
 	console.log(`
-n8n ${real.n8nVersion} (Node ${real.nodeVersion}) is running with ${pkg.name} ${pkg.version} installed.
+n8n ${real.n8nVersion} (Node ${real.nodeVersion}) is running with ${PACKAGE_NAME} ${packageVersion} installed.
 
   Editor:      ${n8n.baseUrl}/workflow/${EXAMPLE_WORKFLOW_ID}
   Log in:      ${owner.email} / ${owner.password}

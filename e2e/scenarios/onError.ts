@@ -63,12 +63,15 @@ function factsOf(value: unknown): Record<string, unknown> | undefined {
 	return Object.values(value).map(factsOf).find(Boolean);
 }
 
-function assertFailedItem(
-	item: N8nItem | undefined,
-	input: N8nItem,
+/** The item of `email` on the Error output keeps its input fields and has an error and the failure's facts. */
+function assertFailed(
+	[errorOutput, inputs]: N8nItem[][],
+	email: string,
 	want: { statusCode?: number; attempts?: number; apiMessage?: string },
 ): void {
-	const who = `Error item ${String(input.json.email)}`;
+	const item = errorOutput.find((i) => i.json.email === email);
+	const input = inputs.find((i) => i.json.email === email)!;
+	const who = `Error item ${email}`;
 	const shown = JSON.stringify(item?.json);
 	assert.ok(item && typeof item.json.error === 'string' && item.json.error, `${who}: ${shown}`);
 	for (const [key, value] of Object.entries(input.json))
@@ -102,15 +105,10 @@ export const errorOutput: Scenario = {
 		assert.equal(outs.length, 4, `${GCORE_NODE_NAME}'s outputs with the Error output`);
 		const wantFailed = emails(inputs).filter((e) => failing.has(e));
 		assert.deepEqual(emails(outs[3]), wantFailed, 'items on the Error output, in input order');
-		const failed = (email: string, want: Parameters<typeof assertFailedItem>[2]) =>
-			assertFailedItem(
-				outs[3].find((i) => i.json.email === email),
-				inputs.find((i) => i.json.email === email)!,
-				want,
-			);
-		failed(REFUSED, { statusCode: 400, attempts: 1, apiMessage: VALIDATION_MESSAGE });
-		failed(SERVER_ERROR, { statusCode: 500, attempts: 2 });
-		failed(TYPO_ADDRESS, {});
+		const items = [outs[3], inputs];
+		assertFailed(items, REFUSED, { statusCode: 400, attempts: 1, apiMessage: VALIDATION_MESSAGE });
+		assertFailed(items, SERVER_ERROR, { statusCode: 500, attempts: 2 });
+		assertFailed(items, TYPO_ADDRESS, {});
 		const reached = emails(nodeOutputs(run, 'Failed: fix in CRM')[0] ?? []);
 		assert.deepEqual(reached, wantFailed, 'items reaching the node on the Error output');
 		assertNoKey(ctx.apiKey, result.stdout, result.stderr);
