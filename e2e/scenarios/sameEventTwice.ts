@@ -67,19 +67,16 @@ async function proveSameEventTwice(
 	};
 }
 
-function inOneProcess(
-	id: string,
-	path: string,
-	email: string,
-	order: number,
-	skipOff: boolean,
-): Scenario {
+/** In one process: the default window, or (skipOff) the option at 0, on a workflow and customer of its own. */
+function inOneProcess(skipOff: boolean): Scenario {
+	const id = `gcoreIamTwice00${skipOff ? 2 : 1}`;
+	const path = `gcore-e2e-twice${skipOff ? '-off' : ''}`;
 	return {
 		name: skipOff
 			? 'same webhook event twice with "Skip If Invited Within" 0: the second POST sends again'
 			: 'same webhook event twice, 5 s apart: one e-mail, the second execution routes to Success as "sentBefore"',
 		mode: 'single',
-		order,
+		order: skipOff ? 71 : 70,
 		phase: 'server',
 		workflows: () => [
 			webhookWorkflow({ id, path, options: skipOff ? { skipIfInvitedWithin: 0 } : {} }),
@@ -87,19 +84,14 @@ function inOneProcess(
 		publish: true,
 		async run(ctx) {
 			await waitUntilListening(ctx, id, path);
-			return (await proveSameEventTwice(hookIn(ctx, id, path), email, skipOff)).note;
+			const hook = hookIn(ctx, id, path);
+			return (await proveSameEventTwice(hook, skipOff ? SECOND : FIRST, skipOff)).note;
 		},
 	};
 }
 
-export const sameEvent = inOneProcess('gcoreIamTwice001', 'gcore-e2e-twice', FIRST, 70, false);
-export const sameEventSkipOff = inOneProcess(
-	'gcoreIamTwice002',
-	'gcore-e2e-twice-off',
-	SECOND,
-	71,
-	true,
-);
+export const sameEvent = inOneProcess(false);
+export const sameEventSkipOff = inOneProcess(true);
 
 const LABEL = '6. same event on the other worker';
 
