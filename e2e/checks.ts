@@ -1,20 +1,7 @@
 /** A tiny sequential runner: one line per check, and the summary "N passed, N failed". */
 import * as assert from 'node:assert/strict';
 
-interface Result {
-	name: string;
-	status: 'pass' | 'fail' | 'skip';
-	ms: number;
-}
-
-const results: Result[] = [];
-
-function indent(s: string): string {
-	return s
-		.split('\n')
-		.map((l) => `     ${l}`)
-		.join('\n');
-}
+const results: Array<'pass' | 'fail' | 'skip'> = [];
 
 /** Runs one check; its note (if any) goes on the line. Returns whether it passed. */
 export async function check(
@@ -22,38 +9,37 @@ export async function check(
 	fn: () => Promise<string | void> | string | void,
 ): Promise<boolean> {
 	const t0 = Date.now();
+	const took = () => `${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`;
 	try {
 		const note = await fn();
-		const ms = Date.now() - t0;
-		results.push({ name, status: 'pass', ms });
-		console.log(`ok   ${name} (${(ms / 1000).toFixed(1)} s)${note ? ` — ${note}` : ''}`);
+		results.push('pass');
+		console.log(`ok   ${took()}${note ? ` — ${note}` : ''}`);
 		return true;
 	} catch (e) {
-		const ms = Date.now() - t0;
 		const detail =
-			e instanceof Error
-				? e instanceof assert.AssertionError
-					? e.message
-					: (e.stack ?? e.message)
-				: String(e);
-		results.push({ name, status: 'fail', ms });
-		console.log(`FAIL ${name} (${(ms / 1000).toFixed(1)} s)\n${indent(detail)}`);
+			e instanceof assert.AssertionError
+				? e.message
+				: e instanceof Error
+					? (e.stack ?? e.message)
+					: String(e);
+		results.push('fail');
+		console.log(`FAIL ${took()}\n${detail.replace(/^/gm, '     ')}`);
 		return false;
 	}
 }
 
 /** A check that could not run: a failure (its set-up failed) or a deliberate skip. */
 export function notRun(name: string, why: string, status: 'fail' | 'skip' = 'fail'): void {
-	results.push({ name, status, ms: 0 });
+	results.push(status);
 	console.log(`${status === 'skip' ? 'skip' : 'FAIL'} ${name} — ${why}`);
 }
 
-export function tally(): { passed: number; failed: number; skipped: number } {
-	const count = (s: Result['status']) => results.filter((r) => r.status === s).length;
-	return { passed: count('pass'), failed: count('fail'), skipped: count('skip') };
+export function failures(): number {
+	return results.filter((r) => r === 'fail').length;
 }
 
 export function summaryLine(extraFailures = 0): string {
-	const { passed, failed, skipped } = tally();
-	return `${passed} passed, ${failed + extraFailures} failed${skipped ? `, ${skipped} skipped` : ''}`;
+	const count = (s: string) => results.filter((r) => r === s).length;
+	const skipped = count('skip');
+	return `${count('pass')} passed, ${count('fail') + extraFailures} failed${skipped ? `, ${skipped} skipped` : ''}`;
 }

@@ -7,27 +7,24 @@ import { nodeOutputs, type N8nItem, type N8nRun } from '../harness/n8n/runData';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 
-const OUTCOMES = ['sent', 'alreadyActivated', 'notFound'];
+/** invitation.outcome per output */
+export const OUTCOMES = ['sent', 'alreadyActivated', 'notFound'];
 
 export function emails(items: N8nItem[]): string[] {
 	return items.map((i) => String(i.json.email));
 }
 
 /** Which output an address must come out on, from the simulator's seeded customers. */
-export function expectedOutput(email: string): number {
+function expectedOutput(email: string): number {
 	const user = SAMPLE_CUSTOMERS.find((u) => u.email.toLowerCase() === email.toLowerCase());
-	if (!user) return 2;
-	return user.status === 'invited' ? 0 : 1;
+	return !user ? 2 : user.status === 'invited' ? 0 : 1;
 }
 
 export function assertRanOk(run: N8nRun | undefined, r: CliResult): asserts run is N8nRun {
 	assert.ok(run, `no run JSON in the output. ${describeCliResult('execute', r)}`);
 	assert.equal(r.code, 0, describeCliResult('execute', r));
-	assert.equal(
-		run.data.resultData.error,
-		undefined,
-		`the run has an error: ${JSON.stringify(run.data.resultData.error)}`,
-	);
+	const { error } = run.data.resultData;
+	assert.equal(error, undefined, `the run has an error: ${JSON.stringify(error)}`);
 }
 
 /**
@@ -36,10 +33,7 @@ export function assertRanOk(run: N8nRun | undefined, r: CliResult): asserts run 
  */
 export function assertBranches(run: N8nRun, inputs: N8nItem[], failing: Set<string>): string {
 	const outs = nodeOutputs(run, GCORE_NODE_NAME);
-	assert.ok(
-		outs.length >= 3,
-		`${GCORE_NODE_NAME} produced ${outs.length} outputs, expected 3 (${OUTPUT_NAMES.join(', ')})`,
-	);
+	assert.ok(outs.length >= 3, `${GCORE_NODE_NAME} produced ${outs.length} outputs, expected 3`);
 	for (let k = 0; k < 3; k++) {
 		const want = emails(inputs).filter((e) => !failing.has(e) && expectedOutput(e) === k);
 		const strays = outs[k].filter((i) => !want.includes(String(i.json.email)));
@@ -48,20 +42,12 @@ export function assertBranches(run: N8nRun, inputs: N8nItem[], failing: Set<stri
 			: '';
 		assert.deepEqual(emails(outs[k]), want, `output ${k} "${OUTPUT_NAMES[k]}"${shown}`);
 		for (const item of outs[k]) {
+			const who = `"${OUTPUT_NAMES[k]}" item ${String(item.json.email)}`;
 			const input = inputs.find((i) => i.json.email === item.json.email)!;
-			for (const [key, value] of Object.entries(input.json)) {
-				assert.deepEqual(
-					item.json[key],
-					value,
-					`"${OUTPUT_NAMES[k]}" item ${String(item.json.email)} keeps input field ${key}`,
-				);
-			}
+			for (const [key, value] of Object.entries(input.json))
+				assert.deepEqual(item.json[key], value, `${who} keeps input field ${key}`);
 			const inv = item.json.invitation as { outcome?: string } | undefined;
-			assert.equal(
-				inv?.outcome,
-				OUTCOMES[k],
-				`${String(item.json.email)}: invitation.outcome on "${OUTPUT_NAMES[k]}"`,
-			);
+			assert.equal(inv?.outcome, OUTCOMES[k], `${who}: invitation.outcome`);
 		}
 	}
 	return outs
@@ -90,9 +76,8 @@ export async function assertSimulatorSaw(
 			'Authorization header the simulator received',
 		);
 	}
-	for (const [address, n] of Object.entries(counts)) {
+	for (const [address, n] of Object.entries(counts))
 		assert.equal(stats.byEmail[address.toLowerCase()] ?? 0, n, `requests for ${address}`);
-	}
 	return `${renew.length} requests, all with "Authorization: apikey <key>"`;
 }
 

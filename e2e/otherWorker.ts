@@ -1,62 +1,34 @@
 /**
- * Making the second of two executions run on the other worker. Bull hands a job to whichever
- * worker asks first, so a test cannot count on alternation: the worker that ran the first
- * execution is stopped as an operator stops one (SIGTERM, n8n's graceful shutdown: it takes no new
- * job and finishes its own), so the second can only go to the other; the stopped one is started
- * again afterwards (same user folder and log) for the scenarios that follow. The worker logs say
- * who ran what, and that is asserted.
+ * Queue mode: making the second of two executions run on the other worker. Bull hands a job to
+ * whichever worker asks first, so alternation cannot be counted on: the worker that ran the first
+ * execution is stopped as an operator stops one (SIGTERM: it takes no new job, finishes its own),
+ * and started again afterwards for the scenarios that follow. The worker logs say who ran what.
  */
 import * as assert from 'node:assert/strict';
 
 import { say } from '../harness/log';
 import type { N8nWorker } from '../harness/n8n/worker';
 import { restartWorker } from '../harness/queue/cluster';
-import {
-	executionsOf,
-	seconds,
-	waitForExecutions,
-	workerOf,
-	workerStarting,
-} from '../harness/queue/executions';
+import { seconds, workerOf, workerStarting } from '../harness/queue/executions';
 import { measured } from './measured';
-import type { ProofSetup, QueueContext } from './scenario';
+import type { QueueContext } from './scenario';
+import { hookOnQueue, type Hook } from './webhookSteps';
 
-export interface OnOtherWorker<T> {
-	proof: T;
-	/** the worker that ran the first execution (stopped, then started again) */
-	first: string;
-	/** the worker that ran the second */
-	second: string;
-}
-
-/**
- * Runs a webhook proof (scenarios/sameEventTwice.ts, scenarios/retryExecution.ts) on the workflow
- * with this id and webhook path: `prove` calls `awayFrom(firstId)` once its first execution is
- * final and before it starts the second; `ids` names the two executions in its result. Measured
- * under `label`.
- */
+/** Runs a proof: it calls `awayFrom(firstId)` between its two executions; `ids` names them. */
 export async function onOtherWorker<T>(
 	ctx: QueueContext,
 	label: string,
 	workflow: { id: string; path: string },
-	prove: (setup: ProofSetup, awayFrom: (firstId: string) => Promise<void>) => Promise<T>,
+	prove: (hook: Hook, awayFrom: (firstId: string) => Promise<void>) => Promise<T>,
 	ids: (proof: T) => [string, string],
-): Promise<OnOtherWorker<T>> {
-	const { cluster, sim } = ctx;
-	const setup: ProofSetup = {
-		sim,
-		rest: cluster.rest,
-		url: `${cluster.main.baseUrl}/webhook/${workflow.path}`,
-		before: (await executionsOf(cluster.postgres, workflow.id)).length,
-		waitForExecutions: (count, timeoutMs) =>
-			waitForExecutions(cluster.postgres, workflow.id, count, timeoutMs),
-	};
+): Promise<{ proof: T; first: string; second: string }> {
+	const { cluster } = ctx;
 	let stopped: N8nWorker | undefined;
 	let stopMs = 0;
 	let restartMs = 0;
 	let proof: T;
 	try {
-		proof = await prove(setup, async (firstId) => {
+		proof = await prove(hookOnQueue(ctx, workflow), async (firstId) => {
 			assert.equal(stopped, undefined, 'awayFrom called twice');
 			const worker = await workerStarting(cluster.workers, firstId, 60_000);
 			assert.ok(

@@ -1,49 +1,41 @@
 /**
- * What a scenario is and what it gets. A scenario is one file in scenarios/ that exports one or
- * more `Scenario` values; run.ts finds them there (no list to edit) and runs those of the mode asked
- * for, sorted by `order`.
- *
- * mode 'single' (npm run test:e2e, modes/single.ts): on every tested n8n version unless `runsOn`
- * says otherwise; first the workflows of all its scenarios are imported in one go, then the 'cli'
- * scenarios, then `n8n start`, the workflows of the 'server' ones that `publish` published over REST,
- * and the 'server' scenarios.
- * mode 'queue' (npm run test:queue, modes/queue.ts): n8n in queue mode (own Redis and PostgreSQL,
- * main + 2 workers); its workflows are imported with the mode's shared ones before main starts and
- * published once it runs; what it measures goes into the table printed at the end (measured.ts).
+ * What a scenario is and gets. Every export of a file in scenarios/ that is a `Scenario` runs in
+ * its mode (no list to edit), sorted by `order`. Single mode: on every tested n8n version unless
+ * `runsOn` says otherwise; all workflows imported first, then the 'cli' scenarios, `n8n start`,
+ * the `publish` ones published over REST, the 'server' scenarios. Queue mode: main + 2 workers;
+ * every workflow imported before main starts and published once it runs.
  */
-import type { N8nCli } from '../harness/n8n/cli';
+import * as path from 'node:path';
+
+import { discoverExports } from '../harness/discover';
+import { say } from '../harness/log';
+import { SIGSEGV_RETRIES, type N8nCli } from '../harness/n8n/cli';
 import type { N8nInstance } from '../harness/n8n/instance';
 import type { Owner } from '../harness/n8n/owner';
-import type { ExecutionSummary, N8nRest } from '../harness/n8n/rest';
-import type { N8nRun } from '../harness/n8n/runData';
+import type { N8nRest } from '../harness/n8n/rest';
 import type { N8nServer } from '../harness/n8n/server';
-import { SIGSEGV_RETRIES, type CliResult } from '../harness/n8n/cli';
-import { say } from '../harness/log';
-import { notRun } from './checks';
 import type { QueueCluster } from '../harness/queue/cluster';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import type { WorkflowJson } from '../harness/workflows/workflowJson';
+import { notRun } from './checks';
 
 export type Mode = 'single' | 'queue';
 
+/** `apiKey`: the simulator's, in the imported credential; `rest`: logged in as `owner`. */
 export interface CliContext {
 	n8n: N8nInstance;
 	cli: N8nCli;
 	sim: SimulatorProcess;
-	/** the simulator's API key, stored in the imported credential */
 	apiKey: string;
 	owner: Owner;
-	/** this run's work folder (kept on failure) */
 	workFolder: string;
 }
 
 export interface ServerContext extends CliContext {
 	server: N8nServer;
-	/** logged in as the owner */
 	rest: N8nRest;
 }
 
-/** What a queue-mode scenario gets: the running cluster, the simulator, the work folder. */
 export interface QueueContext {
 	cluster: QueueCluster;
 	sim: SimulatorProcess;
@@ -53,34 +45,27 @@ export interface QueueContext {
 interface ScenarioBase {
 	/** The check line: what is shown to work. */
 	name: string;
-	/**
-	 * Where it runs among its mode's scenarios, lower first (ties: by file name, then export order).
-	 * The numbers keep the order the suites always had; scenarios that kill or stop n8n processes
-	 * run last (90 and up: single mode's kill -9 of `n8n start`, queue mode's worker SIGKILL, which
-	 * leaves one worker).
-	 */
+	/** Lower first; 90 and up for those that kill or stop n8n processes. */
 	order: number;
-	/** Default: every n8n version the run tests. */
 	runsOn?(n8nVersion: string): boolean;
-	/** A reason to skip it in this run (reported as skipped), e.g. an environment switch. */
+	/** A reason to skip it in this run (reported as skipped). */
 	skipReason?(): string | undefined;
-	/** Imported before the first scenario runs. */
 	workflows?(): WorkflowJson[];
 }
 
+/** run(): a note for the check line; throws (assert) on failure. */
 export type Scenario =
-	// run(): a short note for the check line; throws (assert) on failure.
 	| (ScenarioBase & { mode: 'single'; phase: 'cli'; run(ctx: CliContext): Promise<string | void> })
 	| (ScenarioBase & {
 			mode: 'single';
 			phase: 'server';
-			/** Its workflows (webhook triggers) are published over REST once n8n runs. */
+			/** Its workflows (webhook triggers) are published once n8n runs. */
 			publish?: boolean;
 			run(ctx: ServerContext): Promise<string | void>;
 	  })
 	| (ScenarioBase & {
 			mode: 'queue';
-			/** Short label for the measured table (--only matches it too). */
+			/** For the measured table (--only matches it too). */
 			label: string;
 			run(ctx: QueueContext): Promise<string>;
 	  });
@@ -88,52 +73,40 @@ export type Scenario =
 export type SingleScenario = Extract<Scenario, { mode: 'single' }>;
 export type QueueScenario = Extract<Scenario, { mode: 'queue' }>;
 
-/**
- * What a webhook proof (sameEventTwice.ts, retryExecution.ts) gets from the mode running it: in one
- * n8n process the executions come from REST, in queue mode from PostgreSQL.
- */
-export interface ProofSetup {
-	sim: SimulatorProcess;
-	rest: N8nRest;
-	/** The workflow's production webhook URL. */
-	url: string;
-	/** How many executions the workflow had before. */
-	before: number;
-	/** Waits until at least `count` executions of the workflow are final; returns all of them, oldest first. */
-	waitForExecutions(count: number, timeoutMs: number): Promise<ExecutionSummary[]>;
+function isScenario(value: unknown): value is Scenario {
+	const s = value as Partial<Record<keyof Scenario, unknown>> | null;
+	return typeof s?.name === 'string' && typeof s.order === 'number' && typeof s.run === 'function';
+}
+
+/** Array.prototype.sort is stable: equal orders keep file and export order. */
+export function discoverScenarios(): Scenario[] {
+	const found = discoverExports(path.join(__dirname, 'scenarios'), isScenario);
+	return found.sort((a, b) => a.order - b.order);
 }
 
 /** The scenarios that run on this n8n version; those this run skips get their skip line. */
-export function runnable<S extends Scenario>(
-	all: S[],
-	version: string,
-	label = (n: string) => n,
-): S[] {
+export function runnable<S extends Scenario>(all: S[], version: string, label = (n: string) => n) {
 	return all.filter((s) => {
-		if (!(s.runsOn?.(version) ?? true)) return false;
 		const why = s.skipReason?.();
-		if (why) notRun(label(s.name), why, 'skip');
-		return !why;
+		if (why && (s.runsOn?.(version) ?? true)) notRun(label(s.name), why, 'skip');
+		return (s.runsOn?.(version) ?? true) && !why;
 	});
 }
 
 /**
- * Resets the simulator, applies `prepare` (faults), runs the workflow once with `n8n execute`.
- * A run that crashed with SIGSEGV (n8n/cli.ts) is repeated after another reset, up to
- * SIGSEGV_RETRIES times; a wrong result never is.
+ * Resets the simulator, applies `prepare` (faults), runs the workflow once with `n8n execute`. A
+ * run that crashed with SIGSEGV (n8n/cli.ts) is repeated after another reset; a wrong result never is.
  */
 export async function executeFresh(
 	ctx: CliContext,
 	workflowId: string,
 	prepare: () => Promise<void> = async () => undefined,
-): Promise<{ run: N8nRun | undefined; result: CliResult }> {
+) {
 	for (let retry = 0; ; retry++) {
 		await ctx.sim.reset();
 		await prepare();
 		const attempt = await ctx.cli.execute(workflowId);
 		if (attempt.result.signal !== 'SIGSEGV' || retry === SIGSEGV_RETRIES) return attempt;
-		say(
-			`n8n execute crashed with SIGSEGV (${attempt.result.ms} ms): resetting the simulator, retry ${retry + 1} of ${SIGSEGV_RETRIES}`,
-		);
+		say(`n8n execute crashed with SIGSEGV: resetting the simulator, retry ${retry + 1}`);
 	}
 }

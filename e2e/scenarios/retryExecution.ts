@@ -1,131 +1,82 @@
 /**
- * Issue 12, proof 1: a "Stop Workflow" run of 300 customers stops when one address keeps answering
- * 500. The fault is cleared and the failed execution retried through n8n's REST API (the executions
- * list's "Retry"): every customer ends up e-mailed exactly once, the formerly failing one included;
- * the retry skips those the failed run had already e-mailed ("sentBefore"). The proof is run by
- * both modes; the mode says how it reads the workflow's executions and what happens between the
- * failure and the retry:
- * - single: in one n8n process;
- * - queue (scenario 5): the run fails on one worker; that worker is stopped, so n8n's Retry (REST,
- *   mode 'retry', which main always queues to a worker) can only run on the other: what the first
- *   worker sent is known there only through n8n's deduplication store in PostgreSQL.
+ * Issue 12, proof 1: a "Stop Workflow" run of 300 customers stops on an address that keeps
+ * answering 500. The fault is cleared and the failed execution retried through n8n's REST API (the
+ * executions list's "Retry"): the retry skips those the failed run e-mailed ("sentBefore") and
+ * e-mails the rest, so everyone is e-mailed exactly once. In one process, and in queue mode (5)
+ * with the failing worker stopped, so the Retry runs on the other and knows what the first sent
+ * only through n8n's deduplication store in PostgreSQL.
  */
 import * as assert from 'node:assert/strict';
 
-import type { SimUser, SimulatorStats } from '../../simulator';
-import { waitUntilListening, webhookUrl } from '../../harness/n8n/webhook';
+import type { SimUser } from '../../simulator';
+import { waitUntilListening } from '../../harness/n8n/webhook';
 import { post, SPLIT_EXPORT, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
-import type { WorkflowJson } from '../../harness/workflows/workflowJson';
 import { measured } from '../measured';
 import { onOtherWorker } from '../otherWorker';
-import { routedIn } from '../routedIn';
-import type { ProofSetup, QueueScenario, Scenario } from '../scenario';
+import type { QueueScenario, Scenario } from '../scenario';
+import { ended, hookIn, idsOf, routedIn, sent, waitFor, type Hook } from '../webhookSteps';
 
 const CUSTOMERS = 300;
-const LATENCY_MS = 100;
-const FAILING_INDEX = 20;
-
 const emails = Array.from(
 	{ length: CUSTOMERS },
 	(_, i) => `retry.${String(i).padStart(3, '0')}@invited.example.com`,
 );
-const FAILING = emails[FAILING_INDEX];
+const FAILING = emails[20];
 const users: SimUser[] = emails.map((email) => ({ email, status: 'invited' }));
 
-/** Webhook → Code (one item per customer of the POSTed export) → Gcore IAM (default "Stop Workflow" and options) → the three branches. */
-function retriedExecutionWorkflow(id: string, path: string): WorkflowJson {
-	return webhookWorkflow({ id, path, codeBefore: SPLIT_EXPORT });
-}
-
-interface RetriedExecutionSetup extends ProofSetup {
-	/** After the failed execution and the clearing of the fault, before the retry. */
-	beforeRetry?(failedId: string): Promise<void>;
-}
-
-interface RetriedExecutionResult {
-	failedId: string;
-	retryId: string;
-	/** e-mailed by the failed execution */
-	sentFirst: number;
-	/** routed to Success as "sentBefore" by the retry */
-	skipped: number;
-	/** requests the retry made */
-	retryRequests: number;
-	note: string;
-}
-
-function sentIn(stats: SimulatorStats, email: string): number {
-	return stats.sentByEmail[email] ?? 0;
-}
-
+/** `beforeRetry`: after the failed execution and the clearing of the fault. */
 async function proveRetriedExecution(
-	setup: RetriedExecutionSetup,
-): Promise<RetriedExecutionResult> {
-	const { rest, sim, before } = setup;
-	await sim.prepare({ users, latencyMs: LATENCY_MS });
+	hook: Hook,
+	beforeRetry?: (failedId: string) => Promise<void>,
+) {
+	const { rest, sim } = hook;
+	await sim.prepare({ users, latencyMs: 100 });
 	await sim.addFault(FAILING, { status: 500 });
-	assert.equal(
-		await post(setup.url, { customers: emails.map((email) => ({ email })) }),
-		200,
-		'POST of the export',
-	);
-	const [failed] = (await setup.waitForExecutions(before + 1, 120_000)).slice(before);
-	assert.equal(
-		failed.status,
-		'error',
-		`the first execution should fail (Stop Workflow): ${failed.status}`,
-	);
+	const known = await idsOf(hook);
+	const exported = { customers: emails.map((email) => ({ email })) };
+	assert.equal(await post(hook.url, exported), 200, 'POST of the export');
+	const [failed] = await waitFor(hook, known, ended(1), 120_000);
+	assert.equal(failed.status, 'error', `the first execution should fail (Stop Workflow)`);
 	const first = await sim.stats();
 	assert.ok(
-		sentIn(first, FAILING) === 0 && (first.byEmail[FAILING] ?? 0) > 1,
+		sent(first, FAILING) === 0 && (first.byEmail[FAILING] ?? 0) > 1,
 		`${FAILING}: answered 500 on every try (${first.byEmail[FAILING]} requests)`,
 	);
-	const sentFirst = emails.filter((e) => sentIn(first, e) === 1).length;
+	const sentFirst = emails.filter((e) => sent(first, e) === 1);
 	assert.ok(
-		sentFirst > 0 && sentFirst < CUSTOMERS - 1,
-		`the failed run e-mailed ${sentFirst} of ${CUSTOMERS}: the retry would prove nothing`,
+		sentFirst.length > 0 && sentFirst.length < CUSTOMERS - 1,
+		`the failed run e-mailed ${sentFirst.length} of ${CUSTOMERS}: the retry would prove nothing`,
 	);
 
-	await sim.prepare({ users, latencyMs: LATENCY_MS });
-	await setup.beforeRetry?.(failed.id);
+	await sim.prepare({ users, latencyMs: 100 });
+	await beforeRetry?.(failed.id);
 	await rest.retryExecution(failed.id);
-	const all = await setup.waitForExecutions(before + 2, 300_000);
+	const all = await waitFor(hook, known, ended(2), 300_000);
 	const retry = all.find((e) => e.retryOf === failed.id);
-	assert.ok(retry, `no execution with retryOf ${failed.id}: ${JSON.stringify(all.slice(before))}`);
+	assert.ok(retry, `no execution with retryOf ${failed.id}: ${JSON.stringify(all)}`);
 	assert.equal(retry.mode, 'retry');
 	assert.equal(retry.status, 'success', `the retried execution: ${retry.status}`);
 	const second = await sim.stats();
-	const twice = emails.filter((e) => sentIn(first, e) + sentIn(second, e) !== 1);
-	assert.deepEqual(twice, [], 'customers not e-mailed exactly once over both executions');
+	const notOnce = emails.filter((e) => sent(first, e) + sent(second, e) !== 1);
+	assert.deepEqual(notOnce, [], 'customers not e-mailed exactly once over both executions');
 	const routed = await routedIn(rest, retry.id);
 	assert.deepEqual(
-		routed.map((r) => r.email),
-		emails,
+		routed.map((r) => [r.email, r.branch]),
+		emails.map((e) => [e, 0]),
 		'the retry routes every customer to Success, in input order',
 	);
-	assert.ok(routed.every((r) => r.branch === 0));
-	const sentBefore = routed.filter((r) => r.outcome === 'sentBefore').map((r) => r.email);
-	assert.deepEqual(
-		sentBefore,
-		emails.filter((e) => sentIn(first, e) === 1),
-		'the retry skips exactly those the failed run e-mailed ("sentBefore")',
-	);
-	assert.equal(
-		routed.find((r) => r.email === FAILING)?.outcome,
-		'sent',
-		`${FAILING} is sent by the retry`,
-	);
+	const skipped = routed.filter((r) => r.outcome === 'sentBefore').map((r) => r.email);
+	assert.deepEqual(skipped, sentFirst, 'the retry skips exactly those the failed run e-mailed');
+	assert.equal(routed[20].outcome, 'sent', `${FAILING} is sent by the retry`);
 	return {
-		failedId: failed.id,
-		retryId: retry.id,
-		sentFirst,
-		skipped: sentBefore.length,
+		ids: [failed.id, retry.id] as [string, string],
+		sentFirst: sentFirst.length,
 		retryRequests: second.requests,
-		note: `failed execution ${failed.id} e-mailed ${sentFirst}; retry ${retry.id} e-mailed ${CUSTOMERS - sentFirst} (${FAILING} included), skipped ${sentBefore.length} as "sentBefore"; ${second.requests} requests in the retry`,
+		note: `failed execution ${failed.id} e-mailed ${sentFirst.length}; retry ${retry.id} e-mailed ${CUSTOMERS - sentFirst.length} (${FAILING} included), skipped ${skipped.length} as "sentBefore"; ${second.requests} requests in the retry`,
 	};
 }
 
-const WORKFLOW_ID = 'gcoreIamRetry001';
+const ID = 'gcoreIamRetry001';
 const PATH = 'gcore-e2e-retry';
 
 export const retryExecution: Scenario = {
@@ -133,20 +84,11 @@ export const retryExecution: Scenario = {
 	mode: 'single',
 	order: 80,
 	phase: 'server',
-	workflows: () => [retriedExecutionWorkflow(WORKFLOW_ID, PATH)],
+	workflows: () => [webhookWorkflow({ id: ID, path: PATH, codeBefore: SPLIT_EXPORT })],
 	publish: true,
 	async run(ctx) {
-		const { rest, sim } = ctx;
-		const before = await waitUntilListening(ctx, WORKFLOW_ID, PATH, { customers: [] });
-		const proof = await proveRetriedExecution({
-			sim,
-			rest,
-			url: webhookUrl(ctx, PATH),
-			before,
-			waitForExecutions: (count, timeoutMs) =>
-				rest.waitForExecutions(WORKFLOW_ID, count, timeoutMs),
-		});
-		return proof.note;
+		await waitUntilListening(ctx, ID, PATH, { customers: [] });
+		return (await proveRetriedExecution(hookIn(ctx, ID, PATH))).note;
 	},
 };
 
@@ -158,18 +100,19 @@ export const retryOnOtherWorker: QueueScenario = {
 	mode: 'queue',
 	order: 50,
 	label: LABEL,
-	workflows: () => [retriedExecutionWorkflow(QUEUE_WORKFLOW.id, QUEUE_WORKFLOW.path)],
+	workflows: () => [webhookWorkflow({ ...QUEUE_WORKFLOW, codeBefore: SPLIT_EXPORT })],
 	async run(ctx) {
 		const { proof, first, second } = await onOtherWorker(
 			ctx,
 			LABEL,
 			QUEUE_WORKFLOW,
-			(setup, awayFrom) => proveRetriedExecution({ ...setup, beforeRetry: awayFrom }),
-			(p) => [p.failedId, p.retryId],
+			proveRetriedExecution,
+			(p) => p.ids,
 		);
+		const [failedId, retryId] = proof.ids;
 		measured(LABEL, {
-			'failed execution ("Stop Workflow")': `${proof.failedId} on ${first}: e-mailed ${proof.sentFirst} of ${CUSTOMERS}, stopped by ${FAILING} (500 on every try)`,
-			"n8n's Retry (POST /rest/executions/<id>/retry)": `${proof.retryId} on ${second}: e-mailed ${CUSTOMERS - proof.sentFirst} (${proof.retryRequests} requests), ${proof.skipped} on Success as "sentBefore"`,
+			'failed execution ("Stop Workflow")': `${failedId} on ${first}: e-mailed ${proof.sentFirst} of ${CUSTOMERS}, stopped by ${FAILING} (500 on every try)`,
+			"n8n's Retry (POST /rest/executions/<id>/retry)": `${retryId} on ${second}: e-mailed ${CUSTOMERS - proof.sentFirst} (${proof.retryRequests} requests), ${proof.sentFirst} on Success as "sentBefore"`,
 			'customers e-mailed exactly once over both executions': `${CUSTOMERS} of ${CUSTOMERS}`,
 		});
 		return `${proof.note}; failed on ${first}, retried on ${second}`;

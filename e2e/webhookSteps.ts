@@ -1,0 +1,156 @@
+/**
+ * The steps every webhook proof takes, in either mode: POST the events, wait for the executions,
+ * read where n8n routed each customer, count who was never e-mailed and who twice.
+ */
+import * as assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { SimulatorStats } from '../simulator';
+import { deliver, webhookUrl } from '../harness/n8n/webhook';
+import { FINAL_STATUSES, type ExecutionSummary, type N8nRest } from '../harness/n8n/rest';
+import { nodeOutputs } from '../harness/n8n/runData';
+import { executionsOf, mapLimit } from '../harness/queue/executions';
+import type { SimulatorProcess } from '../harness/simulatorProcess';
+import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
+import type { QueueContext, ServerContext } from './scenario';
+
+/** A published webhook workflow: where to POST, and its executions. */
+export interface Hook {
+	sim: SimulatorProcess;
+	rest: N8nRest;
+	url: string;
+	/** Oldest first. One process: n8n's public API; queue mode: PostgreSQL (the API leaves some out). */
+	executions(): Promise<ExecutionSummary[]>;
+}
+
+export function hookIn(ctx: ServerContext, id: string, path: string): Hook {
+	const { sim, rest } = ctx;
+	return { sim, rest, url: webhookUrl(ctx, path), executions: () => rest.allExecutions(id) };
+}
+
+export function hookOnQueue(
+	{ cluster, sim }: QueueContext,
+	wf: { id: string; path: string },
+): Hook {
+	const url = `${cluster.main.baseUrl}/webhook/${wf.path}`;
+	return { sim, rest: cluster.rest, url, executions: () => executionsOf(cluster.postgres, wf.id) };
+}
+
+export async function idsOf(hook: Hook): Promise<Set<string>> {
+	return new Set((await hook.executions()).map((e) => e.id));
+}
+
+/**
+ * Polls the executions not in `known` until `until` holds for them and none is running; returns
+ * them. A failed read (n8n's SQLite busy under load answers 500) is polled through.
+ */
+export async function waitFor(
+	hook: Hook,
+	known: Set<string>,
+	until: (fresh: ExecutionSummary[]) => boolean | Promise<boolean>,
+	timeoutMs: number,
+): Promise<ExecutionSummary[]> {
+	const t0 = Date.now();
+	for (let fresh: ExecutionSummary[] = []; ; await sleep(1000)) {
+		const all = await hook.executions().catch(() => undefined);
+		fresh = all?.filter((e) => !known.has(e.id)) ?? fresh;
+		if (all && !fresh.some((e) => e.status === 'running') && (await until(fresh))) return fresh;
+		if (Date.now() - t0 > timeoutMs) {
+			const statuses = fresh.map((e) => e.status).join(',') || 'none';
+			throw new Error(`after ${timeoutMs / 1000} s, new executions: ${statuses.slice(0, 300)}`);
+		}
+	}
+}
+
+/** `until` for waitFor: at least n executions in one of `statuses`. */
+export const ended =
+	(n: number, statuses = FINAL_STATUSES) =>
+	(fresh: ExecutionSummary[]) =>
+		fresh.filter((e) => statuses.includes(e.status)).length >= n;
+
+/**
+ * POSTs every event, at most `inFlight` at once, redelivering as a CRM does what `redeliverOn`
+ * says (default: n8n 1.123.81's 503 "Database is not ready!"); asserts every final answer is 200.
+ * Returns how many POSTs were redelivered.
+ */
+export async function postAll(
+	url: string,
+	events: unknown[],
+	opts: { inFlight?: number; redeliverOn?: (status: number) => boolean } = {},
+): Promise<number> {
+	const answers = await mapLimit(events, opts.inFlight ?? events.length, (e) =>
+		deliver(url, e, 10, opts.redeliverOn),
+	);
+	assert.deepEqual(
+		answers.map((a) => a.status).filter((s) => s !== 200),
+		[],
+		'webhook answers other than 200 (after redelivering)',
+	);
+	return answers.reduce((n, a) => n + a.redelivered, 0);
+}
+
+/** Polls the simulator until it has received `n` requests; throws after `timeoutMs`. */
+export async function untilRequests(
+	sim: SimulatorProcess,
+	n: number,
+	timeoutMs: number,
+): Promise<void> {
+	for (const t0 = Date.now(); (await sim.stats()).requests < n; await sleep(50))
+		if (Date.now() - t0 > timeoutMs)
+			throw new Error(`fewer than ${n} requests within ${timeoutMs / 1000} s`);
+}
+
+export interface Routed {
+	email: string;
+	/** 0 Success, 1 Already Activated, 2 Not Found */
+	branch: number;
+	outcome: string | undefined;
+}
+
+/** Where n8n's record of one successful execution put each item of Gcore IAM; each branch's node got them. */
+export async function routedIn(rest: N8nRest, executionId: string): Promise<Routed[]> {
+	const { run, status } = await rest.execution(executionId);
+	assert.equal(
+		status,
+		'success',
+		`execution ${executionId}: ${status} ${JSON.stringify(run.data.resultData.error ?? '')}`,
+	);
+	const emailOf = (i: { json: Record<string, unknown> }) =>
+		String(i.json.email ?? (i.json.body as { email?: string })?.email);
+	return nodeOutputs(run, GCORE_NODE_NAME)
+		.slice(0, 3)
+		.flatMap((items, branch) => {
+			const reached = (nodeOutputs(run, OUTPUT_NAMES[branch])[0] ?? []).map(emailOf);
+			const emails = items.map(emailOf);
+			assert.deepEqual(
+				reached,
+				emails,
+				`execution ${executionId}: what reached "${OUTPUT_NAMES[branch]}"`,
+			);
+			return items.map((i, k) => ({
+				email: emails[k],
+				branch,
+				outcome: (i.json.invitation as { outcome?: string } | undefined)?.outcome,
+			}));
+		});
+}
+
+/** routedIn over many executions, four read at a time. */
+export async function routedAll(rest: N8nRest, executions: ExecutionSummary[]): Promise<Routed[]> {
+	return (await mapLimit(executions, 4, (e) => routedIn(rest, e.id))).flat();
+}
+
+export function sent(stats: SimulatorStats, email: string): number {
+	return stats.sentByEmail[email.toLowerCase()] ?? 0;
+}
+
+/** Of these invited customers: those the API never e-mailed, and those e-mailed more than once. */
+export function emailTally(
+	stats: SimulatorStats,
+	invited: string[],
+): { never: string[]; twice: string[] } {
+	return {
+		never: invited.filter((e) => sent(stats, e) === 0),
+		twice: invited.filter((e) => sent(stats, e) > 1),
+	};
+}
