@@ -4,7 +4,7 @@
  * workflow (its run data times the nodes); `n8n start` with published webhook workflows, POSTs at
  * once, read back from n8n's own execution records.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -19,7 +19,7 @@ import { nodeOutputs, type N8nRun } from '../harness/n8n/runData';
 import { startServer, type N8nServer } from '../harness/n8n/server';
 import { deliver, webhookUrl } from '../harness/n8n/webhook';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
-import { installPackage, packPackage } from '../harness/ourPackage';
+import { installPackage, packPackage, REPO } from '../harness/ourPackage';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import { mkTemp } from '../harness/workFolder';
 import { credentialJson } from '../harness/workflows/workflowJson';
@@ -73,8 +73,14 @@ export class RealN8nBench {
 		await this.cli.importWorkflows([workflow]);
 		const { run, result } = await this.cli.execute(workflow.id);
 		if (result.signal === 'SIGSEGV') return undefined;
-		if (!run)
-			throw new Error(`no run data: ${describeCliResult(`execute ${workflow.id}`, result)}`);
+		if (!run) {
+			// Kept for a look: once, the output of a run that ended with exit 0 did not parse.
+			const kept = path.join(REPO, 'bench', 'results', `${workflow.id}.stdout.txt`);
+			writeFileSync(kept, result.stdout);
+			throw new Error(
+				`no run data (stdout: ${kept}): ${describeCliResult(`execute ${workflow.id}`, result)}`,
+			);
+		}
 		const { runData, error } = run.data.resultData;
 		const start = runData[first]?.[0];
 		// A workflow that failed in `first` has no `last`: its time ends with `first`.
