@@ -2,8 +2,8 @@
  * `npm run bench` (USAGE below) builds the package, starts the simulator in its own process and
  * the real n8n 2.41.1 (unless --no-real-n8n or no chosen scenario needs it), runs the scenarios
  * (bench/scenarios/), prints their tables and the goals, and writes bench/results/latest.json
- * (quick.json with --quick; burst.json or speed.json with --only); a full run also writes each
- * table into its block of docs/performance.md.
+ * (quick.json with --quick; <group or scenario>.json with --only); a run that is not --quick also
+ * writes each table it measured into its block of docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ import {
 } from './scenario';
 
 const USAGE =
-	'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|speed]';
+	'usage: npm run bench [-- --reps N] [-- --quick] [-- --no-real-n8n] [-- --only burst|speed|<scenario name>]';
 
 function settingsOf(args: string[]): Settings {
 	const settings: Settings = { reps: 3, concurrency: 10, realN8n: true, quick: false };
@@ -35,8 +35,7 @@ function settingsOf(args: string[]): Settings {
 		if (args[i] === '--quick') settings.quick = true;
 		else if (args[i] === '--no-real-n8n') settings.realN8n = false;
 		else if (args[i] === '--reps') settings.reps = Math.max(1, Math.floor(Number(args[++i])));
-		else if (args[i] === '--only' && ['burst', 'speed'].includes(args[i + 1]))
-			settings.only = args[++i] as Group;
+		else if (args[i] === '--only' && args[i + 1]) settings.only = args[++i];
 		else throw new Error(`unknown argument ${args[i]}\n${USAGE}`);
 	}
 	if (!(settings.reps >= 1)) throw new Error(`--reps needs a number\n${USAGE}`);
@@ -59,7 +58,11 @@ async function main(): Promise<void> {
 		loadAverageAtStart: load(),
 		settings,
 	};
-	const chosen = scenarios().filter((sc) => !settings.only || sc.groups?.includes(settings.only));
+	const { only } = settings;
+	const chosen = scenarios().filter(
+		(sc) => !only || sc.name === only || sc.groups?.includes(only as Group),
+	);
+	if (!chosen.length) throw new Error(`--only ${only}: no such group or scenario\n${USAGE}`);
 	const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO, encoding: 'utf8' });
 	if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
 	const context: Context = { sim: await startSimulatorProcess(), settings };
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
 	writeFileSync(file, `${JSON.stringify({ ...run, ...results, goals, realN8nError }, null, 2)}\n`);
 	const from = `From \`npm run bench\` at commit ${run.commit.slice(0, 7)}${run.uncommitted ? ' (uncommitted changes)' : ''}, ${run.createdAt.slice(0, 10)}, medians of ${settings.reps}; ${run.machine}, load average ${run.loadAverageAtStart.join(' ')} at start (bench/results/${name}.json).`;
 	const tables = new Map([...outcomes].map(([key, outcome]) => [key, outcome.table.join('\n')]));
-	if (!settings.quick && !settings.only)
+	if (!settings.quick)
 		writeDocsBlocks(path.join(REPO, 'docs', 'performance.md'), 'bench', (block) =>
 			tables.has(block) ? `${from}\n\n${tables.get(block)}` : undefined,
 		);

@@ -19,7 +19,8 @@ export interface Settings {
 	realN8n: boolean;
 	/** Fewer items and one repetition: a smoke test of the bench itself, not a result. */
 	quick: boolean;
-	only?: Group;
+	/** A group or a scenario's name. */
+	only?: string;
 }
 
 export type Context = { sim: SimulatorProcess; settings: Settings; real?: RealN8nBench };
