@@ -1,13 +1,6 @@
-/**
- * The one e2e runner: the package in the REAL n8n, installed the way users install it.
- *
- *   tsx e2e/run.ts --mode single|queue [--only <substring>] [--n8n <version,...>]
- *
- * Once: the mode's slow starts (n8n installs, services), npm run build + npm pack, the simulator in
- * its own process; then the mode's scenarios, one check line each, and "N passed, N failed" (exit
- * 1 on any failure, after the log tails). Everything started is stopped, also on failure, Ctrl-C
- * and the watchdog's timeout. Flags override GCORE_E2E_ONLY and GCORE_E2E_N8N_VERSIONS (README.md).
- */
+// The one e2e runner: tsx e2e/run.ts --mode single|queue|serve [--only <substring>] [--n8n <version,...>].
+// The mode's slow starts, build + npm pack and the simulator, the scenarios as check lines, "N passed, N failed";
+// everything started is stopped on failure, Ctrl-C and the watchdog's timeout (README.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,8 +13,11 @@ import { mkTemp } from '../harness/workFolder';
 import { check, failures, summaryLine } from './checks';
 import type { Built } from './modes/mode';
 import { queueMode } from './modes/queue';
+import { serveMode } from './modes/serve';
 import { singleMode } from './modes/single';
 import { discoverScenarios } from './scenario';
+
+const MODES = { single: singleMode, queue: queueMode, serve: serveMode };
 
 function options() {
 	try {
@@ -30,28 +26,28 @@ function options() {
 				mode: { type: 'string', default: 'single' },
 				only: { type: 'string' },
 				n8n: { type: 'string' },
+				fresh: { type: 'boolean' },
 			},
 		});
-		if (values.mode !== 'single' && values.mode !== 'queue')
-			throw new Error(`--mode ${values.mode}?`);
+		const mode = MODES[values.mode as keyof typeof MODES];
+		if (!mode) throw new Error(`--mode ${values.mode}?`);
 		const versions = (values.n8n ?? process.env.GCORE_E2E_N8N_VERSIONS ?? '')
 			.split(',')
 			.map((s) => s.trim())
 			.filter(Boolean);
 		const only = (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined;
-		return { mode: values.mode, only, versions };
+		return { name: values.mode, mode, only, versions };
 	} catch (e) {
 		console.log(
-			`${(e as Error).message}\nusage: tsx e2e/run.ts --mode single|queue [--only <substring>] [--n8n <version,...>]`,
+			`${(e as Error).message}\nusage: tsx e2e/run.ts --mode single|queue|serve [--only <substring>] [--n8n <version,...>]`,
 		);
 		process.exit(2);
 	}
 }
 
 async function main(): Promise<number> {
-	const { mode: name, only, versions } = options();
-	const mode = name === 'single' ? singleMode : queueMode;
-	const tag = name === 'single' ? 'e2e' : 'queue';
+	const { name, mode, only, versions } = options();
+	const tag = name === 'single' ? 'e2e' : name;
 	installSignalHandlers();
 	const timeoutMin = Number(process.env.GCORE_E2E_TIMEOUT_MIN ?? mode.timeoutMin);
 	const watchdog = setTimeout(() => {

@@ -1,9 +1,6 @@
-/**
- * Queue mode (3): one execution of 2,000 customers on a worker, Gcore IAM on "Continue (using error
- * output)" with n8n's Retry On Fail, the API answering 500 to 10 % of the requests at random. The
- * node's Retry On Fail guard (answers kept per execution, in the process that runs it) holds on the
- * worker: no address that got a final answer is sent again, each customer on exactly one output.
- */
+// Queue mode (3): 2,000 customers in one execution on a worker, "Continue (using error output)" with n8n's
+// Retry On Fail, 10 % API 500s: the node's guard (answers kept per execution) holds on the worker: no address
+// with a final answer sent again, each customer on exactly one output.
 import * as assert from 'node:assert/strict';
 
 import { nodeOutputs } from '../../harness/n8n/runData';

@@ -1,11 +1,6 @@
-/**
- * The node's two On Error modes when the API refuses. The default "Stop Workflow": `n8n execute`
- * fails naming the address and the API's message, without the key. "Continue (using error
- * output)", Max Retries 1: customers whose invitation failed (the API refused one with 400,
- * answered 500 to another on every try, and an invalid address never sent) leave on n8n's Error
- * output with their input fields, an error message and the failure's facts, never on Success,
- * Already Activated or Not Found; the others are routed as usual.
- */
+// The two On Error modes when the API refuses. "Stop Workflow": `n8n execute` fails naming the address and the
+// API's message. "Continue (using error output)", Max Retries 1: a 400, a 500 every try and an invalid address
+// leave on n8n's Error output with their fields, an error and the failure's facts; the others are routed.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

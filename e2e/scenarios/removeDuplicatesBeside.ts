@@ -1,14 +1,6 @@
-/**
- * Issue 16: Remove Duplicates (v2, "Remove Items Processed in Previous Executions", scope Workflow)
- * on a branch beside Gcore IAM behaves as without our node: per mode, Webhook → Remove Duplicates →
- * "Kept" alone and beside Webhook → Gcore IAM (on top, so it runs first); 40 concurrent events on a
- * fresh record, then the same 40 again. Only there could our old node meet it (its lock row existed
- * while the workflow had no record); but there n8n's store races by itself (lost updates, UNIQUE
- * failures of concurrent first writes). So what is compared holds alone in every run: failures only
- * from that race, never "incompatible setting"; its record afterwards in its own mode; the second
- * pass keeps no more repeats than alone, within SLACK. Alone, bursts of 100: "Value Is New" 1
- * UNIQUE failure, 97 of 100 repeats kept; "Value Is Higher" 8 failures, 4 kept.
- */
+// Issue 16: Remove Duplicates (v2, previous executions, scope Workflow) beside Gcore IAM behaves as alone: per
+// mode, 40 events at once on a fresh record, then again. n8n's store races by itself there (lost updates, UNIQUE
+// failures), so what holds alone is compared: failures only from that race, its record, repeats kept within SLACK.
 import * as assert from 'node:assert/strict';
 
 import type { N8nRest } from '../../harness/n8n/rest';
@@ -22,6 +14,7 @@ import type { Scenario, ServerContext } from '../scenario';
 import * as steps from '../webhookSteps';
 
 const EVENTS = 40;
+const { emails, users } = steps.invitedCustomers('rd', EVENTS);
 const RD_NODE = 'Remove Duplicates';
 /** n8n's own race on the record's first insert, which Remove Duplicates meets alone too. */
 const STORE_RACE = /UNIQUE constraint|SQLITE_CONSTRAINT|duplicate key/i;
@@ -50,6 +43,7 @@ const LOGICS = [
 ];
 type Logic = (typeof LOGICS)[number];
 
+/** A fresh record: only there could our old node meet it (its lock row existed while the workflow had none). */
 function workflowOf(l: Logic, withOurs: boolean) {
 	// Distinct hex digits in the id: webhookWorkflow() derives node ids and the webhookId from them.
 	const id = `gcoreIamRd00${'abcd'[(l.key === 'new' ? 0 : 2) + (withOurs ? 0 : 1)]}001`;
@@ -92,10 +86,7 @@ async function pass(ctx: ServerContext, id: string, path: string): Promise<Seen[
 	const hook = steps.hookIn(ctx, id, path);
 	const known = await steps.idsOf(hook);
 	await waitUntilRegistered(ctx, path);
-	const events = Array.from({ length: EVENTS }, (_, i) => ({
-		email: `rd.${String(i + 1).padStart(3, '0')}@invited.example.com`,
-		seq: i + 1,
-	}));
+	const events = emails.map((email, i) => ({ email, seq: i + 1 }));
 	// Delivered again: 404 (n8n's webhook cache can still miss a path it just registered) and 5xx
 	// (under heavy load n8n 2.41.1 answers 500 when its SQLite write lock times out before the run).
 	await steps.postAll(hook.url, events, { redeliverOn: (s) => s === 404 || s >= 500 });
@@ -149,13 +140,9 @@ export const removeDuplicatesBeside: Scenario = {
 	workflows: () => LOGICS.flatMap((l) => [false, true].map((w) => workflowOf(l, w).workflow)),
 	publish: true,
 	async run(ctx) {
-		const users = Array.from({ length: EVENTS }, (_, i) => ({
-			email: `rd.${String(i + 1).padStart(3, '0')}@invited.example.com`,
-			status: 'invited' as const,
-		}));
 		const lines: string[] = [];
 		for (const l of LOGICS) {
-			await ctx.sim.prepare({ users, latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 });
+			await ctx.sim.prepare({ users, ...steps.RATE_LIMITED });
 			const alone = await runVariant(ctx, l, false, lines);
 			const beside = await runVariant(ctx, l, true, lines);
 			assert.ok(
