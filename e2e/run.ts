@@ -19,30 +19,23 @@ import { discoverScenarios } from './scenario';
 
 const MODES = { single: singleMode, queue: queueMode, serve: serveMode };
 
+const USAGE =
+	'usage: tsx e2e/run.ts --mode single|queue|serve [--only <substring>] [--n8n <version,...>]';
+
 function options() {
-	try {
-		const { values } = parseArgs({
-			options: {
-				mode: { type: 'string', default: 'single' },
-				only: { type: 'string' },
-				n8n: { type: 'string' },
-				fresh: { type: 'boolean' },
-			},
-		});
-		const mode = MODES[values.mode as keyof typeof MODES];
-		if (!mode) throw new Error(`--mode ${values.mode}?`);
-		const versions = (values.n8n ?? process.env.GCORE_E2E_N8N_VERSIONS ?? '')
-			.split(',')
-			.map((s) => s.trim())
-			.filter(Boolean);
-		const only = (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined;
-		return { name: values.mode, mode, only, versions };
-	} catch (e) {
-		console.log(
-			`${(e as Error).message}\nusage: tsx e2e/run.ts --mode single|queue|serve [--only <substring>] [--n8n <version,...>]`,
-		);
-		process.exit(2);
-	}
+	const { values } = parseArgs({
+		options: {
+			mode: { type: 'string', default: 'single' },
+			only: { type: 'string' },
+			n8n: { type: 'string' },
+			fresh: { type: 'boolean' },
+		},
+	});
+	const mode = MODES[values.mode as keyof typeof MODES];
+	if (!mode) throw new Error(`--mode ${values.mode}? ${USAGE}`);
+	const versions = (values.n8n ?? process.env.GCORE_E2E_N8N_VERSIONS ?? '').split(',');
+	const only = (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined;
+	return { name: values.mode, mode, only, versions: versions.map((s) => s.trim()).filter(Boolean) };
 }
 
 async function main(): Promise<number> {
@@ -64,12 +57,8 @@ async function main(): Promise<number> {
 	);
 	const work = mkTemp(`gcore-iam-${tag}-`);
 	say(`work folder ${work}`);
-	const session = mode.begin({
-		work,
-		versions: versions.length ? versions : mode.defaultVersions,
-		scenarios,
-		complete: !only,
-	});
+	const run = { work, versions: versions.length ? versions : mode.defaultVersions, scenarios };
+	const session = mode.begin({ ...run, complete: !only });
 
 	let tgz = '';
 	await check('npm run build + npm pack', () => path.basename((tgz = buildAndPack(work))));
@@ -84,13 +73,11 @@ async function main(): Promise<number> {
 	await cleanupAll();
 	clearTimeout(watchdog);
 	const failed = failures();
-	const report = session.report?.(failed);
-	if (report) console.log(report);
-	if (failed)
-		for (const l of session.logs)
-			console.log(
-				`\n----- ${l.title} (last ${l.lines} lines of ${l.file}) -----\n${tail(l.file, l.lines)}`,
-			);
+	console.log(session.report?.(failed) ?? '');
+	for (const l of failed ? session.logs : [])
+		console.log(
+			`\n----- ${l.title} (last ${l.lines} lines of ${l.file}) -----\n${tail(l.file, l.lines)}`,
+		);
 	if (failed || process.env.GCORE_E2E_KEEP === '1') console.log(`\nwork folder kept: ${work}`);
 	else fs.rmSync(work, { recursive: true, force: true });
 	console.log(`\n${session.title}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);

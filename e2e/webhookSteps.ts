@@ -15,14 +15,13 @@ import type { QueueContext, Scenario, ServerContext } from './scenario';
 /** The API at 300 ms admitting 5 in flight, 429 + Retry-After: 1 beyond. */
 export const RATE_LIMITED = { latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 };
 
-/** A published webhook workflow: where to POST, and its executions, oldest first. */
+/** A published webhook workflow; executions oldest first: one process: public API; queue mode: PostgreSQL (the API leaves some out). */
 export interface Hook {
 	sim: SimulatorProcess;
 	rest: N8nRest;
 	id: string;
 	path: string;
 	url: string;
-	/** One process: n8n's public API; queue mode: PostgreSQL (the API leaves some out). */
 	executions(): Promise<ExecutionSummary[]>;
 }
 
@@ -77,10 +76,8 @@ export async function idsOf(hook: Hook): Promise<Set<string>> {
 	return new Set((await hook.executions()).map((e) => e.id));
 }
 
-/**
- * Polls the executions not in `known` until `until` holds and none is running; returns them. A
- * failed read (n8n's SQLite busy under load answers 500) is polled through.
- */
+// Polls the executions not in `known` until `until` holds and none is running; returns them. A failed
+// read (n8n's SQLite busy under load answers 500) is polled through.
 export async function waitFor(
 	hook: Hook,
 	known: Set<string>,
@@ -99,16 +96,13 @@ export async function waitFor(
 	}
 }
 
-/** `until` for waitFor: at least n executions in one of `statuses`. */
 export const ended =
 	(n: number, statuses = FINAL_STATUSES) =>
 	(fresh: ExecutionSummary[]) =>
 		fresh.filter((e) => statuses.includes(e.status)).length >= n;
 
-/**
- * POSTs every event, at most `inFlight` at once, redelivering what `redeliverOn` says (default: n8n
- * 1.123.81's 503 "Database is not ready!"); asserts every final answer is 200; returns the redeliveries.
- */
+// POSTs every event, at most `inFlight` at once, redelivering what `redeliverOn` says (default: n8n
+// 1.123.81's 503 "Database is not ready!"); asserts every final answer is 200; returns the redeliveries.
 export async function postAll(
 	url: string,
 	events: unknown[],
@@ -166,7 +160,6 @@ export async function routedIn(rest: N8nRest, executionId: string): Promise<Rout
 		});
 }
 
-/** routedIn over many executions, four read at a time. */
 export async function routedAll(rest: N8nRest, executions: ExecutionSummary[]): Promise<Routed[]> {
 	return (await mapLimit(executions, 4, (e) => routedIn(rest, e.id))).flat();
 }

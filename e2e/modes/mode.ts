@@ -7,7 +7,6 @@ import { check, notRun } from '../checks';
 import type { Scenario } from '../scenario';
 
 export interface ModeRun {
-	/** kept on failure */
 	work: string;
 	versions: string[];
 	/** filtered by --only, in order; `complete`: no --only */
@@ -31,7 +30,6 @@ export interface ModeDefinition {
 		logs: LogTail[];
 		/** a set-up failing is a failed check, never a throw */
 		run(built: Built): Promise<void>;
-		/** printed after everything is stopped */
 		report?(failed: number): string;
 	};
 }

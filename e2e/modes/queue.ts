@@ -81,7 +81,7 @@ export const queueMode: ModeDefinition = {
 						},
 					);
 				}
-				const ctx = cluster && built && { cluster, sim: built.sim, work };
+				const ctx = cluster && built && { cluster, sim: built.sim };
 				await checkAll(toRun, ctx, 'set-up failed');
 			},
 		};

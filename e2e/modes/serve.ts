@@ -33,14 +33,9 @@ export const serveMode: ModeDefinition = {
 						fs.rmSync(userFolder, { recursive: true, force: true });
 					// n8n starts only with the key it wrote to this folder's .n8n/config.
 					const config = path.join(userFolder, '.n8n', 'config');
-					const saved = fs.existsSync(config) ? JSON.parse(fs.readFileSync(config, 'utf8')) : {};
-					const opts = {
-						userFolder,
-						port,
-						logFile,
-						encryptionKey: saved.encryptionKey,
-						inheritN8nEnv: true,
-					};
+					const saved = fs.existsSync(config) ? fs.readFileSync(config, 'utf8') : '{}';
+					const { encryptionKey } = JSON.parse(saved) as { encryptionKey?: string };
+					const opts = { userFolder, port, logFile, encryptionKey, inheritN8nEnv: true };
 					const real = await ensureRealN8n(version);
 					// Imported at every start (the simulator's port changes): edits to the example are replaced.
 					const { n8n } = await equippedN8n(real, opts, built, [loadExampleWorkflow()]);

@@ -8,7 +8,7 @@ import { addressOf, batchCustomers, batchFinished, startBatch } from '../../harn
 import { countBy, seconds, workerOf } from '../../harness/queue/executions';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
 import { BATCH_RETRY, FAILED_NODE } from '../../harness/workflows/queueWorkflows';
-import { isFinalAnswer } from '../expect';
+import { answersByAddress, isFinalAnswer } from '../expect';
 import { measured } from '../measured';
 import type { QueueScenario } from '../scenario';
 
@@ -27,11 +27,8 @@ export const batchOnWorker: QueueScenario = {
 		const { id, worker, postedAt } = await startBatch(cluster, batch.customers);
 		const exec = await batchFinished(cluster, id, 15 * 60_000);
 		assert.equal(exec.status, 'success', `execution ${id} status`);
-		assert.equal(
-			workerOf(cluster.workers).get(id),
-			worker.name,
-			`execution ${id} ran on one worker`,
-		);
+		const ranOn = workerOf(cluster.workers).get(id);
+		assert.equal(ranOn, worker.name, `execution ${id} ran on one worker`);
 
 		const { run } = await cluster.rest.execution(id);
 		const outs = nodeOutputs(run, GCORE_NODE_NAME);
@@ -47,11 +44,7 @@ export const batchOnWorker: QueueScenario = {
 
 		// Per address, the requests in arrival order: nothing may follow a final answer.
 		const stats = await sim.stats();
-		const byAddress = new Map<string, Array<number | string>>();
-		for (const l of stats.log.filter((l) => l.path === '/iam/auth/renew_invitation')) {
-			const email = String((l.body as { email?: string }).email).toLowerCase();
-			byAddress.set(email, [...(byAddress.get(email) ?? []), l.status]);
-		}
+		const byAddress = answersByAddress(stats);
 		const resentAfterFinal = [...byAddress].filter(([, s]) => {
 			const final = s.findIndex(isFinalAnswer);
 			return final >= 0 && final < s.length - 1;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 import { browserCheck as driveBrowser } from '../../harness/n8n/browser';
 import { ensureChromium } from '../../harness/n8n/chromium';
-import { assertBranches, assertSimulatorSaw, emails, once } from '../expect';
+import * as expect from '../expect';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
 import { majorOf } from '../../harness/n8n/install';
 import { nodeOutputs } from '../../harness/n8n/runData';
@@ -61,7 +61,7 @@ export const browserCheck: Scenario = {
 		);
 		const { run } = await rest.execution(mine[0].id);
 		const inputs = nodeOutputs(run, INPUT_NODE)[0] ?? [];
-		assertBranches(run, inputs, new Set());
+		expect.assertBranches(run, inputs, new Set());
 		const edges = nodeOutputs(run, GCORE_NODE_NAME)
 			.slice(0, 3)
 			.map((out, k) => [
@@ -70,7 +70,7 @@ export const browserCheck: Scenario = {
 			]);
 		const shown = edges.map(([edge]) => [edge, r.edgeCounts[edge]]);
 		assert.deepEqual(shown, edges, 'item counts on the edges from the node');
-		await assertSimulatorSaw(sim, apiKey, once(emails(inputs)));
+		await expect.assertSimulatorSaw(sim, apiKey, expect.once(expect.emails(inputs)));
 
 		const dest =
 			process.env.GCORE_E2E_SCREENSHOT ?? path.join(REPO, 'docs', 'example-workflow.png');

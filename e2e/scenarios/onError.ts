@@ -6,14 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { SAMPLE_CUSTOMERS } from '../../simulator';
-import {
-	assertBranches,
-	assertNoKey,
-	assertRanOk,
-	assertSimulatorSaw,
-	emails,
-	once,
-} from '../expect';
+import * as expect from '../expect';
 import { describeCliResult } from '../../harness/n8n/cli';
 import { nodeOutputs, type N8nItem } from '../../harness/n8n/runData';
 import { GCORE_NODE_NAME } from '../../harness/names';
@@ -46,7 +39,7 @@ export const stopMode: Scenario = {
 		assert.notEqual(result.code, 0, `n8n execute should fail. ${described}`);
 		assert.ok(out.includes(VALIDATION_MESSAGE), `the error shows the API message. ${described}`);
 		assert.ok(out.includes(STOPPER), `the error names ${STOPPER}. ${described}`);
-		assertNoKey(ctx.apiKey, out);
+		expect.assertNoKey(ctx.apiKey, out);
 		return `exit ${result.code}`;
 	},
 };
@@ -91,24 +84,28 @@ export const errorOutput: Scenario = {
 			await ctx.sim.addFault(REFUSED, refusal);
 			await ctx.sim.addFault(SERVER_ERROR, { status: 500 });
 		});
-		assertRanOk(run, result);
+		expect.assertRanOk(run, result);
 		const inputs = nodeOutputs(run, 'Add a typo')[0] ?? [];
-		assert.ok(emails(inputs).includes(TYPO_ADDRESS), `no ${TYPO_ADDRESS} among the inputs`);
+		assert.ok(expect.emails(inputs).includes(TYPO_ADDRESS), `no ${TYPO_ADDRESS} among the inputs`);
 		const failing = new Set([REFUSED, SERVER_ERROR, TYPO_ADDRESS]);
-		const summary = assertBranches(run, inputs, failing);
+		const summary = expect.assertBranches(run, inputs, failing);
 		const outs = nodeOutputs(run, GCORE_NODE_NAME);
 		assert.equal(outs.length, 4, `${GCORE_NODE_NAME}'s outputs with the Error output`);
-		const wantFailed = emails(inputs).filter((e) => failing.has(e));
-		assert.deepEqual(emails(outs[3]), wantFailed, 'items on the Error output, in input order');
+		const wantFailed = expect.emails(inputs).filter((e) => failing.has(e));
+		assert.deepEqual(
+			expect.emails(outs[3]),
+			wantFailed,
+			'items on the Error output, in input order',
+		);
 		const items = [outs[3], inputs];
 		assertFailed(items, REFUSED, { statusCode: 400, attempts: 1, apiMessage: VALIDATION_MESSAGE });
 		assertFailed(items, SERVER_ERROR, { statusCode: 500, attempts: 2 });
 		assertFailed(items, TYPO_ADDRESS, {});
-		const reached = emails(nodeOutputs(run, 'Failed: fix in CRM')[0] ?? []);
+		const reached = expect.emails(nodeOutputs(run, 'Failed: fix in CRM')[0] ?? []);
 		assert.deepEqual(reached, wantFailed, 'items reaching the node on the Error output');
-		assertNoKey(ctx.apiKey, result.stdout, result.stderr);
-		const saw = await assertSimulatorSaw(ctx.sim, ctx.apiKey, {
-			...once(emails(inputs).filter((e) => !failing.has(e))),
+		expect.assertNoKey(ctx.apiKey, result.stdout, result.stderr);
+		const saw = await expect.assertSimulatorSaw(ctx.sim, ctx.apiKey, {
+			...expect.once(expect.emails(inputs).filter((e) => !failing.has(e))),
 			[REFUSED]: 1,
 			[SERVER_ERROR]: 2,
 			[TYPO_ADDRESS]: 0,

@@ -8,7 +8,7 @@ import { say } from '../../harness/log';
 import { countBy, listedByPublicApi, seconds, workerOf } from '../../harness/queue/executions';
 import { OUTPUT_NAMES } from '../../harness/names';
 import { CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
-import { isFinalAnswer, OUTCOMES } from '../expect';
+import { answersByAddress, isFinalAnswer, OUTCOMES } from '../expect';
 import { measured } from '../measured';
 import type { QueueScenario } from '../scenario';
 import * as steps from '../webhookSteps';
@@ -67,14 +67,11 @@ async function proveBurst(hook: steps.Hook, spec: Burst) {
 	assert.deepEqual(first10(never), [], 'invited customers never e-mailed');
 	const over = twice.filter((e) => steps.sent(stats, e) > posted[e]);
 	assert.deepEqual(first10(over), [], 'customers e-mailed more often than POSTed');
-	const finals = countBy(
-		stats.log
-			.filter((l) => l.path === '/iam/auth/renew_invitation' && isFinalAnswer(l.status))
-			.map((l) => String((l.body as { email?: string }).email).toLowerCase()),
-	);
-	const offFinal = Object.keys(posted).filter((e) => !finals[e] || finals[e] > posted[e]);
+	const answers = answersByAddress(stats);
+	const finals = (e: string) => (answers.get(e) ?? []).filter(isFinalAnswer).length;
+	const offFinal = Object.keys(posted).filter((e) => !finals(e) || finals(e) > posted[e]);
 	assert.deepEqual(
-		first10(offFinal.map((e) => `${e} ${finals[e] ?? 0}/${posted[e]}`)),
+		first10(offFinal.map((e) => `${e} ${finals(e)}/${posted[e]}`)),
 		[],
 		'addresses with no final answer or more than one per POST',
 	);

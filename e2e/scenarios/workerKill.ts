@@ -73,7 +73,7 @@ export const workerKill: QueueScenario = {
 		// Main and the survivor go on: new executions (customers unknown to the API) all succeed there.
 		goesOn('after the kill');
 		const known = await steps.idsOf(customers);
-		const later = Array.from({ length: AFTER_KILL_POSTS }, (_, i) => `later${i}@kill.example.com`);
+		const later = steps.invitedCustomers('kill.later', AFTER_KILL_POSTS).emails;
 		await steps.postAll(
 			customers.url,
 			later.map((email) => ({ email })),
