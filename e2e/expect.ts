@@ -7,6 +7,13 @@ import { nodeOutputs, type N8nItem, type N8nRun } from '../harness/n8n/runData';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 
+/** The simulator's seeded invited customers. */
+export const INVITED = SAMPLE_CUSTOMERS.filter((c) => c.status === 'invited').map((c) => c.email);
+/** Asserts that nothing was `found`, showing the first 10. */
+export function none(found: string[], what: string): void {
+	assert.deepEqual(found.slice(0, 10), [], what);
+}
+
 /** invitation.outcome per output */
 export const OUTCOMES = ['sent', 'alreadyActivated', 'notFound'];
 
@@ -27,8 +34,7 @@ export function assertRanOk(run: N8nRun | undefined, r: CliResult): asserts run 
 	assert.equal(error, undefined, `the run has an error: ${JSON.stringify(error)}`);
 }
 
-// Every address not in `failing` on its expected output, in input order, with the input fields and
-// invitation.outcome; so a failed customer on Success, Already Activated or Not Found fails this.
+/** Every address not in `failing` on its expected output, in input order, with its input fields and outcome. */
 export function assertBranches(run: N8nRun, inputs: N8nItem[], failing: Set<string>): string {
 	const outs = nodeOutputs(run, GCORE_NODE_NAME);
 	assert.ok(outs.length >= 3, `${GCORE_NODE_NAME} produced ${outs.length} outputs, expected 3`);

@@ -1,6 +1,5 @@
-// The one e2e runner: tsx e2e/run.ts --mode single|queue|serve [--only <substring>] [--n8n <version,...>].
-// The mode's slow starts, build + npm pack and the simulator, the scenarios as check lines, "N passed, N failed";
-// everything started is stopped on failure, Ctrl-C and the watchdog's timeout (README.md).
+// The one runner: tsx e2e/run.ts --mode single|queue|serve [--only <substring>] [--n8n <version,...>]; everything
+// started is stopped on failure, Ctrl-C and the watchdog's timeout (README.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,8 +45,7 @@ async function main(): Promise<number> {
 	const watchdog = setTimeout(() => {
 		console.log(`FAIL test:${tag} did not finish within ${timeoutMin} min: stopping everything`);
 		void cleanupAll().finally(() => process.exit(1));
-	}, timeoutMin * 60_000);
-	watchdog.unref();
+	}, timeoutMin * 60_000).unref();
 
 	const t0 = Date.now();
 	const scenarios = discoverScenarios().filter(

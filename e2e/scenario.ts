@@ -1,5 +1,4 @@
-// What a scenario is and gets: every export of a file in scenarios/ that is a `Scenario` runs in its mode,
-// sorted by `order` (no list to edit). Modes: modes/single.ts, modes/queue.ts.
+/** What a scenario is and gets: every `Scenario` exported from scenarios/ runs in its mode, sorted by `order`. */
 import * as path from 'node:path';
 
 import { discoverExports } from '../harness/discover';

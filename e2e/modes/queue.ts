@@ -1,5 +1,5 @@
-// Mode 'queue' (npm run test:queue): n8n's queue mode as a user scales n8n out: own Redis and PostgreSQL,
-// main + 2 workers (harness/queue/cluster.ts), the queue scenarios and the measured table. One version per run.
+// Mode 'queue' (npm run test:queue): own Redis and PostgreSQL, main + 2 workers, the queue scenarios and
+// the measured table (docs/scaling.md). One n8n version per run (one database).
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -26,12 +26,9 @@ export const queueMode: ModeDefinition = {
 		const t0 = Date.now();
 		const install = ensureRealN8n(version);
 		const services = queue.startServices(work);
-		install.catch(() => undefined);
-		services.catch(() => undefined);
-		const toRun = runnable(
-			scenarios.flatMap((s) => (s.mode === 'queue' ? [s] : [])),
-			version,
-		);
+		for (const p of [install, services]) p.catch(() => undefined);
+		const queueScenarios = scenarios.flatMap((s) => (s.mode === 'queue' ? [s] : []));
+		const toRun = runnable(queueScenarios, version);
 		return {
 			title: `queue mode in the real n8n ${version}`,
 			logs: LOGS.map((f) => ({ title: `${f}.log`, file: path.join(work, `${f}.log`), lines: 40 })),

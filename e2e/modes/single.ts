@@ -1,6 +1,4 @@
-// Mode 'single' (npm run test:e2e): every tested n8n version at once, each with its own simulator. Per version:
-// `npm install <tarball>` into a fresh user folder, the credential and every workflow imported, the 'cli'
-// scenarios, `n8n start` (webhook workflows published over REST), the 'server' ones.
+/** Mode 'single' (npm run test:e2e): every tested n8n version at once, each with its own simulator (README.md). */
 import * as path from 'node:path';
 
 import { DEFAULT_API_KEY } from '../../simulator';
@@ -42,13 +40,15 @@ export async function startLoggedIn(real: RealN8n, n8n: N8nInstance) {
 	return { server, rest };
 }
 
+/** One version: install and import, the 'cli' scenarios, `n8n start`, the 'server' ones. */
 async function runVersion(
 	real: RealN8n,
 	all: SingleScenario[],
 	built: NonNullable<Built>,
-	workFolder: string,
+	work: string,
 	logs: LogTail[],
 ) {
+	const workFolder = path.join(work, `n8n-${real.n8nVersion}`);
 	const label = (name: string) => `[n8n ${real.n8nVersion}] ${name}`;
 	const toRun = runnable(all, real.n8nVersion, label);
 	const logFile = path.join(workFolder, 'n8n.log');
@@ -64,12 +64,8 @@ async function runVersion(
 	});
 	const base = { sim: built.sim, apiKey: DEFAULT_API_KEY, owner: DEMO_OWNER, workFolder };
 	const ctx = equipped && { ...equipped, ...base };
-	await checkAll(
-		toRun.flatMap((s) => (s.phase === 'cli' ? [s] : [])),
-		ctx,
-		'set-up failed',
-		label,
-	);
+	const cliScenarios = toRun.flatMap((s) => (s.phase === 'cli' ? [s] : []));
+	await checkAll(cliScenarios, ctx, 'set-up failed', label);
 
 	const serverScenarios = toRun.flatMap((s) => (s.phase === 'server' ? [s] : []));
 	if (!serverScenarios.length) return;
@@ -111,8 +107,7 @@ export const singleMode: ModeDefinition = {
 							sim = await startSimulatorProcess({ logFile: simLog(version) });
 							logs.push({ title: `simulator ${version} log`, file: simLog(version), lines: 15 });
 						}
-						const workFolder = path.join(work, `n8n-${version}`);
-						await runVersion(real, single, { ...built, sim }, workFolder, logs);
+						await runVersion(real, single, { ...built, sim }, work, logs);
 					}),
 				);
 			},

@@ -1,6 +1,5 @@
-// A user in headless Chromium: the example's output labels, "Execute workflow", the node's action, option names
-// and Email placeholder; n8n's record of that run routes every customer and matches the counts on the edges.
-// Saves docs/example-workflow.png (GCORE_E2E_SCREENSHOT=none: the work folder).
+// A user in headless Chromium sees the node in the editor and runs the example (README.md); saves
+// docs/example-workflow.png (GCORE_E2E_SCREENSHOT=none: the work folder).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

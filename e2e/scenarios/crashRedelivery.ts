@@ -1,6 +1,5 @@
-// Issue 16 in one n8n process: `kill -9` of `n8n start` mid-work, a restart on the same user folder, the
-// same events POSTed again within one slice of "Skip If Invited Within". Nobody left un-e-mailed, no
-// "sentBefore" without a 2xx, e-mailed twice reported; one execution with the export, or one per customer.
+// Issue 16 in one n8n process: `kill -9` of `n8n start` mid-work, restart, the same events again in one slice of
+// "Skip If Invited Within": nobody left un-e-mailed, no "sentBefore" without a 2xx (README.md).
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -8,6 +7,7 @@ import { say } from '../../harness/log';
 import { deliver, PROBE_EMAIL, waitUntilStarted } from '../../harness/n8n/webhook';
 import type { ExecutionSummary } from '../../harness/n8n/rest';
 import { SPLIT_EXPORT } from '../../harness/workflows/webhookWorkflow';
+import { none } from '../expect';
 import type { ServerContext } from '../scenario';
 import * as steps from '../webhookSteps';
 
@@ -22,7 +22,7 @@ const NEEDS_MS = 200_000;
 async function proveCrashAndRedelivery(
 	hook: steps.Hook,
 	ctx: ServerContext,
-	emails: string[],
+	{ emails, users }: ReturnType<typeof steps.invitedCustomers>,
 	events: unknown[],
 	probe: unknown,
 ): Promise<string> {
@@ -32,7 +32,6 @@ async function proveCrashAndRedelivery(
 		say(`waiting ${(left / 1000).toFixed(0)} s for the next slice`);
 		await sleep(left + 1000);
 	}
-	const users = emails.map((email) => ({ email, status: 'invited' as const }));
 	await sim.prepare({ users, ...steps.RATE_LIMITED });
 
 	// Round 1, killed once a third of the customers' requests reached the API.
@@ -75,11 +74,8 @@ async function proveCrashAndRedelivery(
 	const other = fresh.length - success - recovered;
 	const doneMs = Date.now() - redeliveredAt;
 	const routed = [...routedBy.values()].flat();
-	assert.deepEqual(
-		routed.filter((r) => r.branch !== 0).map((r) => r.email),
-		[],
-		'customers the redelivery did not route to Success',
-	);
+	const offSuccess = routed.filter((r) => r.branch !== 0).map((r) => r.email);
+	none(offSuccess, 'customers the redelivery did not route to Success');
 
 	const { never, twice } = steps.emailTally(await sim.stats(), emails);
 	// n8n can answer a POST 500 and still run it, so a redelivered event may run twice: a
@@ -114,13 +110,14 @@ function crashScenario(spec: {
 	events: (emails: string[]) => unknown[];
 	probe: unknown;
 }) {
-	const { emails } = steps.invitedCustomers(`crash.${spec.key}`, spec.customers);
+	const customers = steps.invitedCustomers(`crash.${spec.key}`, spec.customers);
 	const options = { skipIfInvitedWithin: WINDOW_MINUTES };
 	const { id, codeBefore, probe } = spec;
 	return steps.webhookScenario({
 		...spec,
-		workflow: { id, path: `gcore-e2e-crash-${spec.key}`, codeBefore, options },
-		prove: (hook, ctx) => proveCrashAndRedelivery(hook, ctx, emails, spec.events(emails), probe),
+		workflows: [{ id, path: `gcore-e2e-crash-${spec.key}`, codeBefore, options }],
+		prove: ([hook], ctx) =>
+			proveCrashAndRedelivery(hook, ctx, customers, spec.events(customers.emails), probe),
 	});
 }
 

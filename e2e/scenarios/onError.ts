@@ -1,11 +1,8 @@
-// The two On Error modes when the API refuses. "Stop Workflow": `n8n execute` fails naming the address and the
-// API's message. "Continue (using error output)", Max Retries 1: a 400, a 500 every try and an invalid address
-// leave on n8n's Error output with their fields, an error and the failure's facts; the others are routed.
+/** The node's two On Error modes when the API refuses: "Stop Workflow" and "Continue (using error output)" (README.md). */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { SAMPLE_CUSTOMERS } from '../../simulator';
 import * as expect from '../expect';
 import { describeCliResult } from '../../harness/n8n/cli';
 import { nodeOutputs, type N8nItem } from '../../harness/n8n/runData';
@@ -17,9 +14,7 @@ import { executeFresh, type Scenario } from '../scenario';
 const FILE = path.join(__dirname, '..', 'workflows', 'errorOutput.workflow.json');
 const TYPO_ADDRESS = 'not-an-email-address';
 const VALIDATION_MESSAGE = 'Enter a valid email address.';
-const [STOPPER, REFUSED, SERVER_ERROR] = SAMPLE_CUSTOMERS.filter((c) => c.status === 'invited').map(
-	(c) => c.email,
-);
+const [STOPPER, REFUSED, SERVER_ERROR] = expect.INVITED;
 const workflow = () => JSON.parse(fs.readFileSync(FILE, 'utf8')) as WorkflowJson;
 const refusal = { status: 400, body: { errors: { email: [VALIDATION_MESSAGE] } } };
 

@@ -1,6 +1,5 @@
-// Issue 12, proof 1: a "Stop Workflow" run stops on an address answering 500; after the fix n8n's Retry
-// skips those the failed run e-mailed ("sentBefore") and e-mails the rest. In queue mode (5) the Retry
-// runs on the other worker, so it knows what the first sent only through n8n's store in PostgreSQL.
+// Issue 12, proof 1: n8n's Retry of a failed "Stop Workflow" run e-mails everyone exactly once; in queue mode (5)
+// on the other worker, which knows what the first sent only through n8n's store in PostgreSQL.
 import * as assert from 'node:assert/strict';
 
 import { post, SPLIT_EXPORT, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
@@ -66,9 +65,9 @@ async function proveRetriedExecution(
 export const retryExecution = steps.webhookScenario({
 	name: `retried execution: a webhook's "Stop Workflow" run of ${CUSTOMERS} stops on an address answering 500; after the fix, n8n's Retry e-mails everyone exactly once`,
 	order: 80,
-	workflow: { id: 'gcoreIamRetry001', path: 'gcore-e2e-retry', codeBefore: SPLIT_EXPORT },
+	workflows: [{ id: 'gcoreIamRetry001', path: 'gcore-e2e-retry', codeBefore: SPLIT_EXPORT }],
 	probe: { customers: [] },
-	prove: async (hook) => (await proveRetriedExecution(hook)).note,
+	prove: async ([hook]) => (await proveRetriedExecution(hook)).note,
 });
 
 const QUEUE_WORKFLOW = { id: 'gcoreQueueRetry1', path: 'gcore-queue-retry' };
