@@ -3,7 +3,6 @@ import * as assert from 'node:assert/strict';
 
 const results: Array<'pass' | 'fail' | 'skip'> = [];
 
-/** Runs one check; its note (if any) goes on the line. */
 export async function check(name: string, fn: () => Promise<string | void> | string | void) {
 	const t0 = Date.now();
 	const took = () => `${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`;
@@ -19,7 +18,6 @@ export async function check(name: string, fn: () => Promise<string | void> | str
 	}
 }
 
-/** A check that could not run: a failure (its set-up failed) or a deliberate skip. */
 export function notRun(name: string, why: string, status: 'fail' | 'skip' = 'fail'): void {
 	results.push(status);
 	console.log(`${status === 'skip' ? 'skip' : 'FAIL'} ${name} — ${why}`);

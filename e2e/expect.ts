@@ -7,9 +7,7 @@ import { nodeOutputs, type N8nItem, type N8nRun } from '../harness/n8n/runData';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 
-/** The simulator's seeded invited customers. */
 export const INVITED = SAMPLE_CUSTOMERS.filter((c) => c.status === 'invited').map((c) => c.email);
-/** Asserts that nothing was `found`, showing the first 10. */
 export function none(found: string[], what: string): void {
 	assert.deepEqual(found.slice(0, 10), [], what);
 }
@@ -21,7 +19,6 @@ export function emails(items: N8nItem[]): string[] {
 	return items.map((i) => String(i.json.email));
 }
 
-/** Which output an address must come out on, from the simulator's seeded customers. */
 function expectedOutput(email: string): number {
 	const user = SAMPLE_CUSTOMERS.find((u) => u.email.toLowerCase() === email.toLowerCase());
 	return !user ? 2 : user.status === 'invited' ? 0 : 1;
@@ -68,7 +65,6 @@ function renewals(stats: SimulatorStats) {
 	return stats.log.filter((l) => l.path === '/iam/auth/renew_invitation');
 }
 
-/** The answers each address got, in arrival order (lower case). */
 export function answersByAddress(stats: SimulatorStats): Map<string, Array<number | string>> {
 	const byAddress = new Map<string, Array<number | string>>();
 	for (const l of renewals(stats)) {

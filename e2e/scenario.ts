@@ -38,7 +38,6 @@ interface ScenarioBase {
 	name: string;
 	order: number;
 	runsOn?(n8nVersion: string): boolean;
-	/** a reason to skip it in this run */
 	skipReason?(): string | undefined;
 	workflows?(): WorkflowJson[];
 }
@@ -72,7 +71,6 @@ export function discoverScenarios(): Scenario[] {
 	return found.sort((a, b) => a.order - b.order);
 }
 
-/** The scenarios that run on this n8n version; those this run skips get their skip line. */
 export function runnable<S extends Scenario>(all: S[], version: string, label = (n: string) => n) {
 	return all.filter((s) => {
 		const why = s.skipReason?.();

@@ -13,7 +13,6 @@ import { webhookWorkflow, type WebhookWorkflow } from '../harness/workflows/webh
 import { none } from './expect';
 import type { QueueContext, Scenario, ServerContext } from './scenario';
 
-/** The API at 300 ms admitting 5 in flight, 429 + Retry-After: 1 beyond. */
 export const RATE_LIMITED = { latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 };
 
 /** A published webhook workflow; executions oldest first: one process: public API; queue mode: PostgreSQL (the API leaves some out). */
@@ -62,7 +61,6 @@ export function webhookScenario(spec: {
 	};
 }
 
-/** `n` invited customers <prefix>.<nnn>@invited.example.com and the simulator's users for them. */
 export function invitedCustomers(prefix: string, n: number) {
 	const address = (i: number) => `${prefix}.${String(i).padStart(3, '0')}@invited.example.com`;
 	const emails = Array.from({ length: n }, (_, i) => address(i));
@@ -160,7 +158,6 @@ export function sent(stats: SimulatorStats, email: string): number {
 	return stats.sentByEmail[email.toLowerCase()] ?? 0;
 }
 
-/** Of these invited customers: those the API never e-mailed, and those e-mailed more than once. */
 export function emailTally(stats: SimulatorStats, invited: string[]) {
 	return {
 		never: invited.filter((e) => sent(stats, e) === 0),

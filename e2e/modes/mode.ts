@@ -42,7 +42,6 @@ export function workflowsOf(scenarios: Scenario[]): wfj.WorkflowJson[] {
 	return scenarios.flatMap((s) => s.workflows?.() ?? []);
 }
 
-/** The cached Node 24 and n8n as a check line; undefined when the install failed. */
 export async function checkInstall(label: string, install: Promise<RealN8n>) {
 	let real: RealN8n | undefined;
 	await check(label, async () => {
@@ -52,7 +51,6 @@ export async function checkInstall(label: string, install: Promise<RealN8n>) {
 	return real;
 }
 
-/** Each scenario as a check line; without `ctx` (its set-up failed) as a failed one. */
 export async function checkAll<C>(
 	scenarios: Array<{ name: string; run(ctx: C): Promise<string | void> }>,
 	ctx: C | undefined,

@@ -17,7 +17,6 @@ import { runnable, type SingleScenario } from '../scenario';
 import { checkAll, checkInstall, simCredential, workflowsOf } from './mode';
 import type { Built, LogTail, ModeDefinition } from './mode';
 
-/** An n8n instance (owner: DEMO_OWNER) with our package, the simulator credential and these workflows. */
 export async function equippedN8n(
 	real: RealN8n,
 	opts: N8nOptions,
@@ -40,7 +39,6 @@ export async function startLoggedIn(real: RealN8n, n8n: N8nInstance) {
 	return { server, rest };
 }
 
-/** One version: install and import, the 'cli' scenarios, `n8n start`, the 'server' ones. */
 async function runVersion(
 	real: RealN8n,
 	all: SingleScenario[],

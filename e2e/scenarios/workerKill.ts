@@ -51,7 +51,6 @@ export const workerKill: QueueScenario = {
 			await victim.exited;
 		});
 
-		// The execution as n8n shows it, until it reaches a final status.
 		const seen: string[] = [];
 		let status = '';
 		let finalMs = 0;
