@@ -43,7 +43,11 @@ export const serveMode: ModeDefinition = {
 					console.log(
 						`\nOpen ${n8n.baseUrl}/workflow/${EXAMPLE_WORKFLOW_ID}, log in as ${DEMO_OWNER.email} / ${DEMO_OWNER.password}, click "Execute workflow". Ctrl-C stops everything.\n`,
 					);
-					throw new Error(`exited: ${await Promise.race([server.exited, built.sim.exited])}`);
+					let stopping = false; // Ctrl-C: installSignalHandlers stops everything and exits
+					process.once('SIGINT', () => (stopping = true)).once('SIGTERM', () => (stopping = true));
+					const how = await Promise.race([server.exited, built.sim.exited]);
+					if (stopping) await new Promise(() => undefined);
+					throw new Error(`exited: ${how}`);
 				});
 			},
 		};
