@@ -3,32 +3,21 @@ import * as assert from 'node:assert/strict';
 
 const results: Array<'pass' | 'fail' | 'skip'> = [];
 
-/** Runs one check; its note (if any) goes on the line. Returns whether it passed. */
-export async function check(
-	name: string,
-	fn: () => Promise<string | void> | string | void,
-): Promise<boolean> {
+export async function check(name: string, fn: () => Promise<string | void> | string | void) {
 	const t0 = Date.now();
 	const took = () => `${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`;
 	try {
 		const note = await fn();
 		results.push('pass');
 		console.log(`ok   ${took()}${note ? ` — ${note}` : ''}`);
-		return true;
 	} catch (e) {
-		const detail =
-			e instanceof assert.AssertionError
-				? e.message
-				: e instanceof Error
-					? (e.stack ?? e.message)
-					: String(e);
+		const error = e instanceof Error ? e : new Error(String(e));
+		const detail = error instanceof assert.AssertionError ? error.message : String(error.stack);
 		results.push('fail');
 		console.log(`FAIL ${took()}\n${detail.replace(/^/gm, '     ')}`);
-		return false;
 	}
 }
 
-/** A check that could not run: a failure (its set-up failed) or a deliberate skip. */
 export function notRun(name: string, why: string, status: 'fail' | 'skip' = 'fail'): void {
 	results.push(status);
 	console.log(`${status === 'skip' ? 'skip' : 'FAIL'} ${name} — ${why}`);

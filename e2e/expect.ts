@@ -1,11 +1,16 @@
 /** Assertions the scenarios share: where each customer came out, what the simulator received, no key anywhere. */
 import * as assert from 'node:assert/strict';
 
-import { SAMPLE_CUSTOMERS } from '../simulator';
+import { SAMPLE_CUSTOMERS, type SimulatorStats } from '../simulator';
 import { describeCliResult, type CliResult } from '../harness/n8n/cli';
 import { nodeOutputs, type N8nItem, type N8nRun } from '../harness/n8n/runData';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
+
+export const INVITED = SAMPLE_CUSTOMERS.filter((c) => c.status === 'invited').map((c) => c.email);
+export function none(found: string[], what: string): void {
+	assert.deepEqual(found.slice(0, 10), [], what);
+}
 
 /** invitation.outcome per output */
 export const OUTCOMES = ['sent', 'alreadyActivated', 'notFound'];
@@ -14,7 +19,6 @@ export function emails(items: N8nItem[]): string[] {
 	return items.map((i) => String(i.json.email));
 }
 
-/** Which output an address must come out on, from the simulator's seeded customers. */
 function expectedOutput(email: string): number {
 	const user = SAMPLE_CUSTOMERS.find((u) => u.email.toLowerCase() === email.toLowerCase());
 	return !user ? 2 : user.status === 'invited' ? 0 : 1;
@@ -27,10 +31,7 @@ export function assertRanOk(run: N8nRun | undefined, r: CliResult): asserts run 
 	assert.equal(error, undefined, `the run has an error: ${JSON.stringify(error)}`);
 }
 
-/**
- * Every address not in `failing` on its expected output, in input order, with the input fields and
- * invitation.outcome; so a failed customer on Success, Already Activated or Not Found fails this.
- */
+/** Every address not in `failing` on its expected output, in input order, with its input fields and outcome. */
 export function assertBranches(run: N8nRun, inputs: N8nItem[], failing: Set<string>): string {
 	const outs = nodeOutputs(run, GCORE_NODE_NAME);
 	assert.ok(outs.length >= 3, `${GCORE_NODE_NAME} produced ${outs.length} outputs, expected 3`);
@@ -60,6 +61,19 @@ export function assertNoKey(key: string, ...texts: string[]): void {
 	for (const t of texts) assert.ok(!t.includes(key), 'the API key appears in n8n output');
 }
 
+function renewals(stats: SimulatorStats) {
+	return stats.log.filter((l) => l.path === '/iam/auth/renew_invitation');
+}
+
+export function answersByAddress(stats: SimulatorStats): Map<string, Array<number | string>> {
+	const byAddress = new Map<string, Array<number | string>>();
+	for (const l of renewals(stats)) {
+		const email = String((l.body as { email?: string }).email).toLowerCase();
+		byAddress.set(email, [...(byAddress.get(email) ?? []), l.status]);
+	}
+	return byAddress;
+}
+
 /** Every renew_invitation request carried the key; `counts`: requests per address (1 = no duplicate e-mail, 0 = never sent). */
 export async function assertSimulatorSaw(
 	sim: SimulatorProcess,
@@ -67,7 +81,7 @@ export async function assertSimulatorSaw(
 	counts: Record<string, number>,
 ): Promise<string> {
 	const stats = await sim.stats();
-	const renew = stats.log.filter((l) => l.path === '/iam/auth/renew_invitation');
+	const renew = renewals(stats);
 	for (const entry of renew) {
 		assert.equal(entry.method, 'POST');
 		assert.equal(

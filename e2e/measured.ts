@@ -1,7 +1,6 @@
 /** What the queue-mode scenarios measured: one Markdown table at the end of the run (docs/scaling.md's come from it). */
 const rows: string[][] = [];
 
-/** Rows of the table, in order: what was measured → its value. */
 export function measured(scenario: string, values: Record<string, string | number>): void {
 	for (const [what, value] of Object.entries(values))
 		rows.push([rows.at(-1)?.[3] === scenario ? '' : scenario, what, String(value), scenario]);

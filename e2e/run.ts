@@ -1,13 +1,5 @@
-/**
- * The one e2e runner: the package in the REAL n8n, installed the way users install it.
- *
- *   tsx e2e/run.ts --mode single|queue [--only <substring>] [--n8n <version,...>]
- *
- * Once: the mode's slow starts (n8n installs, services), npm run build + npm pack, the simulator in
- * its own process; then the mode's scenarios, one check line each, and "N passed, N failed" (exit
- * 1 on any failure, after the log tails). Everything started is stopped, also on failure, Ctrl-C
- * and the watchdog's timeout. Flags override GCORE_E2E_ONLY and GCORE_E2E_N8N_VERSIONS (README.md).
- */
+// The one runner: tsx e2e/run.ts --mode single|queue|serve [--only <substring>] [--n8n <version,...>]; everything
+// started is stopped on failure, Ctrl-C and the watchdog's timeout (README.md).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,45 +12,40 @@ import { mkTemp } from '../harness/workFolder';
 import { check, failures, summaryLine } from './checks';
 import type { Built } from './modes/mode';
 import { queueMode } from './modes/queue';
+import { serveMode } from './modes/serve';
 import { singleMode } from './modes/single';
 import { discoverScenarios } from './scenario';
 
+const MODES = { single: singleMode, queue: queueMode, serve: serveMode };
+
+const USAGE =
+	'usage: tsx e2e/run.ts --mode single|queue|serve [--only <substring>] [--n8n <version,...>]';
+
 function options() {
-	try {
-		const { values } = parseArgs({
-			options: {
-				mode: { type: 'string', default: 'single' },
-				only: { type: 'string' },
-				n8n: { type: 'string' },
-			},
-		});
-		if (values.mode !== 'single' && values.mode !== 'queue')
-			throw new Error(`--mode ${values.mode}?`);
-		const versions = (values.n8n ?? process.env.GCORE_E2E_N8N_VERSIONS ?? '')
-			.split(',')
-			.map((s) => s.trim())
-			.filter(Boolean);
-		const only = (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined;
-		return { mode: values.mode, only, versions };
-	} catch (e) {
-		console.log(
-			`${(e as Error).message}\nusage: tsx e2e/run.ts --mode single|queue [--only <substring>] [--n8n <version,...>]`,
-		);
-		process.exit(2);
-	}
+	const { values } = parseArgs({
+		options: {
+			mode: { type: 'string', default: 'single' },
+			only: { type: 'string' },
+			n8n: { type: 'string' },
+			fresh: { type: 'boolean' },
+		},
+	});
+	const mode = MODES[values.mode as keyof typeof MODES];
+	if (!mode) throw new Error(`--mode ${values.mode}? ${USAGE}`);
+	const versions = (values.n8n ?? process.env.GCORE_E2E_N8N_VERSIONS ?? '').split(',');
+	const only = (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined;
+	return { name: values.mode, mode, only, versions: versions.map((s) => s.trim()).filter(Boolean) };
 }
 
 async function main(): Promise<number> {
-	const { mode: name, only, versions } = options();
-	const mode = name === 'single' ? singleMode : queueMode;
-	const tag = name === 'single' ? 'e2e' : 'queue';
+	const { name, mode, only, versions } = options();
+	const tag = name === 'single' ? 'e2e' : name;
 	installSignalHandlers();
 	const timeoutMin = Number(process.env.GCORE_E2E_TIMEOUT_MIN ?? mode.timeoutMin);
 	const watchdog = setTimeout(() => {
 		console.log(`FAIL test:${tag} did not finish within ${timeoutMin} min: stopping everything`);
 		void cleanupAll().finally(() => process.exit(1));
-	}, timeoutMin * 60_000);
-	watchdog.unref();
+	}, timeoutMin * 60_000).unref();
 
 	const t0 = Date.now();
 	const scenarios = discoverScenarios().filter(
@@ -68,12 +55,8 @@ async function main(): Promise<number> {
 	);
 	const work = mkTemp(`gcore-iam-${tag}-`);
 	say(`work folder ${work}`);
-	const session = mode.begin({
-		work,
-		versions: versions.length ? versions : mode.defaultVersions,
-		scenarios,
-		complete: !only,
-	});
+	const run = { work, versions: versions.length ? versions : mode.defaultVersions, scenarios };
+	const session = mode.begin({ ...run, complete: !only });
 
 	let tgz = '';
 	await check('npm run build + npm pack', () => path.basename((tgz = buildAndPack(work))));
@@ -88,13 +71,11 @@ async function main(): Promise<number> {
 	await cleanupAll();
 	clearTimeout(watchdog);
 	const failed = failures();
-	const report = session.report?.(failed);
-	if (report) console.log(report);
-	if (failed)
-		for (const l of session.logs)
-			console.log(
-				`\n----- ${l.title} (last ${l.lines} lines of ${l.file}) -----\n${tail(l.file, l.lines)}`,
-			);
+	console.log(session.report?.(failed) ?? '');
+	for (const l of failed ? session.logs : [])
+		console.log(
+			`\n----- ${l.title} (last ${l.lines} lines of ${l.file}) -----\n${tail(l.file, l.lines)}`,
+		);
 	if (failed || process.env.GCORE_E2E_KEEP === '1') console.log(`\nwork folder kept: ${work}`);
 	else fs.rmSync(work, { recursive: true, force: true });
 	console.log(`\n${session.title}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);

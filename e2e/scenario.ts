@@ -1,10 +1,4 @@
-/**
- * What a scenario is and gets. Every export of a file in scenarios/ that is a `Scenario` runs in
- * its mode (no list to edit), sorted by `order`. Single mode: on every tested n8n version unless
- * `runsOn` says otherwise; all workflows imported first, then the 'cli' scenarios, `n8n start`,
- * the `publish` ones published over REST, the 'server' scenarios. Queue mode: main + 2 workers;
- * every workflow imported before main starts and published once it runs.
- */
+/** What a scenario is and gets: every `Scenario` exported from scenarios/ runs in its mode, sorted by `order`. */
 import * as path from 'node:path';
 
 import { discoverExports } from '../harness/discover';
@@ -18,8 +12,6 @@ import type { QueueCluster } from '../harness/queue/cluster';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import type { WorkflowJson } from '../harness/workflows/workflowJson';
 import { notRun } from './checks';
-
-export type Mode = 'single' | 'queue';
 
 /** `apiKey`: the simulator's, in the imported credential; `rest`: logged in as `owner`. */
 export interface CliContext {
@@ -39,33 +31,29 @@ export interface ServerContext extends CliContext {
 export interface QueueContext {
 	cluster: QueueCluster;
 	sim: SimulatorProcess;
-	work: string;
 }
 
+/** `name`: the check line; `order`: 90 and up for those that kill or stop n8n processes; run(): a note or a throw. */
 interface ScenarioBase {
-	/** The check line: what is shown to work. */
 	name: string;
-	/** Lower first; 90 and up for those that kill or stop n8n processes. */
 	order: number;
 	runsOn?(n8nVersion: string): boolean;
-	/** A reason to skip it in this run (reported as skipped). */
 	skipReason?(): string | undefined;
 	workflows?(): WorkflowJson[];
 }
 
-/** run(): a note for the check line; throws (assert) on failure. */
 export type Scenario =
 	| (ScenarioBase & { mode: 'single'; phase: 'cli'; run(ctx: CliContext): Promise<string | void> })
 	| (ScenarioBase & {
 			mode: 'single';
 			phase: 'server';
-			/** Its workflows (webhook triggers) are published once n8n runs. */
+			/** its workflows (webhook triggers) are published once n8n runs */
 			publish?: boolean;
 			run(ctx: ServerContext): Promise<string | void>;
 	  })
 	| (ScenarioBase & {
 			mode: 'queue';
-			/** For the measured table (--only matches it too). */
+			/** the measured table's (--only matches it too) */
 			label: string;
 			run(ctx: QueueContext): Promise<string>;
 	  });
@@ -78,13 +66,11 @@ function isScenario(value: unknown): value is Scenario {
 	return typeof s?.name === 'string' && typeof s.order === 'number' && typeof s.run === 'function';
 }
 
-/** Array.prototype.sort is stable: equal orders keep file and export order. */
 export function discoverScenarios(): Scenario[] {
 	const found = discoverExports(path.join(__dirname, 'scenarios'), isScenario);
 	return found.sort((a, b) => a.order - b.order);
 }
 
-/** The scenarios that run on this n8n version; those this run skips get their skip line. */
 export function runnable<S extends Scenario>(all: S[], version: string, label = (n: string) => n) {
 	return all.filter((s) => {
 		const why = s.skipReason?.();
@@ -93,10 +79,7 @@ export function runnable<S extends Scenario>(all: S[], version: string, label = 
 	});
 }
 
-/**
- * Resets the simulator, applies `prepare` (faults), runs the workflow once with `n8n execute`. A
- * run that crashed with SIGSEGV (n8n/cli.ts) is repeated after another reset; a wrong result never is.
- */
+/** `n8n execute` after a simulator reset and `prepare`; again after n8n's SIGSEGV at exit (n8n/cli.ts), never after a wrong result. */
 export async function executeFresh(
 	ctx: CliContext,
 	workflowId: string,

@@ -1,31 +1,28 @@
-/**
- * The steps every webhook proof takes, in either mode: POST the events, wait for the executions,
- * read where n8n routed each customer, count who was never e-mailed and who twice.
- */
+/** The steps every webhook proof takes, in either mode: POST, wait for executions, read the routing, count e-mails. */
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { SimulatorStats } from '../simulator';
-import { deliver, webhookUrl } from '../harness/n8n/webhook';
+import type { SimUser, SimulatorStats } from '../simulator';
+import { deliver, waitUntilListening, webhookUrl } from '../harness/n8n/webhook';
 import { FINAL_STATUSES, type ExecutionSummary, type N8nRest } from '../harness/n8n/rest';
 import { nodeOutputs } from '../harness/n8n/runData';
 import { executionsOf, mapLimit } from '../harness/queue/executions';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
-import type { QueueContext, ServerContext } from './scenario';
+import { webhookWorkflow, type WebhookWorkflow } from '../harness/workflows/webhookWorkflow';
+import { none } from './expect';
+import type { QueueContext, Scenario, ServerContext } from './scenario';
 
-/** A published webhook workflow: where to POST, and its executions. */
+export const RATE_LIMITED = { latencyMs: 300, maxInFlight: 5, rateLimitRetryAfter: 1 };
+
+/** A published webhook workflow; executions oldest first: one process: public API; queue mode: PostgreSQL (the API leaves some out). */
 export interface Hook {
 	sim: SimulatorProcess;
 	rest: N8nRest;
+	id: string;
+	path: string;
 	url: string;
-	/** Oldest first. One process: n8n's public API; queue mode: PostgreSQL (the API leaves some out). */
 	executions(): Promise<ExecutionSummary[]>;
-}
-
-export function hookIn(ctx: ServerContext, id: string, path: string): Hook {
-	const { sim, rest } = ctx;
-	return { sim, rest, url: webhookUrl(ctx, path), executions: () => rest.allExecutions(id) };
 }
 
 export function hookOnQueue(
@@ -33,17 +30,48 @@ export function hookOnQueue(
 	wf: { id: string; path: string },
 ): Hook {
 	const url = `${cluster.main.baseUrl}/webhook/${wf.path}`;
-	return { sim, rest: cluster.rest, url, executions: () => executionsOf(cluster.postgres, wf.id) };
+	const executions = () => executionsOf(cluster.postgres, wf.id);
+	return { sim, rest: cluster.rest, ...wf, url, executions };
+}
+
+/** A single-mode scenario over published webhook workflows; `prove` starts once n8n ran `probe` on each. */
+export function webhookScenario(spec: {
+	name: string;
+	order: number;
+	workflows: WebhookWorkflow[];
+	probe?: unknown;
+	prove(hooks: Hook[], ctx: ServerContext): Promise<string>;
+}): Scenario {
+	return {
+		name: spec.name,
+		mode: 'single',
+		order: spec.order,
+		phase: 'server',
+		workflows: () => spec.workflows.map(webhookWorkflow),
+		publish: true,
+		async run(ctx) {
+			const { sim, rest } = ctx;
+			const hooks = spec.workflows.map(({ id, path }) => {
+				const executions = () => rest.allExecutions(id);
+				return { sim, rest, id, path, url: webhookUrl(ctx, path), executions };
+			});
+			for (const h of hooks) await waitUntilListening(ctx, h.id, h.path, spec.probe);
+			return spec.prove(hooks, ctx);
+		},
+	};
+}
+
+export function invitedCustomers(prefix: string, n: number) {
+	const address = (i: number) => `${prefix}.${String(i).padStart(3, '0')}@invited.example.com`;
+	const emails = Array.from({ length: n }, (_, i) => address(i));
+	return { emails, users: emails.map((email): SimUser => ({ email, status: 'invited' })) };
 }
 
 export async function idsOf(hook: Hook): Promise<Set<string>> {
 	return new Set((await hook.executions()).map((e) => e.id));
 }
 
-/**
- * Polls the executions not in `known` until `until` holds for them and none is running; returns
- * them. A failed read (n8n's SQLite busy under load answers 500) is polled through.
- */
+/** The executions not in `known`, once `until` holds and none runs; a failed read (SQLite busy: 500) is retried. */
 export async function waitFor(
 	hook: Hook,
 	known: Set<string>,
@@ -62,17 +90,12 @@ export async function waitFor(
 	}
 }
 
-/** `until` for waitFor: at least n executions in one of `statuses`. */
 export const ended =
 	(n: number, statuses = FINAL_STATUSES) =>
 	(fresh: ExecutionSummary[]) =>
 		fresh.filter((e) => statuses.includes(e.status)).length >= n;
 
-/**
- * POSTs every event, at most `inFlight` at once, redelivering as a CRM does what `redeliverOn`
- * says (default: n8n 1.123.81's 503 "Database is not ready!"); asserts every final answer is 200.
- * Returns how many POSTs were redelivered.
- */
+/** Every event POSTed, `inFlight` at once, redelivered on `redeliverOn` (default 1.123.81's 503), finally 200. */
 export async function postAll(
 	url: string,
 	events: unknown[],
@@ -81,23 +104,21 @@ export async function postAll(
 	const answers = await mapLimit(events, opts.inFlight ?? events.length, (e) =>
 		deliver(url, e, 10, opts.redeliverOn),
 	);
-	assert.deepEqual(
-		answers.map((a) => a.status).filter((s) => s !== 200),
-		[],
-		'webhook answers other than 200 (after redelivering)',
-	);
+	const not200 = answers.flatMap((a) => (a.status === 200 ? [] : [String(a.status)]));
+	none(not200, 'webhook answers other than 200 (after redelivering)');
 	return answers.reduce((n, a) => n + a.redelivered, 0);
 }
 
-/** Polls the simulator until it has received `n` requests; throws after `timeoutMs`. */
-export async function untilRequests(
+/** The crash step of both modes: once the API has had `requests` requests, `kill()`; the stats then. */
+export async function killAfter(
 	sim: SimulatorProcess,
-	n: number,
-	timeoutMs: number,
-): Promise<void> {
-	for (const t0 = Date.now(); (await sim.stats()).requests < n; await sleep(50))
-		if (Date.now() - t0 > timeoutMs)
-			throw new Error(`fewer than ${n} requests within ${timeoutMs / 1000} s`);
+	requests: number,
+	kill: () => Promise<void>,
+): Promise<{ killedAt: number; atKill: SimulatorStats }> {
+	for (const t0 = Date.now(); (await sim.stats()).requests < requests; await sleep(50))
+		if (Date.now() - t0 > 240_000) throw new Error(`fewer than ${requests} requests in 240 s`);
+	await kill();
+	return { killedAt: Date.now(), atKill: await sim.stats() };
 }
 
 export interface Routed {
@@ -110,11 +131,8 @@ export interface Routed {
 /** Where n8n's record of one successful execution put each item of Gcore IAM; each branch's node got them. */
 export async function routedIn(rest: N8nRest, executionId: string): Promise<Routed[]> {
 	const { run, status } = await rest.execution(executionId);
-	assert.equal(
-		status,
-		'success',
-		`execution ${executionId}: ${status} ${JSON.stringify(run.data.resultData.error ?? '')}`,
-	);
+	const error = JSON.stringify(run.data.resultData.error ?? '');
+	assert.equal(status, 'success', `execution ${executionId}: ${status} ${error}`);
 	const emailOf = (i: { json: Record<string, unknown> }) =>
 		String(i.json.email ?? (i.json.body as { email?: string })?.email);
 	return nodeOutputs(run, GCORE_NODE_NAME)
@@ -122,11 +140,8 @@ export async function routedIn(rest: N8nRest, executionId: string): Promise<Rout
 		.flatMap((items, branch) => {
 			const reached = (nodeOutputs(run, OUTPUT_NAMES[branch])[0] ?? []).map(emailOf);
 			const emails = items.map(emailOf);
-			assert.deepEqual(
-				reached,
-				emails,
-				`execution ${executionId}: what reached "${OUTPUT_NAMES[branch]}"`,
-			);
+			const where = `execution ${executionId}: what reached "${OUTPUT_NAMES[branch]}"`;
+			assert.deepEqual(reached, emails, where);
 			return items.map((i, k) => ({
 				email: emails[k],
 				branch,
@@ -135,7 +150,6 @@ export async function routedIn(rest: N8nRest, executionId: string): Promise<Rout
 		});
 }
 
-/** routedIn over many executions, four read at a time. */
 export async function routedAll(rest: N8nRest, executions: ExecutionSummary[]): Promise<Routed[]> {
 	return (await mapLimit(executions, 4, (e) => routedIn(rest, e.id))).flat();
 }
@@ -144,11 +158,7 @@ export function sent(stats: SimulatorStats, email: string): number {
 	return stats.sentByEmail[email.toLowerCase()] ?? 0;
 }
 
-/** Of these invited customers: those the API never e-mailed, and those e-mailed more than once. */
-export function emailTally(
-	stats: SimulatorStats,
-	invited: string[],
-): { never: string[]; twice: string[] } {
+export function emailTally(stats: SimulatorStats, invited: string[]) {
 	return {
 		never: invited.filter((e) => sent(stats, e) === 0),
 		twice: invited.filter((e) => sent(stats, e) > 1),

@@ -1,22 +1,17 @@
-/**
- * Mode 'queue' (npm run test:queue): n8n 2.41.1's queue mode as a user scales n8n out: own Redis and
- * PostgreSQL (Debian packages, installed when missing), main + 2 workers (harness/queue/cluster.ts),
- * then the queue scenarios and the measured table. One n8n version per run (one database).
- */
+// Mode 'queue' (npm run test:queue): own Redis and PostgreSQL, main + 2 workers, the queue scenarios and
+// the measured table (docs/scaling.md). One n8n version per run (one database).
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { DEFAULT_API_KEY } from '../../simulator';
 import { writeDocsBlocks } from '../../harness/docsBlock';
-import { ensureRealN8n, type RealN8n } from '../../harness/n8n/install';
+import { ensureRealN8n } from '../../harness/n8n/install';
 import { REPO } from '../../harness/ourPackage';
 import * as queue from '../../harness/queue/cluster';
 import { batchWorkflow, customerWorkflow } from '../../harness/workflows/queueWorkflows';
-import * as wfj from '../../harness/workflows/workflowJson';
-import { check, notRun } from '../checks';
+import { check } from '../checks';
 import { measuredTable } from '../measured';
 import { runnable } from '../scenario';
-import type { ModeDefinition } from './mode';
+import { checkAll, checkInstall, simCredential, workflowsOf, type ModeDefinition } from './mode';
 
 const SCALING_DOC = path.join(REPO, 'docs', 'scaling.md');
 const LOGS = ['main', 'worker1', 'worker2', 'simulator', 'redis', 'postgres'];
@@ -31,12 +26,9 @@ export const queueMode: ModeDefinition = {
 		const t0 = Date.now();
 		const install = ensureRealN8n(version);
 		const services = queue.startServices(work);
-		install.catch(() => undefined);
-		services.catch(() => undefined);
-		const toRun = runnable(
-			scenarios.flatMap((s) => (s.mode === 'queue' ? [s] : [])),
-			version,
-		);
+		for (const p of [install, services]) p.catch(() => undefined);
+		const queueScenarios = scenarios.flatMap((s) => (s.mode === 'queue' ? [s] : []));
+		const toRun = runnable(queueScenarios, version);
 		return {
 			title: `queue mode in the real n8n ${version}`,
 			logs: LOGS.map((f) => ({ title: `${f}.log`, file: path.join(work, `${f}.log`), lines: 40 })),
@@ -56,11 +48,7 @@ export const queueMode: ModeDefinition = {
 				return `\nMeasured (n8n ${version}, queue mode, 2 workers)${where}:\n\n${table}\n`;
 			},
 			async run(built) {
-				let real: RealN8n | undefined;
-				await check(
-					`Node 24 and n8n ${version} (cached)`,
-					async () => (real = await install).n8nDir,
-				);
+				const real = await checkInstall(`Node 24 and n8n ${version} (cached)`, install);
 				let started: Awaited<typeof services> | undefined;
 				await check(
 					'Redis and PostgreSQL: own instances on 127.0.0.1 (Debian packages)',
@@ -72,27 +60,17 @@ export const queueMode: ModeDefinition = {
 				let cluster: queue.QueueCluster | undefined;
 				if (built && real && started) {
 					const { tgz, sim } = built;
-					const credential = wfj.credentialJson(
-						wfj.CREDENTIAL_ID,
-						wfj.CREDENTIAL_NAME,
-						DEFAULT_API_KEY,
-						sim.url,
-					);
 					await check(
 						`n8n ${version} queue mode: package in each user folder, workflows published, main + 2 workers (concurrency ${queue.WORKER_CONCURRENCY}) ready`,
 						async () => {
 							const t = Date.now();
-							const workflows = [
-								customerWorkflow(),
-								batchWorkflow(),
-								...toRun.flatMap((s) => s.workflows?.() ?? []),
-							];
+							const workflows = [customerWorkflow(), batchWorkflow(), ...workflowsOf(toRun)];
 							cluster = await queue.startCluster({
 								real: real!,
 								work,
 								tgz,
 								services: started!,
-								credentials: [credential],
+								credentials: [simCredential(sim.url)],
 								workflows,
 							});
 							const workers = cluster.workers.map((w) => `${w.name} pid ${w.pid}`).join(', ');
@@ -100,10 +78,8 @@ export const queueMode: ModeDefinition = {
 						},
 					);
 				}
-				for (const s of toRun) {
-					if (!cluster || !built) notRun(s.name, 'set-up failed');
-					else await check(s.name, () => s.run({ cluster: cluster!, sim: built.sim, work }));
-				}
+				const ctx = cluster && built && { cluster, sim: built.sim };
+				await checkAll(toRun, ctx, 'set-up failed');
 			},
 		};
 	},

@@ -1,8 +1,4 @@
-/**
- * n8n's own credential test, as the editor's "Test" button runs it (POST /rest/credentials/test
- * with the stored credential's redacted data): OK with the right key, a clear failure with a wrong
- * one, and the key never sent back to the editor.
- */
+/** The editor's credential "Test" (POST /rest/credentials/test, redacted data): OK, a wrong key fails clearly, the key never returned. */
 import * as assert from 'node:assert/strict';
 
 import { CREDENTIAL_TYPE } from '../../harness/ourPackage';

@@ -2,14 +2,7 @@
 import * as assert from 'node:assert/strict';
 
 import { SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL } from '../../simulator';
-import {
-	assertBranches,
-	assertNoKey,
-	assertRanOk,
-	assertSimulatorSaw,
-	emails,
-	once,
-} from '../expect';
+import * as expect from '../expect';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../../harness/names';
 import { nodeOutputs } from '../../harness/n8n/runData';
 import * as wfj from '../../harness/workflows/workflowJson';
@@ -23,12 +16,12 @@ export const example: Scenario = {
 	workflows: () => [wfj.loadExampleWorkflow()],
 	async run(ctx) {
 		const { run, result } = await executeFresh(ctx, wfj.EXAMPLE_WORKFLOW_ID);
-		assertRanOk(run, result);
+		expect.assertRanOk(run, result);
 		const inputs = nodeOutputs(run, wfj.INPUT_NODE)[0] ?? [];
-		const addresses = emails(inputs);
+		const addresses = expect.emails(inputs);
 		for (const email of [...SAMPLE_CUSTOMERS.map((c) => c.email), SAMPLE_UNKNOWN_EMAIL])
 			assert.ok(addresses.includes(email), `the example does not send ${email}`);
-		const summary = assertBranches(run, inputs, new Set());
+		const summary = expect.assertBranches(run, inputs, new Set());
 		const outs = nodeOutputs(run, GCORE_NODE_NAME);
 		wfj
 			.targetsOf(wfj.loadExampleWorkflow(), GCORE_NODE_NAME)
@@ -36,13 +29,13 @@ export const example: Scenario = {
 			.forEach((targets, k) => {
 				for (const t of targets)
 					assert.deepEqual(
-						emails(nodeOutputs(run, t)[0] ?? []),
-						emails(outs[k]),
+						expect.emails(nodeOutputs(run, t)[0] ?? []),
+						expect.emails(outs[k]),
 						`items reaching "${t}" (on "${OUTPUT_NAMES[k]}")`,
 					);
 			});
-		assertNoKey(ctx.apiKey, result.stdout, result.stderr);
-		const saw = await assertSimulatorSaw(ctx.sim, ctx.apiKey, once(addresses));
+		expect.assertNoKey(ctx.apiKey, result.stdout, result.stderr);
+		const saw = await expect.assertSimulatorSaw(ctx.sim, ctx.apiKey, expect.once(addresses));
 		return `${summary}; ${saw}; ${(result.ms / 1000).toFixed(1)} s`;
 	},
 };

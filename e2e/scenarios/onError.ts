@@ -1,24 +1,9 @@
-/**
- * The node's two On Error modes when the API refuses. The default "Stop Workflow": `n8n execute`
- * fails naming the address and the API's message, without the key. "Continue (using error
- * output)", Max Retries 1: customers whose invitation failed (the API refused one with 400,
- * answered 500 to another on every try, and an invalid address never sent) leave on n8n's Error
- * output with their input fields, an error message and the failure's facts, never on Success,
- * Already Activated or Not Found; the others are routed as usual.
- */
+/** The node's two On Error modes when the API refuses: "Stop Workflow" and "Continue (using error output)" (README.md). */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { SAMPLE_CUSTOMERS } from '../../simulator';
-import {
-	assertBranches,
-	assertNoKey,
-	assertRanOk,
-	assertSimulatorSaw,
-	emails,
-	once,
-} from '../expect';
+import * as expect from '../expect';
 import { describeCliResult } from '../../harness/n8n/cli';
 import { nodeOutputs, type N8nItem } from '../../harness/n8n/runData';
 import { GCORE_NODE_NAME } from '../../harness/names';
@@ -29,9 +14,7 @@ import { executeFresh, type Scenario } from '../scenario';
 const FILE = path.join(__dirname, '..', 'workflows', 'errorOutput.workflow.json');
 const TYPO_ADDRESS = 'not-an-email-address';
 const VALIDATION_MESSAGE = 'Enter a valid email address.';
-const [STOPPER, REFUSED, SERVER_ERROR] = SAMPLE_CUSTOMERS.filter((c) => c.status === 'invited').map(
-	(c) => c.email,
-);
+const [STOPPER, REFUSED, SERVER_ERROR] = expect.INVITED;
 const workflow = () => JSON.parse(fs.readFileSync(FILE, 'utf8')) as WorkflowJson;
 const refusal = { status: 400, body: { errors: { email: [VALIDATION_MESSAGE] } } };
 
@@ -51,7 +34,7 @@ export const stopMode: Scenario = {
 		assert.notEqual(result.code, 0, `n8n execute should fail. ${described}`);
 		assert.ok(out.includes(VALIDATION_MESSAGE), `the error shows the API message. ${described}`);
 		assert.ok(out.includes(STOPPER), `the error names ${STOPPER}. ${described}`);
-		assertNoKey(ctx.apiKey, out);
+		expect.assertNoKey(ctx.apiKey, out);
 		return `exit ${result.code}`;
 	},
 };
@@ -96,24 +79,28 @@ export const errorOutput: Scenario = {
 			await ctx.sim.addFault(REFUSED, refusal);
 			await ctx.sim.addFault(SERVER_ERROR, { status: 500 });
 		});
-		assertRanOk(run, result);
+		expect.assertRanOk(run, result);
 		const inputs = nodeOutputs(run, 'Add a typo')[0] ?? [];
-		assert.ok(emails(inputs).includes(TYPO_ADDRESS), `no ${TYPO_ADDRESS} among the inputs`);
+		assert.ok(expect.emails(inputs).includes(TYPO_ADDRESS), `no ${TYPO_ADDRESS} among the inputs`);
 		const failing = new Set([REFUSED, SERVER_ERROR, TYPO_ADDRESS]);
-		const summary = assertBranches(run, inputs, failing);
+		const summary = expect.assertBranches(run, inputs, failing);
 		const outs = nodeOutputs(run, GCORE_NODE_NAME);
 		assert.equal(outs.length, 4, `${GCORE_NODE_NAME}'s outputs with the Error output`);
-		const wantFailed = emails(inputs).filter((e) => failing.has(e));
-		assert.deepEqual(emails(outs[3]), wantFailed, 'items on the Error output, in input order');
+		const wantFailed = expect.emails(inputs).filter((e) => failing.has(e));
+		assert.deepEqual(
+			expect.emails(outs[3]),
+			wantFailed,
+			'items on the Error output, in input order',
+		);
 		const items = [outs[3], inputs];
 		assertFailed(items, REFUSED, { statusCode: 400, attempts: 1, apiMessage: VALIDATION_MESSAGE });
 		assertFailed(items, SERVER_ERROR, { statusCode: 500, attempts: 2 });
 		assertFailed(items, TYPO_ADDRESS, {});
-		const reached = emails(nodeOutputs(run, 'Failed: fix in CRM')[0] ?? []);
+		const reached = expect.emails(nodeOutputs(run, 'Failed: fix in CRM')[0] ?? []);
 		assert.deepEqual(reached, wantFailed, 'items reaching the node on the Error output');
-		assertNoKey(ctx.apiKey, result.stdout, result.stderr);
-		const saw = await assertSimulatorSaw(ctx.sim, ctx.apiKey, {
-			...once(emails(inputs).filter((e) => !failing.has(e))),
+		expect.assertNoKey(ctx.apiKey, result.stdout, result.stderr);
+		const saw = await expect.assertSimulatorSaw(ctx.sim, ctx.apiKey, {
+			...expect.once(expect.emails(inputs).filter((e) => !failing.has(e))),
 			[REFUSED]: 1,
 			[SERVER_ERROR]: 2,
 			[TYPO_ADDRESS]: 0,

@@ -1,48 +1,34 @@
-/**
- * Issue 12, proof 1: a "Stop Workflow" run of 300 customers stops on an address that keeps
- * answering 500. The fault is cleared and the failed execution retried through n8n's REST API (the
- * executions list's "Retry"): the retry skips those the failed run e-mailed ("sentBefore") and
- * e-mails the rest, so everyone is e-mailed exactly once. In one process, and in queue mode (5)
- * with the failing worker stopped, so the Retry runs on the other and knows what the first sent
- * only through n8n's deduplication store in PostgreSQL.
- */
+// Issue 12, proof 1: n8n's Retry of a failed "Stop Workflow" run e-mails everyone exactly once; in queue mode (5)
+// on the other worker, which knows what the first sent only through n8n's store in PostgreSQL.
 import * as assert from 'node:assert/strict';
 
-import type { SimUser } from '../../simulator';
-import { waitUntilListening } from '../../harness/n8n/webhook';
 import { post, SPLIT_EXPORT, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
-import { measured } from '../measured';
 import { onOtherWorker } from '../otherWorker';
-import type { QueueScenario, Scenario } from '../scenario';
-import { ended, hookIn, idsOf, routedIn, sent, waitFor, type Hook } from '../webhookSteps';
+import * as steps from '../webhookSteps';
 
 const CUSTOMERS = 300;
-const emails = Array.from(
-	{ length: CUSTOMERS },
-	(_, i) => `retry.${String(i).padStart(3, '0')}@invited.example.com`,
-);
+const { emails, users } = steps.invitedCustomers('retry', CUSTOMERS);
 const FAILING = emails[20];
-const users: SimUser[] = emails.map((email) => ({ email, status: 'invited' }));
 
 /** `beforeRetry`: after the failed execution and the clearing of the fault. */
 async function proveRetriedExecution(
-	hook: Hook,
+	hook: steps.Hook,
 	beforeRetry?: (failedId: string) => Promise<void>,
 ) {
 	const { rest, sim } = hook;
 	await sim.prepare({ users, latencyMs: 100 });
 	await sim.addFault(FAILING, { status: 500 });
-	const known = await idsOf(hook);
+	const known = await steps.idsOf(hook);
 	const exported = { customers: emails.map((email) => ({ email })) };
 	assert.equal(await post(hook.url, exported), 200, 'POST of the export');
-	const [failed] = await waitFor(hook, known, ended(1), 120_000);
+	const [failed] = await steps.waitFor(hook, known, steps.ended(1), 120_000);
 	assert.equal(failed.status, 'error', `the first execution should fail (Stop Workflow)`);
 	const first = await sim.stats();
 	assert.ok(
-		sent(first, FAILING) === 0 && (first.byEmail[FAILING] ?? 0) > 1,
+		steps.sent(first, FAILING) === 0 && (first.byEmail[FAILING] ?? 0) > 1,
 		`${FAILING}: answered 500 on every try (${first.byEmail[FAILING]} requests)`,
 	);
-	const sentFirst = emails.filter((e) => sent(first, e) === 1);
+	const sentFirst = emails.filter((e) => steps.sent(first, e) === 1);
 	assert.ok(
 		sentFirst.length > 0 && sentFirst.length < CUSTOMERS - 1,
 		`the failed run e-mailed ${sentFirst.length} of ${CUSTOMERS}: the retry would prove nothing`,
@@ -51,15 +37,15 @@ async function proveRetriedExecution(
 	await sim.prepare({ users, latencyMs: 100 });
 	await beforeRetry?.(failed.id);
 	await rest.retryExecution(failed.id);
-	const all = await waitFor(hook, known, ended(2), 300_000);
+	const all = await steps.waitFor(hook, known, steps.ended(2), 300_000);
 	const retry = all.find((e) => e.retryOf === failed.id);
 	assert.ok(retry, `no execution with retryOf ${failed.id}: ${JSON.stringify(all)}`);
 	assert.equal(retry.mode, 'retry');
 	assert.equal(retry.status, 'success', `the retried execution: ${retry.status}`);
 	const second = await sim.stats();
-	const notOnce = emails.filter((e) => sent(first, e) + sent(second, e) !== 1);
+	const notOnce = emails.filter((e) => steps.sent(first, e) + steps.sent(second, e) !== 1);
 	assert.deepEqual(notOnce, [], 'customers not e-mailed exactly once over both executions');
-	const routed = await routedIn(rest, retry.id);
+	const routed = await steps.routedIn(rest, retry.id);
 	assert.deepEqual(
 		routed.map((r) => [r.email, r.branch]),
 		emails.map((e) => [e, 0]),
@@ -76,45 +62,26 @@ async function proveRetriedExecution(
 	};
 }
 
-const ID = 'gcoreIamRetry001';
-const PATH = 'gcore-e2e-retry';
-
-export const retryExecution: Scenario = {
+export const retryExecution = steps.webhookScenario({
 	name: `retried execution: a webhook's "Stop Workflow" run of ${CUSTOMERS} stops on an address answering 500; after the fix, n8n's Retry e-mails everyone exactly once`,
-	mode: 'single',
 	order: 80,
-	phase: 'server',
-	workflows: () => [webhookWorkflow({ id: ID, path: PATH, codeBefore: SPLIT_EXPORT })],
-	publish: true,
-	async run(ctx) {
-		await waitUntilListening(ctx, ID, PATH, { customers: [] });
-		return (await proveRetriedExecution(hookIn(ctx, ID, PATH))).note;
-	},
-};
+	workflows: [{ id: 'gcoreIamRetry001', path: 'gcore-e2e-retry', codeBefore: SPLIT_EXPORT }],
+	probe: { customers: [] },
+	prove: async ([hook]) => (await proveRetriedExecution(hook)).note,
+});
 
 const QUEUE_WORKFLOW = { id: 'gcoreQueueRetry1', path: 'gcore-queue-retry' };
-const LABEL = '5. retry on the other worker';
 
-export const retryOnOtherWorker: QueueScenario = {
+export const retryOnOtherWorker = onOtherWorker({
 	name: `retried execution on the other worker: a "Stop Workflow" run of ${CUSTOMERS} fails on one worker (an address answering 500); with that worker stopped, n8n's Retry runs on the other and e-mails everyone exactly once`,
-	mode: 'queue',
 	order: 50,
-	label: LABEL,
+	label: '5. retry on the other worker',
+	workflow: QUEUE_WORKFLOW,
 	workflows: () => [webhookWorkflow({ ...QUEUE_WORKFLOW, codeBefore: SPLIT_EXPORT })],
-	async run(ctx) {
-		const { proof, first, second } = await onOtherWorker(
-			ctx,
-			LABEL,
-			QUEUE_WORKFLOW,
-			proveRetriedExecution,
-			(p) => p.ids,
-		);
-		const [failedId, retryId] = proof.ids;
-		measured(LABEL, {
-			'failed execution ("Stop Workflow")': `${failedId} on ${first}: e-mailed ${proof.sentFirst} of ${CUSTOMERS}, stopped by ${FAILING} (500 on every try)`,
-			"n8n's Retry (POST /rest/executions/<id>/retry)": `${retryId} on ${second}: e-mailed ${CUSTOMERS - proof.sentFirst} (${proof.retryRequests} requests), ${proof.sentFirst} on Success as "sentBefore"`,
-			'customers e-mailed exactly once over both executions': `${CUSTOMERS} of ${CUSTOMERS}`,
-		});
-		return `${proof.note}; failed on ${first}, retried on ${second}`;
-	},
-};
+	prove: proveRetriedExecution,
+	rows: ({ ids: [failedId, retryId], sentFirst, retryRequests }, first, second) => ({
+		'failed execution ("Stop Workflow")': `${failedId} on ${first}: e-mailed ${sentFirst} of ${CUSTOMERS}, stopped by ${FAILING} (500 on every try)`,
+		"n8n's Retry (POST /rest/executions/<id>/retry)": `${retryId} on ${second}: e-mailed ${CUSTOMERS - sentFirst} (${retryRequests} requests), ${sentFirst} on Success as "sentBefore"`,
+		'customers e-mailed exactly once over both executions': `${CUSTOMERS} of ${CUSTOMERS}`,
+	}),
+});

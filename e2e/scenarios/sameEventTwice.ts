@@ -1,25 +1,17 @@
-/**
- * Issue 12, proofs 2 and 3: a CRM delivers the same "new customer" webhook twice, 5 s apart. With
- * the default "Skip If Invited Within" the customer gets one e-mail and the second execution routes
- * them to Success as "sentBefore", no request made; set to 0, the second POST sends again. In one
- * process, and in queue mode (6) with the first execution's worker stopped before the second POST,
- * so the second knows of the first send only through n8n's deduplication store in PostgreSQL.
- */
+// Issue 12, proofs 2 and 3: the same webhook twice, 5 s apart: one e-mail (or two with the option at 0); in
+// queue mode (6) on the other worker, which knows of the first only through n8n's store.
 import * as assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { SAMPLE_CUSTOMERS } from '../../simulator';
-import { waitUntilListening } from '../../harness/n8n/webhook';
 import { seconds } from '../../harness/queue/executions';
 import { CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
-import { post, webhookWorkflow } from '../../harness/workflows/webhookWorkflow';
-import { measured } from '../measured';
+import { post } from '../../harness/workflows/webhookWorkflow';
+import { INVITED } from '../expect';
 import { onOtherWorker } from '../otherWorker';
-import type { QueueScenario, Scenario } from '../scenario';
-import { ended, hookIn, idsOf, routedIn, waitFor, type Hook } from '../webhookSteps';
+import { ended, idsOf, routedIn, waitFor, webhookScenario, type Hook } from '../webhookSteps';
 
 const APART_MS = 5000;
-const [FIRST, SECOND] = SAMPLE_CUSTOMERS.filter((c) => c.status === 'invited').map((c) => c.email);
+const [FIRST, SECOND] = INVITED;
 
 /** `between`: after the first execution has finished, before the second POST. */
 async function proveSameEventTwice(
@@ -44,18 +36,16 @@ async function proveSameEventTwice(
 	const outcomes = [];
 	for (const e of runs) {
 		const routed = await routedIn(rest, e.id);
+		const where = `execution ${e.id} routes the customer to Success`;
 		assert.deepEqual(
 			routed.map((r) => [r.email, r.branch]),
 			[[email, 0]],
-			`execution ${e.id} routes the customer to Success`,
+			where,
 		);
 		outcomes.push(routed[0].outcome);
 	}
-	assert.deepEqual(
-		outcomes,
-		['sent', skipOff ? 'sent' : 'sentBefore'],
-		'invitation.outcome of the first and second execution',
-	);
+	const want = ['sent', skipOff ? 'sent' : 'sentBefore'];
+	assert.deepEqual(outcomes, want, 'invitation.outcome of the first and second execution');
 	const stats = await sim.stats();
 	const sends = skipOff ? 2 : 1;
 	assert.equal(stats.sentByEmail[email.toLowerCase()] ?? 0, sends, `e-mails sent to ${email}`);
@@ -67,51 +57,27 @@ async function proveSameEventTwice(
 	};
 }
 
-/** In one process: the default window, or (skipOff) the option at 0, on a workflow and customer of its own. */
-function inOneProcess(skipOff: boolean): Scenario {
-	const id = `gcoreIamTwice00${skipOff ? 2 : 1}`;
-	const path = `gcore-e2e-twice${skipOff ? '-off' : ''}`;
-	return {
-		name: skipOff
-			? 'same webhook event twice with "Skip If Invited Within" 0: the second POST sends again'
-			: 'same webhook event twice, 5 s apart: one e-mail, the second execution routes to Success as "sentBefore"',
-		mode: 'single',
-		order: skipOff ? 71 : 70,
-		phase: 'server',
-		workflows: () => [
-			webhookWorkflow({ id, path, options: skipOff ? { skipIfInvitedWithin: 0 } : {} }),
-		],
-		publish: true,
-		async run(ctx) {
-			await waitUntilListening(ctx, id, path);
-			const hook = hookIn(ctx, id, path);
-			return (await proveSameEventTwice(hook, skipOff ? SECOND : FIRST, skipOff)).note;
-		},
-	};
-}
-
-export const sameEvent = inOneProcess(false);
-export const sameEventSkipOff = inOneProcess(true);
-
-const LABEL = '6. same event on the other worker';
-
-export const sameEventOnOtherWorker: QueueScenario = {
-	name: 'same webhook event twice, 5 s apart, on the other worker: one e-mail, the second execution routes to Success as "sentBefore"',
-	mode: 'queue',
-	order: 60,
-	label: LABEL,
-	async run(ctx) {
-		const { proof, first, second } = await onOtherWorker(
-			ctx,
-			LABEL,
-			CUSTOMER_WORKFLOW,
-			(hook, awayFrom) => proveSameEventTwice(hook, FIRST, false, awayFrom),
-			(p) => p.ids,
-		);
-		measured(LABEL, {
-			'first POST': `execution ${proof.ids[0]} on ${first}: "sent", 1 request`,
-			[`second POST (${seconds(proof.apartMs)} after the first)`]: `execution ${proof.ids[1]} on ${second}: Success as "sentBefore", 0 requests; the customer e-mailed once`,
-		});
-		return `${proof.note}; first on ${first}, second on ${second}`;
+export const sameEvent = webhookScenario({
+	name: 'same webhook event twice, 5 s apart: one e-mail, the second execution routes to Success as "sentBefore"; with "Skip If Invited Within" 0 the second POST sends again',
+	order: 70,
+	workflows: [
+		{ id: 'gcoreIamTwice001', path: 'gcore-e2e-twice' },
+		{ id: 'gcoreIamTwice002', path: 'gcore-e2e-twice-off', options: { skipIfInvitedWithin: 0 } },
+	],
+	async prove([byDefault, skipOff]) {
+		const { note } = await proveSameEventTwice(byDefault, FIRST, false);
+		return `${note} | option 0: ${(await proveSameEventTwice(skipOff, SECOND, true)).note}`;
 	},
-};
+});
+
+export const sameEventOnOtherWorker = onOtherWorker({
+	name: 'same webhook event twice, 5 s apart, on the other worker: one e-mail, the second execution routes to Success as "sentBefore"',
+	order: 60,
+	label: '6. same event on the other worker',
+	workflow: CUSTOMER_WORKFLOW,
+	prove: (hook, awayFrom) => proveSameEventTwice(hook, FIRST, false, awayFrom),
+	rows: ({ ids, apartMs }, first, second) => ({
+		'first POST': `execution ${ids[0]} on ${first}: "sent", 1 request`,
+		[`second POST (${seconds(apartMs)} after the first)`]: `execution ${ids[1]} on ${second}: Success as "sentBefore", 0 requests; the customer e-mailed once`,
+	}),
+});
