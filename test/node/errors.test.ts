@@ -2,7 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Fault } from '../../simulator';
 import type { NodeRun } from './fixture';
-import { API_KEY, emails, everythingShown, invitation, pairing, useSimulator } from './fixture';
+import { API_KEY, emails, invitation, pairing, useSimulator } from './fixture';
+
+/** Everything a user could see of a run, as text: outputs, errors, run data. */
+const everythingShown = (result: NodeRun) =>
+	JSON.stringify({ data: result.run.data, error: result.error, message: result.error?.message });
 
 // Every error answer echoes the token it was sent, so "the key never shows" is tested in
 // every case, with the key the run actually used.
@@ -18,7 +22,6 @@ interface Case {
 	name: string;
 	/** The address of item 1, between an invited and an activated customer. */
 	email: unknown;
-	/** What the message must say. */
 	says: RegExp;
 	/** Whether a request for item 1 reaches the API. */
 	requested: boolean;
@@ -26,7 +29,6 @@ interface Case {
 	othersRouted: boolean;
 	fault?: Fault;
 	apiKey?: string;
-	/** The Base URL, from the simulator's URL. */
 	baseUrl?: (simUrl: string) => string;
 }
 
