@@ -136,9 +136,8 @@ describe('concurrency', () => {
 		const quietSpells = Math.floor((Date.now() - startedAt) / 5000);
 		expect(error).toBeUndefined();
 		expect(gcore.success).toHaveLength(invited.length);
-		// The first round's 8 extra requests; up to 2 more when answers that were in flight during the
-		// pause show the limit was set too low and raise it; one probe per 5 s without a 429. A node
-		// that did not adapt would collide about 8 times per round, for the whole run.
+		// The first round's 8 extra; up to 2 when answers across the pause raise the limit; one probe
+		// per 5 s without a 429. A node that did not adapt would collide ~8 times per round.
 		expect(sim().stats().statusCounts[429]).toBeLessThanOrEqual(10 + quietSpells);
 		expect(Object.values(sim().stats().sentByEmail).every((sent) => sent === 1)).toBe(true);
 	});

@@ -1,9 +1,5 @@
-/**
- * A workflow saved with typeVersion 1 of the node (as n8n writes it: defaults left out, options
- * by their names) keeps its behaviour. A change of default or behaviour ships as a new
- * typeVersion with version 1 kept (README, "Development"); this test holds version 1 to what it
- * did when it was released.
- */
+// A workflow saved with typeVersion 1 (as n8n writes it: defaults left out, options by name)
+// keeps what version 1 did when released; a new default is a new typeVersion (docs/development.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -9,12 +9,9 @@ const MINUTE = 60_000;
 const hash = addressHash('maria.garcia@northwind.example.com');
 const window = { kind: 'window', minutes: 10 } as const;
 
-/**
- * Whether a check at `checkedAt` reads "sent" after a run from `sentAt` recorded a 2xx at its end:
- * the sent mark is there, and the not-sent mark is gone. Checks in the record's bucket or before
- * may have written a not-sent mark (the run's own check did): the record removes those. A bucket
- * after the record's has none, since no check asked in it before the record.
- */
+// Whether a check at `checkedAt` reads "sent" after a run from `sentAt` recorded a 2xx at its end.
+// Checks up to the record's bucket may have written a not-sent mark, which the record removes; a
+// later bucket has none, since no check asked in it before the record.
 function foundAt(
 	family: typeof window | { kind: 'retry' },
 	sentAt: number,

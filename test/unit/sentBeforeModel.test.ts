@@ -1,10 +1,6 @@
-/**
- * The "sent before" rule against a model of n8n's deduplication store, under everything the real
- * one allows: calls of several runs interleaved with their reads and writes apart (lost updates,
- * as between queue-mode workers), runs that die between any two calls, and the node emptying the
- * record when it is full. Whatever happens, a check may answer "sent" only for an address that
- * the API accepted. Seeded, so a failure repeats.
- */
+// The "sent before" rule against a model of n8n's store: runs' reads and writes interleaved (lost
+// updates, as between workers), runs dying between any two calls, the record emptied when full. A
+// check may answer "sent" only for an address the API accepted. Seeded, so a failure repeats.
 import type { Family } from '../../nodes/GcoreIam/acrossExecutions/marks';
 import {
 	addressHash,
@@ -24,10 +20,8 @@ function random(seed: number) {
 	};
 }
 
-/**
- * n8n's record: strings in insertion order; a call reads it, and writes its changed copy later.
- * Emptying it deletes the row: a write whose read came before that changes nothing (UPDATE finds no row).
- */
+// n8n's record: a call reads it and writes its changed copy later. Emptying it deletes the row: a
+// write whose read came before changes nothing (UPDATE finds no row).
 class ModelStore {
 	values: string[] = [];
 	generation = 0;
