@@ -34,18 +34,6 @@ describe('a burst of one-customer executions against an API that admits 5 reques
 	});
 });
 
-describe('a 429 is the API asking to wait, not a failure', () => {
-	test('waiting out Retry-After does not use up Max Retries', async () => {
-		sim().addFault('customer0@example.com', { status: 429, retryAfter: 1, times: 3 });
-		const { gcore, error } = await run({
-			items: [{ email: 'customer0@example.com' }],
-			parameters: { options: { maxRetries: 1 } },
-		});
-		expect(error).toBeUndefined();
-		expect(gcore.success[0].json.invitation).toMatchObject({ outcome: 'sent', attempts: 4 });
-	});
-});
-
 describe("n8n's Retry On Fail in many executions at once: no good customer is e-mailed twice", () => {
 	test('60 executions, each with one good and one failing customer', async () => {
 		const good = customers(60);

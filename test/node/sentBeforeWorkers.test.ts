@@ -34,17 +34,6 @@ const inSecond = (addresses: string[]) =>
 	run({ items: items(addresses) }, { nodeType: secondNodeType });
 
 describe('two workers, one store', () => {
-	test('a send recorded by one worker is skipped by the other', async () => {
-		const addresses = emails(0, 5);
-		await run({ items: items(addresses) });
-		const again = await inSecond(addresses);
-		expect(outcomes(again.gcore.success)).toEqual(addresses.map(() => 'sentBefore'));
-		expect(tally('recorded, then the other worker', addresses)).toEqual({
-			neverEmailed: [],
-			twice: [],
-		});
-	});
-
 	test('both take the same customers at the same moment (their store calls overlap): nobody is lost', async () => {
 		await run({ items: items(emails(39, 40)) }); // the node's row exists (creating it is atomic)
 		store().overlapNext(2);
