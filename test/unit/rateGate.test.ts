@@ -67,14 +67,6 @@ describe('what the API admits is learned per account, shared by all its runs', (
 		expect(account.admitted).toBe(5);
 	});
 
-	test('never below one, and later 429s only lower it', () => {
-		const account = new AccountGate();
-		account.rateLimited(1, 0);
-		expect(account.admitted).toBe(1);
-		account.rateLimited(3, 0);
-		expect(account.admitted).toBe(1);
-	});
-
 	test('runs together keep to the largest Concurrency among them', async () => {
 		const account = new AccountGate();
 		const runs = [new RateGate(3, account), new RateGate(2, account), new RateGate(3, account)];
