@@ -67,19 +67,6 @@ describe('what the API admits is learned per account, shared by all its runs', (
 		expect(account.admitted).toBe(5);
 	});
 
-	test('runs together keep to the largest Concurrency among them', async () => {
-		const account = new AccountGate();
-		const runs = [new RateGate(3, account), new RateGate(2, account), new RateGate(3, account)];
-		const admitted = runs.map((run) => track(run.acquire(fullBudget())));
-		const fourth = track(runs[1].acquire(fullBudget()));
-		await jest.advanceTimersByTimeAsync(0);
-		expect(admitted.map((a) => a.admission)).toEqual([{ place: 1 }, { place: 2 }, { place: 3 }]);
-		expect(fourth.admission).toBeUndefined();
-		runs[0].release();
-		await jest.advanceTimersByTimeAsync(0);
-		expect(fourth.admission).toEqual({ place: 3 });
-	});
-
 	test('when the run with the largest Concurrency ends, the account keeps to the largest of the others', () => {
 		const account = new AccountGate();
 		const large = new RateGate(3, account);
