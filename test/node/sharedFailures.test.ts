@@ -1,21 +1,11 @@
-import { createServer } from 'node:net';
-
 import type { IDataObject } from 'n8n-workflow';
 
+import { freePort as closedPort } from '../../harness/ports';
 import { GATEWAY_NOT_FOUND, ME_PATH } from '../../simulator';
 import { useSimulator } from './fixture';
 
 const customers = (count: number, domain = 'example.com') =>
 	Array.from({ length: count }, (_, i) => ({ email: `c${i}@${domain}` }));
-
-/** A port on 127.0.0.1 that nobody listens on: connections are refused at once. */
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as { port: number };
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
-}
 
 const attemptsOf = (items: Array<{ json: IDataObject }>) =>
 	items.map((item) => (item.json.message as { attempts: number }).attempts);
