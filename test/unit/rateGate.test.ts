@@ -160,21 +160,6 @@ describe("an item's wait budget", () => {
 });
 
 describe('cancelling a run', () => {
-	test('ends its own waits only; the others keep their place in line', async () => {
-		const account = new AccountGate();
-		account.rateLimited(2, 1_000);
-		const stop = new AbortController();
-		const cancelled = new RateGate(1, account, stop.signal);
-		const first = track(cancelled.acquire(fullBudget()));
-		const other = track(new RateGate(1, account).acquire(fullBudget()));
-		stop.abort();
-		await jest.advanceTimersByTimeAsync(0);
-		expect(first.admission).toEqual({ cancelled: true });
-		expect(other.admission).toBeUndefined();
-		await jest.advanceTimersByTimeAsync(1_000);
-		expect(other.admission).toEqual({ place: 1 });
-	});
-
 	test('a run leaves no listener behind on the execution signal', async () => {
 		const execution = new AbortController();
 		const account = new AccountGate();
