@@ -1,9 +1,4 @@
-import {
-	addressHash,
-	checkMarks,
-	recordMarks,
-	wasSent,
-} from '../../nodes/GcoreIam/acrossExecutions/marks';
+import { addressHash, checkMarks, recordMarks } from '../../nodes/GcoreIam/acrossExecutions/marks';
 
 const MINUTE = 60_000;
 const hash = addressHash('maria.garcia@northwind.example.com');
@@ -70,16 +65,6 @@ describe('what a recorded send writes and what a check asks for', () => {
 		expect(foundAt({ kind: 'retry' }, sentAt, sentAt + 36 * 60 * MINUTE)).toBe(false);
 		const other = checkMarks({ kind: 'window', minutes: 20 }, hash, sentAt);
 		expect(recordMarks(window, hash, sentAt, sentAt).add).not.toContain(other.sent);
-	});
-
-	test.each([
-		['nothing there (the check writes both): not sent', [], false],
-		['"asked" only (a recorded 2xx removed "not sent"): sent', ['sent'], true],
-		['both (a check that did not end in a 2xx): not sent', ['sent', 'unsent'], false],
-		['"not sent" only (never written without "asked"): not sent', ['unsent'], false],
-	] as const)('what a check read: %s', (_, there, sent) => {
-		const asked = checkMarks(window, hash, 1_700_000_000_000);
-		expect(wasSent(asked, new Set(there.map((mark) => asked[mark])))).toBe(sent);
 	});
 
 	test('no string is one that versions before 0.2 wrote (w<minutes>:<bucket>:<hash>, r:<bucket>:<hash>)', () => {
