@@ -251,20 +251,3 @@ describe.each(cases)('$name', (c) => {
 		expectNoKey(result, c);
 	});
 });
-
-// The API echoing part of a key is redact's (test/unit/redact.test.ts); here the key entered
-// with its prefix, as the credential sends it.
-describe('the API key never shows', () => {
-	test('a wrong key that the API echoes in full, entered with its prefix', async () => {
-		const apiKey = 'wrong$Key_0123456789abcdef';
-		const result = await run(
-			{ items: [{ email: 'invited@example.com' }], onError: 'continueErrorOutput' },
-			{ apiKey: `APIKey ${apiKey}` },
-		);
-		expect(sim().stats().log[0].authorization).toBe(`apikey ${apiKey}`);
-		expect(result.gcore.error[0].json.message).toMatchObject({
-			description: expect.stringContaining('Bad permanent token: [redacted] (token: [redacted])'),
-		});
-		expect(everythingShown(result)).not.toContain(apiKey);
-	});
-});

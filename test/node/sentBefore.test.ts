@@ -22,8 +22,10 @@ const store = useDeduplicationStore();
 /** The invitation of the first item on Success. */
 const first = (result: NodeRun) => invitation(result.gcore.success[0]);
 const failOnce = (email: string) => sim().addFault(email, { status: 500, times: 1 });
-const noRetries = { parameters: { options: { maxRetries: 0 } } };
-const noRetriesContinue = { ...noRetries, onError: 'continueRegularOutput' as const };
+const noRetriesContinue = {
+	parameters: { options: { maxRetries: 0 } },
+	onError: 'continueRegularOutput' as const,
+};
 
 describe('Skip If Invited Within (n8n deduplication store present)', () => {
 	test('an address sent successfully in an earlier execution is skipped: Success, outcome "sentBefore", no request', async () => {
