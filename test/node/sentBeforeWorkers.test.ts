@@ -14,9 +14,10 @@ const store = useDeduplicationStore();
 
 // The second worker: the built package copied to its own folder and loaded from there under
 // another package name, so its modules (turn-taking, account gates) are its own.
-const folder = mkdtempSync(path.join(tmpdir(), 'gcore-iam-second-process-'));
+let folder: string;
 let secondNodeType: string;
 beforeAll(async () => {
+	folder = mkdtempSync(path.join(tmpdir(), 'gcore-iam-second-process-'));
 	const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 	const name = `${pkg.name}-second-process`;
 	writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ ...pkg, name }));
