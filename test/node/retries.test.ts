@@ -90,12 +90,6 @@ describe('transient failures are retried for the failing address only', () => {
 		);
 		expect(requestsFor('customer7@example.com')).toBe(1);
 	});
-
-	test('4xx answers are final: no retry', async () => {
-		sim().addFault('customer8@example.com', { status: 400, body: { errors: { email: ['bad'] } } });
-		await run({ items: items(['customer8@example.com']), onError: 'continueRegularOutput' });
-		expect(requestsFor('customer8@example.com')).toBe(1);
-	});
 });
 
 describe('concurrency', () => {
