@@ -9,12 +9,6 @@ describe('transient failures are retried for the failing address only', () => {
 	test.each([
 		['503 twice', 'customer1@example.com', { status: 503, times: 2 }, 3],
 		['a reset connection', 'customer3@example.com', { reset: true, times: 1 }, 2],
-		[
-			"a gateway's HTML 502 page",
-			'customer4@example.com',
-			{ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>', times: 1 },
-			2,
-		],
 	] as Array<[string, string, Fault, number]>)(
 		'%s, then success',
 		async (_name, email, fault, attempts) => {
