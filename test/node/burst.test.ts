@@ -1,9 +1,6 @@
-/**
- * One execution per customer, many at once (a CRM trigger firing for a bulk import): the
- * executions run concurrently in one process, through the real engine, and share what the node
- * learns about the account's rate limit. Assertions are about who was e-mailed how often and
- * which executions ended how, never about durations.
- */
+// One execution per customer, many at once in one process (a CRM trigger firing for a bulk
+// import), sharing what the node learns about the account's rate limit. Assertions are about who
+// was e-mailed how often and how executions ended, never about durations.
 import type { Simulator } from '../../simulator';
 import { startSimulator } from '../../simulator';
 import type { NodeRun } from './fixture';
@@ -31,23 +28,9 @@ describe('a burst of one-customer executions against an API that admits 5 reques
 		);
 		expect(emailedTwice(sim())).toEqual([]);
 		expect(Object.keys(sim().stats().sentByEmail)).toHaveLength(200);
-		// Together the executions keep to one Concurrency (10), and once the API has answered 429
-		// they keep to what it admitted; after each pause the waiting requests leave within that
-		// instead of returning together. (Executions that learn alone collide again after every
-		// Retry-After: hundreds of 429s.)
+		// Together they keep to one Concurrency, then to what the API admitted, also after each
+		// pause. (Executions that learn alone collide again after every Retry-After: hundreds.)
 		expect(sim().stats().statusCounts[429] ?? 0).toBeLessThan(40);
-	});
-});
-
-describe('a 429 is the API asking to wait, not a failure', () => {
-	test('waiting out Retry-After does not use up Max Retries', async () => {
-		sim().addFault('customer0@example.com', { status: 429, retryAfter: 1, times: 3 });
-		const { gcore, error } = await run({
-			items: [{ email: 'customer0@example.com' }],
-			parameters: { options: { maxRetries: 1 } },
-		});
-		expect(error).toBeUndefined();
-		expect(gcore.success[0].json.invitation).toMatchObject({ outcome: 'sent', attempts: 4 });
 	});
 });
 

@@ -3,10 +3,7 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 import { GCORE_NODE_TYPE, gcoreWorkflow, harnessTypes } from '../../harness/engine';
 import { baseUrlProblem } from '../../nodes/GcoreIam/transport/credentialCheck';
 
-/**
- * The credential form warns about a malformed Base URL as it is typed, before any request:
- * n8n shows the notice by the same `displayParameter` the editor's credential form runs.
- */
+// The credential form's notice about a malformed Base URL, by the `displayParameter` the editor runs.
 async function noticeShownFor(baseUrl: string): Promise<boolean> {
 	const { credentialTypes } = await harnessTypes();
 	const notice = credentialTypes

@@ -1,12 +1,11 @@
-/**
- * One simulator per test file and a `run()` that sends items through the real engine to it;
- * n8n's deduplication store for the files that need one; helpers that read both.
- */
+// One simulator per test file and a `run()` that sends items through the real engine to it;
+// n8n's deduplication store for the files that need one; helpers that read both.
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../../harness/engine';
 import {
 	GCORE_NODE_NAME,
+	GCORE_NODE_TYPE,
 	gcoreWorkflow,
 	restartNodeProcess,
 	runWorkflow,
@@ -18,16 +17,9 @@ import { DEFAULT_API_KEY, startSimulator } from '../../simulator';
 
 export const API_KEY = DEFAULT_API_KEY;
 
-export interface Outputs {
-	success: INodeExecutionData[];
-	alreadyActivated: INodeExecutionData[];
-	notFound: INodeExecutionData[];
-	/** n8n's Error output (continueErrorOutput only). */
-	error: INodeExecutionData[];
-}
-
 export interface NodeRun extends RunResult {
-	gcore: Outputs;
+	/** The Gcore node's outputs; `error` is n8n's Error output (continueErrorOutput only). */
+	gcore: Record<'success' | 'alreadyActivated' | 'notFound' | 'error', INodeExecutionData[]>;
 }
 
 /** `count` invited customers: customer0@example.com, customer1@example.com, … */
@@ -36,7 +28,6 @@ export const invitedUsers = (count: number, prefix = 'customer'): SimUser[] =>
 		email: `${prefix}${i}@example.com`,
 		status: 'invited',
 	}));
-/** One item per address. */
 export const items = (addresses: string[]) => addresses.map((email) => ({ email }));
 
 export function useSimulator(options: SimulatorOptions = {}) {
@@ -57,10 +48,13 @@ export function useSimulator(options: SimulatorOptions = {}) {
 
 	async function run(
 		workflow: GcoreWorkflowOptions,
-		opts: RunOptions & { apiKey?: string; baseUrl?: string } = {},
+		opts: RunOptions & { apiKey?: string; baseUrl?: string; nodeType?: string } = {},
 	): Promise<NodeRun> {
-		const { apiKey = API_KEY, baseUrl = sim().url, ...runOptions } = opts;
-		const result = await runWorkflow(gcoreWorkflow(workflow), {
+		const { apiKey = API_KEY, baseUrl = sim().url, nodeType, ...runOptions } = opts;
+		const definition = gcoreWorkflow(workflow);
+		for (const node of definition.nodes)
+			if (nodeType && node.type === GCORE_NODE_TYPE) node.type = nodeType;
+		const result = await runWorkflow(definition, {
 			credentials: { gcoreIamApi: { apiKey, baseUrl } },
 			...runOptions,
 		});
@@ -115,13 +109,4 @@ export async function until(condition: () => boolean, what: string): Promise<voi
 	) {
 		if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}`);
 	}
-}
-
-/** Everything a user could see of a run, as text: outputs, errors, run data. */
-export function everythingShown(result: RunResult): string {
-	return JSON.stringify({
-		data: result.run.data,
-		error: result.error,
-		message: result.error?.message,
-	});
 }

@@ -21,10 +21,11 @@ const store = useDeduplicationStore();
 
 /** The invitation of the first item on Success. */
 const first = (result: NodeRun) => invitation(result.gcore.success[0]);
-const checkOff = { options: { skipIfInvitedWithin: 0 } };
 const failOnce = (email: string) => sim().addFault(email, { status: 500, times: 1 });
-const noRetries = { parameters: { options: { maxRetries: 0 } } };
-const noRetriesContinue = { ...noRetries, onError: 'continueRegularOutput' as const };
+const noRetriesContinue = {
+	parameters: { options: { maxRetries: 0 } },
+	onError: 'continueRegularOutput' as const,
+};
 
 describe('Skip If Invited Within (n8n deduplication store present)', () => {
 	test('an address sent successfully in an earlier execution is skipped: Success, outcome "sentBefore", no request', async () => {
@@ -180,14 +181,6 @@ describe('a retried execution (mode "retry") never e-mails an address sent withi
 		expect(addresses.filter((_, index) => skipped[index] === 'sentBefore')).toEqual(sentFirst);
 		for (const email of addresses)
 			expect(sent(email) + (sentFirst.includes(email) ? 1 : 0)).toBe(1);
-	});
-
-	test('an ordinary execution with the check off (0) sends again; a retried one does not', async () => {
-		const once = { items: items(['customer60@example.com']), parameters: checkOff };
-		await run(once);
-		expect(first(await run(once, { mode: 'retry' }))).toMatchObject({ outcome: 'sentBefore' });
-		expect(first(await run(once))).toMatchObject({ outcome: 'sent' });
-		expect(sent('customer60@example.com')).toBe(2);
 	});
 
 	test('with the default window: a retry 20 minutes after an ordinary execution finds its send in the 24 h record', async () => {

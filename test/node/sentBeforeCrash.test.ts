@@ -1,8 +1,5 @@
-/**
- * What a run that died, or was cancelled, leaves in the node's record, and what the next run
- * makes of it. A run that died is the record as it was at the moment it died: the rows are
- * copied then, and put back after the run (here only cancelled) has cleaned up after itself.
- */
+// What a run that died, or was cancelled, leaves in the node's record, and what the next run
+// makes of it. A run that died: the rows as they were when it died, put back after the cancel.
 import type { NodeRun } from './fixture';
 import {
 	invitedUsers,
@@ -35,7 +32,6 @@ const recorded = (email: string) => {
 	return store().holds(marks.sent) && !store().holds(marks.unsent);
 };
 
-/** Starts the runs; `stop` cancels them. */
 function startRuns(runs: Array<{ addresses: string[]; mode?: 'retry'; concurrency?: number }>) {
 	const stop = new AbortController();
 	const finished = Promise.all(

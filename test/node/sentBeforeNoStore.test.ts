@@ -1,7 +1,5 @@
-/**
- * An engine without n8n's deduplication service (this test file never installs the store):
- * the node works as before, the check is off, and each run logs one warning.
- */
+// An engine without n8n's deduplication service (this file never installs the store): the
+// node works as before, the check is off, and each run logs one warning.
 import { engineLogger } from '../../harness/engine/engineLine';
 import { invitation, useSimulator } from './fixture';
 

@@ -1,9 +1,5 @@
-/**
- * A workflow saved with typeVersion 1 of the node (as n8n writes it: defaults left out, options
- * by their names) keeps its behaviour. A change of default or behaviour ships as a new
- * typeVersion with version 1 kept (README, "Development"); this test holds version 1 to what it
- * did when it was released.
- */
+// A workflow saved with typeVersion 1 (as n8n writes it: defaults left out, options by name)
+// keeps what version 1 did when released; a new default is a new typeVersion (docs/development.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -60,7 +56,7 @@ describe('a workflow saved with typeVersion 1', () => {
 		expect(typeVersions(nodeTypes.getByName(GCORE_NODE_TYPE))).toContain(1);
 	});
 
-	test('routes invited → Success, already active → Already Activated, unknown → Not Found, with the same invitation fields', async () => {
+	test('routes invited → Success, already active → Already Activated, unknown → Not Found, with the same invitation fields, and keeps its saved options', async () => {
 		const { result, reached } = await runSaved();
 
 		expect(result.error).toBeUndefined();
@@ -89,15 +85,12 @@ describe('a workflow saved with typeVersion 1', () => {
 		]);
 		// The same address twice in one run (another case) is one request.
 		expect(requests('ines.invited@example.com')).toBe(1);
-	});
 
-	test('its saved options still apply: Skip If Invited Within 0 sends again in the next execution', async () => {
-		await runSaved();
-		const { result, reached } = await runSaved();
-		expect(result.error).toBeUndefined();
-		expect(
-			reached('Welcome').map((json) => (json.invitation as { outcome: string }).outcome),
-		).toEqual(['sent', 'sent']);
+		// Its saved options still apply: Skip If Invited Within 0 sends again in the next execution.
+		const again = await runSaved();
+		expect(again.result.error).toBeUndefined();
+		const outcomes = again.reached('Welcome').map((json) => json.invitation as IDataObject);
+		expect(outcomes.map((invitation) => invitation.outcome)).toEqual(['sent', 'sent']);
 		expect(requests('ines.invited@example.com')).toBe(2);
 	});
 });

@@ -120,16 +120,6 @@ describe('classify: status + body → outcome', () => {
 });
 
 describe('a 404 that is not clearly the API\'s "user not found"', () => {
-	const gateway = answer(404, json({ message: 'no Route matched with those values' }));
-
-	test.each([gateway, answer(404)])(
-		'is Not Found once the account check reached the API, else a wrong Base URL (%j)',
-		(given) => {
-			expect(classify(given, true)).toMatchObject({ route: 'notFound' });
-			expect(classify(given, false)).toMatchObject({ route: 'error', reason: 'endpointNotFound' });
-		},
-	);
-
 	test('a web page is a wrong Base URL even when the account check reached the API', () => {
 		expect(classify(answer(404, html404, 'text/html'), true)).toMatchObject({
 			reason: 'endpointNotFound',

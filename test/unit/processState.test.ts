@@ -1,4 +1,4 @@
-import { forgetProcessState, ProcessMap } from '../../nodes/GcoreIam/processState';
+import { ProcessMap } from '../../nodes/GcoreIam/processState';
 
 interface Entry {
 	busy: boolean;
@@ -72,15 +72,5 @@ describe('ProcessMap: state shared by the executions of one n8n process', () => 
 		now += 1;
 		map.use('c', () => ({ busy: false, usedAt: now }));
 		expect(made(map, ['busy-oldest', 'a', 'b', 'c'])).toEqual(['busy-oldest', 'b', 'c']);
-	});
-
-	test('forgetProcessState forgets every map, as a restart of n8n would', () => {
-		const first = new ProcessMap<Entry>({ idleMs: Infinity, maxEntries: 100, inUse: () => true });
-		const second = new ProcessMap<Entry>({ idleMs: Infinity, maxEntries: 100 });
-		first.use('a', () => ({ busy: true, usedAt: now }));
-		second.use('b', () => ({ busy: false, usedAt: now }));
-		forgetProcessState();
-		expect(first.get('a')).toBeUndefined();
-		expect(second.get('b')).toBeUndefined();
 	});
 });

@@ -67,27 +67,6 @@ describe('what the API admits is learned per account, shared by all its runs', (
 		expect(account.admitted).toBe(5);
 	});
 
-	test('never below one, and later 429s only lower it', () => {
-		const account = new AccountGate();
-		account.rateLimited(1, 0);
-		expect(account.admitted).toBe(1);
-		account.rateLimited(3, 0);
-		expect(account.admitted).toBe(1);
-	});
-
-	test('runs together keep to the largest Concurrency among them', async () => {
-		const account = new AccountGate();
-		const runs = [new RateGate(3, account), new RateGate(2, account), new RateGate(3, account)];
-		const admitted = runs.map((run) => track(run.acquire(fullBudget())));
-		const fourth = track(runs[1].acquire(fullBudget()));
-		await jest.advanceTimersByTimeAsync(0);
-		expect(admitted.map((a) => a.admission)).toEqual([{ place: 1 }, { place: 2 }, { place: 3 }]);
-		expect(fourth.admission).toBeUndefined();
-		runs[0].release();
-		await jest.advanceTimersByTimeAsync(0);
-		expect(fourth.admission).toEqual({ place: 3 });
-	});
-
 	test('when the run with the largest Concurrency ends, the account keeps to the largest of the others', () => {
 		const account = new AccountGate();
 		const large = new RateGate(3, account);
@@ -181,21 +160,6 @@ describe("an item's wait budget", () => {
 });
 
 describe('cancelling a run', () => {
-	test('ends its own waits only; the others keep their place in line', async () => {
-		const account = new AccountGate();
-		account.rateLimited(2, 1_000);
-		const stop = new AbortController();
-		const cancelled = new RateGate(1, account, stop.signal);
-		const first = track(cancelled.acquire(fullBudget()));
-		const other = track(new RateGate(1, account).acquire(fullBudget()));
-		stop.abort();
-		await jest.advanceTimersByTimeAsync(0);
-		expect(first.admission).toEqual({ cancelled: true });
-		expect(other.admission).toBeUndefined();
-		await jest.advanceTimersByTimeAsync(1_000);
-		expect(other.admission).toEqual({ place: 1 });
-	});
-
 	test('a run leaves no listener behind on the execution signal', async () => {
 		const execution = new AbortController();
 		const account = new AccountGate();
