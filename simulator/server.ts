@@ -106,7 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 				? api.faultAnswer(fault, id)
 				: path !== api.ME_PATH
 					? api.GATEWAY_NOT_FOUND[state.settings.unknownRoute]
-					: (api.checkAuth(req.headers.authorization, state.settings.apiKey, id) ?? ME_ANSWER);
+					: (api.checkAuth(req.headers.authorization, state.settings.apiKey, id) ?? api.ME_ANSWER);
 		log(req, { path, body: parse(raw), status: answer.status, at: Date.now() });
 		later(0, () => write(res, answer));
 	}
