@@ -59,6 +59,17 @@ test('faults: the address first, then "*", each its number of times; their statu
 	]);
 });
 
+test('above maxInFlight: a 429 with rateLimitRetryAfter, until a request in flight ends', async () => {
+	sim.configure({ maxInFlight: 2, latencyMs: 150, rateLimitRetryAfter: 3 });
+	const answers = await Promise.all([C1, C2, C3, C1, C2].map((email) => renew(email)));
+	const limited = '429 3 application/json {"message":"Too many requests",ID}';
+	expect(answers.map(summary).sort()).toEqual([
+		...Array(2).fill('200 - undefined '),
+		...Array(3).fill(limited),
+	]);
+	expect(summary(await renew(C3))).toBe('200 - undefined ');
+});
+
 test('the same seeded random faults whatever the order of requests', async () => {
 	const run = async (seed: number, order: string[]) => {
 		sim.reset();
