@@ -1,8 +1,5 @@
-/**
- * What n8n-core does around a node, on each engine line (engineLine.ts says where they differ),
- * pinned with a probe node: the Gcore node's error handling, retries and cancellation rely on
- * these. If an n8n upgrade changes one, this file says which.
- */
+// What n8n-core does around a node, on each engine line (engineLine.ts: where they differ), pinned
+// with a probe node: the Gcore node's error handling, retries and cancellation rely on each.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -81,10 +78,10 @@ beforeAll(async () => {
 		name: 'harnessProbeApi',
 		displayName: 'Harness Probe API',
 		properties: [{ displayName: 'API Key', name: 'apiKey', type: 'string', default: '' }],
-		authenticate: {
-			type: 'generic',
-			properties: { headers: { Authorization: '={{ "apikey " + $credentials.apiKey }}' } },
-		},
+		authenticate: async (data, options) => ({
+			...options,
+			headers: { ...options.headers, Authorization: `apikey ${data.apiKey}` },
+		}),
 	});
 	sim = await startSimulator();
 });
@@ -118,45 +115,40 @@ describe('Retry On Fail', () => {
 		expect(result.runs('Probe')).toHaveLength(1);
 	});
 
+	const [a, b] = [{ email: 'a@x.io' }, { email: 'b@x.io' }];
+	const [failedA, failedB] = [
+		[[b], [], [], [{ ...a, error: 'e' }]],
+		[[a], [], [], [{ ...b, error: 'e' }]],
+	];
 	// n8n-core 1.84 keeps the first run's output even when a retry succeeds (and still runs every try).
-	test.each([true, false])(
-		'under a continue mode it retries while output 0, item 0 has json.error (every try: %s), before the Error output is split off',
-		async (everyTry) => {
+	const keepsFirst = engineDiffers.continueRetryKeepsFirstRun;
+	test.each([
+		['item 0 on every try', 0, true, 3, failedA],
+		[
+			'item 0 on try 1 only',
+			0,
+			false,
+			keepsFirst ? 3 : 2,
+			keepsFirst ? failedA : [[a, b], [], [], []],
+		],
+		['item 1 only (no reason to retry)', 1, true, 1, failedB],
+	])(
+		'under a continue mode it retries while output 0, item 0 has json.error; %s; then the Error output takes it, merged with its input json',
+		async (_name, failing, everyTry, tries, outputs) => {
 			probe.fn = async (context) => {
-				const [a, b] = context.getInputData();
-				const failed = everyTry || probe.calls.length === 1;
-				return [
-					[
-						failed
-							? { json: { error: 'failed a' }, pairedItem: { item: 0 } }
-							: { ...a, pairedItem: { item: 0 } },
-					],
-					[{ ...b, pairedItem: { item: 1 } }],
-					[],
-				];
+				const items = context
+					.getInputData()
+					.map(({ json }, item) => ({ json, pairedItem: { item } }));
+				if (everyTry || probe.calls.length === 1) items[failing].json = { error: 'e' };
+				return [items, [], []];
 			};
 			const result = await runWorkflow(workflow(continueRetry), { credentials });
-			const outputs = result.outputs('Probe').map((items) => items.map((item) => item.json));
-			const keepsFirst = everyTry || engineDiffers.continueRetryKeepsFirstRun;
-			expect(probe.calls).toHaveLength(keepsFirst ? 3 : 2);
-			// Moved to the appended Error output, merged with the paired input item's json.
-			expect(outputs).toEqual(
-				keepsFirst
-					? [[], [{ email: 'b@x.io' }], [], [{ email: 'a@x.io', error: 'failed a' }]]
-					: [[{ email: 'a@x.io' }], [{ email: 'b@x.io' }], [], []],
+			expect(probe.calls).toHaveLength(tries);
+			expect(result.outputs('Probe').map((items) => items.map((item) => item.json))).toEqual(
+				outputs,
 			);
 		},
 	);
-
-	test('under a continue mode, json.error on item 1 only is no reason to retry', async () => {
-		probe.fn = async (context) => {
-			const [a] = context.getInputData();
-			const failed = { json: { error: 'failed b' }, pairedItem: { item: 1 } };
-			return [[{ ...a, pairedItem: { item: 0 } }, failed], [], []];
-		};
-		await runWorkflow(workflow(continueRetry), { credentials });
-		expect(probe.calls).toHaveLength(1);
-	});
 
 	test('waitBetweenTries 0 means the 1000 ms default (`0 || 1000`)', async () => {
 		probe.fn = async (context) => {
