@@ -230,14 +230,15 @@ describe('HTTP helpers (axios), against the simulator', () => {
 	const cause = (text: string) => (engineDiffers.nodeApiErrorKeepsCause ? ` <- ${text}` : '');
 	const RESET =
 		'The connection to the server was closed unexpectedly, perhaps it is offline. You can retry the request immediately or wait and retry later.';
-	const timeout = 'timeout of 150ms exceeded';
+	// Long enough for the request to arrive on a loaded machine before the client gives up.
+	const timeout = 'timeout of 500ms exceeded';
 	test.each<
 		[string, Fault | undefined, Partial<IHttpRequestOptions>, boolean, boolean, string, number]
 	>([
 		[
 			'httpRequest timeout: not wrapped',
 			hang,
-			{ timeout: 150 },
+			{ timeout: 500 },
 			false,
 			false,
 			`AxiosError ECONNABORTED: ${timeout}`,
@@ -246,7 +247,7 @@ describe('HTTP helpers (axios), against the simulator', () => {
 		[
 			'httpRequestWithAuthentication timeout: NodeApiError, httpCode ECONNABORTED, stock message',
 			hang,
-			{ timeout: 150 },
+			{ timeout: 500 },
 			true,
 			false,
 			`NodeApiError ECONNABORTED: The connection was aborted, perhaps the server is offline${cause(`AxiosError ECONNABORTED: ${timeout}`)}`,
@@ -291,10 +292,10 @@ describe('HTTP helpers (axios), against the simulator', () => {
 		[
 			'cancel mid-request: plain httpRequest is NOT cancelled',
 			hang,
-			{ timeout: 400 },
+			{ timeout: 500 },
 			false,
 			true,
-			'AxiosError ECONNABORTED: timeout of 400ms exceeded',
+			`AxiosError ECONNABORTED: ${timeout}`,
 			1,
 		],
 	])('%s', async (_name, fault, options, withAuth, cancel, outcome, requests) => {
