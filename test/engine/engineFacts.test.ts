@@ -221,7 +221,8 @@ describe('Error output and continue modes', () => {
 
 describe('HTTP helpers (axios), against the simulator', () => {
 	/** A thrown error in one line: class or httpCode, code, message, description, cause. */
-	const said = (e: NodeApiError & { code?: string; cause?: NodeApiError }): string =>
+	type Thrown = Error & { httpCode?: string; code?: string; description?: string; cause?: Thrown };
+	const said = (e: Thrown): string =>
 		`${e instanceof NodeApiError ? `NodeApiError ${e.httpCode}` : `${e.name} ${e.code}`}: ${e.message}` +
 		(e.description ? ` (${e.description})` : '') +
 		(e.cause ? ` <- ${e.cause.name} ${e.cause.code}: ${e.cause.message}` : '');
@@ -316,7 +317,7 @@ describe('HTTP helpers (axios), against the simulator', () => {
 					: await helpers.httpRequest(request);
 				answer = `${response.statusCode}: ${response.body.message}`;
 			} catch (error) {
-				answer = said(error as NodeApiError);
+				answer = said(error as Thrown);
 			}
 			return passThrough(context);
 		};
