@@ -75,13 +75,6 @@ export class SimState {
 	}
 
 	stats(): SimulatorStats {
-		const { byEmail, sentByEmail, statusCounts, log } = this.counts;
-		return {
-			...this.counts,
-			byEmail: { ...byEmail },
-			sentByEmail: { ...sentByEmail },
-			statusCounts: { ...statusCounts },
-			log: log.slice(),
-		};
+		return structuredClone(this.counts);
 	}
 }
