@@ -1,5 +1,5 @@
 /** The harness itself, where test/node (stand-ins, credential, tool path) does not lean on it. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -65,18 +65,9 @@ test('`<type>Tool` is the node converted as n8n converts it: no inputs, one ai_t
 });
 
 test('loadPackage: a package whose dist is missing gives a clear error', async () => {
-	const dir = mkdtempSync(path.join(tmpdir(), 'harness-pkg-'));
-	try {
-		writeFileSync(
-			path.join(dir, 'package.json'),
-			JSON.stringify({ name: 'n8n-nodes-x', n8n: { nodes: ['dist/nodes/X/X.node.js'] } }),
-		);
-		const loading = loadPackage(dir);
-		await expect(loading).rejects.toBeInstanceOf(PackageNotBuiltError);
-		await expect(loading).rejects.toThrow(
-			/dist\/nodes\/X\/X\.node\.js missing\. Run `npm run build`/,
-		);
-	} finally {
-		rmSync(dir, { recursive: true, force: true });
-	}
+	const loading = loadPackage(path.join(__dirname, 'fixtures', 'unbuilt'));
+	await expect(loading).rejects.toBeInstanceOf(PackageNotBuiltError);
+	await expect(loading).rejects.toThrow(
+		/dist\/nodes\/X\/X\.node\.js missing\. Run `npm run build`/,
+	);
 });
