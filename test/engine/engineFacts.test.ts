@@ -233,15 +233,13 @@ describe('HTTP helpers (axios), against the simulator', () => {
 		'The connection to the server was closed unexpectedly, perhaps it is offline. You can retry the request immediately or wait and retry later.';
 	// Long enough for the request to arrive on a loaded machine before the client gives up.
 	const timeout = 'timeout of 500ms exceeded';
-	test.each<
-		[string, Fault | undefined, Partial<IHttpRequestOptions>, boolean, boolean, string, number]
-	>([
+	type Helper = 'auth' | 'plain' | 'auth cancel' | 'plain cancel';
+	test.each<[string, Fault | undefined, Partial<IHttpRequestOptions>, Helper, string, number]>([
 		[
 			'httpRequest timeout: not wrapped',
 			hang,
 			{ timeout: 500 },
-			false,
-			false,
+			'plain',
 			`AxiosError ECONNABORTED: ${timeout}`,
 			1,
 		],
@@ -249,8 +247,7 @@ describe('HTTP helpers (axios), against the simulator', () => {
 			'httpRequestWithAuthentication timeout: NodeApiError, httpCode ECONNABORTED, stock message',
 			hang,
 			{ timeout: 500 },
-			true,
-			false,
+			'auth',
 			`NodeApiError ECONNABORTED: The connection was aborted, perhaps the server is offline${cause(`AxiosError ECONNABORTED: ${timeout}`)}`,
 			1,
 		],
@@ -258,8 +255,7 @@ describe('HTTP helpers (axios), against the simulator', () => {
 			'reset socket: NodeApiError ECONNRESET',
 			{ reset: true },
 			{ timeout: 5000 },
-			true,
-			false,
+			'auth',
 			`NodeApiError ECONNRESET: ${RESET}${cause('Error ECONNRESET: read ECONNRESET')}`,
 			1,
 		],
@@ -267,8 +263,7 @@ describe('HTTP helpers (axios), against the simulator', () => {
 			'401 through httpRequestWithAuthentication: sent twice, stock message, the API’s own in `description`',
 			undefined,
 			{},
-			true,
-			false,
+			'auth',
 			`NodeApiError 401: Authorization failed - please check your credentials (Bad permanent token: k-123)${cause('AxiosError ERR_BAD_REQUEST: Request failed with status code 401')}`,
 			2,
 		],
@@ -276,8 +271,7 @@ describe('HTTP helpers (axios), against the simulator', () => {
 			'ignoreHttpStatusErrors + returnFullResponse: one request, the status and body come back',
 			undefined,
 			{ ignoreHttpStatusErrors: true, returnFullResponse: true },
-			true,
-			false,
+			'auth',
 			'401: Bad permanent token: k-123',
 			1,
 		],
@@ -285,8 +279,7 @@ describe('HTTP helpers (axios), against the simulator', () => {
 			'cancel mid-request: httpRequestWithAuthentication uses the execution cancel signal (CanceledError)',
 			hang,
 			{ timeout: 20_000 },
-			true,
-			true,
+			'auth cancel',
 			`NodeApiError ERR_CANCELED: canceled${cause('CanceledError ERR_CANCELED: canceled')}`,
 			1,
 		],
@@ -294,12 +287,12 @@ describe('HTTP helpers (axios), against the simulator', () => {
 			'cancel mid-request: plain httpRequest is NOT cancelled',
 			hang,
 			{ timeout: 500 },
-			false,
-			true,
+			'plain cancel',
 			`AxiosError ECONNABORTED: ${timeout}`,
 			1,
 		],
-	])('%s', async (_name, fault, options, withAuth, cancel, outcome, requests) => {
+	])('%s', async (_name, fault, options, helper, outcome, requests) => {
+		const [withAuth, cancel] = [helper.startsWith('auth'), helper.endsWith('cancel')];
 		if (fault) sim.addFault('*', fault);
 		let answer = '';
 		probe.fn = async (context) => {
