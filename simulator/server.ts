@@ -10,14 +10,14 @@ import * as api from './api';
 import { CONTROL_PREFIX, controlAnswer } from './control';
 import { randomFault } from './faults';
 import { bump, SimState } from './state';
-import type { LogEntry, Simulator, SimulatorOptions } from './types';
+import type { Fault, LogEntry, SimulatorOptions } from './types';
 
 // Idle keep-alive connections are left for the client to close, as nginx does: with Node's 5 s,
 // on a busy event loop the server closed one a request had just been written on (ECONNRESET).
 const IDLE_CONNECTION_MS = 30_000;
 
 /** Starts a simulator on 127.0.0.1 (a free port unless options.port is set). */
-export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+export async function startSimulator(options: SimulatorOptions = {}) {
 	const state = new SimState(options);
 	const timers = new Set<NodeJS.Timeout>();
 	const idPrefix = randomBytes(4).toString('hex');
@@ -124,9 +124,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
 		stats: () => state.stats(),
+		/** Counters, log and faults back to zero; users and options back to those given at start. */
 		reset: () => state.reset(),
-		configure: (partial) => state.configure(partial),
-		addFault: (email, fault) => state.addFault(email, fault),
+		/** A key given as undefined goes back to its default. */
+		configure: (partial: Partial<SimulatorOptions>) => state.configure(partial),
+		/** Per address (case-insensitive), '*' for all renew_invitation requests, or ME_PATH. */
+		addFault: (email: string, fault: Fault) => state.addFault(email, fault),
 		close: () =>
 			(closing ??= new Promise<void>((resolve) => {
 				server.close(() => resolve());

@@ -68,14 +68,4 @@ export interface SimulatorStats {
 	log: LogEntry[];
 }
 
-export interface Simulator {
-	url: string;
-	stats(): SimulatorStats;
-	/** Counters, log and faults back to zero; users and options back to those given at start. */
-	reset(): void;
-	/** A key given as undefined goes back to its default. */
-	configure(partial: Partial<SimulatorOptions>): void;
-	/** Per address (case-insensitive), '*' for all renew_invitation requests, or ME_PATH. */
-	addFault(email: string, fault: Fault): void;
-	close(): Promise<void>;
-}
+export type Simulator = Awaited<ReturnType<typeof import('./server').startSimulator>>;
