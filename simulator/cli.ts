@@ -2,31 +2,20 @@
 import { parseArgs } from 'node:util';
 
 import { DEFAULT_API_KEY, SAMPLE_CUSTOMERS, SAMPLE_UNKNOWN_EMAIL, startSimulator } from './index';
-import type { SimulatorOptions } from './types';
-
-const USAGE =
-	'usage: tsx simulator/cli.ts [--port N] [--latency MS] [--max-in-flight N] [--api-key K] [--no-log]';
 
 async function main(): Promise<void> {
 	const text = { type: 'string' } as const;
-	let values;
-	try {
-		const options = { port: text, latency: text, 'max-in-flight': text, 'api-key': text };
-		({ values } = parseArgs({ options: { ...options, 'no-log': { type: 'boolean' } } }));
-	} catch (error) {
-		process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-		process.exit(2);
-	}
+	const options = { port: text, latency: text, 'max-in-flight': text, 'api-key': text };
+	const { values } = parseArgs({ options: { ...options, 'no-log': { type: 'boolean' } } });
 	const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
 	const key = values['api-key'] ?? DEFAULT_API_KEY;
-	const options: SimulatorOptions = {
+	const sim = await startSimulator({
 		port: number(values.port),
 		latencyMs: number(values.latency),
 		maxInFlight: number(values['max-in-flight']),
 		apiKey: key,
 		logRequests: !values['no-log'],
-	};
-	const sim = await startSimulator(options);
+	});
 	const customers = SAMPLE_CUSTOMERS.map((u) => `${u.email} (${u.status})`).join(', ');
 	process.stdout.write(
 		`Gcore IAM simulator listening on ${sim.url}\n` +

@@ -54,32 +54,3 @@ export function randomFault(config: RandomFaults, key: string, nth: number): Fau
 		retryAfter: config.retryAfter,
 	};
 }
-
-/** Input from the control API: a TypeError naming the first bad field. */
-export function validateFault(fault: unknown): Fault {
-	const f = (isObject(fault) ? fault : fail('fault must be an object')) as Record<string, unknown>;
-	if (f.status !== undefined && !isStatus(f.status))
-		fail('fault.status must be an HTTP status code');
-	for (const name of ['delayMs', 'times'])
-		if (f[name] !== undefined && !isNonNegative(f[name]))
-			fail(`fault.${name} must be a non-negative number`);
-	if (f.status === undefined && !f.reset && !f.hang && f.delayMs === undefined)
-		fail('fault needs status, reset, hang or delayMs');
-	return f as Fault;
-}
-
-export function isNonNegative(value: unknown): value is number {
-	return typeof value === 'number' && value >= 0 && Number.isFinite(value);
-}
-
-export function fail(message: string): never {
-	throw new TypeError(message);
-}
-
-function isObject(value: unknown): value is object {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStatus(value: unknown): boolean {
-	return Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599;
-}

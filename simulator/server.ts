@@ -6,33 +6,18 @@ import http, {
 	type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-	type Answer,
-	checkAuth,
-	emailKey,
-	emailOf,
-	faultAnswer,
-	GATEWAY_NOT_FOUND,
-	ME_PATH,
-	ME_ANSWER,
-	RENEW_PATH,
-	renewAnswer,
-	withEchoedKey,
-} from './api';
+import * as api from './api';
 import { CONTROL_PREFIX, controlAnswer } from './control';
 import { randomFault } from './faults';
 import { bump, SimState } from './state';
-import type { AnswerStatus, LogEntry, Simulator, SimulatorOptions } from './types';
+import type { Fault, LogEntry, SimulatorOptions } from './types';
 
-/**
- * Idle keep-alive connections are left for the client to close, as nginx does (75 s): with Node's
- * 5 s, on a busy event loop the server closed one the client had just written a request on (an
- * ECONNRESET no test asked for). Shorter than headersTimeout (60 s).
- */
+// Idle keep-alive connections are left for the client to close, as nginx does: with Node's 5 s,
+// on a busy event loop the server closed one a request had just been written on (ECONNRESET).
 const IDLE_CONNECTION_MS = 30_000;
 
 /** Starts a simulator on 127.0.0.1 (a free port unless options.port is set). */
-export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+export async function startSimulator(options: SimulatorOptions = {}) {
 	const state = new SimState(options);
 	const timers = new Set<NodeJS.Timeout>();
 	const idPrefix = randomBytes(4).toString('hex');
@@ -73,19 +58,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		res.once('close', leave);
 		readBody(req, (raw) => {
 			const body = parse(raw);
-			const email = emailOf(body);
-			const key = email?.trim() ? emailKey(email) : undefined;
+			const email = (body as { email?: unknown } | undefined)?.email;
+			const key = typeof email === 'string' ? api.emailKey(email) : undefined;
 			const nth = key === undefined ? 0 : bump(state.counts.byEmail, key);
-			const finish = (status: AnswerStatus, answer?: Answer) => {
+			const finish = (status: LogEntry['status'], answer?: api.Answer) => {
 				bump(state.counts.statusCounts, String(status));
 				if (key !== undefined && typeof status === 'number' && status >= 200 && status < 300)
 					bump(state.counts.sentByEmail, key);
-				log(req, { path: RENEW_PATH, body, status, at });
+				log(req, { path: api.RENEW_PATH, body, status, at });
 				if (answer) write(res, answer);
 			};
 			if (!admitted) {
 				leave();
-				return finish(429, faultAnswer({ retryAfter: settings.rateLimitRetryAfter }, requestId));
+				return finish(
+					429,
+					api.faultAnswer({ retryAfter: settings.rateLimitRetryAfter }, requestId),
+				);
 			}
 			const random = state.settings.randomFaults;
 			const fault = state.faults.take(key) ?? (random && randomFault(random, key ?? '', nth));
@@ -100,10 +88,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 				const auth = req.headers.authorization;
 				const answer =
 					fault?.status !== undefined
-						? faultAnswer(fault, requestId)
-						: (checkAuth(auth, state.settings.apiKey, requestId) ??
-							renewAnswer(body, state.users, requestId));
-				finish(answer.status, state.settings.echoKey ? withEchoedKey(answer, auth) : answer);
+						? api.faultAnswer(fault, requestId)
+						: (api.checkAuth(auth, state.settings.apiKey, requestId) ??
+							api.renewAnswer(key, state.users, requestId));
+				finish(answer.status, state.settings.echoKey ? api.withEchoedKey(answer, auth) : answer);
 			});
 		});
 	}
@@ -112,13 +100,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	function other(req: IncomingMessage, res: ServerResponse, path: string, raw: string, id: string) {
 		if (path.startsWith(CONTROL_PREFIX))
 			return write(res, controlAnswer(state, `${req.method} ${path}`, raw));
-		const fault = path === ME_PATH ? state.faults.take(ME_PATH, true) : undefined;
+		const fault = path === api.ME_PATH ? state.faults.take(api.ME_PATH, true) : undefined;
 		const answer =
 			fault?.status !== undefined
-				? faultAnswer(fault, id)
-				: path !== ME_PATH
-					? GATEWAY_NOT_FOUND[state.settings.unknownRoute]
-					: (checkAuth(req.headers.authorization, state.settings.apiKey, id) ?? ME_ANSWER);
+				? api.faultAnswer(fault, id)
+				: path !== api.ME_PATH
+					? api.GATEWAY_NOT_FOUND[state.settings.unknownRoute]
+					: (api.checkAuth(req.headers.authorization, state.settings.apiKey, id) ?? api.ME_ANSWER);
 		log(req, { path, body: parse(raw), status: answer.status, at: Date.now() });
 		later(0, () => write(res, answer));
 	}
@@ -127,7 +115,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		const path = (req.url ?? '/').split('?')[0];
 		const requestId = `${idPrefix}-${(++lastId).toString(16).padStart(6, '0')}`;
 		res.setHeader('x-request-id', requestId);
-		if (path === RENEW_PATH && req.method === 'POST') renew(req, res, requestId);
+		if (path === api.RENEW_PATH && req.method === 'POST') renew(req, res, requestId);
 		else readBody(req, (raw) => other(req, res, path, raw, requestId));
 	});
 	server.keepAliveTimeout = IDLE_CONNECTION_MS;
@@ -136,9 +124,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	return {
 		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
 		stats: () => state.stats(),
+		/** Counters, log and faults back to zero; users and options back to those given at start. */
 		reset: () => state.reset(),
-		configure: (partial) => state.configure(partial),
-		addFault: (email, fault) => state.addFault(email, fault),
+		/** A key given as undefined goes back to its default. */
+		configure: (partial: Partial<SimulatorOptions>) => state.configure(partial),
+		/** Per address (case-insensitive), '*' for all renew_invitation requests, or ME_PATH. */
+		addFault: (email: string, fault: Fault) => state.addFault(email, fault),
 		close: () =>
 			(closing ??= new Promise<void>((resolve) => {
 				server.close(() => resolve());
@@ -167,7 +158,7 @@ function parse(raw: string): unknown {
 	}
 }
 
-function write(res: ServerResponse, { status, body, contentType, retryAfter }: Answer): void {
+function write(res: ServerResponse, { status, body, contentType, retryAfter }: api.Answer): void {
 	if (res.destroyed || res.writableEnded) return;
 	const text = typeof body === 'object' ? JSON.stringify(body) : (body ?? '');
 	const headers: OutgoingHttpHeaders = { 'content-length': Buffer.byteLength(text) };

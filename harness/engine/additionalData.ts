@@ -1,7 +1,5 @@
-/**
- * IWorkflowExecuteAdditionalData + ExecutionLifecycleHooks for one harness execution. Only what
- * WorkflowExecute and the node contexts touch is real: no sub-workflows, task runners or secrets.
- */
+// IWorkflowExecuteAdditionalData for one harness execution: only what WorkflowExecute and the node
+// contexts touch is real (no sub-workflows, task runners or secrets).
 import './env';
 
 import type {

@@ -1,7 +1,5 @@
-/**
- * A credential type's `test` as n8n's CredentialsTester runs it: a temporary node routing
- * `test.request` through n8n-core's RoutingNode, then the `responseCode` rules, n8n's messages.
- */
+// A credential type's `test` as n8n's CredentialsTester runs it: a temporary node routing
+// `test.request` through n8n-core's RoutingNode, then the `responseCode` rules, n8n's messages.
 import './env';
 
 import type {

@@ -1,19 +1,13 @@
-/**
- * A run's credentials helper, credentials given by type: what n8n-core calls for API-key
- * credentials, as n8n's CLI does it. preAuthentication exists, so httpRequestWithAuthentication
- * re-sends a request once after a 401.
- */
+// A run's credentials helper, credentials given by type, as n8n's CLI does it for API-key
+// credentials. preAuthentication exists, so httpRequestWithAuthentication re-sends once after a 401.
 import './env';
 
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
-	IDataObject,
-	IHttpRequestOptions,
-	INode,
 	ICredentialsHelper,
+	IHttpRequestOptions,
 	INodeParameters,
-	Workflow,
 } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
@@ -46,31 +40,14 @@ export function harnessCredentialsHelper(
 			return (filled ?? {}) as ICredentialDataDecryptedObject;
 		},
 
-		async authenticate(data, typeName, options, workflow?: Workflow, node?: INode) {
-			const requestOptions = options as IHttpRequestOptions;
+		// Function-style `authenticate` only: ours and the test credentials' (no generic expressions).
+		async authenticate(data, typeName, options) {
 			const { authenticate } = typeOf(typeName);
-			if (typeof authenticate === 'function') return await authenticate(data, requestOptions);
-			if (authenticate?.type !== 'generic') return requestOptions;
-			const resolve = (value: string): string =>
-				value.startsWith('=')
-					? String(
-							workflow!.expression.getSimpleParameterValue(
-								node!,
-								value,
-								'internal',
-								{ $credentials: data },
-								undefined,
-								'',
-							) ?? '',
-						)
-					: value;
-			const target = requestOptions as unknown as Record<string, IDataObject | undefined>;
-			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
-				for (const [key, value] of Object.entries(outerValue as IDataObject)) {
-					(target[outerKey] ??= {})[resolve(key)] = resolve(value as string);
-				}
-			}
-			return requestOptions;
+			if (typeof authenticate !== 'function')
+				throw new Error(
+					`credential type "${typeName}": the harness runs authenticate functions only`,
+				);
+			return await authenticate(data, options as IHttpRequestOptions);
 		},
 	};
 	return helper as ICredentialsHelper;

@@ -1,10 +1,6 @@
-/**
- * An in-memory n8n deduplication store (mode 'entries'), installed as n8n's server does
- * (`DataDeduplicationService.init`). Like n8n's DeduplicationHelper (packages/cli/src/deduplication):
- * a row per workflow and context of md5 hashes, oldest pruned first; each call reads, waits, and
- * writes back without a lock (overlapping calls lose writes; two inserts of a row: the second fails).
- * `overlapNext(n)`: the next n calls each wait after their read until all n have read (at most 1 s).
- */
+// n8n's deduplication store in memory, mode 'entries', as n8n's DeduplicationHelper (packages/cli):
+// a row of md5 hashes per workflow and context, oldest pruned first; each call reads, waits and writes
+// back unlocked (overlapping calls lose writes; of two inserts of a row, the second fails).
 import './env';
 
 import { createHash } from 'node:crypto';
@@ -20,12 +16,6 @@ import type {
 } from 'n8n-workflow';
 import { DataDeduplicationService } from 'n8n-core';
 
-export interface StoreCall {
-	method: keyof IDataDeduplicator;
-	scope: DeduplicationScope;
-	items: DeduplicationItemTypes[];
-}
-
 export interface StoredRow {
 	mode: DeduplicationMode;
 	/** md5 hashes (base64), oldest first; a number in the other modes (rows of other nodes). */
@@ -38,12 +28,13 @@ const wait = (ms: number) =>
 export class MemoryDeduplicationStore implements IDataDeduplicator {
 	/** `${workflowId}|${context}` → row. */
 	readonly rows = new Map<string, StoredRow>();
-	readonly calls: StoreCall[] = [];
+	readonly calls: Array<{ method: string; scope: DeduplicationScope; items: unknown[] }> = [];
 	readWriteDelayMs = 0;
 	/** When set, every call fails with it. */
 	failing?: Error;
 	private meeting?: { size: number; arrived: number; all: Promise<unknown>; arrive: () => void };
 
+	/** The next `calls` calls each wait after their read until all have read (at most 1 s). */
 	overlapNext(calls: number): void {
 		let arrive = () => {};
 		const all = new Promise<void>((resolve) => (arrive = resolve));
@@ -62,7 +53,6 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	}
 
 	private rowKey(scope: DeduplicationScope, contextData: ICheckProcessedContextData): string {
-		if (!contextData.workflow.id) throw new Error('no workflow id');
 		const context = scope === 'node' ? `n:${contextData.node?.id}` : '';
 		return `${contextData.workflow.id}|${context}`;
 	}
@@ -74,11 +64,6 @@ export class MemoryDeduplicationStore implements IDataDeduplicator {
 	private async read(key: string): Promise<StoredRow | undefined> {
 		const row = this.rows.get(key);
 		await Promise.all([wait(this.readWriteDelayMs), this.meet()]);
-		if (row && row.mode !== 'entries') {
-			throw new Error(
-				'Deduplication Failed: Deduplication data was originally saved with an incompatible setting of the \u2018Keep Items Where\u2019 parameter. Try \u2019Clean Database\u2019 operation to reset.',
-			);
-		}
 		return row && { mode: row.mode, data: [...(row.data as string[])] };
 	}
 

@@ -1,7 +1,5 @@
-/**
- * The n8n engine loaded (Jest runs once per engines.json entry; scripts on n8n-core 2.41.1) and
- * where the engines differ.
- */
+// The n8n engine loaded (Jest runs once per engines.json entry; scripts on n8n-core 2.41.1) and
+// where the engines differ.
 import * as core from 'n8n-core';
 import type { INode, IRunExecutionData, Workflow } from 'n8n-workflow';
 import * as workflowPackage from 'n8n-workflow';

@@ -1,7 +1,5 @@
-/**
- * n8n-core's environment, read when it first builds InstanceSettings and the Logger: import this
- * first. N8N_USER_FOLDER is a throw-away folder (else n8n writes `~/.n8n/config`).
- */
+// n8n-core's environment, read when it first builds InstanceSettings and the Logger: import this
+// first. N8N_USER_FOLDER is a throw-away folder (else n8n writes `~/.n8n/config`).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

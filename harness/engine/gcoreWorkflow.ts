@@ -1,8 +1,5 @@
-/**
- * The Gcore IAM node's test workflows (harness/workflows/engine*.workflow.json) with the given
- * items and node settings. With `asTool` the node is `gcoreIamTool` under "Agent" (test.toolCaller),
- * called once per item with the item's json as arguments; `email` stays `$fromAI('email')`.
- */
+// The Gcore IAM node's test workflows (harness/workflows/engine*.workflow.json) with these items and
+// node settings. `asTool`: `gcoreIamTool` under "Agent" (test.toolCaller), called once per item.
 import type { IConnections, IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
 import { loadWorkflow, type GcoreNodeSettings } from '../workflows/load';

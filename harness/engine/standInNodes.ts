@@ -1,7 +1,5 @@
-/**
- * Stand-ins, under the real type names, for the n8n-nodes-base nodes our workflows use
- * (n8n-nodes-base is part of n8n, hundreds of MB): only the behaviour the workflows rely on.
- */
+// Stand-ins, under the real type names, for the n8n-nodes-base nodes our workflows use
+// (n8n-nodes-base is part of n8n, hundreds of MB): only the behaviour the workflows rely on.
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,

@@ -1,8 +1,5 @@
-/**
- * Test-only node types: `test.items` emits its `items` parameter verbatim (no expressions: tests
- * feed numbers, nulls, strings starting with "="); `test.toolCaller` plays the AI agent, calling
- * its `ai_tool` (n8n-core's createNodeAsTool) once per input item with the item's json.
- */
+// Test-only node types: `test.items` emits its `items` verbatim (no expressions: tests feed strings
+// starting with "="); `test.toolCaller` plays the AI agent, calling its `ai_tool` once per item.
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
 import { jsonParse, NodeConnectionTypes } from 'n8n-workflow';
 

@@ -1,7 +1,5 @@
-/**
- * A `usableAsTool` node's `<type>Tool` variant as n8n's CLI builds it (`convertNodeToAiTool`): the
- * same object (same `execute`), no inputs, one `ai_tool` output, a "Description" parameter first.
- */
+// A `usableAsTool` node's `<type>Tool` variant as n8n's CLI builds it (`convertNodeToAiTool`): the
+// same object (same `execute`), no inputs, one `ai_tool` output, a "Description" parameter first.
 import type { INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 

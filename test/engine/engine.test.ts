@@ -1,5 +1,5 @@
 /** The harness itself, where test/node (stand-ins, credential, tool path) does not lean on it. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -15,10 +15,9 @@ import {
 } from '../../harness/engine';
 import type { WorkflowDefinition } from '../../harness/engine';
 
-test('test.items emits its items verbatim; a node error stops the run and is returned as error; the caller’s workflow is not modified; n8n writes into the harness folder', async () => {
+test('test.items emits its items verbatim; a node error stops the run and is returned as error; n8n writes into the harness folder', async () => {
 	const file = path.join(__dirname, 'fixtures', 'codeError.workflow.json');
 	const definition = JSON.parse(readFileSync(file, 'utf8')) as WorkflowDefinition;
-	const before = JSON.stringify(definition);
 	const result = await runWorkflow(definition, { executionId: 'exec-42' });
 	expect(result.outputs('Items')[0].map((item) => item.json)).toEqual(
 		definition.nodes[0].parameters.items,
@@ -29,16 +28,17 @@ test('test.items emits its items verbatim; a node error stops the run and is ret
 	expect(result.error?.message).toBe('boom at 4');
 	expect((result.error as { node?: { name: string } } | undefined)?.node?.name).toBe('Code');
 	expect(result.runs('NoOp')).toEqual([]);
-	expect(JSON.stringify(definition)).toBe(before);
 	expect(process.env.N8N_USER_FOLDER).toBe(harnessUserFolder);
 	expect(harnessUserFolder.startsWith(tmpdir())).toBe(true);
 });
 
-test('a required parameter left empty (not an expression) stops the run before it starts', async () => {
+test('a required parameter left empty (not an expression) stops the run before it starts; the caller’s workflow is not modified (n8n writes defaults into nodes)', async () => {
 	const workflow = (email: string) => gcoreWorkflow({ items: [{}], parameters: { email } });
 	await expect(runWorkflow(workflow(''))).rejects.toThrow(/issues/i);
-	const ok = await runWorkflow(workflow('={{ "" }}'));
-	expect(ok.runs('Gcore IAM')).toHaveLength(1);
+	const definition = workflow('={{ "" }}');
+	const before = JSON.stringify(definition);
+	expect((await runWorkflow(definition)).runs('Gcore IAM')).toHaveLength(1);
+	expect(JSON.stringify(definition)).toBe(before);
 });
 
 test('`<type>Tool` is the node converted as n8n converts it: no inputs, one ai_tool output, a Description parameter', async () => {
@@ -65,18 +65,9 @@ test('`<type>Tool` is the node converted as n8n converts it: no inputs, one ai_t
 });
 
 test('loadPackage: a package whose dist is missing gives a clear error', async () => {
-	const dir = mkdtempSync(path.join(tmpdir(), 'harness-pkg-'));
-	try {
-		writeFileSync(
-			path.join(dir, 'package.json'),
-			JSON.stringify({ name: 'n8n-nodes-x', n8n: { nodes: ['dist/nodes/X/X.node.js'] } }),
-		);
-		const loading = loadPackage(dir);
-		await expect(loading).rejects.toBeInstanceOf(PackageNotBuiltError);
-		await expect(loading).rejects.toThrow(
-			/dist\/nodes\/X\/X\.node\.js missing\. Run `npm run build`/,
-		);
-	} finally {
-		rmSync(dir, { recursive: true, force: true });
-	}
+	const loading = loadPackage(path.join(__dirname, 'fixtures', 'unbuilt'));
+	await expect(loading).rejects.toBeInstanceOf(PackageNotBuiltError);
+	await expect(loading).rejects.toThrow(
+		/dist\/nodes\/X\/X\.node\.js missing\. Run `npm run build`/,
+	);
 });

@@ -1,8 +1,5 @@
-/**
- * What n8n-core does around a node, on each engine line (engineLine.ts says where they differ),
- * pinned with a probe node: the Gcore node's error handling, retries and cancellation rely on
- * these. If an n8n upgrade changes one, this file says which.
- */
+// What n8n-core does around a node, on each engine line (engineLine.ts: where they differ), pinned
+// with a probe node: the Gcore node's error handling, retries and cancellation rely on each.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -28,6 +25,7 @@ import type { Fault, Simulator } from '../../simulator';
 import { RENEW_PATH, startSimulator } from '../../simulator';
 
 type ProbeFn = (context: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+const hang: Fault = { hang: true };
 const passThrough: ProbeFn = async (context) => [context.getInputData(), [], []];
 const probe: {
 	fn: ProbeFn;
@@ -81,10 +79,10 @@ beforeAll(async () => {
 		name: 'harnessProbeApi',
 		displayName: 'Harness Probe API',
 		properties: [{ displayName: 'API Key', name: 'apiKey', type: 'string', default: '' }],
-		authenticate: {
-			type: 'generic',
-			properties: { headers: { Authorization: '={{ "apikey " + $credentials.apiKey }}' } },
-		},
+		authenticate: async (data, options) => ({
+			...options,
+			headers: { ...options.headers, Authorization: `apikey ${data.apiKey}` },
+		}),
 	});
 	sim = await startSimulator();
 });
@@ -118,45 +116,40 @@ describe('Retry On Fail', () => {
 		expect(result.runs('Probe')).toHaveLength(1);
 	});
 
+	const [a, b] = [{ email: 'a@x.io' }, { email: 'b@x.io' }];
+	const [failedA, failedB] = [
+		[[b], [], [], [{ ...a, error: 'e' }]],
+		[[a], [], [], [{ ...b, error: 'e' }]],
+	];
 	// n8n-core 1.84 keeps the first run's output even when a retry succeeds (and still runs every try).
-	test.each([true, false])(
-		'under a continue mode it retries while output 0, item 0 has json.error (every try: %s), before the Error output is split off',
-		async (everyTry) => {
+	const keepsFirst = engineDiffers.continueRetryKeepsFirstRun;
+	test.each([
+		['item 0 on every try', 0, true, 3, failedA],
+		[
+			'item 0 on try 1 only',
+			0,
+			false,
+			keepsFirst ? 3 : 2,
+			keepsFirst ? failedA : [[a, b], [], [], []],
+		],
+		['item 1 only (no reason to retry)', 1, true, 1, failedB],
+	])(
+		'under a continue mode it retries while output 0, item 0 has json.error; %s; then the Error output takes it, merged with its input json',
+		async (_name, failing, everyTry, tries, outputs) => {
 			probe.fn = async (context) => {
-				const [a, b] = context.getInputData();
-				const failed = everyTry || probe.calls.length === 1;
-				return [
-					[
-						failed
-							? { json: { error: 'failed a' }, pairedItem: { item: 0 } }
-							: { ...a, pairedItem: { item: 0 } },
-					],
-					[{ ...b, pairedItem: { item: 1 } }],
-					[],
-				];
+				const items = context
+					.getInputData()
+					.map(({ json }, item) => ({ json, pairedItem: { item } }));
+				if (everyTry || probe.calls.length === 1) items[failing].json = { error: 'e' };
+				return [items, [], []];
 			};
 			const result = await runWorkflow(workflow(continueRetry), { credentials });
-			const outputs = result.outputs('Probe').map((items) => items.map((item) => item.json));
-			const keepsFirst = everyTry || engineDiffers.continueRetryKeepsFirstRun;
-			expect(probe.calls).toHaveLength(keepsFirst ? 3 : 2);
-			// Moved to the appended Error output, merged with the paired input item's json.
-			expect(outputs).toEqual(
-				keepsFirst
-					? [[], [{ email: 'b@x.io' }], [], [{ email: 'a@x.io', error: 'failed a' }]]
-					: [[{ email: 'a@x.io' }], [{ email: 'b@x.io' }], [], []],
+			expect(probe.calls).toHaveLength(tries);
+			expect(result.outputs('Probe').map((items) => items.map((item) => item.json))).toEqual(
+				outputs,
 			);
 		},
 	);
-
-	test('under a continue mode, json.error on item 1 only is no reason to retry', async () => {
-		probe.fn = async (context) => {
-			const [a] = context.getInputData();
-			const failed = { json: { error: 'failed b' }, pairedItem: { item: 1 } };
-			return [[{ ...a, pairedItem: { item: 0 } }, failed], [], []];
-		};
-		await runWorkflow(workflow(continueRetry), { credentials });
-		expect(probe.calls).toHaveLength(1);
-	});
 
 	test('waitBetweenTries 0 means the 1000 ms default (`0 || 1000`)', async () => {
 		probe.fn = async (context) => {
@@ -227,13 +220,81 @@ describe('Error output and continue modes', () => {
 });
 
 describe('HTTP helpers (axios), against the simulator', () => {
-	/** The probe POSTs one request to the simulator, with or without the credential; its outcome. */
-	async function probeRequest(
-		options: Partial<IHttpRequestOptions>,
-		withAuth = true,
-		abortOnArrival = false,
-	) {
-		let outcome: IDataObject = {};
+	/** A thrown error in one line: class or httpCode, code, message, description, cause. */
+	type Thrown = Error & { httpCode?: string; code?: string; description?: string; cause?: Thrown };
+	const said = (e: Thrown): string =>
+		`${e instanceof NodeApiError ? `NodeApiError ${e.httpCode}` : `${e.name} ${e.code}`}: ${e.message}` +
+		(e.description ? ` (${e.description})` : '') +
+		(e.cause ? ` <- ${e.cause.name} ${e.cause.code}: ${e.cause.message}` : '');
+
+	// n8n-core 1.122 throws a NodeApiError without its cause (the AxiosError); the others keep it.
+	const cause = (text: string) => (engineDiffers.nodeApiErrorKeepsCause ? ` <- ${text}` : '');
+	const RESET =
+		'The connection to the server was closed unexpectedly, perhaps it is offline. You can retry the request immediately or wait and retry later.';
+	// Long enough for the request to arrive on a loaded machine before the client gives up.
+	const timeout = 'timeout of 500ms exceeded';
+	type Helper = 'auth' | 'plain' | 'auth cancel' | 'plain cancel';
+	test.each<[string, Fault | undefined, Partial<IHttpRequestOptions>, Helper, string, number]>([
+		[
+			'httpRequest timeout: not wrapped',
+			hang,
+			{ timeout: 500 },
+			'plain',
+			`AxiosError ECONNABORTED: ${timeout}`,
+			1,
+		],
+		[
+			'httpRequestWithAuthentication timeout: NodeApiError, httpCode ECONNABORTED, stock message',
+			hang,
+			{ timeout: 500 },
+			'auth',
+			`NodeApiError ECONNABORTED: The connection was aborted, perhaps the server is offline${cause(`AxiosError ECONNABORTED: ${timeout}`)}`,
+			1,
+		],
+		[
+			'reset socket: NodeApiError ECONNRESET',
+			{ reset: true },
+			{ timeout: 5000 },
+			'auth',
+			`NodeApiError ECONNRESET: ${RESET}${cause('Error ECONNRESET: read ECONNRESET')}`,
+			1,
+		],
+		[
+			'401 through httpRequestWithAuthentication: sent twice, stock message, the API’s own in `description`',
+			undefined,
+			{},
+			'auth',
+			`NodeApiError 401: Authorization failed - please check your credentials (Bad permanent token: k-123)${cause('AxiosError ERR_BAD_REQUEST: Request failed with status code 401')}`,
+			2,
+		],
+		[
+			'ignoreHttpStatusErrors + returnFullResponse: one request, the status and body come back',
+			undefined,
+			{ ignoreHttpStatusErrors: true, returnFullResponse: true },
+			'auth',
+			'401: Bad permanent token: k-123',
+			1,
+		],
+		[
+			'cancel mid-request: httpRequestWithAuthentication uses the execution cancel signal (CanceledError)',
+			hang,
+			{ timeout: 20_000 },
+			'auth cancel',
+			`NodeApiError ERR_CANCELED: canceled${cause('CanceledError ERR_CANCELED: canceled')}`,
+			1,
+		],
+		[
+			'cancel mid-request: plain httpRequest is NOT cancelled',
+			hang,
+			{ timeout: 500 },
+			'plain cancel',
+			`AxiosError ECONNABORTED: ${timeout}`,
+			1,
+		],
+	])('%s', async (_name, fault, options, helper, outcome, requests) => {
+		const [withAuth, cancel] = [helper.startsWith('auth'), helper.endsWith('cancel')];
+		if (fault) sim.addFault('*', fault);
+		let answer = '';
 		probe.fn = async (context) => {
 			const request = {
 				method: 'POST' as const,
@@ -242,143 +303,28 @@ describe('HTTP helpers (axios), against the simulator', () => {
 				json: true,
 				...options,
 			};
+			const { helpers } = context;
 			try {
-				outcome = {
-					response: withAuth
-						? await context.helpers.httpRequestWithAuthentication.call(
-								context,
-								'harnessProbeApi',
-								request,
-							)
-						: await context.helpers.httpRequest(request),
-				};
-			} catch (caught) {
-				const e = caught as NodeApiError & { code?: string; cause?: IDataObject };
-				outcome = {
-					class: e.constructor.name,
-					isNodeApiError: e instanceof NodeApiError,
-					message: e.message,
-					description: e.description ?? null,
-					httpCode: e.httpCode ?? null,
-					code: e.code ?? null,
-					causeName: e.cause?.name ?? null,
-					causeCode: e.cause?.code ?? null,
-					causeMessage: e.cause?.message ?? null,
-				};
+				const response = withAuth
+					? await helpers.httpRequestWithAuthentication.call(context, 'harnessProbeApi', request)
+					: await helpers.httpRequest(request);
+				answer = `${response.statusCode}: ${response.body.message}`;
+			} catch (error) {
+				answer = said(error as Thrown);
 			}
 			return passThrough(context);
 		};
 		const stop = new AbortController();
 		const running = runWorkflow(workflow({}, [{}]), { credentials, signal: stop.signal });
-		if (abortOnArrival) {
-			for (let waited = 0; sim.stats().requests === 0 && waited < 5000; waited += 5)
-				await new Promise((resolve) => setTimeout(resolve, 5));
+		if (cancel) {
+			while (sim.stats().requests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 			stop.abort();
 		}
-		const result = await running;
-		return { outcome, result, requests: sim.stats().requests };
-	}
-
-	/** n8n-core 1.122 throws a NodeApiError without its cause (the AxiosError); the others keep it. */
-	const withCause = (fields: IDataObject): IDataObject =>
-		engineDiffers.nodeApiErrorKeepsCause
-			? fields
-			: { causeName: null, causeCode: null, causeMessage: null };
-	const hang: Fault = { hang: true };
-
-	test.each<
-		[string, Fault | undefined, Partial<IHttpRequestOptions>, boolean, IDataObject, number]
-	>([
-		[
-			'httpRequest timeout: AxiosError ECONNABORTED "timeout of N ms exceeded" (not wrapped)',
-			hang,
-			{ timeout: 150 },
-			false,
-			{ class: 'AxiosError', code: 'ECONNABORTED', message: 'timeout of 150ms exceeded' },
-			1,
-		],
-		[
-			'httpRequestWithAuthentication timeout: NodeApiError, httpCode "ECONNABORTED", stock message',
-			hang,
-			{ timeout: 150 },
-			true,
-			{
-				isNodeApiError: true,
-				message: 'The connection was aborted, perhaps the server is offline',
-				httpCode: 'ECONNABORTED',
-				...withCause({
-					causeName: 'AxiosError',
-					causeCode: 'ECONNABORTED',
-					causeMessage: 'timeout of 150ms exceeded',
-				}),
-			},
-			1,
-		],
-		[
-			'reset socket: NodeApiError httpCode "ECONNRESET", cause ECONNRESET',
-			{ reset: true },
-			{ timeout: 5000 },
-			true,
-			{
-				isNodeApiError: true,
-				httpCode: 'ECONNRESET',
-				...withCause({ causeCode: 'ECONNRESET', causeMessage: 'read ECONNRESET' }),
-			},
-			1,
-		],
-		[
-			'401 through httpRequestWithAuthentication: the request is sent twice, then NodeApiError httpCode 401 with the stock message; the API’s own in `description`',
-			undefined,
-			{},
-			true,
-			{
-				isNodeApiError: true,
-				httpCode: '401',
-				message: 'Authorization failed - please check your credentials',
-				description: 'Bad permanent token: k-123',
-			},
-			2,
-		],
-		[
-			'ignoreHttpStatusErrors + returnFullResponse: one request, the status and body come back',
-			undefined,
-			{ ignoreHttpStatusErrors: true, returnFullResponse: true },
-			true,
-			{
-				response: expect.objectContaining({
-					statusCode: 401,
-					body: expect.objectContaining({ message: 'Bad permanent token: k-123' }),
-				}),
-			},
-			1,
-		],
-	])('%s', async (_name, fault, options, withAuth, expected, requests) => {
-		if (fault) sim.addFault('*', fault);
-		const sent = await probeRequest(options, withAuth);
-		expect(sent.outcome).toMatchObject(expected);
-		expect(sent.requests).toBe(requests);
+		const { run } = await running;
+		expect(answer).toBe(outcome);
+		expect(run.status).toBe(cancel ? 'canceled' : 'success');
+		expect(sim.stats().requests).toBe(requests);
 		expect(sim.stats().log.at(-1)?.authorization).toBe(withAuth ? 'apikey k-123' : undefined);
-	});
-
-	test('cancel mid-request: httpRequestWithAuthentication uses the execution cancel signal (CanceledError); plain httpRequest is NOT cancelled', async () => {
-		sim.addFault('*', hang);
-		let t0 = Date.now();
-		const { outcome, result } = await probeRequest({ timeout: 20_000 }, true, true);
-		expect(Date.now() - t0).toBeLessThan(5_000);
-		expect(outcome).toMatchObject({
-			isNodeApiError: true,
-			message: 'canceled',
-			httpCode: 'ERR_CANCELED',
-			...withCause({ causeName: 'CanceledError' }),
-		});
-		expect(result.run.status).toBe('canceled');
-
-		sim.reset();
-		sim.addFault('*', hang);
-		t0 = Date.now();
-		const plain = await probeRequest({ timeout: 400 }, false, true);
-		expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
-		expect(plain.outcome).toMatchObject({ code: 'ECONNABORTED' });
 	});
 });
 

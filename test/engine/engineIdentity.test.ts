@@ -1,8 +1,6 @@
-/**
- * Each Jest project must run the engine it names, with the built package loaded against that
- * engine's own n8n-workflow (as n8n runs a community package). If the module mapping in
- * jest.config.js stops holding, the package would silently run on another n8n-workflow.
- */
+// Each Jest project must run the engine it names, the built package loaded against that engine's
+// own n8n-workflow (as n8n runs a community package): if jest.config.js's mapping stopped holding,
+// the package would silently run on another n8n-workflow.
 import path from 'node:path';
 
 import * as core from 'n8n-core';
