@@ -1,7 +1,5 @@
-/**
- * Our node through n8n-core's real WorkflowExecute (harness/engine), "Continue (using error
- * output)" so that a failed item is counted, not a stopped run.
- */
+// Our node through n8n-core's real WorkflowExecute (harness/engine), "Continue (using error output)"
+// so that a failed item is counted, not a stopped run.
 import type { IDataObject } from 'n8n-workflow';
 
 import { gcoreWorkflow, runWorkflow } from '../harness/engine';

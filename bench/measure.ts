@@ -1,7 +1,4 @@
-/**
- * The steps every scenario shares: the API a run meets and what it saw (requests, 429s, customers
- * e-mailed twice or never), a row over its runs, and the report's cells and tables.
- */
+/** The steps scenarios share: the API a run meets and what it saw, rows over runs, the report's tables. */
 import { readFileSync, writeFileSync } from 'node:fs';
 
 import type { SimulatorProcess } from '../harness/simulatorProcess';
@@ -23,10 +20,8 @@ export async function prepareApi(sim: SimulatorProcess, api: Api, count: number,
 
 const COUNTS = ['failed', 'twice', 'never', 'requests', 'rateLimited'] as const;
 type Work = { ms: number; failed: number; error?: string };
-/** One run of a row: its time, what failed, and what the API saw of its customers. */
 export type Sample = Work & Record<(typeof COUNTS)[number], number>;
 
-/** `work` against the API prepared for the `count` customers from `offset`, and what the API saw. */
 export async function sampleOf(
 	sim: SimulatorProcess,
 	api: Api,
@@ -57,7 +52,6 @@ export function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Runs a row `reps` times. */
 export async function repeat(name: string, reps: number, once: (rep: number) => Promise<Sample>) {
 	const samples: Sample[] = [];
 	for (let rep = 0; rep < reps; rep++) {
@@ -93,11 +87,9 @@ export async function peakAbove<T>(pid: number | 'self', work: () => Promise<T>)
 export const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const count = (n: number) => n.toLocaleString('en-US');
 export const pct = (share: number) => `${Math.round(share * 100)} %`;
-export const mark = (met: boolean) => (met ? 'met' : '**missed**');
 
 type Columns<T> = Array<[string, (row: T) => string | number]>;
 
-/** A markdown table: a header cell and a cell function per column. */
 export function table<T>(rows: T[], columns: Columns<T>): string[] {
 	return [
 		`| ${columns.map(([title]) => title).join(' | ')} |`,
@@ -106,7 +98,6 @@ export function table<T>(rows: T[], columns: Columns<T>): string[] {
 	];
 }
 
-/** The columns of a row whose customers the API counted. */
 export const ROW_COLUMNS: Columns<Row> = [
 	['Workflow', (row) => row.name],
 	[
@@ -120,7 +111,6 @@ export const ROW_COLUMNS: Columns<Row> = [
 	['Requests (429s)', (row) => `${count(row.requests)} (${count(row.rateLimited)})`],
 ];
 
-/** A row's goal: at most `maxMs` (if given), 0 failed, 0 never e-mailed, 0 twice, no error. */
 export function rowGoal(name: string, row: Row, maxMs?: number): Goal {
 	return {
 		name,

@@ -1,9 +1,6 @@
-/**
- * The real n8n 2.41.1 (the e2e's cache) for the bench, driven as the e2e drives it (harness/n8n):
- * one throw-away instance with our package and both credentials; `n8n execute` of an imported
- * workflow (its run data times the nodes); `n8n start` with published webhook workflows, POSTs at
- * once, read back from n8n's own execution records.
- */
+// The real n8n 2.41.1 for the bench, driven as the e2e drives it (harness/n8n): one throw-away
+// instance with our package and both credentials; `n8n execute` of a workflow (its run data times the
+// nodes), or `n8n start` with published webhook workflows, read back from n8n's execution records.
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -27,11 +24,10 @@ import { DEFAULT_API_KEY } from '../simulator';
 import { repeat, sampleOf, type Api, type Row } from './measure';
 import * as workflows from './realWorkflows';
 
-/** Customers that reached one of the three outcome nodes of a run. */
+const CRASHED = 'n8n crashed at exit (harness/n8n/cli.ts)';
 const routed = (run: N8nRun) =>
 	OUTPUT_NAMES.reduce((n, node) => n + (nodeOutputs(run, node)[0]?.length ?? 0), 0);
 
-/** A running `n8n start`, as harness/n8n/webhook.ts takes it. */
 export type Served = { n8n: N8nInstance; rest: N8nRest; server: N8nServer };
 
 export class RealN8nBench {
@@ -64,7 +60,7 @@ export class RealN8nBench {
 		return real;
 	}
 
-	/** `n8n execute`: from the sending node's start to the routing node's end, and the customers on no outcome node. */
+	/** Time from the sending node's start to the routing node's end; failed: customers on no outcome node. */
 	async execute(workflow: workflows.BenchWorkflow, items: number) {
 		const ours = workflow.nodes.some((node) => node.name === GCORE_NODE_NAME);
 		const [first, last] = ours
@@ -72,7 +68,7 @@ export class RealN8nBench {
 			: [workflows.HTTP_NODE, workflows.SWITCH_NODE];
 		await this.cli.importWorkflows([workflow]);
 		const { run, result } = await this.cli.execute(workflow.id);
-		if (result.signal === 'SIGSEGV') return undefined;
+		if (result.signal === 'SIGSEGV') return { ms: NaN, failed: items, error: CRASHED };
 		if (!run) {
 			// Kept for a look: once, the output of a run that ended with exit 0 did not parse.
 			const kept = path.join(REPO, 'bench', 'results', `${workflow.id}.stdout.txt`);
@@ -92,7 +88,7 @@ export class RealN8nBench {
 		};
 	}
 
-	/** Rows of `n8n execute`, a workflow per run: each of our node's starts with an empty record ("Skip If Invited Within"). */
+	/** Rows of `n8n execute`, a workflow per run: our node's record ("Skip If Invited Within") starts empty. */
 	async executeRows(
 		sim: SimulatorProcess,
 		api: Api,
@@ -109,27 +105,22 @@ export class RealN8nBench {
 					for (let retry = 0; ; retry++) {
 						const id = `${idPrefix}${i}x${rep}r${retry}`;
 						const workflow = workflows.benchWorkflow(id, sim.url, input, how);
-						let crashed = false;
-						const sample = await sampleOf(sim, api, input.length, async () => {
-							const done = await this.execute(workflow, input.length);
-							crashed = !done;
-							return done ?? { ms: NaN, failed: input.length };
-						});
-						if (!crashed || retry === SIGSEGV_RETRIES) return sample;
+						const run = () => this.execute(workflow, input.length);
+						const sample = await sampleOf(sim, api, input.length, run);
+						if (sample.error !== CRASHED || retry === SIGSEGV_RETRIES) return sample;
 					}
 				}),
 			);
 		return rows;
 	}
 
-	/** Imports and publishes the workflows (and credentials), for the next `serve()`. */
 	async publish(published: workflows.BenchWorkflow[], credentials: unknown[] = []): Promise<void> {
 		if (credentials.length) await this.cli.importCredentials(credentials);
 		await this.cli.importWorkflows(published);
 		for (const { id } of published) await this.cli.publishWorkflow(id);
 	}
 
-	/** `n8n start` until ready, logged in as the owner; `work` runs with it, then it stops. */
+	/** `n8n start` until ready, logged in as the owner, for `work`. */
 	async serve<T>(work: (served: Served) => Promise<T>): Promise<T> {
 		const server = await startServer(this.instance);
 		try {
@@ -146,10 +137,8 @@ export class RealN8nBench {
 }
 
 /**
- * Every body POSTed at once to the workflow's production URL (a 503 redelivered, as a CRM does);
- * waits until n8n has finished an execution per accepted POST after the `before` it had. Wall
- * time: first POST to the last execution's stop. Failed: POSTs n8n answered other than 200, and
- * executions not `success` or whose customers did not all reach an outcome node.
+ * Every body POSTed at once (a 503 redelivered, as a CRM does), then n8n's executions after the
+ * `before` it had: time to the last one's stop; failed: POSTs refused and customers on no branch.
  */
 export async function postAll(served: Served, id: string, bodies: IDataObject[], before: number) {
 	const url = webhookUrl(served, workflows.hookPath(id));

@@ -1,8 +1,5 @@
-/**
- * The bench's workflows for the real n8n, as saved in harness/workflows/bench*.workflow.json: the
- * CRM's items → our node, or what a user builds without this package (HTTP Request + Switch on the
- * status code) → the outcome nodes. Our node's one-customer webhook workflow is the e2e's.
- */
+// The bench's workflows for the real n8n (harness/workflows/bench*.workflow.json): the CRM's items →
+// our node, or HTTP Request + Switch on the status code → the outcome nodes. Our node's webhook one is the e2e's.
 import type { IDataObject } from 'n8n-workflow';
 
 import { NODE_TYPE } from '../harness/ourPackage';

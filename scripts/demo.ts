@@ -1,7 +1,5 @@
-/**
- * `npm run demo`: the example workflow (examples/) through the n8n engine against the
- * simulator with sample customers; prints which customer went down which branch.
- */
+// `npm run demo`: the example workflow (examples/) through the n8n engine against the simulator with
+// sample customers; prints which customer went down which branch.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,8 +1,5 @@
-/**
- * One-customer executions (a CRM trigger firing for a bulk import) started at once in one process.
- * Every run meets a simulator of its own (a Base URL the node knows nothing about), as the first
- * burst after n8n starts does. Goal: 0 failed, never, twice, within 2 s + twice what 5 allow.
- */
+// One-customer executions (a CRM trigger firing for a bulk import) at once in one process, each run
+// against a simulator of its own (an account the node knows nothing about, as after n8n starts).
 import { runOurNode } from '../engine';
 import { customers } from '../customers';
 import { count, repeat, ROW_COLUMNS, rowGoal, s, sampleOf, table } from '../measure';

@@ -1,10 +1,6 @@
-/**
- * 10,000 items through our node at 5 ms: the peak resident set above the idle engine, each run in
- * a fresh process (this file run by itself): no earlier scenario's heap hides or inflates it.
- */
+// 10,000 items through our node at 5 ms: the peak resident set above the idle engine, each run in a
+// fresh process (this file run by itself): no earlier scenario's heap hides or inflates it.
 import { execFileSync } from 'node:child_process';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 import { runOurNode } from '../engine';
 import { customers } from '../customers';
@@ -16,11 +12,9 @@ const TARGET_MB = 60;
 
 /** In the fresh process: warm-up and full GCs, then the peak while the items run. */
 async function probe(url: string, items: number, concurrency: number): Promise<void> {
-	setFlagsFromString('--expose-gc');
-	const gc = runInNewContext('gc') as () => void;
 	await runOurNode(url, customers(200), { concurrency });
 	for (let i = 0; i < 3; i++) {
-		gc();
+		global.gc!();
 		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
 	const idleMb = Math.round(process.memoryUsage().rss / 1024 ** 2);
@@ -35,8 +29,8 @@ export const memoryScenario = scenario({
 	order: 30,
 	async run({ sim, settings }) {
 		const items = itemsFor(settings, 10_000);
-		const tsx = require.resolve('tsx/cli', { paths: [REPO] });
-		const args = [tsx, __filename, sim.url, String(items), String(settings.concurrency)];
+		const probeArgs = [sim.url, items, settings.concurrency].map(String);
+		const args = ['--expose-gc', '--import', 'tsx', __filename, ...probeArgs];
 		const runs: Array<Awaited<ReturnType<typeof runOurNode>> & { mb: number; idleMb: number }> = [];
 		for (let rep = 0; rep < settings.reps; rep++) {
 			process.stderr.write(

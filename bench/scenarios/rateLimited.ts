@@ -1,8 +1,5 @@
-/**
- * An API that admits 5 requests in flight and answers 429 + Retry-After: 1 beyond: 500 items at
- * 20 ms through our node (Concurrency 10) in-process (the goal), and with the real n8n our node
- * and what a user builds instead, HTTP Request + Switch, in three variants.
- */
+// An API that admits 5 in flight, 429 + Retry-After: 1 beyond: 500 items at 20 ms through our node
+// in-process (the goal), and in the real n8n our node and HTTP Request + Switch in three variants.
 import { runOurNode } from '../engine';
 import { customers } from '../customers';
 import { repeat, ROW_COLUMNS, rowGoal, s, sampleOf, table } from '../measure';

@@ -1,7 +1,5 @@
-/**
- * Many items at a fixed API latency, 10 in flight: our node through n8n-core's WorkflowExecute
- * against plain keep-alive scripts (axios, node:http). Goal: our time ÷ the faster plain client's.
- */
+// Many items at a fixed API latency, 10 in flight: our node through n8n-core's WorkflowExecute against
+// plain keep-alive scripts (axios, node:http). Goal: our time ÷ the faster plain client's.
 import { runOurNode } from '../engine';
 import { customers, expectedOutcome } from '../customers';
 import { count, median, pct, prepareApi, s, table } from '../measure';
