@@ -4,9 +4,8 @@ import http from 'node:http';
 
 import axios from 'axios';
 
-import { DEFAULT_API_KEY } from '../simulator';
+import { DEFAULT_API_KEY, RENEW_PATH } from '../simulator';
 
-const RENEW_PATH = '/iam/auth/renew_invitation';
 const HEADERS = { Authorization: `apikey ${DEFAULT_API_KEY}`, Accept: 'application/json' };
 
 export type RawClient = (url: string, agent: http.Agent) => (email: string) => Promise<number>;

@@ -17,6 +17,7 @@ import { startServer, type N8nServer } from '../harness/n8n/server';
 import { deliver, webhookUrl } from '../harness/n8n/webhook';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 import { installPackage, packPackage, REPO } from '../harness/ourPackage';
+import { onCleanup } from '../harness/processes';
 import type { SimulatorProcess } from '../harness/simulatorProcess';
 import { mkTemp } from '../harness/workFolder';
 import { credentialJson } from '../harness/workflows/workflowJson';
@@ -41,6 +42,7 @@ export class RealN8nBench {
 
 	static async start(simulatorUrl: string): Promise<RealN8nBench> {
 		const folder = mkTemp('gcore-bench-n8n-');
+		onCleanup('bench n8n folder', () => rmSync(folder, { recursive: true, force: true }));
 		const instance = await N8nInstance.create(await ensureRealN8n(), {
 			userFolder: folder,
 			logFile: path.join(folder, 'n8n.log'),
@@ -120,7 +122,6 @@ export class RealN8nBench {
 		for (const { id } of published) await this.cli.publishWorkflow(id);
 	}
 
-	/** `n8n start` until ready, logged in as the owner, for `work`. */
 	async serve<T>(work: (served: Served) => Promise<T>): Promise<T> {
 		const server = await startServer(this.instance);
 		try {
@@ -130,16 +131,10 @@ export class RealN8nBench {
 			await server.stop();
 		}
 	}
-
-	dispose(): void {
-		rmSync(this.instance.userFolder, { recursive: true, force: true });
-	}
 }
 
-/**
- * Every body POSTed at once (a 503 redelivered, as a CRM does), then n8n's executions after the
- * `before` it had: time to the last one's stop; failed: POSTs refused and customers on no branch.
- */
+// Every body POSTed at once (a 503 redelivered, as a CRM does), then n8n's executions after the
+// `before` it had: time to the last one's stop; failed: POSTs refused and customers on no branch.
 export async function postAll(served: Served, id: string, bodies: IDataObject[], before: number) {
 	const url = webhookUrl(served, workflows.hookPath(id));
 	const t0 = Date.now();

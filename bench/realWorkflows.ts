@@ -6,10 +6,10 @@ import { NODE_TYPE } from '../harness/ourPackage';
 import { loadWorkflow, readWorkflow } from '../harness/workflows/load';
 import { WEBHOOK_NODE, webhookWorkflow } from '../harness/workflows/webhookWorkflow';
 import type { WorkflowJson } from '../harness/workflows/workflowJson';
+import { RENEW_PATH } from '../simulator';
 
 export const HTTP_NODE = 'HTTP Request';
 export const SWITCH_NODE = 'Switch';
-/** The credentials the saved workflows name. */
 export const HEADER_CREDENTIAL = { id: 'benchHeaderAuth', name: 'Gcore API key (header)' };
 export const GCORE_CREDENTIAL = { id: 'benchGcoreIam', name: 'Gcore IAM account' };
 
@@ -44,7 +44,7 @@ export function benchWorkflow(id: string, apiUrl: string, from: Source, how: Con
 	}
 	if ('neverError' in how) {
 		const http = node(HTTP_NODE);
-		http.parameters.url = `${apiUrl}/iam/auth/renew_invitation`;
+		http.parameters.url = `${apiUrl}${RENEW_PATH}`;
 		http.parameters.options = {
 			...(how.batch ? { batching: { batch: how.batch } } : {}),
 			response: { response: { fullResponse: true, ...(how.neverError && { neverError: true }) } },

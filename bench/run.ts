@@ -53,36 +53,23 @@ async function main(): Promise<void> {
 	const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO, encoding: 'utf8' });
 	if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
 	const context: Context = { sim: await startSimulatorProcess(), settings };
-	let realN8nError: string | undefined;
 	if (settings.realN8n && chosen.some((sc) => sc.realN8n)) {
 		process.stderr.write('real n8n 2.41.1: cache (first time: several minutes), package\n');
-		context.real = await RealN8nBench.start(context.sim.url).catch((error: Error) => {
-			realN8nError = error.message;
-			process.stderr.write(`real n8n unavailable, its rows are skipped: ${error.message}\n`);
-			return undefined;
-		});
+		context.real = await RealN8nBench.start(context.sim.url);
 	}
 	const outcomes = new Map<string, Awaited<ReturnType<Scenario['run']>>>();
 	const failed: Goal[] = [];
-	try {
-		for (const sc of chosen.filter((sc) => sc.realN8n !== 'needed' || context.real)) {
-			process.stderr.write(`${sc.name}\n`);
-			// A scenario that fails is a missed goal; the others still report and publish.
-			await sc.run(context).then(
-				(outcome) => outcomes.set(sc.name, outcome),
-				(error: Error) => {
-					process.stderr.write(`${sc.name} failed: ${error.stack}\n`);
-					failed.push({
-						name: `${sc.name} ran to the end`,
-						value: error.message.slice(0, 200),
-						target: 'no error',
-						met: false,
-					});
-				},
-			);
-		}
-	} finally {
-		context.real?.dispose();
+	for (const sc of chosen.filter((sc) => sc.realN8n !== 'needed' || context.real)) {
+		process.stderr.write(`${sc.name}\n`);
+		// A scenario that fails is a missed goal; the others still report and publish.
+		await sc.run(context).then(
+			(outcome) => outcomes.set(sc.name, outcome),
+			(error: Error) => {
+				process.stderr.write(`${sc.name} failed: ${error.stack}\n`);
+				const value = error.message.slice(0, 200);
+				failed.push({ name: `${sc.name} ran to the end`, value, target: 'no error', met: false });
+			},
+		);
 	}
 	const lines = toolingRatio();
 	const goals = [...failed, ...[...outcomes.values()].flatMap((outcome) => outcome.goals ?? [])];
@@ -96,7 +83,7 @@ async function main(): Promise<void> {
 	const file = path.join(REPO, 'bench', 'results', `${name}.json`);
 	const results = Object.fromEntries([...outcomes].map(([key, outcome]) => [key, outcome.result]));
 	const end = { loadAverageAtEnd: load(), durationSeconds: (Date.now() - started) / 1000 };
-	const json = { ...run, ...end, ...results, goals, realN8nError };
+	const json = { ...run, ...end, ...results, goals };
 	writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 	const from = `From \`npm run bench\` at commit ${run.commit.slice(0, 7)}${run.uncommitted ? ' (uncommitted changes)' : ''}, ${run.createdAt.slice(0, 10)}, medians of ${settings.reps}; ${run.machine}, load average ${run.loadAverageAtStart.join(' ')} at start (bench/results/${name}.json).`;
 	const tables = new Map([...outcomes].map(([key, outcome]) => [key, outcome.table.join('\n')]));

@@ -19,20 +19,16 @@ async function main(): Promise<void> {
 			credentials: { gcoreIamApi: { apiKey: DEFAULT_API_KEY, baseUrl: simulator.url } },
 		});
 		if (result.error) throw new Error(`The workflow failed: ${result.error.message}`);
-		result
-			.outputs(GCORE_NODE_NAME)
-			.slice(0, 3)
-			.forEach((items, output) => {
-				const next =
-					workflow.connections[GCORE_NODE_NAME].main[output]?.[0]?.node ?? '(not connected)';
-				console.log(`${OUTPUT_NAMES[output]} → ${next} (${items.length})`);
-				for (const { json } of items) {
-					const i = json.invitation as { statusCode?: number; message?: string } | undefined;
-					const detail = i?.message ? `${i.statusCode}: ${i.message}` : `${i?.statusCode}`;
-					const name = String(json.name ?? '').padEnd(14);
-					console.log(`  ${name} ${String(json.email).padEnd(40)} ${detail}`);
-				}
-			});
+		const next = workflow.connections[GCORE_NODE_NAME].main;
+		OUTPUT_NAMES.forEach((outcome, output) => {
+			const items = result.outputs(GCORE_NODE_NAME)[output] ?? [];
+			console.log(`${outcome} → ${next[output]?.[0]?.node ?? '(not connected)'} (${items.length})`);
+			for (const { json } of items) {
+				const i = json.invitation as { statusCode?: number; message?: string } | undefined;
+				const detail = i?.message ? `${i.statusCode}: ${i.message}` : `${i?.statusCode}`;
+				console.log(`  ${String(json.name).padEnd(14)} ${String(json.email).padEnd(40)} ${detail}`);
+			}
+		});
 		const { requests, sentByEmail } = simulator.stats();
 		const sent = Object.keys(sentByEmail).length;
 		console.log(
