@@ -18,9 +18,6 @@ export async function runOurNode(url: string, items: IDataObject[], options: IDa
 	});
 	const outputs = result.outputs(GCORE_NODE_NAME);
 	const routed = [0, 1, 2].reduce((n, output) => n + (outputs[output]?.length ?? 0), 0);
-	return {
-		nodeMs: result.runs(GCORE_NODE_NAME).at(-1)?.executionTime ?? NaN,
-		failed: items.length - routed,
-		error: result.error?.message,
-	};
+	const nodeMs = result.runs(GCORE_NODE_NAME).at(-1)?.executionTime ?? NaN;
+	return { nodeMs, failed: items.length - routed, error: result.error?.message };
 }

@@ -10,12 +10,9 @@ import type { Goal } from './scenario';
 export type Api = { latencyMs: number; admitted?: number; apiKey?: string };
 
 export async function prepareApi(sim: SimulatorProcess, api: Api, count: number, offset = 0) {
-	await sim.prepare({
-		users: simulatorUsers(count, offset),
-		latencyMs: api.latencyMs,
-		...(api.admitted ? { maxInFlight: api.admitted, rateLimitRetryAfter: 1 } : {}),
-		apiKey: api.apiKey ?? DEFAULT_API_KEY,
-	});
+	const { latencyMs, admitted, apiKey = DEFAULT_API_KEY } = api;
+	const limit = admitted ? { maxInFlight: admitted, rateLimitRetryAfter: 1 } : {};
+	await sim.prepare({ users: simulatorUsers(count, offset), latencyMs, ...limit, apiKey });
 }
 
 const COUNTS = ['failed', 'twice', 'never', 'requests', 'rateLimited'] as const;
@@ -34,13 +31,12 @@ export async function sampleOf(
 	const stats = await sim.stats();
 	const sent = (email: unknown) => stats.sentByEmail[String(email).toLowerCase()] ?? 0;
 	const all = customers(count, offset);
-	return {
-		...done,
-		requests: stats.requests,
-		rateLimited: stats.statusCounts['429'] ?? 0,
-		twice: all.filter((c) => sent(c.email) > 1).length,
-		never: all.filter((c, i) => expectedOutcome(offset + i) === 'sent' && !sent(c.email)).length,
-	};
+	const rateLimited = stats.statusCounts['429'] ?? 0;
+	const twice = all.filter((c) => sent(c.email) > 1).length;
+	const never = all.filter(
+		(c, i) => expectedOutcome(offset + i) === 'sent' && !sent(c.email),
+	).length;
+	return { ...done, requests: stats.requests, rateLimited, twice, never };
 }
 
 /** A row over its runs: the median time, every run's time, the worst of each count. */
@@ -112,13 +108,13 @@ export const ROW_COLUMNS: Columns<Row> = [
 ];
 
 export function rowGoal(name: string, row: Row, maxMs?: number): Goal {
+	const value = `${s(row.ms)}, ${row.failed} failed, ${row.never} never e-mailed, ${row.twice} twice`;
+	const target = `${maxMs === undefined ? '' : `<= ${s(maxMs)}, `}0 failed, 0 never, 0 twice`;
+	const fast = maxMs === undefined || row.ms <= maxMs;
 	return {
 		name,
-		value: `${s(row.ms)}, ${row.failed} failed, ${row.never} never e-mailed, ${row.twice} twice`,
-		target: `${maxMs === undefined ? '' : `<= ${s(maxMs)}, `}0 failed, 0 never, 0 twice`,
-		met:
-			(maxMs === undefined || row.ms <= maxMs) &&
-			row.failed + row.never + row.twice === 0 &&
-			!row.error,
+		value,
+		target,
+		met: fast && row.failed + row.never + row.twice === 0 && !row.error,
 	};
 }

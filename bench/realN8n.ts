@@ -65,9 +65,8 @@ export class RealN8nBench {
 	/** Time from the sending node's start to the routing node's end; failed: customers on no outcome node. */
 	async execute(workflow: workflows.BenchWorkflow, items: number) {
 		const ours = workflow.nodes.some((node) => node.name === GCORE_NODE_NAME);
-		const [first, last] = ours
-			? [GCORE_NODE_NAME, GCORE_NODE_NAME]
-			: [workflows.HTTP_NODE, workflows.SWITCH_NODE];
+		const first = ours ? GCORE_NODE_NAME : workflows.HTTP_NODE;
+		const last = ours ? GCORE_NODE_NAME : workflows.SWITCH_NODE;
 		await this.cli.importWorkflows([workflow]);
 		const { run, result } = await this.cli.execute(workflow.id);
 		if (result.signal === 'SIGSEGV') return { ms: NaN, failed: items, error: CRASHED };
@@ -75,19 +74,15 @@ export class RealN8nBench {
 			// Kept for a look: once, the output of a run that ended with exit 0 did not parse.
 			const kept = path.join(REPO, 'bench', 'results', `${workflow.id}.stdout.txt`);
 			writeFileSync(kept, result.stdout);
-			throw new Error(
-				`no run data (stdout: ${kept}): ${describeCliResult(`execute ${workflow.id}`, result)}`,
-			);
+			const ended = describeCliResult(`execute ${workflow.id}`, result);
+			throw new Error(`no run data (stdout: ${kept}): ${ended}`);
 		}
 		const { runData, error } = run.data.resultData;
 		const start = runData[first]?.[0];
 		// A workflow that failed in `first` has no `last`: its time ends with `first`.
 		const end = runData[last]?.at(-1) ?? runData[first]?.at(-1);
-		return {
-			ms: start && end ? end.startTime! + end.executionTime! - start.startTime! : NaN,
-			failed: items - routed(run),
-			error: error?.message ?? start?.error?.message,
-		};
+		const ms = start && end ? end.startTime! + end.executionTime! - start.startTime! : NaN;
+		return { ms, failed: items - routed(run), error: error?.message ?? start?.error?.message };
 	}
 
 	/** Rows of `n8n execute`, a workflow per run: our node's record ("Skip If Invited Within") starts empty. */

@@ -35,5 +35,5 @@ export const scenarios = () =>
 		(value): value is Scenario => typeof (value as Scenario | null)?.run === 'function',
 	).sort((a, b) => a.order - b.order);
 
-export const itemsFor = (settings: Settings, items: number) =>
-	settings.quick ? Math.max(50, Math.round(items / 10)) : items;
+export const itemsFor = ({ quick }: Pick<Settings, 'quick'>, items: number) =>
+	quick ? Math.max(50, Math.round(items / 10)) : items;

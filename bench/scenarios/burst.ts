@@ -25,11 +25,9 @@ export const burstScenario = scenario({
 								runOurNode(sim.url, [customer], { concurrency: settings.concurrency }),
 							),
 						);
-						return {
-							ms: performance.now() - t0,
-							failed: runs.filter((run) => run.failed || run.error).length,
-							error: runs.find((run) => run.error)?.error,
-						};
+						const ms = performance.now() - t0;
+						const failed = runs.filter((run) => run.failed || run.error).length;
+						return { ms, failed, error: runs.find((run) => run.error)?.error };
 					});
 				} finally {
 					await sim.stop();

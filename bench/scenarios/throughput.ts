@@ -6,26 +6,27 @@ import { count, median, pct, prepareApi, s, table } from '../measure';
 import { axiosClient, nodeHttpClient, runRaw, type RawClient } from '../rawClients';
 import { itemsFor, scenario, type Context } from '../scenario';
 
-const ROWS = [
+type Spec = { items: number; latencyMs: number; target: number };
+const ROWS: Spec[] = [
 	{ items: 2000, latencyMs: 20, target: 1.1 },
 	{ items: 500, latencyMs: 100, target: 1.02 },
 ];
 
 /** Our node and both plain clients on the same work, taking turns run by run. */
-async function row({ sim, settings }: Context, spec: (typeof ROWS)[number]) {
-	const items = itemsFor(settings, spec.items);
+async function row({ sim, settings: { reps, concurrency, quick } }: Context, spec: Spec) {
+	const items = itemsFor({ quick }, spec.items);
 	const input = customers(items);
 	const sent = input.filter((_, i) => expectedOutcome(i) === 'sent').length;
 	const problems: string[] = [];
 	const raw = (name: string, client: RawClient) => async () => {
 		const emails = input.map((customer) => String(customer.email));
-		const { ms, statuses } = await runRaw(client, sim.url, emails, settings.concurrency);
+		const { ms, statuses } = await runRaw(client, sim.url, emails, concurrency);
 		if (statuses['200'] !== sent) problems.push(`${name}: answers ${JSON.stringify(statuses)}`);
 		return ms;
 	};
 	const clients: Record<string, () => Promise<number>> = {
 		ours: async () => {
-			const run = await runOurNode(sim.url, input, { concurrency: settings.concurrency });
+			const run = await runOurNode(sim.url, input, { concurrency });
 			if (run.failed || run.error)
 				problems.push(`our node: ${run.failed} failed ${run.error ?? ''}`);
 			return run.nodeMs;
@@ -35,10 +36,8 @@ async function row({ sim, settings }: Context, spec: (typeof ROWS)[number]) {
 	};
 	const names = Object.keys(clients);
 	const times: Record<string, number[]> = { ours: [], axios: [], nodeHttp: [] };
-	for (let rep = 0; rep < settings.reps; rep++) {
-		process.stderr.write(
-			`  ${items} items at ${spec.latencyMs} ms, run ${rep + 1}/${settings.reps}\n`,
-		);
+	for (let rep = 0; rep < reps; rep++) {
+		process.stderr.write(`  ${items} items at ${spec.latencyMs} ms, run ${rep + 1}/${reps}\n`);
 		// Each repetition another client goes first: none always runs right after the same one.
 		for (const name of [...names.slice(rep % 3), ...names.slice(0, rep % 3)]) {
 			await prepareApi(sim, { latencyMs: spec.latencyMs }, items);
@@ -47,7 +46,7 @@ async function row({ sim, settings }: Context, spec: (typeof ROWS)[number]) {
 	}
 	const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
 	const ratio = Math.round((ms.ours / Math.min(ms.axios, ms.nodeHttp)) * 1000) / 1000;
-	const limitMs = (items * spec.latencyMs) / settings.concurrency;
+	const limitMs = (items * spec.latencyMs) / concurrency;
 	return { ...spec, items, limitMs, ms, times, ratio, problems };
 }
 
