@@ -8,14 +8,10 @@ import { DEFAULT_API_KEY } from '../simulator';
 
 /** nodeMs: the node's executionTime as n8n records it; failed: items on none of the three outcome outputs. */
 export async function runOurNode(url: string, items: IDataObject[], options: IDataObject) {
-	const workflow = gcoreWorkflow({
-		items,
-		parameters: { operation: 'resendInvitation', email: '={{ $json.email }}', options },
-		onError: 'continueErrorOutput',
-	});
-	const result = await runWorkflow(workflow, {
-		credentials: { gcoreIamApi: { apiKey: DEFAULT_API_KEY, baseUrl: url } },
-	});
+	const parameters = { operation: 'resendInvitation', email: '={{ $json.email }}', options };
+	const workflow = gcoreWorkflow({ items, parameters, onError: 'continueErrorOutput' });
+	const credentials = { gcoreIamApi: { apiKey: DEFAULT_API_KEY, baseUrl: url } };
+	const result = await runWorkflow(workflow, { credentials });
 	const outputs = result.outputs(GCORE_NODE_NAME);
 	const routed = [0, 1, 2].reduce((n, output) => n + (outputs[output]?.length ?? 0), 0);
 	const nodeMs = result.runs(GCORE_NODE_NAME).at(-1)?.executionTime ?? NaN;

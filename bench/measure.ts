@@ -17,7 +17,8 @@ export async function prepareApi(sim: SimulatorProcess, api: Api, count: number,
 
 const COUNTS = ['failed', 'twice', 'never', 'requests', 'rateLimited'] as const;
 type Work = { ms: number; failed: number; error?: string };
-export type Sample = Work & Record<(typeof COUNTS)[number], number>;
+type Count = (typeof COUNTS)[number];
+export type Sample = Work & Record<Count, number>;
 
 export async function sampleOf(
 	sim: SimulatorProcess,
@@ -33,9 +34,8 @@ export async function sampleOf(
 	const all = customers(count, offset);
 	const rateLimited = stats.statusCounts['429'] ?? 0;
 	const twice = all.filter((c) => sent(c.email) > 1).length;
-	const never = all.filter(
-		(c, i) => expectedOutcome(offset + i) === 'sent' && !sent(c.email),
-	).length;
+	const wanted = (i: number) => expectedOutcome(offset + i) === 'sent';
+	const never = all.filter((c, i) => wanted(i) && !sent(c.email)).length;
 	return { ...done, requests: stats.requests, rateLimited, twice, never };
 }
 
@@ -51,7 +51,7 @@ export function median(values: number[]): number {
 export async function repeat(name: string, reps: number, once: (rep: number) => Promise<Sample>) {
 	const samples: Sample[] = [];
 	for (let rep = 0; rep < reps; rep++) {
-		process.stderr.write(`  ${name}, run ${rep + 1}/${reps}\n`);
+		progress(name, rep, reps);
 		samples.push(await once(rep));
 	}
 	return summarize(name, samples);
@@ -59,13 +59,10 @@ export async function repeat(name: string, reps: number, once: (rep: number) => 
 
 export function summarize(name: string, samples: Sample[]): Row {
 	const worst = COUNTS.map((key) => [key, Math.max(...samples.map((one) => one[key]))] as const);
-	return {
-		name,
-		ms: median(samples.map((sample) => sample.ms)),
-		runs: samples.map((sample) => Math.round(sample.ms)),
-		...(Object.fromEntries(worst) as Record<(typeof COUNTS)[number], number>),
-		error: samples.find((sample) => sample.error)?.error,
-	};
+	const ms = median(samples.map((sample) => sample.ms));
+	const runs = samples.map((sample) => Math.round(sample.ms));
+	const error = samples.find((sample) => sample.error)?.error;
+	return { name, ms, runs, ...(Object.fromEntries(worst) as Record<Count, number>), error };
 }
 
 /** How far the process's resident set rose above its size at the start while `work` ran, MB (Linux: the kernel's high-water mark, reset first). */
@@ -80,6 +77,8 @@ export async function peakAbove<T>(pid: number | 'self', work: () => Promise<T>)
 	return { mb: Math.round((Math.max(kb('VmHWM'), kb('VmRSS')) - startKb) / 102.4) / 10, done };
 }
 
+export const progress = (what: string, rep?: number, reps?: number) =>
+	process.stderr.write(`  ${what}${reps ? `, run ${rep! + 1}/${reps}` : ''}\n`);
 export const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const count = (n: number) => n.toLocaleString('en-US');
 export const pct = (share: number) => `${Math.round(share * 100)} %`;
@@ -94,13 +93,11 @@ export function table<T>(rows: T[], columns: Columns<T>): string[] {
 	];
 }
 
+const wallTime = (row: Row) =>
+	`${s(row.ms)} (${row.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')})${row.error ? ' (failed)' : ''}`;
 export const ROW_COLUMNS: Columns<Row> = [
 	['Workflow', (row) => row.name],
-	[
-		'Wall time (median; runs)',
-		(row) =>
-			`${s(row.ms)} (${row.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')})${row.error ? ' (failed)' : ''}`,
-	],
+	['Wall time (median; runs)', wallTime],
 	['Failed', (row) => row.failed],
 	['Never e-mailed', (row) => row.never],
 	['E-mailed twice+', (row) => row.twice],
@@ -111,10 +108,6 @@ export function rowGoal(name: string, row: Row, maxMs?: number): Goal {
 	const value = `${s(row.ms)}, ${row.failed} failed, ${row.never} never e-mailed, ${row.twice} twice`;
 	const target = `${maxMs === undefined ? '' : `<= ${s(maxMs)}, `}0 failed, 0 never, 0 twice`;
 	const fast = maxMs === undefined || row.ms <= maxMs;
-	return {
-		name,
-		value,
-		target,
-		met: fast && row.failed + row.never + row.twice === 0 && !row.error,
-	};
+	const met = fast && row.failed + row.never + row.twice === 0 && !row.error;
+	return { name, value, target, met };
 }

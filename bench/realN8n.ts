@@ -43,22 +43,16 @@ export class RealN8nBench {
 	static async start(simulatorUrl: string): Promise<RealN8nBench> {
 		const folder = mkTemp('gcore-bench-n8n-');
 		onCleanup('bench n8n folder', () => rmSync(folder, { recursive: true, force: true }));
-		const instance = await N8nInstance.create(await ensureRealN8n(), {
-			userFolder: folder,
-			logFile: path.join(folder, 'n8n.log'),
-			owner: DEMO_OWNER,
-		});
+		const logFile = path.join(folder, 'n8n.log');
+		const options = { userFolder: folder, logFile, owner: DEMO_OWNER };
+		const instance = await N8nInstance.create(await ensureRealN8n(), options);
 		installPackage(folder, packPackage(folder));
 		const real = new RealN8nBench(instance);
 		const { id, name } = workflows.GCORE_CREDENTIAL;
-		await real.cli.importCredentials([
-			{
-				...workflows.HEADER_CREDENTIAL,
-				type: 'httpHeaderAuth',
-				data: { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` },
-			},
-			credentialJson(id, name, DEFAULT_API_KEY, simulatorUrl),
-		]);
+		const header = { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` };
+		const headerAuth = { ...workflows.HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: header };
+		const gcore = credentialJson(id, name, DEFAULT_API_KEY, simulatorUrl);
+		await real.cli.importCredentials([headerAuth, gcore]);
 		return real;
 	}
 
@@ -137,9 +131,8 @@ export async function postAll(served: Served, id: string, bodies: IDataObject[],
 		bodies.map((body) => deliver(url, body).catch(() => ({ status: 0, redelivered: 0 }))),
 	);
 	const refused = answers.filter((answer) => answer.status !== 200).length;
-	const executions = (
-		await served.rest.waitForExecutions(id, before + bodies.length - refused, 15 * 60_000)
-	).slice(before);
+	const accepted = before + bodies.length - refused;
+	const executions = (await served.rest.waitForExecutions(id, accepted, 15 * 60_000)).slice(before);
 	const ms = Math.max(...executions.map((e) => Date.parse(e.stoppedAt ?? ''))) - t0;
 	const wanted = (bodies[0] as { customers?: unknown[] }).customers?.length ?? 1;
 	let failed = refused;

@@ -45,10 +45,9 @@ export function benchWorkflow(id: string, apiUrl: string, from: Source, how: Con
 	if ('neverError' in how) {
 		const http = node(HTTP_NODE);
 		http.parameters.url = `${apiUrl}${RENEW_PATH}`;
-		http.parameters.options = {
-			...(how.batch ? { batching: { batch: how.batch } } : {}),
-			response: { response: { fullResponse: true, ...(how.neverError && { neverError: true }) } },
-		};
+		const response = { fullResponse: true, ...(how.neverError && { neverError: true }) };
+		const batching = how.batch && { batching: { batch: how.batch } };
+		http.parameters.options = { ...batching, response: { response } };
 		if (!how.neverError) http.retryOnFail = true;
 	}
 	return { ...wf, id, name: `Bench: ${id}` };

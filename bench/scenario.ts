@@ -19,21 +19,21 @@ export type Goal = { name: string; value: string; target: string; met: boolean }
 
 export interface Scenario {
 	name: string;
-	/** Its place in the run and the report, lowest first; `groups`: the `--only` groups it runs in. */
-	order: number;
+	/** The `--only` groups it runs in. */
 	groups?: string[];
-	/** 'needed': runs only when the real n8n came up; 'optional': with its real rows if it did. */
+	/** 'needed': runs only with the real n8n; 'optional': adds its real rows then. Both run after the rest. */
 	realN8n?: 'needed' | 'optional';
 	run(context: Context): Promise<{ table: string[]; goals?: Goal[]; result: unknown }>;
 }
 
+const RANK = [undefined, 'optional', 'needed'];
 export const scenario = (spec: Scenario): Scenario => spec;
 
 export const scenarios = () =>
 	discoverExports(
 		path.join(__dirname, 'scenarios'),
 		(value): value is Scenario => typeof (value as Scenario | null)?.run === 'function',
-	).sort((a, b) => a.order - b.order);
+	).sort((a, b) => RANK.indexOf(a.realN8n) - RANK.indexOf(b.realN8n));
 
 export const itemsFor = ({ quick }: Pick<Settings, 'quick'>, items: number) =>
 	quick ? Math.max(50, Math.round(items / 10)) : items;

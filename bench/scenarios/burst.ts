@@ -10,7 +10,6 @@ const API = { latencyMs: 20, admitted: 5 };
 
 export const burstScenario = scenario({
 	name: 'burst',
-	order: 40,
 	groups: ['burst'],
 	async run({ settings }) {
 		const rows = [];

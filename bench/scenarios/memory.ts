@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 
 import { runOurNode } from '../engine';
 import { customers } from '../customers';
-import { count, median, peakAbove, prepareApi, s } from '../measure';
+import { count, median, peakAbove, prepareApi, progress, s } from '../measure';
 import { itemsFor, scenario } from '../scenario';
 import { REPO } from '../../harness/ourPackage';
 
@@ -26,16 +26,13 @@ async function probe(url: string, items: number, concurrency: number): Promise<v
 
 export const memoryScenario = scenario({
 	name: 'memory',
-	order: 30,
 	async run({ sim, settings }) {
 		const items = itemsFor(settings, 10_000);
 		const probeArgs = [sim.url, items, settings.concurrency].map(String);
 		const args = ['--expose-gc', '--import', 'tsx', __filename, ...probeArgs];
 		const runs: Array<Awaited<ReturnType<typeof runOurNode>> & { mb: number; idleMb: number }> = [];
 		for (let rep = 0; rep < settings.reps; rep++) {
-			process.stderr.write(
-				`  ${items} items in a fresh process, run ${rep + 1}/${settings.reps}\n`,
-			);
+			progress(`${items} items in a fresh process`, rep, settings.reps);
 			await prepareApi(sim, { latencyMs: 5 }, items);
 			const out = execFileSync(process.execPath, args, { cwd: REPO, encoding: 'utf8' });
 			runs.push(JSON.parse(out.trim().split('\n').at(-1) ?? ''));
@@ -44,14 +41,13 @@ export const memoryScenario = scenario({
 		const failed = Math.max(...runs.map((run) => run.failed + (run.error ? 1 : 0)));
 		const name = `${count(items)} items in-process: peak RSS above the idle engine`;
 		const target = `<= ${TARGET_MB} MB, 0 failed`;
+		const met = mb <= TARGET_MB && !failed;
 		return {
 			result: { items, latencyMs: 5, mb, runs },
 			table: [
 				`Memory: ${count(items)} items at 5 ms (${s(median(runs.map((run) => run.nodeMs)))}), each run in a fresh process (idle engine ${runs[0].idleMb} MB RSS): peak RSS above idle ${mb} MB, median of ${runs.map((run) => run.mb).join(', ')}; ${failed} failed.`,
 			],
-			goals: [
-				{ name, value: `${mb} MB, ${failed} failed`, target, met: mb <= TARGET_MB && !failed },
-			],
+			goals: [{ name, value: `${mb} MB, ${failed} failed`, target, met }],
 		};
 	},
 });

@@ -9,7 +9,6 @@ const API = { latencyMs: 20, admitted: 5 };
 
 export const rateLimitedScenario = scenario({
 	name: 'rateLimited',
-	order: 20,
 	groups: ['speed'],
 	realN8n: 'optional',
 	async run({ sim, settings, real }) {
@@ -26,6 +25,7 @@ export const rateLimitedScenario = scenario({
 		const limitMs = (items * API.latencyMs) / API.admitted;
 		const inReal = (name: string) => `${name} (real n8n ${real?.version})`;
 		const peer = 'HTTP Request + Switch';
+		const batch = { batchSize: 5, batchInterval: 200 };
 		const realRows = !real
 			? []
 			: await real.executeRows(sim, API, input, settings.reps, 'benchLimited', [
@@ -33,7 +33,7 @@ export const rateLimitedScenario = scenario({
 					[inReal(`${peer}, "Never Error", default batching`), { neverError: true }],
 					[
 						inReal(`${peer}, "Never Error", batches of 5 every 200 ms`),
-						{ neverError: true, batch: { batchSize: 5, batchInterval: 200 } },
+						{ neverError: true, batch },
 					],
 					[inReal(`${peer}, Retry On Fail instead of "Never Error"`), { neverError: false }],
 				]);

@@ -2,7 +2,17 @@
 // 300 ms (at 20 ms n8n's own per-execution work keeps fewer than 5 in flight). Each repetition a fresh
 // `n8n start` with customers of its own; each row of our node an account of its own. Issue 22: ratios.
 import { customers } from '../customers';
-import { count, prepareApi, ROW_COLUMNS, rowGoal, s, sampleOf, summarize, table } from '../measure';
+import {
+	count,
+	prepareApi,
+	progress,
+	ROW_COLUMNS,
+	rowGoal,
+	s,
+	sampleOf,
+	summarize,
+	table,
+} from '../measure';
 import type { Sample } from '../measure';
 import { postAll } from '../realN8n';
 import { benchWorkflow, hookPath } from '../realWorkflows';
@@ -43,7 +53,6 @@ const nameOf = ({ ours, retryOnFail, noLimit }: (typeof ROWS)[number]) =>
 
 export const realBurstScenario = scenario({
 	name: 'realBurst',
-	order: 50,
 	groups: ['burst'],
 	realN8n: 'needed',
 	async run({ sim, settings, real }) {
@@ -57,28 +66,22 @@ export const realBurstScenario = scenario({
 				row.ours === undefined
 					? { neverError: !row.retryOnFail }
 					: { ours: row.ours === 0 ? { skipIfInvitedWithin: 0 } : {}, credential };
-			return {
-				row,
-				id,
-				workflow: benchWorkflow(id, sim.url, 'webhook', how),
-				api: { latencyMs: LATENCY_MS, apiKey, admitted: row.noLimit ? 0 : ADMITTED },
-				credential:
-					'ours' in how && credentialJson(credential.id, credential.name, apiKey, sim.url),
-				samples: [] as Sample[],
-			};
+			const workflow = benchWorkflow(id, sim.url, 'webhook', how);
+			const api = { latencyMs: LATENCY_MS, apiKey, admitted: row.noLimit ? 0 : ADMITTED };
+			const account = credentialJson(credential.id, credential.name, apiKey, sim.url);
+			return { row, id, workflow, api, account, samples: [] as Sample[] };
 		});
-		process.stderr.write(`  import and publish ${plan.length} webhook workflows\n`);
+		progress(`import and publish ${plan.length} webhook workflows`);
+		const accounts = plan.map((p) => p.account);
 		await n8n.publish(
 			plan.map((p) => p.workflow),
-			plan.flatMap((p) => p.credential || []),
+			accounts,
 		);
 		for (let rep = 0; rep < settings.reps; rep++) {
 			const offset = (rep + 1) * 100_000;
 			await n8n.serve(async (served) => {
 				for (const { row, id, api, samples } of plan) {
-					process.stderr.write(
-						`  ${row.size} POSTs: ${nameOf(row)}, run ${rep + 1}/${settings.reps}\n`,
-					);
+					progress(`${row.size} POSTs: ${nameOf(row)}`, rep, settings.reps);
 					// The readiness probe's customer nobody has meets an API without a limit: it teaches the node nothing.
 					await prepareApi(sim, { latencyMs: LATENCY_MS, apiKey: api.apiKey }, 0);
 					const before = await waitUntilListening(served, id, hookPath(id));

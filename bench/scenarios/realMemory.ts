@@ -5,7 +5,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { customers } from '../customers';
-import { count, median, peakAbove, prepareApi, s, table } from '../measure';
+import { count, median, peakAbove, prepareApi, progress, s, table } from '../measure';
 import { postAll, type Served } from '../realN8n';
 import { benchWorkflow, hookPath, type Contender } from '../realWorkflows';
 import { itemsFor, scenario } from '../scenario';
@@ -29,16 +29,13 @@ async function measured(served: Served, id: string, items: number, quick: boolea
 
 export const realMemoryScenario = scenario({
 	name: 'realMemory',
-	order: 60,
 	realN8n: 'needed',
 	async run({ sim, settings, real }) {
 		const n8n = real!;
 		const items = itemsFor(settings, 10_000);
+		const { concurrency } = settings;
 		const contenders: Array<[string, Contender]> = [
-			[
-				`Gcore IAM node, Concurrency ${settings.concurrency}`,
-				{ ours: { concurrency: settings.concurrency } },
-			],
+			[`Gcore IAM node, Concurrency ${concurrency}`, { ours: { concurrency } }],
 			['HTTP Request + Switch, "Never Error"', { neverError: true }],
 		];
 		// A workflow per run: our node's record ("Skip If Invited Within") starts empty.
@@ -54,11 +51,10 @@ export const realMemoryScenario = scenario({
 		for (const [i, [name]] of contenders.entries()) {
 			const runs = [];
 			for (let rep = 0; rep < settings.reps; rep++) {
-				process.stderr.write(`  ${count(items)} items, ${name}, run ${rep + 1}/${settings.reps}\n`);
+				progress(`${count(items)} items, ${name}`, rep, settings.reps);
 				await prepareApi(sim, API, items);
-				runs.push(
-					await n8n.serve((served) => measured(served, idOf(i, rep), items, settings.quick)),
-				);
+				const measure = (served: Served) => measured(served, idOf(i, rep), items, settings.quick);
+				runs.push(await n8n.serve(measure));
 			}
 			const quiet = !settings.quick && runs.every((run) => run.load < 1);
 			rows.push({ name, quiet, mb: median(runs.map((run) => run.mb)), runs });

@@ -8,17 +8,14 @@ const API = { latencyMs: 20 };
 
 export const realThroughputScenario = scenario({
 	name: 'realN8nThroughput',
-	order: 70,
 	realN8n: 'needed',
 	async run({ sim, settings, real }) {
 		const n8n = real!;
 		const items = itemsFor(settings, 2000);
 		const limitMs = (items * API.latencyMs) / settings.concurrency;
+		const { concurrency } = settings;
 		const rows = await n8n.executeRows(sim, API, customers(items), settings.reps, 'benchMany', [
-			[
-				`Gcore IAM node, Concurrency ${settings.concurrency}`,
-				{ ours: { concurrency: settings.concurrency } },
-			],
+			[`Gcore IAM node, Concurrency ${concurrency}`, { ours: { concurrency } }],
 			['HTTP Request + Switch, "Never Error", default batching', { neverError: true }],
 		]);
 		return {

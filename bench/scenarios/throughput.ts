@@ -2,7 +2,7 @@
 // plain keep-alive scripts (axios, node:http). Goal: our time ÷ the faster plain client's.
 import { runOurNode } from '../engine';
 import { customers, expectedOutcome } from '../customers';
-import { count, median, pct, prepareApi, s, table } from '../measure';
+import { count, median, pct, prepareApi, progress, s, table } from '../measure';
 import { axiosClient, nodeHttpClient, runRaw, type RawClient } from '../rawClients';
 import { itemsFor, scenario, type Context } from '../scenario';
 
@@ -37,7 +37,7 @@ async function row({ sim, settings: { reps, concurrency, quick } }: Context, spe
 	const names = Object.keys(clients);
 	const times: Record<string, number[]> = { ours: [], axios: [], nodeHttp: [] };
 	for (let rep = 0; rep < reps; rep++) {
-		process.stderr.write(`  ${items} items at ${spec.latencyMs} ms, run ${rep + 1}/${reps}\n`);
+		progress(`${items} items at ${spec.latencyMs} ms`, rep, reps);
 		// Each repetition another client goes first: none always runs right after the same one.
 		for (const name of [...names.slice(rep % 3), ...names.slice(0, rep % 3)]) {
 			await prepareApi(sim, { latencyMs: spec.latencyMs }, items);
@@ -52,7 +52,6 @@ async function row({ sim, settings: { reps, concurrency, quick } }: Context, spe
 
 export const throughputScenario = scenario({
 	name: 'throughput',
-	order: 10,
 	groups: ['speed'],
 	async run(context) {
 		// Unmeasured: module loading and JIT warm-up of the engine and both clients.
