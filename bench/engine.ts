@@ -6,7 +6,7 @@ import { gcoreWorkflow, runWorkflow } from '../harness/engine';
 import { GCORE_NODE_NAME } from '../harness/names';
 import { DEFAULT_API_KEY } from '../simulator';
 
-/** nodeMs: the node's executionTime as n8n records it; failed: items on none of the three outcome outputs. */
+/** ms: the node's executionTime as n8n records it; failed: items on none of the three outcome outputs. */
 export async function runOurNode(url: string, items: IDataObject[], options: IDataObject) {
 	const parameters = { operation: 'resendInvitation', email: '={{ $json.email }}', options };
 	const workflow = gcoreWorkflow({ items, parameters, onError: 'continueErrorOutput' });
@@ -14,6 +14,6 @@ export async function runOurNode(url: string, items: IDataObject[], options: IDa
 	const result = await runWorkflow(workflow, { credentials });
 	const outputs = result.outputs(GCORE_NODE_NAME);
 	const routed = [0, 1, 2].reduce((n, output) => n + (outputs[output]?.length ?? 0), 0);
-	const nodeMs = result.runs(GCORE_NODE_NAME).at(-1)?.executionTime ?? NaN;
-	return { nodeMs, failed: items.length - routed, error: result.error?.message };
+	const ms = result.runs(GCORE_NODE_NAME).at(-1)?.executionTime ?? NaN;
+	return { ms, failed: items.length - routed, error: result.error?.message };
 }

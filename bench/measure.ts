@@ -83,7 +83,7 @@ export const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const count = (n: number) => n.toLocaleString('en-US');
 export const pct = (share: number) => `${Math.round(share * 100)} %`;
 
-type Columns<T> = Array<[string, (row: T) => string | number]>;
+export type Columns<T> = Array<[string, (row: T) => string | number]>;
 
 export function table<T>(rows: T[], columns: Columns<T>): string[] {
 	return [

@@ -38,7 +38,6 @@ const load = () => os.loadavg().map((value) => Math.round(value * 100) / 100);
 
 async function main(): Promise<void> {
 	const settings = settingsOf(process.argv.slice(2));
-	const started = Date.now();
 	const run = {
 		createdAt: new Date().toISOString(),
 		commit: git('rev-parse', 'HEAD'),
@@ -79,7 +78,7 @@ async function main(): Promise<void> {
 	const name = settings.quick ? 'quick' : (settings.only ?? 'latest');
 	const file = path.join(REPO, 'bench', 'results', `${name}.json`);
 	const results = Object.fromEntries([...outcomes].map(([key, outcome]) => [key, outcome.result]));
-	const end = { loadAverageAtEnd: load(), durationSeconds: (Date.now() - started) / 1000 };
+	const end = { loadAverageAtEnd: load(), durationSeconds: process.uptime() };
 	const json = { ...run, ...end, ...results, goals };
 	writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 	const from = `From \`npm run bench\` at commit ${run.commit.slice(0, 7)}${run.uncommitted ? ' (uncommitted changes)' : ''}, ${run.createdAt.slice(0, 10)}, medians of ${settings.reps}; ${run.machine}, load average ${run.loadAverageAtStart.join(' ')} at start (bench/results/${name}.json).`;

@@ -1,5 +1,7 @@
 // One-customer executions (a CRM trigger firing for a bulk import) at once in one process, each run
 // against a simulator of its own (an account the node knows nothing about, as after n8n starts).
+import type { IDataObject } from 'n8n-workflow';
+
 import { runOurNode } from '../engine';
 import { customers } from '../customers';
 import { count, repeat, ROW_COLUMNS, rowGoal, s, sampleOf, table } from '../measure';
@@ -12,6 +14,7 @@ export const burstScenario = scenario({
 	name: 'burst',
 	groups: ['burst'],
 	async run({ settings }) {
+		const options = { concurrency: settings.concurrency };
 		const rows = [];
 		for (const size of [200, 1000].map((n) => itemsFor(settings, n))) {
 			const row = await repeat(`${count(size)} executions at once`, settings.reps, async () => {
@@ -19,11 +22,8 @@ export const burstScenario = scenario({
 				try {
 					return await sampleOf(sim, API, size, async () => {
 						const t0 = performance.now();
-						const runs = await Promise.all(
-							customers(size).map((customer) =>
-								runOurNode(sim.url, [customer], { concurrency: settings.concurrency }),
-							),
-						);
+						const one = (customer: IDataObject) => runOurNode(sim.url, [customer], options);
+						const runs = await Promise.all(customers(size).map(one));
 						const ms = performance.now() - t0;
 						const failed = runs.filter((run) => run.failed || run.error).length;
 						return { ms, failed, error: runs.find((run) => run.error)?.error };

@@ -45,7 +45,7 @@ export const memoryScenario = scenario({
 		return {
 			result: { items, latencyMs: 5, mb, runs },
 			table: [
-				`Memory: ${count(items)} items at 5 ms (${s(median(runs.map((run) => run.nodeMs)))}), each run in a fresh process (idle engine ${runs[0].idleMb} MB RSS): peak RSS above idle ${mb} MB, median of ${runs.map((run) => run.mb).join(', ')}; ${failed} failed.`,
+				`Memory: ${count(items)} items at 5 ms (${s(median(runs.map((run) => run.ms)))}), each run in a fresh process (idle engine ${runs[0].idleMb} MB RSS): peak RSS above idle ${mb} MB, median of ${runs.map((run) => run.mb).join(', ')}; ${failed} failed.`,
 			],
 			goals: [{ name, value: `${mb} MB, ${failed} failed`, target, met }],
 		};

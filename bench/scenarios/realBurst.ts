@@ -60,23 +60,20 @@ export const realBurstScenario = scenario({
 		const plan = ROWS.map((declared) => {
 			const row = { ...declared, size: itemsFor(settings, declared.size) };
 			const id = `benchBurst${row.key}`;
-			const apiKey = row.ours === undefined ? DEFAULT_API_KEY : `${DEFAULT_API_KEY}-${row.key}`;
+			const ours = row.ours !== undefined;
+			const apiKey = ours ? `${DEFAULT_API_KEY}-${row.key}` : DEFAULT_API_KEY;
 			const credential = { id: `benchCred${row.key}`, name: `Gcore IAM (burst ${row.key})` };
-			const how =
-				row.ours === undefined
-					? { neverError: !row.retryOnFail }
-					: { ours: row.ours === 0 ? { skipIfInvitedWithin: 0 } : {}, credential };
+			const skip = row.ours === 0 ? { skipIfInvitedWithin: 0 } : {};
+			const how = ours ? { ours: skip, credential } : { neverError: !row.retryOnFail };
 			const workflow = benchWorkflow(id, sim.url, 'webhook', how);
 			const api = { latencyMs: LATENCY_MS, apiKey, admitted: row.noLimit ? 0 : ADMITTED };
 			const account = credentialJson(credential.id, credential.name, apiKey, sim.url);
 			return { row, id, workflow, api, account, samples: [] as Sample[] };
 		});
 		progress(`import and publish ${plan.length} webhook workflows`);
+		const published = plan.map((p) => p.workflow);
 		const accounts = plan.map((p) => p.account);
-		await n8n.publish(
-			plan.map((p) => p.workflow),
-			accounts,
-		);
+		await n8n.publish(published, accounts);
 		for (let rep = 0; rep < settings.reps; rep++) {
 			const offset = (rep + 1) * 100_000;
 			await n8n.serve(async (served) => {

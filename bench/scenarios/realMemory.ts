@@ -5,7 +5,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { customers } from '../customers';
-import { count, median, peakAbove, prepareApi, progress, s, table } from '../measure';
+import { count, median, peakAbove, prepareApi, progress, s, table, type Columns } from '../measure';
 import { postAll, type Served } from '../realN8n';
 import { benchWorkflow, hookPath, type Contender } from '../realWorkflows';
 import { itemsFor, scenario } from '../scenario';
@@ -27,6 +27,17 @@ async function measured(served: Served, id: string, items: number, quick: boolea
 	return { mb, load, ms: done.ms, failed: done.failed };
 }
 
+type Run = Awaited<ReturnType<typeof measured>>;
+type Row = { name: string; quiet: boolean; mb: number; runs: Run[] };
+const NOT_QUIET = 'not published: a run began at load average >= 1';
+const COLUMNS: Columns<Row> = [
+	['Workflow', (r) => r.name],
+	['Peak RSS above the warmed-up server, median', (r) => (r.quiet ? `${r.mb} MB` : NOT_QUIET)],
+	['Runs: MB at load average', (r) => r.runs.map((run) => `${run.mb} at ${run.load}`).join(', ')],
+	['Execution took', (r) => r.runs.map((run) => s(run.ms)).join(', ')],
+	['Failed', (r) => Math.max(...r.runs.map((run) => run.failed))],
+];
+
 export const realMemoryScenario = scenario({
 	name: 'realMemory',
 	realN8n: 'needed',
@@ -47,7 +58,7 @@ export const realMemoryScenario = scenario({
 				),
 			),
 		);
-		const rows = [];
+		const rows: Row[] = [];
 		for (const [i, [name]] of contenders.entries()) {
 			const runs = [];
 			for (let rep = 0; rep < settings.reps; rep++) {
@@ -64,20 +75,7 @@ export const realMemoryScenario = scenario({
 			table: [
 				`Memory beside a peer in the real n8n ${n8n.version} (\`n8n start\`, a fresh server each run; Webhook with the customers → Code → the workflow → the branches): ${count(items)} items at ${API.latencyMs} ms; peak resident set of the n8n process while the items run and n8n saves the execution, above the warmed-up server's.`,
 				'',
-				...table(rows, [
-					['Workflow', (row) => row.name],
-					[
-						'Peak RSS above the warmed-up server, median',
-						(row) =>
-							row.quiet ? `${row.mb} MB` : 'not published: a run began at load average >= 1',
-					],
-					[
-						'Runs: MB at load average',
-						(row) => row.runs.map((run) => `${run.mb} at ${run.load}`).join(', '),
-					],
-					['Execution took', (row) => row.runs.map((run) => s(run.ms)).join(', ')],
-					['Failed', (row) => Math.max(...row.runs.map((run) => run.failed))],
-				]),
+				...table(rows, COLUMNS),
 			],
 		};
 	},

@@ -24,17 +24,15 @@ async function row({ sim, settings: { reps, concurrency, quick } }: Context, spe
 		if (statuses['200'] !== sent) problems.push(`${name}: answers ${JSON.stringify(statuses)}`);
 		return ms;
 	};
-	const clients: Record<string, () => Promise<number>> = {
-		ours: async () => {
-			const run = await runOurNode(sim.url, input, { concurrency });
-			if (run.failed || run.error)
-				problems.push(`our node: ${run.failed} failed ${run.error ?? ''}`);
-			return run.nodeMs;
-		},
-		axios: raw('axios', axiosClient),
-		nodeHttp: raw('node:http', nodeHttpClient),
+	const ours = async () => {
+		const run = await runOurNode(sim.url, input, { concurrency });
+		if (run.failed || run.error) problems.push(`our node: ${run.failed} failed ${run.error ?? ''}`);
+		return run.ms;
 	};
-	const names = Object.keys(clients);
+	const axios = raw('axios', axiosClient);
+	const nodeHttp = raw('node:http', nodeHttpClient);
+	const clients = { ours, axios, nodeHttp };
+	const names = Object.keys(clients) as Array<keyof typeof clients>;
 	const times: Record<string, number[]> = { ours: [], axios: [], nodeHttp: [] };
 	for (let rep = 0; rep < reps; rep++) {
 		progress(`${items} items at ${spec.latencyMs} ms`, rep, reps);
