@@ -18,12 +18,12 @@ import { deliver, webhookUrl } from '../harness/n8n/webhook';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 import { installPackage, packPackage, REPO } from '../harness/ourPackage';
 import { onCleanup } from '../harness/processes';
-import type { SimulatorProcess } from '../harness/simulatorProcess';
 import { mkTemp } from '../harness/workFolder';
 import { credentialJson } from '../harness/workflows/workflowJson';
 import { DEFAULT_API_KEY } from '../simulator';
 import { repeat, sampleOf, type Api, type Row } from './measure';
 import * as workflows from './realWorkflows';
+import type { Context } from './scenario';
 
 const CRASHED = 'n8n crashed at exit (harness/n8n/cli.ts)';
 const routed = (run: N8nRun) =>
@@ -81,17 +81,16 @@ export class RealN8nBench {
 
 	/** Rows of `n8n execute`, a workflow per run: our node's record ("Skip If Invited Within") starts empty. */
 	async executeRows(
-		sim: SimulatorProcess,
+		{ sim, settings }: Pick<Context, 'sim' | 'settings'>,
 		api: Api,
 		input: IDataObject[],
-		reps: number,
 		idPrefix: string,
 		contenders: Array<[string, workflows.Contender]>,
 	): Promise<Row[]> {
 		const rows = [];
 		for (const [i, [name, how]] of contenders.entries())
 			rows.push(
-				await repeat(name, reps, async (rep) => {
+				await repeat(name, settings.reps, async (rep) => {
 					// n8n's known crash at exit (harness/n8n/cli.ts): the run again, on a fresh workflow.
 					for (let retry = 0; ; retry++) {
 						const id = `${idPrefix}${i}x${rep}r${retry}`;

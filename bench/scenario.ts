@@ -27,7 +27,6 @@ export interface Scenario {
 }
 
 const RANK = [undefined, 'optional', 'needed'];
-export const scenario = (spec: Scenario): Scenario => spec;
 
 export const scenarios = () =>
 	discoverExports(

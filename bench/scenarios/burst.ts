@@ -5,12 +5,12 @@ import type { IDataObject } from 'n8n-workflow';
 import { runOurNode } from '../engine';
 import { customers } from '../customers';
 import { count, repeat, ROW_COLUMNS, rowGoal, s, sampleOf, table } from '../measure';
-import { itemsFor, scenario } from '../scenario';
+import { itemsFor, type Scenario } from '../scenario';
 import { startSimulatorProcess } from '../../harness/simulatorProcess';
 
 const API = { latencyMs: 20, admitted: 5 };
 
-export const burstScenario = scenario({
+export const burstScenario: Scenario = {
 	name: 'burst',
 	groups: ['burst'],
 	async run({ settings }) {
@@ -44,4 +44,4 @@ export const burstScenario = scenario({
 			goals: rows.map((row) => rowGoal(`Burst of ${row.name}, in-process`, row, row.maxMs)),
 		};
 	},
-});
+};

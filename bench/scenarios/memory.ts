@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { runOurNode } from '../engine';
 import { customers } from '../customers';
 import { count, median, peakAbove, prepareApi, progress, s } from '../measure';
-import { itemsFor, scenario } from '../scenario';
+import { itemsFor, type Scenario } from '../scenario';
 import { REPO } from '../../harness/ourPackage';
 
 const TARGET_MB = 60;
@@ -18,13 +18,12 @@ async function probe(url: string, items: number, concurrency: number): Promise<v
 		await new Promise((resolve) => setTimeout(resolve, 50));
 	}
 	const idleMb = Math.round(process.memoryUsage().rss / 1024 ** 2);
-	const { mb, done } = await peakAbove('self', () =>
-		runOurNode(url, customers(items), { concurrency }),
-	);
+	const run = () => runOurNode(url, customers(items), { concurrency });
+	const { mb, done } = await peakAbove('self', run);
 	process.stdout.write(`${JSON.stringify({ ...done, mb, idleMb })}\n`);
 }
 
-export const memoryScenario = scenario({
+export const memoryScenario: Scenario = {
 	name: 'memory',
 	async run({ sim, settings }) {
 		const items = itemsFor(settings, 10_000);
@@ -50,7 +49,7 @@ export const memoryScenario = scenario({
 			goals: [{ name, value: `${mb} MB, ${failed} failed`, target, met }],
 		};
 	},
-});
+};
 
 if (require.main === module) {
 	const [url, items, concurrency] = process.argv.slice(2);

@@ -3,11 +3,11 @@
 import { runOurNode } from '../engine';
 import { customers } from '../customers';
 import { repeat, ROW_COLUMNS, rowGoal, s, sampleOf, table } from '../measure';
-import { itemsFor, scenario } from '../scenario';
+import { itemsFor, type Scenario } from '../scenario';
 
 const API = { latencyMs: 20, admitted: 5 };
 
-export const rateLimitedScenario = scenario({
+export const rateLimitedScenario: Scenario = {
 	name: 'rateLimited',
 	groups: ['speed'],
 	realN8n: 'optional',
@@ -24,7 +24,7 @@ export const rateLimitedScenario = scenario({
 		const batch = { batchSize: 5, batchInterval: 200 };
 		const realRows = !real
 			? []
-			: await real.executeRows(sim, API, input, settings.reps, 'benchLimited', [
+			: await real.executeRows({ sim, settings }, API, input, 'benchLimited', [
 					[inReal(ours), { ours: options }],
 					[inReal(`${peer}, "Never Error", default batching`), { neverError: true }],
 					[
@@ -44,4 +44,4 @@ export const rateLimitedScenario = scenario({
 			goals: [rowGoal(`Rate-limited API, ${items} items, in-process`, engineRow, 1.4 * limitMs)],
 		};
 	},
-});
+};

@@ -16,7 +16,7 @@ import {
 import type { Sample } from '../measure';
 import { postAll } from '../realN8n';
 import { benchWorkflow, hookPath } from '../realWorkflows';
-import { itemsFor, scenario } from '../scenario';
+import { itemsFor, type Scenario } from '../scenario';
 import { waitUntilListening } from '../../harness/n8n/webhook';
 import { credentialJson } from '../../harness/workflows/workflowJson';
 import { DEFAULT_API_KEY } from '../../simulator';
@@ -51,7 +51,7 @@ const RATIOS = [
 const nameOf = ({ ours, retryOnFail, noLimit }: (typeof ROWS)[number]) =>
 	`${ours === undefined ? `HTTP Request + Switch, ${retryOnFail ? 'Retry On Fail (3 tries, 1 s apart)' : '"Never Error"'}` : `Gcore IAM node, Skip If Invited Within ${ours === 0 ? '0' : 'default (10 min)'}`}; API ${noLimit ? 'without limit' : `admits ${ADMITTED}`}`;
 
-export const realBurstScenario = scenario({
+export const realBurstScenario: Scenario = {
 	name: 'realBurst',
 	groups: ['burst'],
 	realN8n: 'needed',
@@ -68,7 +68,9 @@ export const realBurstScenario = scenario({
 			const workflow = benchWorkflow(id, sim.url, 'webhook', how);
 			const api = { latencyMs: LATENCY_MS, apiKey, admitted: row.noLimit ? 0 : ADMITTED };
 			const account = credentialJson(credential.id, credential.name, apiKey, sim.url);
-			return { row, id, workflow, api, account, samples: [] as Sample[] };
+			const limited = ours && !row.noLimit;
+			const maxMs = limited ? 2000 + (2 * row.size * LATENCY_MS) / ADMITTED : undefined;
+			return { row, id, name: nameOf(row), workflow, api, account, maxMs, samples: [] as Sample[] };
 		});
 		progress(`import and publish ${plan.length} webhook workflows`);
 		const published = plan.map((p) => p.workflow);
@@ -77,8 +79,8 @@ export const realBurstScenario = scenario({
 		for (let rep = 0; rep < settings.reps; rep++) {
 			const offset = (rep + 1) * 100_000;
 			await n8n.serve(async (served) => {
-				for (const { row, id, api, samples } of plan) {
-					progress(`${row.size} POSTs: ${nameOf(row)}`, rep, settings.reps);
+				for (const { row, id, name, api, samples } of plan) {
+					progress(`${row.size} POSTs: ${name}`, rep, settings.reps);
 					// The readiness probe's customer nobody has meets an API without a limit: it teaches the node nothing.
 					await prepareApi(sim, { latencyMs: LATENCY_MS, apiKey: api.apiKey }, 0);
 					const before = await waitUntilListening(served, id, hookPath(id));
@@ -87,11 +89,7 @@ export const realBurstScenario = scenario({
 				}
 			});
 		}
-		const rows = plan.map(({ row, samples }) => {
-			const limited = row.ours !== undefined && !row.noLimit;
-			const maxMs = limited ? 2000 + (2 * row.size * LATENCY_MS) / ADMITTED : undefined;
-			return { ...row, ...summarize(nameOf(row), samples), maxMs };
-		});
+		const rows = plan.map((p) => ({ ...p.row, ...summarize(p.name, p.samples), maxMs: p.maxMs }));
 		const wall = (key: string) => rows.find((row) => row.key === key)!.ms;
 		const ratios = RATIOS.map(([name, a, b]): [string, number] => [name, wall(a) / wall(b)]);
 		const compared = rows[0].size;
@@ -128,4 +126,4 @@ export const realBurstScenario = scenario({
 			],
 		};
 	},
-});
+};

@@ -8,7 +8,7 @@ import { customers } from '../customers';
 import { count, median, peakAbove, prepareApi, progress, s, table, type Columns } from '../measure';
 import { postAll, type Served } from '../realN8n';
 import { benchWorkflow, hookPath, type Contender } from '../realWorkflows';
-import { itemsFor, scenario } from '../scenario';
+import { itemsFor, type Scenario } from '../scenario';
 import { waitUntilListening } from '../../harness/n8n/webhook';
 
 const API = { latencyMs: 5 };
@@ -21,9 +21,8 @@ async function measured(served: Served, id: string, items: number, quick: boolea
 	const waitUntil = Date.now() + (quick ? 0 : QUIET_WAIT_MS);
 	while (os.loadavg()[0] >= 1 && Date.now() < waitUntil) await sleep(5000);
 	const load = Math.round(os.loadavg()[0] * 100) / 100;
-	const { mb, done } = await peakAbove(served.server.child.pid ?? 0, () =>
-		postAll(served, id, [{ customers: customers(items) }], before),
-	);
+	const post = () => postAll(served, id, [{ customers: customers(items) }], before);
+	const { mb, done } = await peakAbove(served.server.child.pid ?? 0, post);
 	return { mb, load, ms: done.ms, failed: done.failed };
 }
 
@@ -38,7 +37,7 @@ const COLUMNS: Columns<Row> = [
 	['Failed', (r) => Math.max(...r.runs.map((run) => run.failed))],
 ];
 
-export const realMemoryScenario = scenario({
+export const realMemoryScenario: Scenario = {
 	name: 'realMemory',
 	realN8n: 'needed',
 	async run({ sim, settings, real }) {
@@ -79,4 +78,4 @@ export const realMemoryScenario = scenario({
 			],
 		};
 	},
-});
+};

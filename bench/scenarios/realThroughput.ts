@@ -2,11 +2,11 @@
 // HTTP Request + Switch: credentials from the database, expressions in an isolate cost per item.
 import { customers } from '../customers';
 import { count, pct, ROW_COLUMNS, s, table } from '../measure';
-import { itemsFor, scenario } from '../scenario';
+import { itemsFor, type Scenario } from '../scenario';
 
 const API = { latencyMs: 20 };
 
-export const realThroughputScenario = scenario({
+export const realThroughputScenario: Scenario = {
 	name: 'realN8nThroughput',
 	realN8n: 'needed',
 	async run({ sim, settings, real }) {
@@ -14,7 +14,7 @@ export const realThroughputScenario = scenario({
 		const items = itemsFor(settings, 2000);
 		const limitMs = (items * API.latencyMs) / settings.concurrency;
 		const { concurrency } = settings;
-		const rows = await n8n.executeRows(sim, API, customers(items), settings.reps, 'benchMany', [
+		const rows = await n8n.executeRows({ sim, settings }, API, customers(items), 'benchMany', [
 			[`Gcore IAM node, Concurrency ${concurrency}`, { ours: { concurrency } }],
 			['HTTP Request + Switch, "Never Error", default batching', { neverError: true }],
 		]);
@@ -27,4 +27,4 @@ export const realThroughputScenario = scenario({
 			],
 		};
 	},
-});
+};

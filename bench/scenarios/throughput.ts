@@ -4,7 +4,7 @@ import { runOurNode } from '../engine';
 import { customers, expectedOutcome } from '../customers';
 import { count, median, pct, prepareApi, progress, s, table } from '../measure';
 import { axiosClient, nodeHttpClient, runRaw, type RawClient } from '../rawClients';
-import { itemsFor, scenario, type Context } from '../scenario';
+import { itemsFor, type Context, type Scenario } from '../scenario';
 
 type Spec = { items: number; latencyMs: number; target: number };
 const ROWS: Spec[] = [
@@ -48,7 +48,7 @@ async function row({ sim, settings: { reps, concurrency, quick } }: Context, spe
 	return { ...spec, items, limitMs, ms, times, ratio, problems };
 }
 
-export const throughputScenario = scenario({
+export const throughputScenario: Scenario = {
 	name: 'throughput',
 	groups: ['speed'],
 	async run(context) {
@@ -81,4 +81,4 @@ export const throughputScenario = scenario({
 			})),
 		};
 	},
-});
+};
