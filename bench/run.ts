@@ -83,10 +83,9 @@ async function main(): Promise<void> {
 	writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 	const from = `From \`npm run bench\` at commit ${run.commit.slice(0, 7)}${run.uncommitted ? ' (uncommitted changes)' : ''}, ${run.createdAt.slice(0, 10)}, medians of ${settings.reps}; ${run.machine}, load average ${run.loadAverageAtStart.join(' ')} at start (bench/results/${name}.json).`;
 	const tables = new Map([...outcomes].map(([key, outcome]) => [key, outcome.table.join('\n')]));
-	if (!settings.quick)
-		writeDocsBlocks(path.join(REPO, 'docs', 'performance.md'), 'bench', (block) =>
-			tables.has(block) ? `${from}\n\n${tables.get(block)}` : undefined,
-		);
+	const docs = path.join(REPO, 'docs', 'performance.md');
+	const body = (block: string) => tables.get(block) && `${from}\n\n${tables.get(block)}`;
+	if (!settings.quick) writeDocsBlocks(docs, 'bench', body);
 	const report = [
 		`${from}${settings.quick ? ' QUICK MODE: fewer items, not a result.' : ''}`,
 		...[...tables.values()].flatMap((text) => ['', text]),

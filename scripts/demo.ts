@@ -12,9 +12,8 @@ async function main(): Promise<void> {
 	try {
 		const example = join(REPO_ROOT, 'examples', 'gcore-iam-onboarding.workflow.json');
 		const workflow = JSON.parse(readFileSync(example, 'utf8')) as WorkflowDefinition;
-		console.log(
-			`Gcore IAM simulator on ${simulator.url}; running "${workflow.name}" through the n8n engine\n`,
-		);
+		const running = `running "${workflow.name}" through the n8n engine`;
+		console.log(`Gcore IAM simulator on ${simulator.url}; ${running}\n`);
 		const result = await runWorkflow(workflow, {
 			credentials: { gcoreIamApi: { apiKey: DEFAULT_API_KEY, baseUrl: simulator.url } },
 		});
@@ -30,10 +29,8 @@ async function main(): Promise<void> {
 			}
 		});
 		const { requests, sentByEmail } = simulator.stats();
-		const sent = Object.keys(sentByEmail).length;
-		console.log(
-			`\n${requests} requests to POST /iam/auth/renew_invitation, ${sent} invitations e-mailed.`,
-		);
+		const sent = `${Object.keys(sentByEmail).length} invitations e-mailed`;
+		console.log(`\n${requests} requests to POST /iam/auth/renew_invitation, ${sent}.`);
 	} finally {
 		await simulator.close();
 	}

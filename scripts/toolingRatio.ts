@@ -7,6 +7,5 @@ for (const [folder, lines] of Object.entries(byFolder))
 	console.log(
 		`${PRODUCT_FOLDERS.includes(folder) ? 'product' : 'tooling'}  ${folder.padEnd(width)}  ${lines}`,
 	);
-console.log(
-	`product ${product}, tooling ${tooling}, ratio ${ratio.toFixed(2)} (budget ${BUDGET.toFixed(1)})`,
-);
+const budget = BUDGET.toFixed(1);
+console.log(`product ${product}, tooling ${tooling}, ratio ${ratio.toFixed(2)} (budget ${budget})`);

@@ -93,6 +93,8 @@ export const realBurstScenario: Scenario = {
 		const wall = (key: string) => rows.find((row) => row.key === key)!.ms;
 		const ratios = RATIOS.map(([name, a, b]): [string, number] => [name, wall(a) / wall(b)]);
 		const compared = rows[0].size;
+		const ourRows = rows.filter((row) => row.ours !== undefined);
+		const burstOf = (size: number) => `Burst of ${count(size)} in the real n8n`;
 		return {
 			result: { n8nVersion: n8n.version, latencyMs: LATENCY_MS, admitted: ADMITTED, rows, ratios },
 			table: [
@@ -112,13 +114,9 @@ export const realBurstScenario: Scenario = {
 				]),
 			],
 			goals: [
-				...rows
-					.filter((row) => row.ours !== undefined)
-					.map((row) =>
-						rowGoal(`Burst of ${count(row.size)} in the real n8n, ${row.name}`, row, row.maxMs),
-					),
+				...ourRows.map((row) => rowGoal(`${burstOf(row.size)}, ${row.name}`, row, row.maxMs)),
 				...ratios.map(([name, value]) => ({
-					name: `Burst of ${count(compared)} in the real n8n, Skip If Invited Within ${name}`,
+					name: `${burstOf(compared)}, Skip If Invited Within ${name}`,
 					value: value.toFixed(2),
 					target: `<= ${RATIO_TARGET.toFixed(2)}`,
 					met: value <= RATIO_TARGET,
