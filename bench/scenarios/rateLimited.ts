@@ -21,16 +21,13 @@ export const rateLimitedScenario: Scenario = {
 		const limitMs = (items * API.latencyMs) / API.admitted;
 		const inReal = (name: string) => `${name} (real n8n ${real?.version})`;
 		const peer = 'HTTP Request + Switch';
-		const batch = { batchSize: 5, batchInterval: 200 };
+		const batched = inReal(`${peer}, "Never Error", batches of 5 every 200 ms`);
 		const realRows = !real
 			? []
 			: await real.executeRows({ sim, settings }, API, input, 'benchLimited', [
 					[inReal(ours), { ours: options }],
 					[inReal(`${peer}, "Never Error", default batching`), { neverError: true }],
-					[
-						inReal(`${peer}, "Never Error", batches of 5 every 200 ms`),
-						{ neverError: true, batch },
-					],
+					[batched, { neverError: true, batch: { batchSize: 5, batchInterval: 200 } }],
 					[inReal(`${peer}, Retry On Fail instead of "Never Error"`), { neverError: false }],
 				]);
 		const rows = [engineRow, ...realRows];
