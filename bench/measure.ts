@@ -67,10 +67,8 @@ export function summarize(name: string, samples: Sample[]): Row {
 
 /** How far the process's resident set rose above its size at the start while `work` ran, MB (Linux: the kernel's high-water mark, reset first). */
 export async function peakAbove<T>(pid: number | 'self', work: () => Promise<T>) {
-	const kb = (field: string) => {
-		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-		return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
-	};
+	const status = () => readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status())?.[1]);
 	writeFileSync(`/proc/${pid}/clear_refs`, '5');
 	const startKb = kb('VmRSS');
 	const done = await work();

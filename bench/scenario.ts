@@ -19,7 +19,6 @@ export type Goal = { name: string; value: string; target: string; met: boolean }
 
 export interface Scenario {
 	name: string;
-	/** The `--only` groups it runs in. */
 	groups?: string[];
 	/** 'needed': runs only with the real n8n; 'optional': adds its real rows then. Both run after the rest. */
 	realN8n?: 'needed' | 'optional';

@@ -3,9 +3,8 @@ import { BUDGET, PRODUCT_FOLDERS, toolingRatio } from '../harness/toolingRatio';
 
 const { product, tooling, ratio, byFolder } = toolingRatio();
 const width = Math.max(...Object.keys(byFolder).map((folder) => folder.length));
+const kind = (folder: string) => (PRODUCT_FOLDERS.includes(folder) ? 'product' : 'tooling');
 for (const [folder, lines] of Object.entries(byFolder))
-	console.log(
-		`${PRODUCT_FOLDERS.includes(folder) ? 'product' : 'tooling'}  ${folder.padEnd(width)}  ${lines}`,
-	);
+	console.log(`${kind(folder)}  ${folder.padEnd(width)}  ${lines}`);
 const budget = BUDGET.toFixed(1);
 console.log(`product ${product}, tooling ${tooling}, ratio ${ratio.toFixed(2)} (budget ${budget})`);
