@@ -37,14 +37,11 @@ const ROWS = [
 	{ key: 'Ours1000', size: 1000, ours: 'default' },
 	{ key: 'Http1000', size: 1000 },
 ];
+const NEVER_ERROR = 'HTTP Request + Switch "Never Error"';
 /** What Skip If Invited Within costs (a goal each): wall time of one row ÷ another's. */
 const RATIOS = [
 	['without limit: default ÷ 0', 'OursUnlimited', 'OursOffUnlimited'],
-	[
-		'without limit: default ÷ HTTP Request + Switch "Never Error"',
-		'OursUnlimited',
-		'HttpUnlimited',
-	],
+	[`without limit: default ÷ ${NEVER_ERROR}`, 'OursUnlimited', 'HttpUnlimited'],
 	[`admits ${ADMITTED}: default ÷ 0`, 'Ours200', 'OursOff200'],
 ];
 
