@@ -1,8 +1,5 @@
-/**
- * Synthetic CRM customers and the simulator users that answer for them: of every 20, 18 are
- * invited (200, e-mail sent), one has already activated (400), one is unknown (404). `offset`
- * (a multiple of 20) gives a repetition customers of its own with the same mix.
- */
+// Synthetic CRM customers and the simulator users answering for them: of every 20, 18 invited (200,
+// e-mailed), one already active (400), one unknown (404). `offset` (a multiple of 20): customers of a run's own.
 import type { IDataObject } from 'n8n-workflow';
 
 import type { SimUser } from '../simulator';

@@ -1,7 +1,4 @@
-/**
- * The steps every scenario shares: the API a run meets and what it saw (requests, 429s, customers
- * e-mailed twice or never), a row over its runs, and the report's cells and tables.
- */
+/** The steps scenarios share: the API a run meets and what it saw, rows over runs, the report's tables. */
 import { readFileSync, writeFileSync } from 'node:fs';
 
 import type { SimulatorProcess } from '../harness/simulatorProcess';
@@ -13,20 +10,16 @@ import type { Goal } from './scenario';
 export type Api = { latencyMs: number; admitted?: number; apiKey?: string };
 
 export async function prepareApi(sim: SimulatorProcess, api: Api, count: number, offset = 0) {
-	await sim.prepare({
-		users: simulatorUsers(count, offset),
-		latencyMs: api.latencyMs,
-		...(api.admitted ? { maxInFlight: api.admitted, rateLimitRetryAfter: 1 } : {}),
-		apiKey: api.apiKey ?? DEFAULT_API_KEY,
-	});
+	const { latencyMs, admitted, apiKey = DEFAULT_API_KEY } = api;
+	const limit = admitted ? { maxInFlight: admitted, rateLimitRetryAfter: 1 } : {};
+	await sim.prepare({ users: simulatorUsers(count, offset), latencyMs, ...limit, apiKey });
 }
 
 const COUNTS = ['failed', 'twice', 'never', 'requests', 'rateLimited'] as const;
 type Work = { ms: number; failed: number; error?: string };
-/** One run of a row: its time, what failed, and what the API saw of its customers. */
-export type Sample = Work & Record<(typeof COUNTS)[number], number>;
+type Count = (typeof COUNTS)[number];
+export type Sample = Work & Record<Count, number>;
 
-/** `work` against the API prepared for the `count` customers from `offset`, and what the API saw. */
 export async function sampleOf(
 	sim: SimulatorProcess,
 	api: Api,
@@ -39,13 +32,11 @@ export async function sampleOf(
 	const stats = await sim.stats();
 	const sent = (email: unknown) => stats.sentByEmail[String(email).toLowerCase()] ?? 0;
 	const all = customers(count, offset);
-	return {
-		...done,
-		requests: stats.requests,
-		rateLimited: stats.statusCounts['429'] ?? 0,
-		twice: all.filter((c) => sent(c.email) > 1).length,
-		never: all.filter((c, i) => expectedOutcome(offset + i) === 'sent' && !sent(c.email)).length,
-	};
+	const rateLimited = stats.statusCounts['429'] ?? 0;
+	const twice = all.filter((c) => sent(c.email) > 1).length;
+	const wanted = (i: number) => expectedOutcome(offset + i) === 'sent';
+	const never = all.filter((c, i) => wanted(i) && !sent(c.email)).length;
+	return { ...done, requests: stats.requests, rateLimited, twice, never };
 }
 
 /** A row over its runs: the median time, every run's time, the worst of each count. */
@@ -57,11 +48,10 @@ export function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Runs a row `reps` times. */
 export async function repeat(name: string, reps: number, once: (rep: number) => Promise<Sample>) {
 	const samples: Sample[] = [];
 	for (let rep = 0; rep < reps; rep++) {
-		process.stderr.write(`  ${name}, run ${rep + 1}/${reps}\n`);
+		progress(name, rep, reps);
 		samples.push(await once(rep));
 	}
 	return summarize(name, samples);
@@ -69,35 +59,30 @@ export async function repeat(name: string, reps: number, once: (rep: number) => 
 
 export function summarize(name: string, samples: Sample[]): Row {
 	const worst = COUNTS.map((key) => [key, Math.max(...samples.map((one) => one[key]))] as const);
-	return {
-		name,
-		ms: median(samples.map((sample) => sample.ms)),
-		runs: samples.map((sample) => Math.round(sample.ms)),
-		...(Object.fromEntries(worst) as Record<(typeof COUNTS)[number], number>),
-		error: samples.find((sample) => sample.error)?.error,
-	};
+	const ms = median(samples.map((sample) => sample.ms));
+	const runs = samples.map((sample) => Math.round(sample.ms));
+	const error = samples.find((sample) => sample.error)?.error;
+	return { name, ms, runs, ...(Object.fromEntries(worst) as Record<Count, number>), error };
 }
 
 /** How far the process's resident set rose above its size at the start while `work` ran, MB (Linux: the kernel's high-water mark, reset first). */
 export async function peakAbove<T>(pid: number | 'self', work: () => Promise<T>) {
-	const kb = (field: string) => {
-		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-		return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
-	};
+	const status = () => readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status())?.[1]);
 	writeFileSync(`/proc/${pid}/clear_refs`, '5');
 	const startKb = kb('VmRSS');
 	const done = await work();
 	return { mb: Math.round((Math.max(kb('VmHWM'), kb('VmRSS')) - startKb) / 102.4) / 10, done };
 }
 
+export const progress = (what: string, rep?: number, reps?: number) =>
+	process.stderr.write(`  ${what}${reps ? `, run ${rep! + 1}/${reps}` : ''}\n`);
 export const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const count = (n: number) => n.toLocaleString('en-US');
 export const pct = (share: number) => `${Math.round(share * 100)} %`;
-export const mark = (met: boolean) => (met ? 'met' : '**missed**');
 
-type Columns<T> = Array<[string, (row: T) => string | number]>;
+export type Columns<T> = Array<[string, (row: T) => string | number]>;
 
-/** A markdown table: a header cell and a cell function per column. */
 export function table<T>(rows: T[], columns: Columns<T>): string[] {
 	return [
 		`| ${columns.map(([title]) => title).join(' | ')} |`,
@@ -106,29 +91,21 @@ export function table<T>(rows: T[], columns: Columns<T>): string[] {
 	];
 }
 
-/** The columns of a row whose customers the API counted. */
+const wallTime = (row: Row) =>
+	`${s(row.ms)} (${row.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')})${row.error ? ' (failed)' : ''}`;
 export const ROW_COLUMNS: Columns<Row> = [
 	['Workflow', (row) => row.name],
-	[
-		'Wall time (median; runs)',
-		(row) =>
-			`${s(row.ms)} (${row.runs.map((ms) => (ms / 1000).toFixed(2)).join(', ')})${row.error ? ' (failed)' : ''}`,
-	],
+	['Wall time (median; runs)', wallTime],
 	['Failed', (row) => row.failed],
 	['Never e-mailed', (row) => row.never],
 	['E-mailed twice+', (row) => row.twice],
 	['Requests (429s)', (row) => `${count(row.requests)} (${count(row.rateLimited)})`],
 ];
 
-/** A row's goal: at most `maxMs` (if given), 0 failed, 0 never e-mailed, 0 twice, no error. */
 export function rowGoal(name: string, row: Row, maxMs?: number): Goal {
-	return {
-		name,
-		value: `${s(row.ms)}, ${row.failed} failed, ${row.never} never e-mailed, ${row.twice} twice`,
-		target: `${maxMs === undefined ? '' : `<= ${s(maxMs)}, `}0 failed, 0 never, 0 twice`,
-		met:
-			(maxMs === undefined || row.ms <= maxMs) &&
-			row.failed + row.never + row.twice === 0 &&
-			!row.error,
-	};
+	const value = `${s(row.ms)}, ${row.failed} failed, ${row.never} never e-mailed, ${row.twice} twice`;
+	const target = `${maxMs === undefined ? '' : `<= ${s(maxMs)}, `}0 failed, 0 never, 0 twice`;
+	const fast = maxMs === undefined || row.ms <= maxMs;
+	const met = fast && row.failed + row.never + row.twice === 0 && !row.error;
+	return { name, value, target, met };
 }

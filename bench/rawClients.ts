@@ -1,15 +1,11 @@
-/**
- * What a plain script does without n8n, the throughput goal's yardstick: `inFlight` workers
- * each POST the next address over a keep-alive agent, no retries; with axios (what n8n uses
- * underneath) or node:http.
- */
+// What a plain script does without n8n, the throughput goal's yardstick: `inFlight` workers POST the
+// next address each over a keep-alive agent, no retries; with axios (n8n's own client) or node:http.
 import http from 'node:http';
 
 import axios from 'axios';
 
-import { DEFAULT_API_KEY } from '../simulator';
+import { DEFAULT_API_KEY, RENEW_PATH } from '../simulator';
 
-const RENEW_PATH = '/iam/auth/renew_invitation';
 const HEADERS = { Authorization: `apikey ${DEFAULT_API_KEY}`, Accept: 'application/json' };
 
 export type RawClient = (url: string, agent: http.Agent) => (email: string) => Promise<number>;
@@ -36,7 +32,6 @@ export const nodeHttpClient: RawClient = (url, agent) => (email) =>
 			.end(body);
 	});
 
-/** Milliseconds to answer every address, and the answers by status. */
 export async function runRaw(client: RawClient, url: string, emails: string[], inFlight: number) {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
 	const post = client(url, agent);

@@ -1,9 +1,6 @@
-/**
- * The real n8n 2.41.1 (the e2e's cache) for the bench, driven as the e2e drives it (harness/n8n):
- * one throw-away instance with our package and both credentials; `n8n execute` of an imported
- * workflow (its run data times the nodes); `n8n start` with published webhook workflows, POSTs at
- * once, read back from n8n's own execution records.
- */
+// The real n8n 2.41.1 for the bench, driven as the e2e drives it (harness/n8n): one throw-away
+// instance with our package and both credentials; `n8n execute` of a workflow (its run data times the
+// nodes), or `n8n start` with published webhook workflows, read back from n8n's execution records.
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -20,18 +17,18 @@ import { startServer, type N8nServer } from '../harness/n8n/server';
 import { deliver, webhookUrl } from '../harness/n8n/webhook';
 import { GCORE_NODE_NAME, OUTPUT_NAMES } from '../harness/names';
 import { installPackage, packPackage, REPO } from '../harness/ourPackage';
-import type { SimulatorProcess } from '../harness/simulatorProcess';
+import { onCleanup } from '../harness/processes';
 import { mkTemp } from '../harness/workFolder';
 import { credentialJson } from '../harness/workflows/workflowJson';
 import { DEFAULT_API_KEY } from '../simulator';
 import { repeat, sampleOf, type Api, type Row } from './measure';
 import * as workflows from './realWorkflows';
+import type { Context } from './scenario';
 
-/** Customers that reached one of the three outcome nodes of a run. */
+const CRASHED = 'n8n crashed at exit (harness/n8n/cli.ts)';
 const routed = (run: N8nRun) =>
 	OUTPUT_NAMES.reduce((n, node) => n + (nodeOutputs(run, node)[0]?.length ?? 0), 0);
 
-/** A running `n8n start`, as harness/n8n/webhook.ts takes it. */
 export type Served = { n8n: N8nInstance; rest: N8nRest; server: N8nServer };
 
 export class RealN8nBench {
@@ -45,91 +42,74 @@ export class RealN8nBench {
 
 	static async start(simulatorUrl: string): Promise<RealN8nBench> {
 		const folder = mkTemp('gcore-bench-n8n-');
-		const instance = await N8nInstance.create(await ensureRealN8n(), {
-			userFolder: folder,
-			logFile: path.join(folder, 'n8n.log'),
-			owner: DEMO_OWNER,
-		});
+		onCleanup('bench n8n folder', () => rmSync(folder, { recursive: true, force: true }));
+		const logFile = path.join(folder, 'n8n.log');
+		const options = { userFolder: folder, logFile, owner: DEMO_OWNER };
+		const instance = await N8nInstance.create(await ensureRealN8n(), options);
 		installPackage(folder, packPackage(folder));
 		const real = new RealN8nBench(instance);
 		const { id, name } = workflows.GCORE_CREDENTIAL;
-		await real.cli.importCredentials([
-			{
-				...workflows.HEADER_CREDENTIAL,
-				type: 'httpHeaderAuth',
-				data: { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` },
-			},
-			credentialJson(id, name, DEFAULT_API_KEY, simulatorUrl),
-		]);
+		const header = { name: 'Authorization', value: `apikey ${DEFAULT_API_KEY}` };
+		const headerAuth = { ...workflows.HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: header };
+		const gcore = credentialJson(id, name, DEFAULT_API_KEY, simulatorUrl);
+		await real.cli.importCredentials([headerAuth, gcore]);
 		return real;
 	}
 
-	/** `n8n execute`: from the sending node's start to the routing node's end, and the customers on no outcome node. */
+	/** Time from the sending node's start to the routing node's end; failed: customers on no outcome node. */
 	async execute(workflow: workflows.BenchWorkflow, items: number) {
 		const ours = workflow.nodes.some((node) => node.name === GCORE_NODE_NAME);
-		const [first, last] = ours
-			? [GCORE_NODE_NAME, GCORE_NODE_NAME]
-			: [workflows.HTTP_NODE, workflows.SWITCH_NODE];
+		const first = ours ? GCORE_NODE_NAME : workflows.HTTP_NODE;
+		const last = ours ? GCORE_NODE_NAME : workflows.SWITCH_NODE;
 		await this.cli.importWorkflows([workflow]);
 		const { run, result } = await this.cli.execute(workflow.id);
-		if (result.signal === 'SIGSEGV') return undefined;
+		if (result.signal === 'SIGSEGV') return { ms: NaN, failed: items, error: CRASHED };
 		if (!run) {
 			// Kept for a look: once, the output of a run that ended with exit 0 did not parse.
 			const kept = path.join(REPO, 'bench', 'results', `${workflow.id}.stdout.txt`);
 			writeFileSync(kept, result.stdout);
-			throw new Error(
-				`no run data (stdout: ${kept}): ${describeCliResult(`execute ${workflow.id}`, result)}`,
-			);
+			const ended = describeCliResult(`execute ${workflow.id}`, result);
+			throw new Error(`no run data (stdout: ${kept}): ${ended}`);
 		}
 		const { runData, error } = run.data.resultData;
 		const start = runData[first]?.[0];
 		// A workflow that failed in `first` has no `last`: its time ends with `first`.
 		const end = runData[last]?.at(-1) ?? runData[first]?.at(-1);
-		return {
-			ms: start && end ? end.startTime! + end.executionTime! - start.startTime! : NaN,
-			failed: items - routed(run),
-			error: error?.message ?? start?.error?.message,
-		};
+		const ms = start && end ? end.startTime! + end.executionTime! - start.startTime! : NaN;
+		return { ms, failed: items - routed(run), error: error?.message ?? start?.error?.message };
 	}
 
-	/** Rows of `n8n execute`, a workflow per run: each of our node's starts with an empty record ("Skip If Invited Within"). */
+	/** Rows of `n8n execute`, a workflow per run: our node's record ("Skip If Invited Within") starts empty. */
 	async executeRows(
-		sim: SimulatorProcess,
+		{ sim, settings }: Pick<Context, 'sim' | 'settings'>,
 		api: Api,
 		input: IDataObject[],
-		reps: number,
 		idPrefix: string,
 		contenders: Array<[string, workflows.Contender]>,
 	): Promise<Row[]> {
 		const rows = [];
 		for (const [i, [name, how]] of contenders.entries())
 			rows.push(
-				await repeat(name, reps, async (rep) => {
+				await repeat(name, settings.reps, async (rep) => {
 					// n8n's known crash at exit (harness/n8n/cli.ts): the run again, on a fresh workflow.
 					for (let retry = 0; ; retry++) {
 						const id = `${idPrefix}${i}x${rep}r${retry}`;
 						const workflow = workflows.benchWorkflow(id, sim.url, input, how);
-						let crashed = false;
-						const sample = await sampleOf(sim, api, input.length, async () => {
-							const done = await this.execute(workflow, input.length);
-							crashed = !done;
-							return done ?? { ms: NaN, failed: input.length };
-						});
-						if (!crashed || retry === SIGSEGV_RETRIES) return sample;
+						const run = () => this.execute(workflow, input.length);
+						const sample = await sampleOf(sim, api, input.length, run);
+						if (sample.error !== CRASHED || retry === SIGSEGV_RETRIES) return sample;
 					}
 				}),
 			);
 		return rows;
 	}
 
-	/** Imports and publishes the workflows (and credentials), for the next `serve()`. */
 	async publish(published: workflows.BenchWorkflow[], credentials: unknown[] = []): Promise<void> {
 		if (credentials.length) await this.cli.importCredentials(credentials);
 		await this.cli.importWorkflows(published);
 		for (const { id } of published) await this.cli.publishWorkflow(id);
 	}
 
-	/** `n8n start` until ready, logged in as the owner; `work` runs with it, then it stops. */
 	async serve<T>(work: (served: Served) => Promise<T>): Promise<T> {
 		const server = await startServer(this.instance);
 		try {
@@ -139,18 +119,10 @@ export class RealN8nBench {
 			await server.stop();
 		}
 	}
-
-	dispose(): void {
-		rmSync(this.instance.userFolder, { recursive: true, force: true });
-	}
 }
 
-/**
- * Every body POSTed at once to the workflow's production URL (a 503 redelivered, as a CRM does);
- * waits until n8n has finished an execution per accepted POST after the `before` it had. Wall
- * time: first POST to the last execution's stop. Failed: POSTs n8n answered other than 200, and
- * executions not `success` or whose customers did not all reach an outcome node.
- */
+// Every body POSTed at once (a 503 redelivered, as a CRM does), then n8n's executions after the
+// `before` it had: time to the last one's stop; failed: POSTs refused and customers on no branch.
 export async function postAll(served: Served, id: string, bodies: IDataObject[], before: number) {
 	const url = webhookUrl(served, workflows.hookPath(id));
 	const t0 = Date.now();
@@ -158,9 +130,8 @@ export async function postAll(served: Served, id: string, bodies: IDataObject[],
 		bodies.map((body) => deliver(url, body).catch(() => ({ status: 0, redelivered: 0 }))),
 	);
 	const refused = answers.filter((answer) => answer.status !== 200).length;
-	const executions = (
-		await served.rest.waitForExecutions(id, before + bodies.length - refused, 15 * 60_000)
-	).slice(before);
+	const accepted = before + bodies.length - refused;
+	const executions = (await served.rest.waitForExecutions(id, accepted, 15 * 60_000)).slice(before);
 	const ms = Math.max(...executions.map((e) => Date.parse(e.stoppedAt ?? ''))) - t0;
 	const wanted = (bodies[0] as { customers?: unknown[] }).customers?.length ?? 1;
 	let failed = refused;

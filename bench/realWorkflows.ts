@@ -1,18 +1,15 @@
-/**
- * The bench's workflows for the real n8n, as saved in harness/workflows/bench*.workflow.json: the
- * CRM's items → our node, or what a user builds without this package (HTTP Request + Switch on the
- * status code) → the outcome nodes. Our node's one-customer webhook workflow is the e2e's.
- */
+// The bench's workflows for the real n8n (harness/workflows/bench*.workflow.json): the CRM's items →
+// our node, or HTTP Request + Switch on the status code → the outcome nodes. Our node's webhook one is the e2e's.
 import type { IDataObject } from 'n8n-workflow';
 
 import { NODE_TYPE } from '../harness/ourPackage';
 import { loadWorkflow, readWorkflow } from '../harness/workflows/load';
 import { WEBHOOK_NODE, webhookWorkflow } from '../harness/workflows/webhookWorkflow';
 import type { WorkflowJson } from '../harness/workflows/workflowJson';
+import { RENEW_PATH } from '../simulator';
 
 export const HTTP_NODE = 'HTTP Request';
 export const SWITCH_NODE = 'Switch';
-/** The credentials the saved workflows name. */
 export const HEADER_CREDENTIAL = { id: 'benchHeaderAuth', name: 'Gcore API key (header)' };
 export const GCORE_CREDENTIAL = { id: 'benchGcoreIam', name: 'Gcore IAM account' };
 
@@ -47,11 +44,10 @@ export function benchWorkflow(id: string, apiUrl: string, from: Source, how: Con
 	}
 	if ('neverError' in how) {
 		const http = node(HTTP_NODE);
-		http.parameters.url = `${apiUrl}/iam/auth/renew_invitation`;
-		http.parameters.options = {
-			...(how.batch ? { batching: { batch: how.batch } } : {}),
-			response: { response: { fullResponse: true, ...(how.neverError && { neverError: true }) } },
-		};
+		http.parameters.url = `${apiUrl}${RENEW_PATH}`;
+		const response = { fullResponse: true, ...(how.neverError && { neverError: true }) };
+		const batching = how.batch && { batching: { batch: how.batch } };
+		http.parameters.options = { ...batching, response: { response } };
 		if (!how.neverError) http.retryOnFail = true;
 	}
 	return { ...wf, id, name: `Bench: ${id}` };

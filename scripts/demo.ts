@@ -1,7 +1,5 @@
-/**
- * `npm run demo`: the example workflow (examples/) through the n8n engine against the
- * simulator with sample customers; prints which customer went down which branch.
- */
+// `npm run demo`: the example workflow (examples/) through the n8n engine against the simulator with
+// sample customers; prints which customer went down which branch.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,32 +12,25 @@ async function main(): Promise<void> {
 	try {
 		const example = join(REPO_ROOT, 'examples', 'gcore-iam-onboarding.workflow.json');
 		const workflow = JSON.parse(readFileSync(example, 'utf8')) as WorkflowDefinition;
-		console.log(
-			`Gcore IAM simulator on ${simulator.url}; running "${workflow.name}" through the n8n engine\n`,
-		);
+		const running = `running "${workflow.name}" through the n8n engine`;
+		console.log(`Gcore IAM simulator on ${simulator.url}; ${running}\n`);
 		const result = await runWorkflow(workflow, {
 			credentials: { gcoreIamApi: { apiKey: DEFAULT_API_KEY, baseUrl: simulator.url } },
 		});
 		if (result.error) throw new Error(`The workflow failed: ${result.error.message}`);
-		result
-			.outputs(GCORE_NODE_NAME)
-			.slice(0, 3)
-			.forEach((items, output) => {
-				const next =
-					workflow.connections[GCORE_NODE_NAME].main[output]?.[0]?.node ?? '(not connected)';
-				console.log(`${OUTPUT_NAMES[output]} → ${next} (${items.length})`);
-				for (const { json } of items) {
-					const i = json.invitation as { statusCode?: number; message?: string } | undefined;
-					const detail = i?.message ? `${i.statusCode}: ${i.message}` : `${i?.statusCode}`;
-					const name = String(json.name ?? '').padEnd(14);
-					console.log(`  ${name} ${String(json.email).padEnd(40)} ${detail}`);
-				}
-			});
+		const next = workflow.connections[GCORE_NODE_NAME].main;
+		OUTPUT_NAMES.forEach((outcome, output) => {
+			const items = result.outputs(GCORE_NODE_NAME)[output] ?? [];
+			console.log(`${outcome} → ${next[output]?.[0]?.node ?? '(not connected)'} (${items.length})`);
+			for (const { json } of items) {
+				const i = json.invitation as { statusCode?: number; message?: string } | undefined;
+				const detail = i?.message ? `${i.statusCode}: ${i.message}` : `${i?.statusCode}`;
+				console.log(`  ${String(json.name).padEnd(14)} ${String(json.email).padEnd(40)} ${detail}`);
+			}
+		});
 		const { requests, sentByEmail } = simulator.stats();
-		const sent = Object.keys(sentByEmail).length;
-		console.log(
-			`\n${requests} requests to POST /iam/auth/renew_invitation, ${sent} invitations e-mailed.`,
-		);
+		const sent = `${Object.keys(sentByEmail).length} invitations e-mailed`;
+		console.log(`\n${requests} requests to POST /iam/auth/renew_invitation, ${sent}.`);
 	} finally {
 		await simulator.close();
 	}

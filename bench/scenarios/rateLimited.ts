@@ -1,18 +1,14 @@
-/**
- * An API that admits 5 requests in flight and answers 429 + Retry-After: 1 beyond: 500 items at
- * 20 ms through our node (Concurrency 10) in-process (the goal), and with the real n8n our node
- * and what a user builds instead, HTTP Request + Switch, in three variants.
- */
+// An API that admits 5 in flight, 429 + Retry-After: 1 beyond: 500 items at 20 ms through our node
+// in-process (the goal), and in the real n8n our node and HTTP Request + Switch in three variants.
 import { runOurNode } from '../engine';
 import { customers } from '../customers';
 import { repeat, ROW_COLUMNS, rowGoal, s, sampleOf, table } from '../measure';
-import { itemsFor, scenario } from '../scenario';
+import { itemsFor, type Scenario } from '../scenario';
 
 const API = { latencyMs: 20, admitted: 5 };
 
-export const rateLimitedScenario = scenario({
+export const rateLimitedScenario: Scenario = {
 	name: 'rateLimited',
-	order: 20,
 	groups: ['speed'],
 	realN8n: 'optional',
 	async run({ sim, settings, real }) {
@@ -20,24 +16,18 @@ export const rateLimitedScenario = scenario({
 		const input = customers(items);
 		const ours = `Gcore IAM node, default options, Concurrency ${settings.concurrency}`;
 		const options = { concurrency: settings.concurrency };
-		const engineRow = await repeat(`${ours} (engine, n8n-core 2.41.1)`, settings.reps, () =>
-			sampleOf(sim, API, items, async () => {
-				const run = await runOurNode(sim.url, input, options);
-				return { ...run, ms: run.nodeMs };
-			}),
-		);
+		const once = () => sampleOf(sim, API, items, () => runOurNode(sim.url, input, options));
+		const engineRow = await repeat(`${ours} (engine, n8n-core 2.41.1)`, settings.reps, once);
 		const limitMs = (items * API.latencyMs) / API.admitted;
 		const inReal = (name: string) => `${name} (real n8n ${real?.version})`;
 		const peer = 'HTTP Request + Switch';
+		const batched = inReal(`${peer}, "Never Error", batches of 5 every 200 ms`);
 		const realRows = !real
 			? []
-			: await real.executeRows(sim, API, input, settings.reps, 'benchLimited', [
+			: await real.executeRows({ sim, settings }, API, input, 'benchLimited', [
 					[inReal(ours), { ours: options }],
 					[inReal(`${peer}, "Never Error", default batching`), { neverError: true }],
-					[
-						inReal(`${peer}, "Never Error", batches of 5 every 200 ms`),
-						{ neverError: true, batch: { batchSize: 5, batchInterval: 200 } },
-					],
+					[batched, { neverError: true, batch: { batchSize: 5, batchInterval: 200 } }],
 					[inReal(`${peer}, Retry On Fail instead of "Never Error"`), { neverError: false }],
 				]);
 		const rows = [engineRow, ...realRows];
@@ -51,4 +41,4 @@ export const rateLimitedScenario = scenario({
 			goals: [rowGoal(`Rate-limited API, ${items} items, in-process`, engineRow, 1.4 * limitMs)],
 		};
 	},
-});
+};

@@ -1,56 +1,54 @@
-/**
- * Memory beside a peer in the real n8n 2.41.1: 10,000 items at 5 ms, Webhook (the customers in one
- * POST) → Code → our node or HTTP Request + Switch → the branches; each run a fresh `n8n start`
- * and a warm-up POST, then the peak resident set of the n8n process (not its task runner's, the
- * same for both) while the items run and n8n saves the execution. A median is published only if
- * every run began at load average < 1: single runs on loaded machines differed by a factor of 3.
- */
+// Memory beside a peer in the real n8n 2.41.1: the peak resident set of the n8n process (not of its
+// task runner: the same for both) over a fresh, warmed-up `n8n start` while 10,000 items run. Published
+// only if every run began at load average < 1: single runs on loaded machines differed by a factor of 3.
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { customers } from '../customers';
-import { count, median, peakAbove, prepareApi, s, table } from '../measure';
+import { count, median, peakAbove, prepareApi, progress, s, table, type Columns } from '../measure';
 import { postAll, type Served } from '../realN8n';
 import { benchWorkflow, hookPath, type Contender } from '../realWorkflows';
-import { itemsFor, scenario } from '../scenario';
+import { itemsFor, type Scenario } from '../scenario';
 import { waitUntilListening } from '../../harness/n8n/webhook';
 
 const API = { latencyMs: 5 };
 const QUIET_WAIT_MS = 10 * 60_000;
 
-/** Waits up to `maxMs` for a one-minute load average below 1; returns the load average then. */
-async function quietMachine(maxMs: number): Promise<number> {
-	const t0 = Date.now();
-	while (os.loadavg()[0] >= 1 && Date.now() - t0 < maxMs)
-		await new Promise((resolve) => setTimeout(resolve, 5000));
-	return Math.round(os.loadavg()[0] * 100) / 100;
-}
-
 async function measured(served: Served, id: string, items: number, quick: boolean) {
 	// The warm-up's customers are unknown to the API: nothing of them enters the node's record.
 	const warmUp = { customers: customers(10, 900_000) };
 	const before = await waitUntilListening(served, id, hookPath(id), warmUp);
-	const load = await quietMachine(quick ? 0 : QUIET_WAIT_MS);
-	const { mb, done } = await peakAbove(served.server.child.pid ?? 0, () =>
-		postAll(served, id, [{ customers: customers(items) }], before),
-	);
+	const waitUntil = Date.now() + (quick ? 0 : QUIET_WAIT_MS);
+	while (os.loadavg()[0] >= 1 && Date.now() < waitUntil) await sleep(5000);
+	const load = Math.round(os.loadavg()[0] * 100) / 100;
+	const post = () => postAll(served, id, [{ customers: customers(items) }], before);
+	const { mb, done } = await peakAbove(served.server.child.pid ?? 0, post);
 	return { mb, load, ms: done.ms, failed: done.failed };
 }
 
-export const realMemoryScenario = scenario({
+type Run = Awaited<ReturnType<typeof measured>>;
+type Row = { name: string; quiet: boolean; mb: number; runs: Run[] };
+const NOT_QUIET = 'not published: a run began at load average >= 1';
+const COLUMNS: Columns<Row> = [
+	['Workflow', (r) => r.name],
+	['Peak RSS above the warmed-up server, median', (r) => (r.quiet ? `${r.mb} MB` : NOT_QUIET)],
+	['Runs: MB at load average', (r) => r.runs.map((run) => `${run.mb} at ${run.load}`).join(', ')],
+	['Execution took', (r) => r.runs.map((run) => s(run.ms)).join(', ')],
+	['Failed', (r) => Math.max(...r.runs.map((run) => run.failed))],
+];
+
+export const realMemoryScenario: Scenario = {
 	name: 'realMemory',
-	order: 60,
 	realN8n: 'needed',
 	async run({ sim, settings, real }) {
 		const n8n = real!;
 		const items = itemsFor(settings, 10_000);
+		const { concurrency } = settings;
 		const contenders: Array<[string, Contender]> = [
-			[
-				`Gcore IAM node, Concurrency ${settings.concurrency}`,
-				{ ours: { concurrency: settings.concurrency } },
-			],
+			[`Gcore IAM node, Concurrency ${concurrency}`, { ours: { concurrency } }],
 			['HTTP Request + Switch, "Never Error"', { neverError: true }],
 		];
-		// A workflow per run: each run of our node starts with an empty record ("Skip If Invited Within").
+		// A workflow per run: our node's record ("Skip If Invited Within") starts empty.
 		const idOf = (i: number, rep: number) => `benchMemory${i}x${rep}`;
 		await n8n.publish(
 			contenders.flatMap(([, how], i) =>
@@ -59,15 +57,14 @@ export const realMemoryScenario = scenario({
 				),
 			),
 		);
-		const rows = [];
+		const rows: Row[] = [];
 		for (const [i, [name]] of contenders.entries()) {
 			const runs = [];
 			for (let rep = 0; rep < settings.reps; rep++) {
-				process.stderr.write(`  ${count(items)} items, ${name}, run ${rep + 1}/${settings.reps}\n`);
+				progress(`${count(items)} items, ${name}`, rep, settings.reps);
 				await prepareApi(sim, API, items);
-				runs.push(
-					await n8n.serve((served) => measured(served, idOf(i, rep), items, settings.quick)),
-				);
+				const measure = (served: Served) => measured(served, idOf(i, rep), items, settings.quick);
+				runs.push(await n8n.serve(measure));
 			}
 			const quiet = !settings.quick && runs.every((run) => run.load < 1);
 			rows.push({ name, quiet, mb: median(runs.map((run) => run.mb)), runs });
@@ -77,22 +74,8 @@ export const realMemoryScenario = scenario({
 			table: [
 				`Memory beside a peer in the real n8n ${n8n.version} (\`n8n start\`, a fresh server each run; Webhook with the customers → Code → the workflow → the branches): ${count(items)} items at ${API.latencyMs} ms; peak resident set of the n8n process while the items run and n8n saves the execution, above the warmed-up server's.`,
 				'',
-				...table(rows, [
-					['Workflow', (row) => row.name],
-					[
-						'Peak RSS above the warmed-up server, median',
-						(row) =>
-							row.quiet ? `${row.mb} MB` : 'not published: a run began at load average >= 1',
-					],
-					[
-						'Runs: MB at load average',
-						(row) => row.runs.map((run) => `${run.mb} at ${run.load}`).join(', '),
-					],
-					['Execution took', (row) => row.runs.map((run) => s(run.ms)).join(', ')],
-					['Failed', (row) => Math.max(...row.runs.map((run) => run.failed))],
-				]),
+				...table(rows, COLUMNS),
 			],
-			goals: [],
 		};
 	},
-});
+};

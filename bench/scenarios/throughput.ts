@@ -1,46 +1,41 @@
-/**
- * Many items at a fixed API latency, 10 in flight: our node through n8n-core's WorkflowExecute
- * against plain keep-alive scripts (axios, node:http). Goal: our time ÷ the faster plain client's.
- */
+// Many items at a fixed API latency, 10 in flight: our node through n8n-core's WorkflowExecute against
+// plain keep-alive scripts (axios, node:http). Goal: our time ÷ the faster plain client's.
 import { runOurNode } from '../engine';
 import { customers, expectedOutcome } from '../customers';
-import { count, median, pct, prepareApi, s, table } from '../measure';
+import { count, median, pct, prepareApi, progress, s, table } from '../measure';
 import { axiosClient, nodeHttpClient, runRaw, type RawClient } from '../rawClients';
-import { itemsFor, scenario, type Context } from '../scenario';
+import { itemsFor, type Context, type Scenario } from '../scenario';
 
-const ROWS = [
+type Spec = { items: number; latencyMs: number; target: number };
+const ROWS: Spec[] = [
 	{ items: 2000, latencyMs: 20, target: 1.1 },
 	{ items: 500, latencyMs: 100, target: 1.02 },
 ];
 
 /** Our node and both plain clients on the same work, taking turns run by run. */
-async function row({ sim, settings }: Context, spec: (typeof ROWS)[number]) {
-	const items = itemsFor(settings, spec.items);
+async function row({ sim, settings: { reps, concurrency, quick } }: Context, spec: Spec) {
+	const items = itemsFor({ quick }, spec.items);
 	const input = customers(items);
 	const sent = input.filter((_, i) => expectedOutcome(i) === 'sent').length;
 	const problems: string[] = [];
 	const raw = (name: string, client: RawClient) => async () => {
 		const emails = input.map((customer) => String(customer.email));
-		const { ms, statuses } = await runRaw(client, sim.url, emails, settings.concurrency);
+		const { ms, statuses } = await runRaw(client, sim.url, emails, concurrency);
 		if (statuses['200'] !== sent) problems.push(`${name}: answers ${JSON.stringify(statuses)}`);
 		return ms;
 	};
-	const clients: Record<string, () => Promise<number>> = {
-		ours: async () => {
-			const run = await runOurNode(sim.url, input, { concurrency: settings.concurrency });
-			if (run.failed || run.error)
-				problems.push(`our node: ${run.failed} failed ${run.error ?? ''}`);
-			return run.nodeMs;
-		},
-		axios: raw('axios', axiosClient),
-		nodeHttp: raw('node:http', nodeHttpClient),
+	const ours = async () => {
+		const run = await runOurNode(sim.url, input, { concurrency });
+		if (run.failed || run.error) problems.push(`our node: ${run.failed} failed ${run.error ?? ''}`);
+		return run.ms;
 	};
-	const names = Object.keys(clients);
+	const axios = raw('axios', axiosClient);
+	const nodeHttp = raw('node:http', nodeHttpClient);
+	const clients = { ours, axios, nodeHttp };
+	const names = Object.keys(clients) as Array<keyof typeof clients>;
 	const times: Record<string, number[]> = { ours: [], axios: [], nodeHttp: [] };
-	for (let rep = 0; rep < settings.reps; rep++) {
-		process.stderr.write(
-			`  ${items} items at ${spec.latencyMs} ms, run ${rep + 1}/${settings.reps}\n`,
-		);
+	for (let rep = 0; rep < reps; rep++) {
+		progress(`${items} items at ${spec.latencyMs} ms`, rep, reps);
 		// Each repetition another client goes first: none always runs right after the same one.
 		for (const name of [...names.slice(rep % 3), ...names.slice(0, rep % 3)]) {
 			await prepareApi(sim, { latencyMs: spec.latencyMs }, items);
@@ -49,13 +44,12 @@ async function row({ sim, settings }: Context, spec: (typeof ROWS)[number]) {
 	}
 	const ms = Object.fromEntries(names.map((name) => [name, median(times[name])]));
 	const ratio = Math.round((ms.ours / Math.min(ms.axios, ms.nodeHttp)) * 1000) / 1000;
-	const limitMs = (items * spec.latencyMs) / settings.concurrency;
+	const limitMs = (items * spec.latencyMs) / concurrency;
 	return { ...spec, items, limitMs, ms, times, ratio, problems };
 }
 
-export const throughputScenario = scenario({
+export const throughputScenario: Scenario = {
 	name: 'throughput',
-	order: 10,
 	groups: ['speed'],
 	async run(context) {
 		// Unmeasured: module loading and JIT warm-up of the engine and both clients.
@@ -87,4 +81,4 @@ export const throughputScenario = scenario({
 			})),
 		};
 	},
-});
+};
