@@ -67,6 +67,7 @@ describe("the node's record when full", () => {
 		expect(outcomes(first)).toEqual(['sent']);
 		expect(kept().length).toBeLessThan(20);
 		expect(kept().some((value) => value.startsWith('filler-'))).toBe(false);
+		expect(store().calls.filter((call) => call.scope !== 'node')).toEqual([]); // Remove Duplicates' record kept
 		const second = await run({ items: items(emails(30, 31)) });
 		expect(outcomes(second)).toEqual(['sentBefore']);
 	});
