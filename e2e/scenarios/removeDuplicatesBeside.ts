@@ -44,6 +44,6 @@ export const removeDuplicatesBeside = steps.webhookScenario({
 		const ours = webhookWorkflow(WORKFLOW).nodes.find((n) => n.name === GCORE_NODE_NAME)?.id;
 		const others = rows.filter((r) => r.context !== '').map((r) => r.context);
 		assert.deepEqual(others, [`n:${ours}`], "the other rows: Gcore IAM's own, scope node");
-		return `kept 5 then 0, sent 5 then sentBefore 5, 5 e-mails; rows: workflow (entries: the 5 and the probe), ${others}`;
+		return `kept 5 then 0, sent 5 then sentBefore 5, 5 e-mails; rows: workflow (${(data as string[]).length} entries with the probe), ${others}`;
 	},
 });
