@@ -1,10 +1,9 @@
-/** One-off commands of the set-up (npm and apt-get installs, PostgreSQL's tools): run to their end. */
 import { spawn, type SpawnOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 
 import { say, tail } from './log';
 
-/** Runs `cmd` with its output appended to `logFile`; a note every 30 s while it runs. */
+/** Output appended to `logFile`; a note every 30 s while it runs. */
 export function runLogged(
 	cmd: string,
 	args: string[],
@@ -34,7 +33,7 @@ export function runLogged(
 	}).finally(() => clearInterval(ticker));
 }
 
-/** Runs `cmd` and resolves with its stdout; rejects with its stderr. */
+/** Resolves with its stdout; rejects with its stderr. */
 export function capture(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });

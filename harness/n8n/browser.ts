@@ -1,7 +1,4 @@
-/**
- * The real-browser check: headless Chromium driven by playwright-core against `n8n start`. Logs in,
- * opens the example workflow, reads the node's output labels and words, runs it, photographs it.
- */
+/** The editor in headless Chromium (playwright-core): log in, open a workflow, read our node's words, run it, photograph it. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, selectors, type Page } from 'playwright-core';
@@ -10,9 +7,8 @@ import type { Owner } from './owner';
 
 selectors.setTestIdAttribute('data-test-id');
 
-export interface BrowserCheckResult {
+interface BrowserCheckResult {
 	outputLabels: string[];
-	/** The words the editor shows for the node (see readEditorWords). */
 	words: EditorWords;
 	/** edge label text by "source → target" */
 	edgeCounts: Record<string, string>;
@@ -39,7 +35,6 @@ export async function browserCheck(opts: {
 	screenshot: string;
 }): Promise<BrowserCheckResult> {
 	const t0 = Date.now();
-	// Playwright adds --headless, --no-sandbox, --no-first-run, --disable-sync and the like itself.
 	const browser = await chromium.launch({
 		executablePath: opts.chromium,
 		args: ['--disable-gpu'],
@@ -101,16 +96,14 @@ export async function browserCheck(opts: {
 	}
 }
 
-export interface EditorWords {
-	/** the node's actions in the nodes panel */
+/** The nodes panel's actions, the "Add option" list, the Email field's placeholder in Fixed mode. */
+interface EditorWords {
 	actions: string[];
-	/** the parameter panel's "Add option" list */
 	optionNames: string[];
-	/** the Email field's placeholder in Fixed mode (the default value is an expression) */
 	emailPlaceholder: string | null;
 }
 
-/** The node's words where a user meets them (switches the Email field to Fixed, unsaved). */
+/** Switches the Email field to Fixed (unsaved). */
 async function readEditorWords(page: Page, nodeName: string): Promise<EditorWords> {
 	await page.getByTestId('node-creator-plus-button').click();
 	const creator = page.getByTestId('node-creator');
@@ -123,8 +116,7 @@ async function readEditorWords(page: Page, nodeName: string): Promise<EditorWord
 	await creator.getByTestId('node-creator-node-item').filter({ hasText: nodeName }).first().click();
 	const actionNames = creator.getByTestId('node-creator-item-name');
 	await actionNames.first().waitFor({ state: 'visible' });
-	// The search results slide out while the node's actions slide in: read once the node's own
-	// entry has left the list (or after 10 s, whatever is there).
+	// The search results slide out as the actions slide in: read once the node's own entry is gone.
 	let actions: string[] = [];
 	for (const until = Date.now() + 10_000; ; await page.waitForTimeout(200)) {
 		actions = (await actionNames.allInnerTexts()).map((t) => t.trim());

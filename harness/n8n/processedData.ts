@@ -1,14 +1,10 @@
-/**
- * n8n's deduplication records (table processed_data: one row per workflow and context, "workflow"
- * or a node) read straight from the instance's SQLite database, with n8n's own sqlite3 module on
- * Node 24. Read-only, beside a running n8n.
- */
+/** n8n's deduplication records (table processed_data), read-only from the SQLite database of a running n8n. */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
 import type { N8nInstance } from './instance';
 
-export interface ProcessedDataRow {
+interface ProcessedDataRow {
 	context: string;
 	value: { mode?: string; data?: unknown };
 }

@@ -1,4 +1,4 @@
-/** n8n's run data (IRun) as `n8n execute --rawOutput` prints it and the REST API returns it, reduced to what the checks read. */
+/** n8n's run data (IRun) as `n8n execute --rawOutput` prints it and REST returns it, as far as the checks read it. */
 
 export interface N8nItem {
 	json: Record<string, unknown>;
@@ -6,7 +6,7 @@ export interface N8nItem {
 	error?: unknown;
 }
 
-export interface N8nTaskData {
+interface N8nTaskData {
 	startTime?: number;
 	executionTime?: number;
 	executionStatus?: string;
@@ -35,7 +35,7 @@ export function parseRawOutput(stdout: string): N8nRun | undefined {
 	}
 }
 
-/** Items per output of a node's last run, e.g. nodeOutputs(run, 'Gcore IAM')[1] = items on "Already Activated". */
+/** Items per output of a node's last run. */
 export function nodeOutputs(run: N8nRun, nodeName: string): N8nItem[][] {
 	const tasks = run.data.resultData.runData[nodeName];
 	if (!tasks?.length) return [];

@@ -1,8 +1,4 @@
-/**
- * `n8n worker` (queue mode) of one instance: its own process group and log file (the only place
- * that says which worker ran an execution), ready when its health server answers
- * /healthz/readiness (database and Redis connected).
- */
+/** `n8n worker` of one instance: its log is the only place that says which worker ran an execution. */
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 
@@ -15,13 +11,12 @@ export interface N8nWorker {
 	name: string;
 	child: ChildProcess;
 	pid: number;
-	/** Resolves with how the process ended ("exit 1", "SIGKILL"), should it end before stop(). */
+	/** how it ended ("exit 1", "SIGKILL"), should it end before stop() */
 	exited: Promise<string>;
 	running(): boolean;
-	/** Execution ids this worker started, from its log ("Worker started execution <id> (job <job>)"). */
 	startedExecutions(): string[];
 	stop(): Promise<void>;
-	/** After stop(): the same worker again (user folder, log file, concurrency), ready. */
+	/** after stop(): the same worker again, ready */
 	startAgain(): Promise<N8nWorker>;
 }
 

@@ -1,8 +1,4 @@
-/**
- * The queue-mode workflows, started by a production webhook (main receives it, a worker runs it;
- * `n8n execute` would run in the CLI process): one per customer, and a batch whose Gcore IAM node
- * has "Continue (using error output)" and Retry On Fail.
- */
+/** Queue mode's webhook workflows (`n8n execute` would run in the CLI process): per customer, and a batch. */
 import { NODE_TYPE } from '../ourPackage';
 import { loadWorkflow } from './load';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson } from './workflowJson';
@@ -10,7 +6,7 @@ import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson } from './workflowJso
 export const CUSTOMER_WORKFLOW = { id: 'gcoreQueueHook01', path: 'gcore-queue-customer' };
 export const BATCH_WORKFLOW = { id: 'gcoreQueueBatch1', path: 'gcore-queue-batch' };
 export const FAILED_NODE = 'Failed';
-/** n8n's Retry On Fail on the batch's Gcore IAM node; the node's own Max Retries stays low so that n8n's retry has work. */
+/** The batch's Retry On Fail; the node's own Max Retries low, so that n8n's retry has work. */
 export const BATCH_RETRY = { maxTries: 3, waitBetweenTries: 1000, maxRetries: 1 };
 
 const credential = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
