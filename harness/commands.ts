@@ -1,5 +1,6 @@
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { execFile, spawn, type ExecFileOptions } from 'node:child_process';
 import * as fs from 'node:fs';
+import { promisify } from 'node:util';
 
 import { say, tail } from './log';
 
@@ -34,18 +35,7 @@ export function runLogged(
 }
 
 /** Resolves with its stdout; rejects with its stderr. */
-export function capture(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		let err = '';
-		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-		child.on('error', reject);
-		child.on('close', (code) =>
-			code === 0
-				? resolve(out)
-				: reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}\n${err}`)),
-		);
-	});
+export async function capture(cmd: string, args: string[], opts: ExecFileOptions = {}) {
+	const { stdout } = await promisify(execFile)(cmd, args, { ...opts, encoding: 'utf8' });
+	return stdout;
 }

@@ -31,9 +31,7 @@ export function installSignalHandlers(): void {
 		say(`${sig}: stopping everything started ...`);
 		void cleanupAll().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
 	};
-	process.on('SIGINT', handler);
-	process.on('SIGTERM', handler);
-	process.on('SIGHUP', handler);
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, handler);
 }
 
 export function spawnGroup(

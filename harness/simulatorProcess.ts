@@ -41,22 +41,18 @@ export async function startSimulatorProcess(
 	const exited = new Promise<string>((resolve) =>
 		child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
 	);
-	const call = (method: string, pathname: string, body?: unknown) =>
-		control(url, method, pathname, body);
+	const call = <T = void>(method: string, pathname: string, body?: unknown) =>
+		control(url, method, pathname, body) as Promise<T>;
 	return {
 		url,
 		exited,
-		async reset() {
-			await call('POST', '/__sim/reset');
-		},
+		reset: () => call('POST', '/__sim/reset'),
 		async prepare(settings) {
 			await call('POST', '/__sim/reset');
 			await call('POST', '/__sim/config', { logRequests: false, ...settings });
 		},
-		async addFault(email, fault) {
-			await call('POST', '/__sim/faults', { email, fault });
-		},
-		stats: async () => (await call('GET', '/__sim/stats')) as SimulatorStats,
+		addFault: (email, fault) => call('POST', '/__sim/faults', { email, fault }),
+		stats: () => call<SimulatorStats>('GET', '/__sim/stats'),
 		stop: () => stopProcessGroup(child, 'simulator', 5000),
 	};
 }

@@ -16,14 +16,6 @@ interface BrowserCheckResult {
 	ms: number;
 }
 
-async function logIn(page: Page, baseUrl: string, owner: Owner): Promise<void> {
-	await page.goto(`${baseUrl}/signin`);
-	await page.locator('#emailOrLdapLoginId').fill(owner.email);
-	await page.locator('#password').fill(owner.password);
-	await page.getByTestId('form-submit-button').click();
-	await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
-}
-
 export async function browserCheck(opts: {
 	chromium: string;
 	baseUrl: string;
@@ -43,7 +35,11 @@ export async function browserCheck(opts: {
 	try {
 		const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
 		page.setDefaultTimeout(30_000);
-		await logIn(page, opts.baseUrl, opts.owner);
+		await page.goto(`${opts.baseUrl}/signin`);
+		await page.locator('#emailOrLdapLoginId').fill(opts.owner.email);
+		await page.locator('#password').fill(opts.owner.password);
+		await page.getByTestId('form-submit-button').click();
+		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
 		await page.goto(`${opts.baseUrl}/workflow/${opts.workflowId}`);
 		const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${opts.nodeName}"]`);
 		await node.waitFor({ state: 'visible' });
@@ -68,9 +64,8 @@ export async function browserCheck(opts: {
 			.first()
 			.waitFor({ state: 'visible', timeout: 5000 })
 			.catch(() => undefined);
-		for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) {
+		for (const close of await toasts.locator('.el-notification__closeBtn').all())
 			await close.click().catch(() => undefined);
-		}
 		await toasts
 			.first()
 			.waitFor({ state: 'hidden', timeout: 10_000 })

@@ -88,12 +88,11 @@ export class N8nInstance {
 			N8N_PORT: String(this.port),
 			NODE_ENV: 'production',
 		};
-		for (const [k, v] of Object.entries(defaults)) if (env[k] === undefined) env[k] = v;
 		const services = Object.assign(
 			{},
 			...(this.opts.services ?? []).map((s) => s.n8nEnv()),
 		) as NodeJS.ProcessEnv;
-		return { ...env, ...forced, ...services, ...this.opts.extraEnv };
+		return { ...defaults, ...env, ...forced, ...services, ...this.opts.extraEnv };
 	}
 
 	appendLog(header: string, text: string): void {

@@ -125,10 +125,7 @@ export class N8nRest {
 			parse(text: string): N8nRun['data'];
 		};
 		const { data, ...summary } = raw;
-		return {
-			...summary,
-			run: { status: summary.status, finished: summary.finished, data: flatted.parse(data) },
-		};
+		return { ...summary, run: { data: flatted.parse(data) } };
 	}
 
 	/** The editor's "Publish" (1.x: the Active toggle). */

@@ -2,23 +2,17 @@
 
 export interface N8nItem {
 	json: Record<string, unknown>;
-	pairedItem?: unknown;
 	error?: unknown;
 }
 
 interface N8nTaskData {
 	startTime?: number;
 	executionTime?: number;
-	executionStatus?: string;
-	error?: { message?: string; description?: string };
+	error?: { message?: string };
 	data?: { main?: Array<N8nItem[] | null> };
 }
 
 export interface N8nRun {
-	status?: string;
-	finished?: boolean;
-	startedAt?: string;
-	stoppedAt?: string;
 	data: { resultData: { runData: Record<string, N8nTaskData[]>; error?: { message?: string } } };
 }
 

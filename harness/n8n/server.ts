@@ -6,7 +6,6 @@ import { hasExited, killGroup, startReady, stopProcessGroup } from '../processes
 import type { N8nInstance } from './instance';
 
 export interface N8nServer {
-	baseUrl: string;
 	/** the current process (a new one after restart()) */
 	readonly child: ChildProcess;
 	/** how it ended ("exit 1", "SIGKILL"), should it end before stop() */
@@ -49,7 +48,6 @@ export async function startServer(n8n: N8nInstance): Promise<N8nServer> {
 	};
 	let current = await start(180_000);
 	return {
-		baseUrl: n8n.baseUrl,
 		get child() {
 			return current.child;
 		},

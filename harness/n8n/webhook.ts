@@ -32,6 +32,28 @@ export async function deliver(
 /** The readiness probe's address: nobody has it, the API answers 404 Not Found (no e-mail). */
 export const PROBE_EMAIL = 'webhook.probe@nobody.example.com';
 
+/** POSTs `body` (a GET without one) until `ok(answer)`; the timeout names the last answer. */
+async function untilAnswer(
+	url: string,
+	body: unknown,
+	ok: (answer: { status: number; text: string }) => boolean,
+	timeoutMs: number,
+): Promise<void> {
+	let last = { status: 0, text: '' };
+	const ask = async () =>
+		body === undefined
+			? fetch(url).then(async (res) => ({ status: res.status, text: await res.text() }))
+			: postForAnswer(url, body);
+	await pollUntil(
+		async () => {
+			last = await ask().catch((e: Error) => ({ status: 0, text: e.message }));
+			return ok(last) || undefined;
+		},
+		timeoutMs,
+		() => `${url}, for ${timeoutMs / 1000} s: ${last.status} ${last.text.slice(0, 150)}`,
+	);
+}
+
 /**
  * POSTs `body` until n8n answers 200 (the workflow is active); once the execution that started has
  * finished, returns how many executions the workflow has, so that a scenario counts only its own.
@@ -42,13 +64,7 @@ export async function waitUntilListening(
 	path: string,
 	body: unknown = { email: PROBE_EMAIL },
 ): Promise<number> {
-	const url = webhookUrl(ctx, path);
-	let status = 0;
-	await pollUntil(
-		async () => ((status = await post(url, body).catch(() => 0)) === 200 ? true : undefined),
-		60_000,
-		() => `${url} answered ${status} for 60 s`,
-	);
+	await untilAnswer(webhookUrl(ctx, path), body, (a) => a.status === 200, 60_000);
 	const known = await ctx.rest.allExecutions(workflowId);
 	return (await ctx.rest.waitForExecutions(workflowId, Math.max(1, known.length), 60_000)).length;
 }
@@ -66,19 +82,9 @@ export async function waitUntilStarted(
 ): Promise<Set<string>> {
 	const list = () => ctx.rest.allExecutions(workflowId);
 	const known = new Set((await list()).map((e) => e.id));
-	let last = '';
-	await pollUntil(
-		async () => {
-			const answer = await postForAnswer(webhookUrl(ctx, path), body).catch((e: Error) => ({
-				status: 0,
-				text: e.message,
-			}));
-			last = `${answer.status} ${answer.text.slice(0, 100)}`;
-			return answer.status === 200 && last.includes('Workflow was started') ? true : undefined;
-		},
-		120_000,
-		() => `${webhookUrl(ctx, path)} did not start the workflow for 120 s (last answer: ${last})`,
-	);
+	const started = (a: { status: number; text: string }) =>
+		a.status === 200 && a.text.includes('Workflow was started');
+	await untilAnswer(webhookUrl(ctx, path), body, started, 120_000);
 	const fresh = (all: Array<{ id: string; status: string }>) => all.filter((e) => !known.has(e.id));
 	return pollExecutions(
 		list,
@@ -93,26 +99,15 @@ export async function waitUntilStarted(
 }
 
 /**
- * Waits until n8n has registered the production webhook, without running the workflow: a GET to a
- * POST webhook answers 404 "... not registered for GET requests. Did you mean to make a POST
- * request?" once it is there (n8n activates published workflows after it reports ready).
+ * Until n8n has registered the production webhook, without running the workflow: a GET to a POST
+ * webhook answers 404 "... not registered for GET requests. Did you mean to make a POST request?"
+ * once it is there (n8n activates published workflows after it reports ready).
  */
 export async function waitUntilRegistered(
 	ctx: { n8n: Pick<N8nInstance, 'baseUrl'> },
 	path: string,
 ): Promise<void> {
-	let last = '';
-	await pollUntil(
-		async () => {
-			const res = await fetch(webhookUrl(ctx, path)).catch((e: Error) => ({
-				status: 0,
-				text: async () => e.message,
-			}));
-			last = `${res.status} ${(await res.text()).slice(0, 150)}`;
-			return /not registered for GET requests.*POST request/.test(last) ? true : undefined;
-		},
-		300_000,
-		() => `${webhookUrl(ctx, path)} not registered for POST after 300 s (last GET: ${last})`,
-		1000,
-	);
+	const registered = (a: { text: string }) =>
+		/not registered for GET requests.*POST request/.test(a.text);
+	await untilAnswer(webhookUrl(ctx, path), undefined, registered, 300_000);
 }

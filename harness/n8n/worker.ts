@@ -1,5 +1,4 @@
 /** `n8n worker` of one instance: its log is the only place that says which worker ran an execution. */
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 
 import { say } from '../log';
@@ -9,7 +8,6 @@ import type { N8nInstance } from './instance';
 
 export interface N8nWorker {
 	name: string;
-	child: ChildProcess;
 	pid: number;
 	/** how it ended ("exit 1", "SIGKILL"), should it end before stop() */
 	exited: Promise<string>;
@@ -50,7 +48,6 @@ export async function startWorker(
 	say(`${name} ready (${Math.round((Date.now() - t0) / 1000)} s)`);
 	return {
 		name,
-		child,
 		pid: child.pid!,
 		exited,
 		running: () => !hasExited(child),

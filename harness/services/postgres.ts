@@ -80,13 +80,8 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 			'-c',
 			sql,
 		]);
-	try {
-		await psql('postgres', `CREATE ROLE n8n LOGIN PASSWORD '${password}'`);
-		await psql('postgres', 'CREATE DATABASE n8n OWNER n8n');
-	} catch (e) {
-		await stop();
-		throw e;
-	}
+	await psql('postgres', `CREATE ROLE n8n LOGIN PASSWORD '${password}'`);
+	await psql('postgres', 'CREATE DATABASE n8n OWNER n8n');
 	return {
 		name: 'postgres',
 		n8nEnv: () => ({

@@ -15,11 +15,8 @@ interface WorkflowNode {
 	id: string;
 	name: string;
 	type: string;
-	typeVersion: number;
-	position: [number, number];
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
-	onError?: string;
 	[k: string]: unknown;
 }
 
