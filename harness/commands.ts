@@ -34,7 +34,6 @@ export function runLogged(
 	}).finally(() => clearInterval(ticker));
 }
 
-/** Resolves with its stdout; rejects with its stderr. */
 export async function capture(cmd: string, args: string[], opts: ExecFileOptions = {}) {
 	const { stdout } = await promisify(execFile)(cmd, args, { ...opts, encoding: 'utf8' });
 	return stdout;

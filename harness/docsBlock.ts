@@ -1,7 +1,6 @@
 /** Measured tables in docs/: what a run wrote last between `<!-- <tag>:<id> -->` and `<!-- /<tag> -->`. */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-/** Returns the ids written. */
 export function writeDocsBlocks(
 	file: string,
 	tag: string,

@@ -20,7 +20,6 @@ function npm(args: string[], cwd: string): string {
 	return r.stdout;
 }
 
-/** Of the repository as built now; returns the tarball's path. */
 export function packPackage(outDir: string): string {
 	const info = JSON.parse(npm(['pack', '--json', '--pack-destination', outDir], REPO)) as Array<{
 		filename: string;

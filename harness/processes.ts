@@ -50,16 +50,12 @@ export function hasExited(child: ChildProcess): boolean {
 	return child.exitCode !== null || child.signalCode !== null;
 }
 
-/** To the child alone if its group is gone. */
+/** To the child alone if its group is gone (child.kill() of a dead process does nothing). */
 export function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
 	try {
 		process.kill(-child.pid!, sig);
 	} catch {
-		try {
-			child.kill(sig);
-		} catch {
-			/* already gone */
-		}
+		child.kill(sig);
 	}
 }
 

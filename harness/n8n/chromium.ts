@@ -6,7 +6,6 @@ import { ensureDebianPackages } from '../services/apt';
 
 const CHROMIUM = process.env.GCORE_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Debian's Chromium for the browser check, installed when missing. */
 export async function ensureChromium(): Promise<string> {
 	const logFile = path.join(os.tmpdir(), 'n8n-nodes-gcore-iam-chromium-apt.log');
 	await ensureDebianPackages(

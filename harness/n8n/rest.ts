@@ -11,7 +11,6 @@ export interface ExecutionSummary {
 	workflowId: string;
 	status: string;
 	mode: string;
-	finished?: boolean;
 	startedAt?: string;
 	stoppedAt?: string | null;
 	retryOf?: string | null;

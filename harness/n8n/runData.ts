@@ -29,7 +29,6 @@ export function parseRawOutput(stdout: string): N8nRun | undefined {
 	}
 }
 
-/** Items per output of a node's last run. */
 export function nodeOutputs(run: N8nRun, nodeName: string): N8nItem[][] {
 	const tasks = run.data.resultData.runData[nodeName];
 	if (!tasks?.length) return [];

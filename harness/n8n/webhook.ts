@@ -32,7 +32,7 @@ export async function deliver(
 /** The readiness probe's address: nobody has it, the API answers 404 Not Found (no e-mail). */
 export const PROBE_EMAIL = 'webhook.probe@nobody.example.com';
 
-/** POSTs `body` (a GET without one) until `ok(answer)`; the timeout names the last answer. */
+/** POSTs `body` (GETs without one) until `ok(answer)`. */
 async function untilAnswer(
 	url: string,
 	body: unknown,
@@ -54,10 +54,7 @@ async function untilAnswer(
 	);
 }
 
-/**
- * POSTs `body` until n8n answers 200 (the workflow is active); once the execution that started has
- * finished, returns how many executions the workflow has, so that a scenario counts only its own.
- */
+/** Until a POST gets 200 and its execution finished; returns the workflow's count of executions then. */
 export async function waitUntilListening(
 	ctx: Ctx,
 	workflowId: string,
@@ -70,9 +67,8 @@ export async function waitUntilListening(
 }
 
 /**
- * After a restart: POSTs `body` until n8n answers "Workflow was started" (during start-up it answers
- * 200 without starting anything), waits until that execution is final, and returns the ids of every
- * execution the workflow has then (the killed ones may stay "running" for good).
+ * After a restart (during start-up n8n answers 200 without starting anything): until a POST started an
+ * execution that finished; returns the ids of all executions then (the killed ones may stay "running").
  */
 export async function waitUntilStarted(
 	ctx: Ctx,
@@ -98,11 +94,7 @@ export async function waitUntilStarted(
 	);
 }
 
-/**
- * Until n8n has registered the production webhook, without running the workflow: a GET to a POST
- * webhook answers 404 "... not registered for GET requests. Did you mean to make a POST request?"
- * once it is there (n8n activates published workflows after it reports ready).
- */
+/** Until n8n, ready, has registered the webhook; a GET then answers 404 "... Did you mean to make a POST request?". */
 export async function waitUntilRegistered(
 	ctx: { n8n: Pick<N8nInstance, 'baseUrl'> },
 	path: string,

@@ -43,7 +43,6 @@ export async function startBatch(
 	return { id, worker: await workerStarting(cluster.workers, id, 120_000), postedAt };
 }
 
-/** Waits until execution `id` of the batch workflow is final. */
 export function batchFinished(
 	cluster: QueueCluster,
 	id: string,

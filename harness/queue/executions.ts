@@ -63,7 +63,6 @@ export function workerStarting(
 	);
 }
 
-/** Runs fn over items with at most `parallel` at once. */
 export async function mapLimit<T, R>(
 	items: T[],
 	parallel: number,

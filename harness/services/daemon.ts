@@ -12,7 +12,6 @@ export interface Service {
 	stop(): Promise<void>;
 }
 
-/** true when some process of the group `pgid` still exists */
 export function groupAlive(pgid: number): boolean {
 	try {
 		process.kill(-pgid, 0);

@@ -37,7 +37,6 @@ export function readWorkflow<W extends { id?: string } = WorkflowJson>(
 	return wf;
 }
 
-/** With its Gcore IAM node set up. */
 export function loadWorkflow<W extends { id?: string; nodes: object[] } = WorkflowJson>(
 	name: string,
 	gcore: GcoreNodeSettings,

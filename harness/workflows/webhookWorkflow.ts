@@ -1,5 +1,4 @@
 /** The CRM integration (Webhook → [Code] → Gcore IAM → branches), and a POST to it. */
-import { NODE_TYPE } from '../ourPackage';
 import { loadWorkflow } from './load';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson } from './workflowJson';
 
@@ -27,7 +26,6 @@ export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 	const wf = loadWorkflow(
 		spec.shape ?? (spec.codeBefore ? 'webhookCode' : 'webhook'),
 		{
-			type: NODE_TYPE,
 			credential: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME },
 			options: spec.options ?? {},
 		},
@@ -45,7 +43,6 @@ export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 	return wf;
 }
 
-/** One POST as a CRM sends it; resolves with the status. */
 export async function post(url: string, body: unknown): Promise<number> {
 	return (await postForAnswer(url, body)).status;
 }

@@ -8,7 +8,6 @@ const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'gcore-iam-onboarding.workf
 export const EXAMPLE_WORKFLOW_ID = 'gcoreIamExample1';
 export const CREDENTIAL_ID = 'gcoreIamSimCred1';
 export const CREDENTIAL_NAME = 'Gcore IAM account (simulator)';
-/** The example's input node. */
 export const INPUT_NODE = 'New CRM customers';
 
 interface WorkflowNode {
@@ -51,7 +50,6 @@ export function credentialJson(id: string, name: string, apiKey: string, baseUrl
 	return { id, name, type: CREDENTIAL_TYPE, data: { apiKey, baseUrl } };
 }
 
-/** The nodes each output of `nodeName` feeds, by output index. */
 export function targetsOf(wf: WorkflowJson, nodeName: string): string[][] {
 	return (wf.connections[nodeName]?.main ?? []).map((o) => o.map((t) => t.node));
 }
