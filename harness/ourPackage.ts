@@ -12,11 +12,10 @@ export const CREDENTIAL_TYPE = 'gcoreIamApi';
 
 function npm(args: string[], cwd: string): string {
 	const r = spawnSync('npm', args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-	if (r.status !== 0) {
+	if (r.status !== 0)
 		throw new Error(
 			`npm ${args.join(' ')} (in ${cwd}) failed: ${r.signal ?? `exit ${r.status}`}\n${r.stdout}\n${r.stderr}`,
 		);
-	}
 	return r.stdout;
 }
 
@@ -43,12 +42,12 @@ export function buildAndPack(outDir: string): string {
 export function installPackage(userFolder: string, tgz: string): string {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
-	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
+	const manifest = path.join(nodesDir, 'package.json');
+	if (!fs.existsSync(manifest))
 		fs.writeFileSync(
-			path.join(nodesDir, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+			manifest,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }),
 		);
-	}
 	const t0 = Date.now();
 	// the switches n8n's own community package installer uses
 	const flags =

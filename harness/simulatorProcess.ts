@@ -12,23 +12,9 @@ import { hasExited, killGroup, spawnGroup, stopProcessGroup } from './processes'
 
 const LISTENING = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
 
-export interface SimulatorProcess {
-	url: string;
-	/** how the process ended ("exit 1", "SIGKILL"), should it end before stop() */
-	exited: Promise<string>;
-	/** counters, log and faults back to zero; users and settings back to those at start */
-	reset(): Promise<void>;
-	/** reset(), then these settings */
-	prepare(settings: Partial<SimulatorOptions> & { users: SimUser[] }): Promise<void>;
-	/** for one address (case-insensitive) or '*' */
-	addFault(email: string, fault: Fault): Promise<void>;
-	stats(): Promise<SimulatorStats>;
-	stop(): Promise<void>;
-}
+export type SimulatorProcess = Awaited<ReturnType<typeof startSimulatorProcess>>;
 
-export async function startSimulatorProcess(
-	options: { logFile?: string } = {},
-): Promise<SimulatorProcess> {
+export async function startSimulatorProcess(options: { logFile?: string } = {}) {
 	const tsxCli = require.resolve('tsx/cli', { paths: [REPO] });
 	const child = spawnGroup(
 		'simulator',
@@ -45,13 +31,16 @@ export async function startSimulatorProcess(
 		control(url, method, pathname, body) as Promise<T>;
 	return {
 		url,
+		/** how the process ended ("exit 1", "SIGKILL"), should it end before stop() */
 		exited,
+		/** counters, log and faults back to zero; users and settings back to those at start */
 		reset: () => call('POST', '/__sim/reset'),
-		async prepare(settings) {
+		async prepare(settings: Partial<SimulatorOptions> & { users: SimUser[] }) {
 			await call('POST', '/__sim/reset');
 			await call('POST', '/__sim/config', { logRequests: false, ...settings });
 		},
-		addFault: (email, fault) => call('POST', '/__sim/faults', { email, fault }),
+		/** for one address (case-insensitive) or '*' */
+		addFault: (email: string, fault: Fault) => call('POST', '/__sim/faults', { email, fault }),
 		stats: () => call<SimulatorStats>('GET', '/__sim/stats'),
 		stop: () => stopProcessGroup(child, 'simulator', 5000),
 	};

@@ -7,15 +7,6 @@ import type { Owner } from './owner';
 
 selectors.setTestIdAttribute('data-test-id');
 
-interface BrowserCheckResult {
-	outputLabels: string[];
-	words: EditorWords;
-	/** edge label text by "source → target" */
-	edgeCounts: Record<string, string>;
-	screenshot: string;
-	ms: number;
-}
-
 export async function browserCheck(opts: {
 	chromium: string;
 	baseUrl: string;
@@ -25,7 +16,7 @@ export async function browserCheck(opts: {
 	/** nodes that must show a success mark after the run */
 	expectRan: string[];
 	screenshot: string;
-}): Promise<BrowserCheckResult> {
+}) {
 	const t0 = Date.now();
 	const browser = await chromium.launch({
 		executablePath: opts.chromium,
@@ -91,15 +82,8 @@ export async function browserCheck(opts: {
 	}
 }
 
-/** The nodes panel's actions, the "Add option" list, the Email field's placeholder in Fixed mode. */
-interface EditorWords {
-	actions: string[];
-	optionNames: string[];
-	emailPlaceholder: string | null;
-}
-
-/** Switches the Email field to Fixed (unsaved). */
-async function readEditorWords(page: Page, nodeName: string): Promise<EditorWords> {
+/** The nodes panel's actions, the "Add option" list, the Email placeholder in Fixed mode (switched, unsaved). */
+async function readEditorWords(page: Page, nodeName: string) {
 	await page.getByTestId('node-creator-plus-button').click();
 	const creator = page.getByTestId('node-creator');
 	await creator

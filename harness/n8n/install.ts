@@ -72,9 +72,11 @@ function npmEnv(binDir: string): NodeJS.ProcessEnv {
 	return { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false' };
 }
 
+const installLog = (root: string) => path.join(root, 'install.log');
+
 async function npmInstall(dir: string, pkg: object, args: string[], env: NodeJS.ProcessEnv) {
 	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, ...pkg }));
-	const logFile = path.join(path.dirname(dir), 'install.log');
+	const logFile = installLog(path.dirname(dir));
 	await runLogged('npm', ['install', '--no-save', '--audit=false', ...args], {
 		cwd: dir,
 		env,
@@ -82,9 +84,7 @@ async function npmInstall(dir: string, pkg: object, args: string[], env: NodeJS.
 	});
 }
 
-type Node24 = { binDir: string; exe: string; version: string; headers: string };
-
-async function ensureNode(root: string): Promise<Node24> {
+async function ensureNode(root: string) {
 	const dir = path.join(root, 'node24');
 	const binDir = path.join(dir, 'node_modules', '.bin');
 	const exe = path.join(binDir, 'node');
@@ -110,21 +110,7 @@ async function ensureNode(root: string): Promise<Node24> {
 	return { binDir, exe, version, headers };
 }
 
-/** sqlite3 rebuilt from source for Node 24 (no prebuilt binary offline): needs make, g++, python3. */
-async function sqlite3ForNode24(dir: string, node: Node24, env: NodeJS.ProcessEnv) {
-	const logFile = path.join(path.dirname(dir), 'install.log');
-	const tools = ['make', 'g++', 'python3'];
-	const onPath = (c: string) =>
-		(process.env.PATH ?? '').split(path.delimiter).some((p) => p && fs.existsSync(path.join(p, c)));
-	await ensureDebianPackages(tools, () => tools.every(onPath), logFile);
-	await runLogged('npm', ['rebuild', 'sqlite3'], {
-		cwd: dir,
-		env: { ...env, npm_config_nodedir: node.headers, npm_config_ignore_scripts: 'false' },
-		logFile,
-	});
-	const sqlite3 = path.join(dir, 'node_modules', 'sqlite3');
-	await capture(node.exe, ['-e', `require(${JSON.stringify(sqlite3)})`], { env });
-}
+type Node24 = Awaited<ReturnType<typeof ensureNode>>;
 
 async function ensureN8n(root: string, version: string, node: Node24): Promise<string> {
 	const dir = path.join(root, `n8n-${version}`);
@@ -137,7 +123,19 @@ async function ensureN8n(root: string, version: string, node: Node24): Promise<s
 			['--ignore-scripts', `n8n@${version}`],
 			env,
 		);
-		await sqlite3ForNode24(dir, node, env);
+		// sqlite3 rebuilt from source for Node 24 (no prebuilt binary offline)
+		const tools = ['make', 'g++', 'python3'];
+		const onPath = (c: string) =>
+			(env.PATH ?? '').split(path.delimiter).some((p) => p && fs.existsSync(path.join(p, c)));
+		await ensureDebianPackages(tools, () => tools.every(onPath), installLog(root));
+		await runLogged('npm', ['rebuild', 'sqlite3'], {
+			cwd: dir,
+			env: { ...env, npm_config_nodedir: node.headers, npm_config_ignore_scripts: 'false' },
+			logFile: installLog(root),
+		});
+		await capture(node.exe, ['-e', `require(${JSON.stringify(`${dir}/node_modules/sqlite3`)})`], {
+			env,
+		});
 		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-'));
 		const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 		const printed = await capture(node.exe, [bin, '--version'], {

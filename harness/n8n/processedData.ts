@@ -4,11 +4,6 @@ import * as path from 'node:path';
 
 import type { N8nInstance } from './instance';
 
-interface ProcessedDataRow {
-	context: string;
-	value: { mode?: string; data?: unknown };
-}
-
 const SCRIPT = `
 const sqlite3 = require('node:module').createRequire(process.argv[1])('sqlite3');
 const db = new sqlite3.Database(process.argv[2], sqlite3.OPEN_READONLY);
@@ -18,7 +13,7 @@ db.all('SELECT context, value FROM processed_data WHERE workflowId = ?', [proces
 	db.close();
 });`;
 
-export function processedData(n8n: N8nInstance, workflowId: string): ProcessedDataRow[] {
+export function processedData(n8n: N8nInstance, workflowId: string) {
 	const file = path.join(n8n.userFolder, '.n8n', 'database.sqlite');
 	const out = execFileSync(n8n.real.nodeExe, ['-e', SCRIPT, n8n.real.n8nBin, file, workflowId], {
 		encoding: 'utf8',
@@ -26,6 +21,6 @@ export function processedData(n8n: N8nInstance, workflowId: string): ProcessedDa
 	});
 	return (JSON.parse(out) as Array<{ context: string; value: string }>).map((r) => ({
 		context: r.context,
-		value: JSON.parse(r.value) as ProcessedDataRow['value'],
+		value: JSON.parse(r.value) as { mode?: string; data?: unknown },
 	}));
 }

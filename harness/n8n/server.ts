@@ -1,21 +1,10 @@
 /** `n8n start` of one instance in its own process group; killed and started again for the crash scenarios. */
-import type { ChildProcess } from 'node:child_process';
 
 import { say } from '../log';
 import { hasExited, killGroup, startReady, stopProcessGroup } from '../processes';
 import type { N8nInstance } from './instance';
 
-export interface N8nServer {
-	/** the current process (a new one after restart()) */
-	readonly child: ChildProcess;
-	/** how it ended ("exit 1", "SIGKILL"), should it end before stop() */
-	readonly exited: Promise<string>;
-	stop(): Promise<void>;
-	/** `kill -9` of the process group (n8n and its task runner), as a crash or an OOM kill */
-	crash(): Promise<void>;
-	/** on the same user folder, database, key and port */
-	restart(): Promise<void>;
-}
+export type N8nServer = Awaited<ReturnType<typeof startServer>>;
 
 /** `/healthz/readiness` 200 and `GET /rest/login` 401: see e2e/README.md "How it works", Readiness. */
 async function isReady(baseUrl: string): Promise<true | string> {
@@ -30,7 +19,7 @@ async function isReady(baseUrl: string): Promise<true | string> {
 	return true;
 }
 
-export async function startServer(n8n: N8nInstance): Promise<N8nServer> {
+export async function startServer(n8n: N8nInstance) {
 	const start = async (timeoutMs: number) => {
 		const t0 = Date.now();
 		const started = await startReady({
@@ -48,18 +37,22 @@ export async function startServer(n8n: N8nInstance): Promise<N8nServer> {
 	};
 	let current = await start(180_000);
 	return {
+		/** the current process (a new one after restart()) */
 		get child() {
 			return current.child;
 		},
+		/** how it ended ("exit 1", "SIGKILL"), should it end before stop() */
 		get exited() {
 			return current.exited;
 		},
 		stop: () => stopProcessGroup(current.child, 'n8n start', 15_000),
+		/** `kill -9` of the process group (n8n and its task runner), as a crash or an OOM kill */
 		async crash() {
 			killGroup(current.child, 'SIGKILL');
 			await current.exited;
 			n8n.appendLog('kill -9 of n8n start', `${new Date().toISOString()}\n`);
 		},
+		/** on the same user folder, database, key and port */
 		async restart() {
 			if (!hasExited(current.child)) throw new Error('restart() of an n8n that is still running');
 			// recovering the killed executions comes on top: measured up to 175 s under heavy load

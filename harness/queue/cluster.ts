@@ -9,7 +9,7 @@ import { N8nInstance } from '../n8n/instance';
 import { DEMO_OWNER } from '../n8n/owner';
 import { logInAsOwner } from '../n8n/ownerLogin';
 import { N8nRest } from '../n8n/rest';
-import { startServer, type N8nServer } from '../n8n/server';
+import { startServer } from '../n8n/server';
 import { waitUntilRegistered } from '../n8n/webhook';
 import { startWorker, type N8nWorker } from '../n8n/worker';
 import type { RealN8n } from '../n8n/install';
@@ -28,20 +28,10 @@ export const LOCK_SETTINGS = {
 	QUEUE_WORKER_STALLED_INTERVAL: '5000',
 };
 
-export interface QueueCluster {
-	redis: RedisInstance;
-	postgres: PostgresInstance;
-	main: N8nInstance;
-	server: N8nServer;
-	cli: N8nCli;
-	rest: N8nRest;
-	workers: N8nWorker[];
-}
+export type QueueCluster = Awaited<ReturnType<typeof startCluster>>;
 
 /** Registered for clean-up; call early, they take a few seconds. */
-export async function startServices(
-	work: string,
-): Promise<{ redis: RedisInstance; postgres: PostgresInstance }> {
+export async function startServices(work: string) {
 	const [redis, postgres] = await Promise.all([startRedis(work), startPostgres(work)]);
 	onCleanup('redis', redis.stop);
 	onCleanup('postgres', postgres.stop);
@@ -55,7 +45,7 @@ export async function startCluster(opts: {
 	services: { redis: RedisInstance; postgres: PostgresInstance };
 	credentials: unknown[];
 	workflows: WorkflowJson[];
-}): Promise<QueueCluster> {
+}) {
 	const encryptionKey = randomBytes(24).toString('hex');
 	const queueEnv: NodeJS.ProcessEnv = {
 		EXECUTIONS_MODE: 'queue',
