@@ -1,4 +1,5 @@
 /** n8n's CLI on one instance: import:*, execute, publish:workflow; each command is a new n8n process. */
+import { once as onceEvent } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -86,38 +87,29 @@ export class N8nCli {
 		}
 	}
 
-	private once(args: string[], timeoutMs = 180_000): Promise<CliResult> {
+	private async once(args: string[], timeoutMs = 180_000): Promise<CliResult> {
 		const t0 = Date.now();
 		const name = `n8n ${args[0]}`;
-		return new Promise((resolve, reject) => {
-			const child = spawnGroup(
-				name,
-				this.n8n.real.nodeExe,
-				[this.n8n.real.n8nBin, ...args],
-				{ cwd: this.n8n.userFolder, env: this.n8n.env(), stdio: ['ignore', 'pipe', 'pipe'] },
-				3000,
-			);
-			let stdout = '';
-			let stderr = '';
-			child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-			child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-			const timer = setTimeout(() => {
-				say(`n8n ${args.join(' ')} still running after ${timeoutMs / 1000} s: killing it`);
-				void stopProcessGroup(child, name, 3000);
-			}, timeoutMs);
-			child.on('error', (e) => {
-				clearTimeout(timer);
-				reject(e);
-			});
-			child.on('close', (code, signal) => {
-				clearTimeout(timer);
-				const r = { code, signal, stdout, stderr, ms: Date.now() - t0 };
-				this.n8n.appendLog(
-					`n8n ${args.join(' ')} → ${signal ?? `exit ${code}`} in ${r.ms} ms`,
-					`${stdout}\n--- stderr ---\n${stderr}`,
-				);
-				resolve(r);
-			});
-		});
+		const child = spawnGroup(
+			name,
+			this.n8n.real.nodeExe,
+			[this.n8n.real.n8nBin, ...args],
+			{ cwd: this.n8n.userFolder, env: this.n8n.env(), stdio: ['ignore', 'pipe', 'pipe'] },
+			3000,
+		);
+		let stdout = '';
+		let stderr = '';
+		child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+		child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+		const timer = setTimeout(() => {
+			say(`n8n ${args.join(' ')} still running after ${timeoutMs / 1000} s: killing it`);
+			void stopProcessGroup(child, name, 3000);
+		}, timeoutMs);
+		const closed = onceEvent(child, 'close').finally(() => clearTimeout(timer));
+		const [code, signal] = (await closed) as [number | null, NodeJS.Signals | null];
+		const r = { code, signal, stdout, stderr, ms: Date.now() - t0 };
+		const how = `n8n ${args.join(' ')} → ${signal ?? `exit ${code}`} in ${r.ms} ms`;
+		this.n8n.appendLog(how, `${stdout}\n--- stderr ---\n${stderr}`);
+		return r;
 	}
 }
