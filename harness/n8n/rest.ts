@@ -106,15 +106,10 @@ export class N8nRest {
 	}
 
 	/** The newest first, as the editor's execution list shows them. */
-	async executions(
-		filter: { workflowId?: string; status?: string } = {},
-	): Promise<ExecutionSummary[]> {
+	async executions(filter: { workflowId: string }): Promise<ExecutionSummary[]> {
 		const query = new URLSearchParams({ filter: JSON.stringify(filter), limit: '100' });
-		const page = await this.call<{ results: ExecutionSummary[] }>(
-			'GET',
-			`/executions?${query.toString()}`,
-		);
-		return page.results;
+		type Page = { results: ExecutionSummary[] };
+		return (await this.call<Page>('GET', `/executions?${query.toString()}`)).results;
 	}
 
 	/** With its run data (sent serialised with `flatted`, parsed with n8n's own copy). */
