@@ -1,10 +1,10 @@
-/** One-off commands of the set-up (npm and apt-get installs, PostgreSQL's tools): run to their end. */
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { execFile, spawn, type ExecFileOptions } from 'node:child_process';
 import * as fs from 'node:fs';
+import { promisify } from 'node:util';
 
 import { say, tail } from './log';
 
-/** Runs `cmd` with its output appended to `logFile`; a note every 30 s while it runs. */
+/** Output appended to `logFile`; a note every 30 s while it runs. */
 export function runLogged(
 	cmd: string,
 	args: string[],
@@ -34,19 +34,7 @@ export function runLogged(
 	}).finally(() => clearInterval(ticker));
 }
 
-/** Runs `cmd` and resolves with its stdout; rejects with its stderr. */
-export function capture(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		let err = '';
-		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-		child.on('error', reject);
-		child.on('close', (code) =>
-			code === 0
-				? resolve(out)
-				: reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}\n${err}`)),
-		);
-	});
+export async function capture(cmd: string, args: string[], opts: ExecFileOptions = {}) {
+	const { stdout } = await promisify(execFile)(cmd, args, { ...opts, encoding: 'utf8' });
+	return stdout;
 }

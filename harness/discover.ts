@@ -1,8 +1,4 @@
-/**
- * Finds a suite's scenarios: every file of `dir` (`*.ts`) exports one or more values that `is`
- * accepts, so a new scenario is one new file and no list is edited. In file-name order, then in
- * the order of each file's exports; a file that exports none is an error.
- */
+/** A suite's scenarios: what each `*.ts` file of `dir` exports that `is` accepts (a new scenario is a new file). */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';

@@ -1,11 +1,6 @@
-/**
- * Measured tables in docs/ kept from drifting: between `<!-- <tag>:<id> -->` and `<!-- /<tag> -->`
- * stands what a run wrote there last (the benchmark: docs/performance.md; the queue-mode e2e:
- * docs/scaling.md). Everything outside the markers is left as it is.
- */
+/** Measured tables in docs/: what a run wrote last between `<!-- <tag>:<id> -->` and `<!-- /<tag> -->`. */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-/** Replaces the body of each `tag` block of `file` for which `bodyOf(id)` gives one; returns the ids written. */
 export function writeDocsBlocks(
 	file: string,
 	tag: string,

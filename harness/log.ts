@@ -1,4 +1,4 @@
-/** Progress lines on stderr (stdout carries the check lines) and log-file tails for failure reports. */
+/** Progress on stderr (stdout carries the check lines). */
 import * as fs from 'node:fs';
 
 export function say(msg: string): void {

@@ -1,4 +1,4 @@
-/** Our package as a user's n8n gets it: built, packed with `npm pack`, installed into ~/.n8n/nodes. */
+/** Our package as a user's n8n gets it: built, `npm pack`, installed into ~/.n8n/nodes. */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,21 +7,18 @@ import { say } from './log';
 
 export const REPO = path.resolve(__dirname, '..');
 export const PACKAGE_NAME = 'n8n-nodes-gcore-iam';
-/** The node's type once n8n loads it as a community package. */
 export const NODE_TYPE = `${PACKAGE_NAME}.gcoreIam`;
 export const CREDENTIAL_TYPE = 'gcoreIamApi';
 
 function npm(args: string[], cwd: string): string {
 	const r = spawnSync('npm', args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-	if (r.status !== 0) {
+	if (r.status !== 0)
 		throw new Error(
 			`npm ${args.join(' ')} (in ${cwd}) failed: ${r.signal ?? `exit ${r.status}`}\n${r.stdout}\n${r.stderr}`,
 		);
-	}
 	return r.stdout;
 }
 
-/** `npm pack` of the repository as built now; returns the tarball path (in outDir). */
 export function packPackage(outDir: string): string {
 	const info = JSON.parse(npm(['pack', '--json', '--pack-destination', outDir], REPO)) as Array<{
 		filename: string;
@@ -32,7 +29,6 @@ export function packPackage(outDir: string): string {
 	return tgz;
 }
 
-/** `npm run build` then `npm pack`. */
 export function buildAndPack(outDir: string): string {
 	const t0 = Date.now();
 	say('building the package (npm run build) ...');
@@ -42,18 +38,18 @@ export function buildAndPack(outDir: string): string {
 	return tgz;
 }
 
-/** `npm install <tarball>` inside ~/.n8n/nodes, as a user does by hand (n8n's GUI installer keeps the same layout). */
+/** `npm install <tarball>` in ~/.n8n/nodes, as the README's manual install (n8n's GUI installer: same layout). */
 export function installPackage(userFolder: string, tgz: string): string {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
-	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
+	const manifest = path.join(nodesDir, 'package.json');
+	if (!fs.existsSync(manifest))
 		fs.writeFileSync(
-			path.join(nodesDir, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+			manifest,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }),
 		);
-	}
 	const t0 = Date.now();
-	// Same switches n8n's own community package installer uses (no scripts, audit, fund or bin links).
+	// the switches n8n's own community package installer uses
 	const flags =
 		'--prefer-offline --audit=false --fund=false --bin-links=false --ignore-scripts=true';
 	npm(['install', tgz, ...flags.split(' '), '--loglevel=error'], nodesDir);

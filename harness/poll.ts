@@ -1,7 +1,6 @@
-/** Waiting for something outside this process (a server, a webhook, an execution) by asking it again. */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Calls `check` every `everyMs` until it returns a value; after `timeoutMs` throws what `timedOut` says. */
+/** `check` every `everyMs` until it returns a value; after `timeoutMs` throws what `timedOut` says. */
 export async function pollUntil<T>(
 	check: () => Promise<T | undefined>,
 	timeoutMs: number,

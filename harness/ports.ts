@@ -1,4 +1,3 @@
-/** Loopback ports: several e2e and benchmark runs share this machine, so nothing uses a fixed port unasked. */
 import * as net from 'node:net';
 
 export function freePort(): Promise<number> {

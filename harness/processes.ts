@@ -1,7 +1,4 @@
-/**
- * Child processes, each in a process group of its own (what it starts, like n8n's task runner, stops
- * with it), registered for clean-up; everything registered is stopped on exit, failure and Ctrl-C.
- */
+/** Child processes, each in its own process group (n8n's task runner stops with n8n), stopped on exit, failure and Ctrl-C. */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 
@@ -14,7 +11,7 @@ export function onCleanup(name: string, stop: () => Promise<void> | void): void 
 	stoppers.push({ name, stop });
 }
 
-/** Stops everything registered, newest first. */
+/** Newest first. */
 export async function cleanupAll(): Promise<void> {
 	while (stoppers.length) {
 		const s = stoppers.pop()!;
@@ -34,12 +31,9 @@ export function installSignalHandlers(): void {
 		say(`${sig}: stopping everything started ...`);
 		void cleanupAll().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
 	};
-	process.on('SIGINT', handler);
-	process.on('SIGTERM', handler);
-	process.on('SIGHUP', handler);
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, handler);
 }
 
-/** spawn() in a new process group, registered for clean-up under `name`. */
 export function spawnGroup(
 	name: string,
 	cmd: string,
@@ -56,20 +50,16 @@ export function hasExited(child: ChildProcess): boolean {
 	return child.exitCode !== null || child.signalCode !== null;
 }
 
-/** A signal to the child's whole process group (to the child alone if the group is gone). */
+/** To the child alone if its group is gone (child.kill() of a dead process does nothing). */
 export function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
 	try {
 		process.kill(-child.pid!, sig);
 	} catch {
-		try {
-			child.kill(sig);
-		} catch {
-			/* already gone */
-		}
+		child.kill(sig);
 	}
 }
 
-/** `signal` to the child's process group, SIGKILL after `graceMs`; then whatever of the group outlived the leader. */
+/** `signal` to the child's group, SIGKILL after `graceMs`. */
 export async function stopProcessGroup(
 	child: ChildProcess,
 	name: string,
@@ -88,11 +78,7 @@ export async function stopProcessGroup(
 	killGroup(child, 'SIGKILL'); // whatever of the group outlived the leader
 }
 
-/**
- * A server-like child (n8n, a worker, a database) started with spawnGroup, its output appended to
- * `logFile`, ready once `probe` answers true (else the reason it is not). Fails with the log's tail
- * should it exit first, and stops it when not ready within `timeoutMs`.
- */
+/** A server-like child, output appended to `logFile`, until `probe` answers true (else why not); stopped if never ready. */
 export async function startReady(o: {
 	name: string;
 	cmd: string;

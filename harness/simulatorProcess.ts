@@ -1,8 +1,4 @@
-/**
- * The Gcore IAM simulator in its own process (spawned through tsx), for the e2e, `npm run n8n` and
- * the benchmark: its CPU never competes with the client being measured, and the real n8n reaches it
- * like a remote API. Controlled over its /__sim/ API on 127.0.0.1.
- */
+/** The simulator in its own process (through tsx): its CPU never competes with the client measured; controlled over /__sim/. */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
@@ -16,25 +12,9 @@ import { hasExited, killGroup, spawnGroup, stopProcessGroup } from './processes'
 
 const LISTENING = /^Gcore IAM simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
 
-export interface SimulatorProcess {
-	url: string;
-	pid: number;
-	/** how the process ended ("exit 1", "SIGKILL"), should it end before stop() */
-	exited: Promise<string>;
-	/** Counters, log and faults back to zero; users and settings back to those at start. */
-	reset(): Promise<void>;
-	/** Counters back to zero, then these settings (latency, rate limit, users). */
-	prepare(settings: Partial<SimulatorOptions> & { users: SimUser[] }): Promise<void>;
-	/** A fault for one address (case-insensitive) or '*'. */
-	addFault(email: string, fault: Fault): Promise<void>;
-	stats(): Promise<SimulatorStats>;
-	stop(): Promise<void>;
-}
+export type SimulatorProcess = Awaited<ReturnType<typeof startSimulatorProcess>>;
 
-/** `logFile`: where the simulator's output goes (default: nowhere). */
-export async function startSimulatorProcess(
-	options: { logFile?: string } = {},
-): Promise<SimulatorProcess> {
+export async function startSimulatorProcess(options: { logFile?: string } = {}) {
 	const tsxCli = require.resolve('tsx/cli', { paths: [REPO] });
 	const child = spawnGroup(
 		'simulator',
@@ -47,28 +27,26 @@ export async function startSimulatorProcess(
 	const exited = new Promise<string>((resolve) =>
 		child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
 	);
-	const call = (method: string, pathname: string, body?: unknown) =>
-		control(url, method, pathname, body);
+	const call = <T = void>(method: string, pathname: string, body?: unknown) =>
+		control(url, method, pathname, body) as Promise<T>;
 	return {
 		url,
-		pid: child.pid ?? 0,
+		/** how the process ended ("exit 1", "SIGKILL"), should it end before stop() */
 		exited,
-		async reset() {
-			await call('POST', '/__sim/reset');
-		},
-		async prepare(settings) {
+		/** counters, log and faults back to zero; users and settings back to those at start */
+		reset: () => call('POST', '/__sim/reset'),
+		async prepare(settings: Partial<SimulatorOptions> & { users: SimUser[] }) {
 			await call('POST', '/__sim/reset');
 			await call('POST', '/__sim/config', { logRequests: false, ...settings });
 		},
-		async addFault(email, fault) {
-			await call('POST', '/__sim/faults', { email, fault });
-		},
-		stats: async () => (await call('GET', '/__sim/stats')) as SimulatorStats,
+		/** for one address (case-insensitive) or '*' */
+		addFault: (email: string, fault: Fault) => call('POST', '/__sim/faults', { email, fault }),
+		stats: () => call<SimulatorStats>('GET', '/__sim/stats'),
 		stop: () => stopProcessGroup(child, 'simulator', 5000),
 	};
 }
 
-/** Waits for the simulator's first line (its URL); then its output goes to the log file or nowhere. */
+/** Its first line has its URL; then its output goes to the log file or nowhere. */
 async function listeningUrl(child: ChildProcess, logFile: string | undefined): Promise<string> {
 	let out = '';
 	const read = (chunk: Buffer) => (out += chunk.toString());
@@ -79,7 +57,7 @@ async function listeningUrl(child: ChildProcess, logFile: string | undefined): P
 			if (hasExited(child)) throw new Error(`the simulator exited before listening:\n${out}`);
 			return LISTENING.exec(out)?.[1];
 		},
-		// tsx compiles the simulator first: on a loaded 2-core machine that took more than 30 s.
+		// tsx compiles it first: more than 30 s on a loaded 2-core machine
 		60_000,
 		() => {
 			killGroup(child, 'SIGKILL'); // tsx's child runs the simulator: the whole group
@@ -97,10 +75,7 @@ async function listeningUrl(child: ChildProcess, logFile: string | undefined): P
 	return url;
 }
 
-/**
- * One control call on a connection of its own (no keep-alive: a pooled socket that the
- * simulator closed while a long run kept us busy would fail the next call).
- */
+/** On a connection of its own: a pooled socket the simulator closed during a long run would fail the next call. */
 async function control(url: string, method: string, pathname: string, body?: unknown) {
 	const request = http.request(`${url}${pathname}`, { method, agent: false });
 	request.end(body === undefined ? undefined : JSON.stringify(body));

@@ -1,4 +1,3 @@
-/** Throw-away folders under the system temp folder. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -1,7 +1,4 @@
-/**
- * The real-browser check: headless Chromium driven by playwright-core against `n8n start`. Logs in,
- * opens the example workflow, reads the node's output labels and words, runs it, photographs it.
- */
+/** The editor in headless Chromium (playwright-core): log in, open a workflow, read our node's words, run it, photograph it. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, selectors, type Page } from 'playwright-core';
@@ -9,24 +6,6 @@ import { chromium, selectors, type Page } from 'playwright-core';
 import type { Owner } from './owner';
 
 selectors.setTestIdAttribute('data-test-id');
-
-export interface BrowserCheckResult {
-	outputLabels: string[];
-	/** The words the editor shows for the node (see readEditorWords). */
-	words: EditorWords;
-	/** edge label text by "source → target" */
-	edgeCounts: Record<string, string>;
-	screenshot: string;
-	ms: number;
-}
-
-async function logIn(page: Page, baseUrl: string, owner: Owner): Promise<void> {
-	await page.goto(`${baseUrl}/signin`);
-	await page.locator('#emailOrLdapLoginId').fill(owner.email);
-	await page.locator('#password').fill(owner.password);
-	await page.getByTestId('form-submit-button').click();
-	await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
-}
 
 export async function browserCheck(opts: {
 	chromium: string;
@@ -37,9 +16,8 @@ export async function browserCheck(opts: {
 	/** nodes that must show a success mark after the run */
 	expectRan: string[];
 	screenshot: string;
-}): Promise<BrowserCheckResult> {
+}) {
 	const t0 = Date.now();
-	// Playwright adds --headless, --no-sandbox, --no-first-run, --disable-sync and the like itself.
 	const browser = await chromium.launch({
 		executablePath: opts.chromium,
 		args: ['--disable-gpu'],
@@ -48,7 +26,11 @@ export async function browserCheck(opts: {
 	try {
 		const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
 		page.setDefaultTimeout(30_000);
-		await logIn(page, opts.baseUrl, opts.owner);
+		await page.goto(`${opts.baseUrl}/signin`);
+		await page.locator('#emailOrLdapLoginId').fill(opts.owner.email);
+		await page.locator('#password').fill(opts.owner.password);
+		await page.getByTestId('form-submit-button').click();
+		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30_000 });
 		await page.goto(`${opts.baseUrl}/workflow/${opts.workflowId}`);
 		const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${opts.nodeName}"]`);
 		await node.waitFor({ state: 'visible' });
@@ -73,9 +55,8 @@ export async function browserCheck(opts: {
 			.first()
 			.waitFor({ state: 'visible', timeout: 5000 })
 			.catch(() => undefined);
-		for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) {
+		for (const close of await toasts.locator('.el-notification__closeBtn').all())
 			await close.click().catch(() => undefined);
-		}
 		await toasts
 			.first()
 			.waitFor({ state: 'hidden', timeout: 10_000 })
@@ -101,17 +82,8 @@ export async function browserCheck(opts: {
 	}
 }
 
-export interface EditorWords {
-	/** the node's actions in the nodes panel */
-	actions: string[];
-	/** the parameter panel's "Add option" list */
-	optionNames: string[];
-	/** the Email field's placeholder in Fixed mode (the default value is an expression) */
-	emailPlaceholder: string | null;
-}
-
-/** The node's words where a user meets them (switches the Email field to Fixed, unsaved). */
-async function readEditorWords(page: Page, nodeName: string): Promise<EditorWords> {
+/** The nodes panel's actions, the "Add option" list, the Email placeholder in Fixed mode (switched, unsaved). */
+async function readEditorWords(page: Page, nodeName: string) {
 	await page.getByTestId('node-creator-plus-button').click();
 	const creator = page.getByTestId('node-creator');
 	await creator
@@ -123,8 +95,7 @@ async function readEditorWords(page: Page, nodeName: string): Promise<EditorWord
 	await creator.getByTestId('node-creator-node-item').filter({ hasText: nodeName }).first().click();
 	const actionNames = creator.getByTestId('node-creator-item-name');
 	await actionNames.first().waitFor({ state: 'visible' });
-	// The search results slide out while the node's actions slide in: read once the node's own
-	// entry has left the list (or after 10 s, whatever is there).
+	// The search results slide out as the actions slide in: read once the node's own entry is gone.
 	let actions: string[] = [];
 	for (const until = Date.now() + 10_000; ; await page.waitForTimeout(200)) {
 		actions = (await actionNames.allInnerTexts()).map((t) => t.trim());

@@ -1,4 +1,3 @@
-/** Headless Chromium from Debian for the real-browser check, installed with apt-get when missing. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,7 +6,6 @@ import { ensureDebianPackages } from '../services/apt';
 
 const CHROMIUM = process.env.GCORE_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
-/** Returns the Chromium executable, installing the Debian package first if it is not there. */
 export async function ensureChromium(): Promise<string> {
 	const logFile = path.join(os.tmpdir(), 'n8n-nodes-gcore-iam-chromium-apt.log');
 	await ensureDebianPackages(

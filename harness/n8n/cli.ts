@@ -1,9 +1,11 @@
-/** n8n's CLI on one instance: import:*, execute, publish:workflow. Each command is a new n8n process (a few seconds of start-up). */
+/** n8n's CLI on one instance: import:*, execute, publish:workflow; each command is a new n8n process. */
+import { once as onceEvent } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { lastLines, say } from '../log';
 import { stopProcessGroup, spawnGroup } from '../processes';
+import type { WorkflowJson } from '../workflows/workflowJson';
 import type { N8nInstance } from './instance';
 import { parseRawOutput, type N8nRun } from './runData';
 
@@ -15,11 +17,7 @@ export interface CliResult {
 	ms: number;
 }
 
-/**
- * n8n crashes with SIGSEGV now and then here, after its work is done: 2.41.1 in about 1 of 18
- * `n8n execute` runs, 1.123.81 on Node 24 in 3 of 17 (twice in a row once), each time after
- * printing a complete, successful run. A crashed run is repeated; its output is never used.
- */
+/** n8n's SIGSEGV after its work is done (e2e/README.md "How it works"): a crashed run is repeated this often. */
 export const SIGSEGV_RETRIES = 2;
 
 export function describeCliResult(args: string, r: CliResult): string {
@@ -29,19 +27,13 @@ export function describeCliResult(args: string, r: CliResult): string {
 export class N8nCli {
 	constructor(private readonly n8n: N8nInstance) {}
 
-	/** One `n8n <args>` run; `retrySegv` repeats it after a SIGSEGV crash (SIGSEGV_RETRIES times), never after a wrong result. */
-	async run(args: string[], opts: { retrySegv?: boolean } = {}): Promise<CliResult> {
-		for (let retry = 1; ; retry++) {
-			const r = await this.once(args);
-			if (opts.retrySegv === false || r.signal !== 'SIGSEGV' || retry > SIGSEGV_RETRIES) return r;
-			say(
-				`n8n ${args[0]} crashed with SIGSEGV (a known crash of n8n at exit here): retry ${retry} of ${SIGSEGV_RETRIES}`,
-			);
-		}
-	}
-
+	/** `n8n <args>` that must exit 0; repeated after n8n's SIGSEGV. */
 	async ok(args: string[]): Promise<CliResult> {
-		const r = await this.run(args);
+		let r = await this.once(args);
+		for (let retry = 1; r.signal === 'SIGSEGV' && retry <= SIGSEGV_RETRIES; retry++) {
+			say(`n8n ${args[0]} crashed with SIGSEGV (n8n's known crash at exit): retry ${retry}`);
+			r = await this.once(args);
+		}
 		if (r.code !== 0) throw new Error(describeCliResult(args.join(' '), r));
 		return r;
 	}
@@ -62,9 +54,8 @@ export class N8nCli {
 		await this.ok(['import:workflow', '--separate', `--input=${dir}`]);
 	}
 
-	/** Activates a workflow (its triggers and webhooks) for the next `n8n start`. */
+	/** Active at the next `n8n start`; 1.x has only `update:workflow --active` (deprecated in 2.x). */
 	async publishWorkflow(workflowId: string): Promise<void> {
-		// n8n 2.x: publish:workflow (update:workflow --active is deprecated there); 1.x has only the latter.
 		await this.ok(
 			this.n8n.major >= 2
 				? ['publish:workflow', `--id=${workflowId}`]
@@ -72,51 +63,53 @@ export class N8nCli {
 		);
 	}
 
-	/** `n8n execute --id=<id> --rawOutput`: the run (IRun) JSON it prints after its log lines. */
+	/** `n8n execute --id=<id> --rawOutput` once (a re-run re-sends e-mails): the run JSON it prints. */
 	async execute(workflowId: string): Promise<{ run: N8nRun | undefined; result: CliResult }> {
-		// Never retried here: a re-run re-sends e-mails; scenarios reset the simulator first (scenarios/execute.ts).
-		const result = await this.run(['execute', `--id=${workflowId}`, '--rawOutput'], {
-			retrySegv: false,
-		});
+		const result = await this.once(['execute', `--id=${workflowId}`, '--rawOutput']);
 		return { run: parseRawOutput(result.stdout), result };
 	}
 
-	private once(args: string[], timeoutMs = 180_000): Promise<CliResult> {
+	/**
+	 * execute(), again after n8n's SIGSEGV at exit (up to SIGSEGV_RETRIES times; a wrong result never
+	 * is). `prepare(retry)` runs before every try: it resets what a crashed try changed, and may return
+	 * a new workflow, imported and executed instead of `workflowId`.
+	 */
+	async executeAgainAfterCrash(
+		workflowId: string,
+		prepare: (retry: number) => Promise<WorkflowJson | void> = async () => undefined,
+	): Promise<{ run: N8nRun | undefined; result: CliResult }> {
+		for (let retry = 0; ; retry++) {
+			const workflow = await prepare(retry);
+			if (workflow) await this.importWorkflows([workflow]);
+			const attempt = await this.execute(workflow ? workflow.id! : workflowId);
+			if (attempt.result.signal !== 'SIGSEGV' || retry === SIGSEGV_RETRIES) return attempt;
+			say(`n8n execute crashed with SIGSEGV (n8n's known crash at exit): retry ${retry + 1}`);
+		}
+	}
+
+	private async once(args: string[], timeoutMs = 180_000): Promise<CliResult> {
 		const t0 = Date.now();
 		const name = `n8n ${args[0]}`;
-		return new Promise((resolve, reject) => {
-			const child = spawnGroup(
-				name,
-				this.n8n.real.nodeExe,
-				[this.n8n.real.n8nBin, ...args],
-				{
-					cwd: this.n8n.userFolder,
-					env: this.n8n.env(),
-					stdio: ['ignore', 'pipe', 'pipe'],
-				},
-				3000,
-			);
-			let stdout = '';
-			let stderr = '';
-			child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-			child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-			const timer = setTimeout(() => {
-				say(`n8n ${args.join(' ')} still running after ${timeoutMs / 1000} s: killing it`);
-				void stopProcessGroup(child, name, 3000);
-			}, timeoutMs);
-			child.on('error', (e) => {
-				clearTimeout(timer);
-				reject(e);
-			});
-			child.on('close', (code, signal) => {
-				clearTimeout(timer);
-				const r = { code, signal, stdout, stderr, ms: Date.now() - t0 };
-				this.n8n.appendLog(
-					`n8n ${args.join(' ')} → ${signal ?? `exit ${code}`} in ${r.ms} ms`,
-					`${stdout}\n--- stderr ---\n${stderr}`,
-				);
-				resolve(r);
-			});
-		});
+		const child = spawnGroup(
+			name,
+			this.n8n.real.nodeExe,
+			[this.n8n.real.n8nBin, ...args],
+			{ cwd: this.n8n.userFolder, env: this.n8n.env(), stdio: ['ignore', 'pipe', 'pipe'] },
+			3000,
+		);
+		let stdout = '';
+		let stderr = '';
+		child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+		child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+		const timer = setTimeout(() => {
+			say(`n8n ${args.join(' ')} still running after ${timeoutMs / 1000} s: killing it`);
+			void stopProcessGroup(child, name, 3000);
+		}, timeoutMs);
+		const closed = onceEvent(child, 'close').finally(() => clearTimeout(timer));
+		const [code, signal] = (await closed) as [number | null, NodeJS.Signals | null];
+		const r = { code, signal, stdout, stderr, ms: Date.now() - t0 };
+		const how = `n8n ${args.join(' ')} → ${signal ?? `exit ${code}`} in ${r.ms} ms`;
+		this.n8n.appendLog(how, `${stdout}\n--- stderr ---\n${stderr}`);
+		return r;
 	}
 }

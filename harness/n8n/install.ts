@@ -1,11 +1,6 @@
 /**
- * The real n8n on Node 24, both from the npm registry, cached outside the repository (default
- * ~/.cache/n8n-nodes-gcore-iam, or GCORE_E2E_CACHE): `node24/` (the node@24 package: binary and C
- * headers) and `n8n-<version>/`, each with a `.complete` marker once usable. Why this shape:
- * - n8n 2.x needs Node >= 24 (1.123 runs on it too); the machine runs Node 20.
- * - A plain `npm install n8n` fails offline (a Kafka client downloads zlib in an install script):
- *   --ignore-scripts, then only sqlite3's native module is built for Node 24.
- * - n8n 1.x's tree fetches `xlsx` from outside the registry: an `overrides` entry pins 0.18.5.
+ * Node 24 and n8n from the npm registry, cached outside the repository (`node24/`, `n8n-<version>/`,
+ * each with a `.complete` marker once usable). Why the recipe looks so: e2e/README.md "How it works".
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,7 +13,6 @@ import { ensureDebianPackages } from '../services/apt';
 
 /** The n8n versions `npm run test:e2e` runs on, newest first. */
 export const TESTED_N8N_VERSIONS = ['2.41.1', '1.123.81'];
-/** What `npm run n8n` and the benchmark run. */
 export const DEFAULT_N8N_VERSION = '2.41.1';
 
 export function majorOf(version: string): number {
@@ -26,13 +20,12 @@ export function majorOf(version: string): number {
 }
 
 export interface RealN8n {
-	/** folder holding the Node 24 `node` executable; put it first on PATH */
+	/** put it first on PATH */
 	nodeBinDir: string;
 	nodeExe: string;
 	nodeVersion: string;
-	/** the install folder; n8n's own packages are under its node_modules */
 	n8nDir: string;
-	/** n8n's CLI entry point, run it with nodeExe */
+	/** n8n's CLI entry point, run with nodeExe */
 	n8nBin: string;
 	n8nVersion: string;
 }
@@ -51,7 +44,7 @@ function readJson<T = Record<string, string>>(file: string): T | undefined {
 	}
 }
 
-/** `dir` as `fill` makes it in an empty folder, unless its `.complete` marker says it is there; returns the marker. */
+/** `dir` as `fill` makes it in an empty folder, unless its `.complete` marker is there; returns the marker. */
 async function complete(
 	dir: string,
 	fill: () => Promise<Record<string, string>>,
@@ -69,38 +62,29 @@ async function complete(
 	return info;
 }
 
-/** The environment for npm in the cache: `binDir` first on PATH, none of the repository's npm settings (ignore-scripts, ...). */
+/** npm in the cache: `binDir` first on PATH, none of the repository's npm settings (ignore-scripts, ...). */
 function npmEnv(binDir: string): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
 	};
 	for (const k of Object.keys(env)) if (k.toLowerCase().startsWith('npm_')) delete env[k];
-	return {
-		...env,
-		npm_config_update_notifier: 'false',
-		npm_config_fund: 'false',
-		npm_config_audit: 'false',
-	};
+	return { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false' };
 }
+
+const installLog = (root: string) => path.join(root, 'install.log');
 
 async function npmInstall(dir: string, pkg: object, args: string[], env: NodeJS.ProcessEnv) {
-	fs.writeFileSync(
-		path.join(dir, 'package.json'),
-		JSON.stringify({ private: true, ...pkg }, null, 2),
-	);
-	const logFile = path.join(path.dirname(dir), 'install.log');
-	await runLogged('npm', ['install', '--no-save', ...args], { cwd: dir, env, logFile });
+	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, ...pkg }));
+	const logFile = installLog(path.dirname(dir));
+	await runLogged('npm', ['install', '--no-save', '--audit=false', ...args], {
+		cwd: dir,
+		env,
+		logFile,
+	});
 }
 
-interface Node24 {
-	binDir: string;
-	exe: string;
-	version: string;
-	headers: string;
-}
-
-async function ensureNode(root: string): Promise<Node24> {
+async function ensureNode(root: string) {
 	const dir = path.join(root, 'node24');
 	const binDir = path.join(dir, 'node_modules', '.bin');
 	const exe = path.join(binDir, 'node');
@@ -126,21 +110,7 @@ async function ensureNode(root: string): Promise<Node24> {
 	return { binDir, exe, version, headers };
 }
 
-/** Rebuilds `<dir>/node_modules/sqlite3` from source for Node 24 (no prebuilt binary offline): make, g++, python3. */
-async function sqlite3ForNode24(dir: string, node: Node24, env: NodeJS.ProcessEnv) {
-	const logFile = path.join(path.dirname(dir), 'install.log');
-	const tools = ['make', 'g++', 'python3'];
-	const onPath = (c: string) =>
-		(process.env.PATH ?? '').split(path.delimiter).some((p) => p && fs.existsSync(path.join(p, c)));
-	await ensureDebianPackages(tools, () => tools.every(onPath), logFile);
-	await runLogged('npm', ['rebuild', 'sqlite3'], {
-		cwd: dir,
-		env: { ...env, npm_config_nodedir: node.headers, npm_config_ignore_scripts: 'false' },
-		logFile,
-	});
-	const sqlite3 = path.join(dir, 'node_modules', 'sqlite3');
-	await capture(node.exe, ['-e', `require(${JSON.stringify(sqlite3)})`], { env });
-}
+type Node24 = Awaited<ReturnType<typeof ensureNode>>;
 
 async function ensureN8n(root: string, version: string, node: Node24): Promise<string> {
 	const dir = path.join(root, `n8n-${version}`);
@@ -153,7 +123,19 @@ async function ensureN8n(root: string, version: string, node: Node24): Promise<s
 			['--ignore-scripts', `n8n@${version}`],
 			env,
 		);
-		await sqlite3ForNode24(dir, node, env);
+		// sqlite3 rebuilt from source for Node 24 (no prebuilt binary offline)
+		const tools = ['make', 'g++', 'python3'];
+		const onPath = (c: string) =>
+			(env.PATH ?? '').split(path.delimiter).some((p) => p && fs.existsSync(path.join(p, c)));
+		await ensureDebianPackages(tools, () => tools.every(onPath), installLog(root));
+		await runLogged('npm', ['rebuild', 'sqlite3'], {
+			cwd: dir,
+			env: { ...env, npm_config_nodedir: node.headers, npm_config_ignore_scripts: 'false' },
+			logFile: installLog(root),
+		});
+		await capture(node.exe, ['-e', `require(${JSON.stringify(`${dir}/node_modules/sqlite3`)})`], {
+			env,
+		});
 		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-version-'));
 		const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 		const printed = await capture(node.exe, [bin, '--version'], {
@@ -165,30 +147,26 @@ async function ensureN8n(root: string, version: string, node: Node24): Promise<s
 	return dir;
 }
 
-/** One install at a time in the cache (also across worktrees and processes); a lock of a dead process is taken over. */
+/** One install at a time in the cache (also across worktrees); the lock of a dead process is taken over. */
 async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
 	const lock = path.join(root, '.install-lock');
-	await pollUntil(
-		async () => {
+	const take = async () => {
+		try {
+			fs.mkdirSync(lock);
+			fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+			return true;
+		} catch {
+			const owner = Number(readJson<number>(path.join(lock, 'pid')));
 			try {
-				fs.mkdirSync(lock);
-				fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
-				return true;
+				if (owner > 0) process.kill(owner, 0);
 			} catch {
-				const owner = Number(readJson<number>(path.join(lock, 'pid')));
-				try {
-					if (owner > 0) process.kill(owner, 0);
-				} catch {
-					say(`removing stale install lock of dead process ${owner}`);
-					fs.rmSync(lock, { recursive: true, force: true });
-				}
-				return undefined;
+				say(`removing stale install lock of dead process ${owner}`);
+				fs.rmSync(lock, { recursive: true, force: true });
 			}
-		},
-		30 * 60_000,
-		() => `install lock ${lock} held for 30 min`,
-		1000,
-	);
+			return undefined;
+		}
+	};
+	await pollUntil(take, 30 * 60_000, () => `install lock ${lock} held for 30 min`, 1000);
 	try {
 		return await fn();
 	} finally {
@@ -196,7 +174,7 @@ async function withLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** Make sure Node 24 and this n8n version are in the cache; returns how to run them. Idempotent and safe to call concurrently. */
+/** Node 24 and this n8n version in the cache (installed when missing); safe to call concurrently. */
 export async function ensureRealN8n(version = DEFAULT_N8N_VERSION): Promise<RealN8n> {
 	const root = cacheRoot();
 	fs.mkdirSync(root, { recursive: true });
@@ -213,7 +191,7 @@ export async function ensureRealN8n(version = DEFAULT_N8N_VERSION): Promise<Real
 			n8nVersion: readJson<{ version: string }>(n8nPackage)!.version,
 		};
 	};
-	// A complete install is only read: no need to wait while another version is being installed.
+	// A complete install is only read: no waiting while another version is being installed.
 	const ready = ['node24', `n8n-${version}`].every((d) =>
 		readJson(path.join(root, d, '.complete')),
 	);

@@ -1,11 +1,11 @@
-/** One n8n installation: user folder, encryption key, port, log file, and the environment of its every n8n process. */
+/** One n8n installation: user folder, key, port, log file, and the environment of its every n8n process. */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { majorOf, type RealN8n } from './install';
 import { freePort } from '../ports';
-import type { Service } from '../services/service';
+import { majorOf, type RealN8n } from './install';
+import type { Service } from '../services/daemon';
 import { ownerEnv, type Owner } from './owner';
 
 export interface N8nOptions {
@@ -13,11 +13,9 @@ export interface N8nOptions {
 	logFile: string;
 	port?: number;
 	encryptionKey?: string;
-	/** pass the caller's N8N_* / DB_* variables through (npm run n8n); the e2e starts from a clean slate */
+	/** keep the caller's N8N_* / DB_* variables (npm run n8n) */
 	inheritN8nEnv?: boolean;
-	/** the instance owner, set up from the environment where n8n supports it (owner.ts) */
 	owner?: Owner;
-	/** PostgreSQL, Redis, ...: their variables go to every n8n process */
 	services?: Service[];
 	extraEnv?: NodeJS.ProcessEnv;
 }
@@ -36,8 +34,7 @@ export class N8nInstance {
 		const port = opts.port ?? (await freePort());
 		const encryptionKey = opts.encryptionKey ?? randomBytes(24).toString('hex');
 		const fixedEnv: NodeJS.ProcessEnv = {
-			// Other n8n processes on this machine (e2e runs of other worktrees, the benchmark) hold the
-			// task broker's default port 5679.
+			// other n8n processes on this machine hold the task broker's default port 5679
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			...(opts.owner ? ownerEnv(real, opts.owner) : {}),
 		};
@@ -60,7 +57,6 @@ export class N8nInstance {
 		return this.opts.logFile;
 	}
 
-	/** n8n builds its own URLs with N8N_HOST=localhost; the server listens on 127.0.0.1 only. */
 	get baseUrl(): string {
 		return `http://localhost:${this.port}`;
 	}
@@ -92,12 +88,11 @@ export class N8nInstance {
 			N8N_PORT: String(this.port),
 			NODE_ENV: 'production',
 		};
-		for (const [k, v] of Object.entries(defaults)) if (env[k] === undefined) env[k] = v;
 		const services = Object.assign(
 			{},
 			...(this.opts.services ?? []).map((s) => s.n8nEnv()),
 		) as NodeJS.ProcessEnv;
-		return { ...env, ...forced, ...services, ...this.opts.extraEnv };
+		return { ...defaults, ...env, ...forced, ...services, ...this.opts.extraEnv };
 	}
 
 	appendLog(header: string, text: string): void {

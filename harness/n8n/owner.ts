@@ -1,8 +1,4 @@
-/**
- * The instance owner (the account the editor and the REST API log in with). n8n 2.17 and later
- * set it up from the environment at start (N8N_INSTANCE_OWNER_*), made here; n8n 1.x has no such
- * variables (1.123.81 checked), so there ownerLogin.ts sets it up like the editor's first screen.
- */
+/** The instance owner: from the environment on n8n 2.17+ (N8N_INSTANCE_OWNER_*); 1.x has no such variables (ownerLogin.ts). */
 import { createRequire } from 'node:module';
 
 import type { RealN8n } from './install';
@@ -26,10 +22,9 @@ export function ownerFromEnvironment(version: string): boolean {
 	return major > 2 || (major === 2 && minor >= 17);
 }
 
-/** Variables that make `n8n start` set up the owner, where this n8n version supports them. */
 export function ownerEnv(real: RealN8n, owner: Owner): NodeJS.ProcessEnv {
 	if (!ownerFromEnvironment(real.n8nVersion)) return {};
-	// n8n only accepts a bcrypt hash here; made with n8n's own bcryptjs from the cached install.
+	// n8n only accepts a bcrypt hash here
 	const bcrypt = createRequire(real.n8nBin)('bcryptjs') as {
 		hashSync(pw: string, rounds: number): string;
 	};

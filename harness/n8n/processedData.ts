@@ -1,17 +1,8 @@
-/**
- * n8n's deduplication records (table processed_data: one row per workflow and context, "workflow"
- * or a node) read straight from the instance's SQLite database, with n8n's own sqlite3 module on
- * Node 24. Read-only, beside a running n8n.
- */
+/** n8n's deduplication records (table processed_data), read-only from the SQLite database of a running n8n. */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
 import type { N8nInstance } from './instance';
-
-export interface ProcessedDataRow {
-	context: string;
-	value: { mode?: string; data?: unknown };
-}
 
 const SCRIPT = `
 const sqlite3 = require('node:module').createRequire(process.argv[1])('sqlite3');
@@ -22,7 +13,7 @@ db.all('SELECT context, value FROM processed_data WHERE workflowId = ?', [proces
 	db.close();
 });`;
 
-export function processedData(n8n: N8nInstance, workflowId: string): ProcessedDataRow[] {
+export function processedData(n8n: N8nInstance, workflowId: string) {
 	const file = path.join(n8n.userFolder, '.n8n', 'database.sqlite');
 	const out = execFileSync(n8n.real.nodeExe, ['-e', SCRIPT, n8n.real.n8nBin, file, workflowId], {
 		encoding: 'utf8',
@@ -30,6 +21,6 @@ export function processedData(n8n: N8nInstance, workflowId: string): ProcessedDa
 	});
 	return (JSON.parse(out) as Array<{ context: string; value: string }>).map((r) => ({
 		context: r.context,
-		value: JSON.parse(r.value) as ProcessedDataRow['value'],
+		value: JSON.parse(r.value) as { mode?: string; data?: unknown },
 	}));
 }

@@ -11,7 +11,6 @@ export interface ExecutionSummary {
 	workflowId: string;
 	status: string;
 	mode: string;
-	finished?: boolean;
 	startedAt?: string;
 	stoppedAt?: string | null;
 	retryOf?: string | null;
@@ -29,12 +28,33 @@ export class RestError extends Error {
 	}
 }
 
-/** `fetch` that throws a RestError unless the answer is 2xx; returns the answer and its text. */
 async function fetchOk(url: string, init: RequestInit, what: string) {
 	const res = await fetch(url, init);
 	const text = await res.text();
 	if (!res.ok) throw new RestError(res.status, `${what}: ${res.status} ${text.slice(0, 500)}`);
 	return { res, text };
+}
+
+/**
+ * Reads `list` every second until `until` gives a value. A 5xx answer is read through: n8n 2.41.1
+ * answers 500 while its SQLite connection times out under a heavy execution, and recovers.
+ */
+export async function pollExecutions<T>(
+	list: () => Promise<ExecutionSummary[]>,
+	timeoutMs: number,
+	until: (all: ExecutionSummary[]) => T | undefined,
+	timedOut: (last: ExecutionSummary[]) => string,
+): Promise<T> {
+	let last: ExecutionSummary[] = [];
+	const read = async () => {
+		const all = await list().catch((e: unknown) => {
+			if (e instanceof RestError && e.status >= 500) return undefined;
+			throw e;
+		});
+		last = all ?? last;
+		return all && until(all);
+	};
+	return pollUntil(read, timeoutMs, () => `after ${timeoutMs / 1000} s, ${timedOut(last)}`, 1000);
 }
 
 type StoredCredential = { id: string; name: string; type: string; data: Record<string, unknown> };
@@ -45,7 +65,6 @@ export class N8nRest {
 
 	constructor(private readonly n8n: N8nInstance) {}
 
-	/** Logs in as the editor does; later calls carry the session cookie. */
 	async login(owner: Owner): Promise<void> {
 		const body = JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password });
 		const { res } = await fetchOk(
@@ -76,57 +95,45 @@ export class N8nRest {
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
-	/** A stored credential as the editor receives it (secrets redacted). */
+	/** As the editor receives it (secrets redacted). */
 	credential(id: string): Promise<StoredCredential> {
 		return this.call('GET', `/credentials/${id}?includeData=true`);
 	}
 
-	/** The editor's "Test" button: n8n runs the credential type's test request. */
+	/** The editor's "Test" button. */
 	testCredential(credentials: StoredCredential): Promise<{ status: string; message: string }> {
 		return this.call('POST', '/credentials/test', { credentials });
 	}
 
-	/** The newest executions first, as the editor's execution list shows them. */
-	async executions(
-		filter: { workflowId?: string; status?: string } = {},
-	): Promise<ExecutionSummary[]> {
+	/** The newest first, as the editor's execution list shows them. */
+	async executions(filter: { workflowId: string }): Promise<ExecutionSummary[]> {
 		const query = new URLSearchParams({ filter: JSON.stringify(filter), limit: '100' });
-		const page = await this.call<{ results: ExecutionSummary[] }>(
-			'GET',
-			`/executions?${query.toString()}`,
-		);
-		return page.results;
+		type Page = { results: ExecutionSummary[] };
+		return (await this.call<Page>('GET', `/executions?${query.toString()}`)).results;
 	}
 
-	/** One execution with its run data (n8n sends it serialised with `flatted`; parsed with n8n's own copy). */
+	/** With its run data (sent serialised with `flatted`, parsed with n8n's own copy). */
 	async execution(id: string): Promise<ExecutionSummary & { run: N8nRun }> {
 		const raw = await this.call<ExecutionSummary & { data: string }>('GET', `/executions/${id}`);
 		const flatted = createRequire(this.n8n.real.n8nBin)('flatted') as {
 			parse(text: string): N8nRun['data'];
 		};
 		const { data, ...summary } = raw;
-		return {
-			...summary,
-			run: { status: summary.status, finished: summary.finished, data: flatted.parse(data) },
-		};
+		return { ...summary, run: { data: flatted.parse(data) } };
 	}
 
-	/** The editor's "Publish" (1.x: the Active toggle): the stored version goes live, its webhooks registered. */
+	/** The editor's "Publish" (1.x: the Active toggle). */
 	async activateWorkflow(id: string): Promise<void> {
 		const { versionId } = await this.call<{ versionId: string }>('GET', `/workflows/${id}`);
 		await this.call('POST', `/workflows/${id}/activate`, { versionId });
 	}
 
-	/** The executions list's "Retry" (from the failed node, with the stored workflow). n8n 2.x answers the new execution, 1.x whether it succeeded. */
+	/** The executions list's "Retry" (with the stored workflow): 2.x answers the new execution, 1.x whether it succeeded. */
 	retryExecution(id: string): Promise<unknown> {
 		return this.call('POST', `/executions/${id}/retry`, { loadWorkflow: false });
 	}
 
-	/**
-	 * Every execution of a workflow, oldest first, through the public API (paged by id). Not GET
-	 * /rest/executions: on n8n 2.41.1 its paging can skip rows (ordered by start time, continued
-	 * below the last row's id).
-	 */
+	/** Oldest first, through the public API: n8n 2.41.1's GET /rest/executions paging can skip rows. */
 	async allExecutions(workflowId: string): Promise<ExecutionSummary[]> {
 		this.publicApiKey ||= (
 			await this.call<{ rawApiKey: string }>('POST', '/api-keys', {
@@ -156,42 +163,15 @@ export class N8nRest {
 		}
 	}
 
-	/**
-	 * Polls allExecutions until `until` gives a value. A 5xx answer is polled through: n8n 2.41.1
-	 * answers 500 while its SQLite connection times out under a heavy execution (measured: 10,000
-	 * items through HTTP Request at once), and recovers.
-	 */
-	async pollExecutions<T>(
-		workflowId: string,
-		timeoutMs: number,
-		until: (all: ExecutionSummary[]) => T | undefined,
-		timedOut: (last: ExecutionSummary[]) => string,
-	): Promise<T> {
-		let last: ExecutionSummary[] = [];
-		return pollUntil(
-			async () => {
-				const all = await this.allExecutions(workflowId).catch((e: unknown) => {
-					if (e instanceof RestError && e.status >= 500) return undefined;
-					throw e;
-				});
-				last = all ?? last;
-				return all && until(all);
-			},
-			timeoutMs,
-			() => `after ${timeoutMs / 1000} s, ${timedOut(last)}`,
-			1000,
-		);
-	}
-
-	/** Waits until `count` executions of the workflow (at least) are in a final status; returns all of them. */
+	/** Waits until at least `count` executions of the workflow are final; returns all of them. */
 	waitForExecutions(
 		workflowId: string,
 		count: number,
 		timeoutMs: number,
 	): Promise<ExecutionSummary[]> {
 		const final = (all: ExecutionSummary[]) => all.filter((e) => FINAL_STATUSES.includes(e.status));
-		return this.pollExecutions(
-			workflowId,
+		return pollExecutions(
+			() => this.allExecutions(workflowId),
 			timeoutMs,
 			(all) => (final(all).length >= count ? all : undefined),
 			(last) =>

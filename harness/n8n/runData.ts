@@ -1,24 +1,18 @@
-/** n8n's run data (IRun) as `n8n execute --rawOutput` prints it and the REST API returns it, reduced to what the checks read. */
+/** n8n's run data (IRun) as `n8n execute --rawOutput` prints it and REST returns it, as far as the checks read it. */
 
 export interface N8nItem {
 	json: Record<string, unknown>;
-	pairedItem?: unknown;
 	error?: unknown;
 }
 
-export interface N8nTaskData {
+interface N8nTaskData {
 	startTime?: number;
 	executionTime?: number;
-	executionStatus?: string;
-	error?: { message?: string; description?: string };
+	error?: { message?: string };
 	data?: { main?: Array<N8nItem[] | null> };
 }
 
 export interface N8nRun {
-	status?: string;
-	finished?: boolean;
-	startedAt?: string;
-	stoppedAt?: string;
 	data: { resultData: { runData: Record<string, N8nTaskData[]>; error?: { message?: string } } };
 }
 
@@ -35,7 +29,6 @@ export function parseRawOutput(stdout: string): N8nRun | undefined {
 	}
 }
 
-/** Items per output of a node's last run, e.g. nodeOutputs(run, 'Gcore IAM')[1] = items on "Already Activated". */
 export function nodeOutputs(run: N8nRun, nodeName: string): N8nItem[][] {
 	const tasks = run.data.resultData.runData[nodeName];
 	if (!tasks?.length) return [];

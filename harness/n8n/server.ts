@@ -1,32 +1,12 @@
-/**
- * A long-running `n8n start` of one instance, in its own process group, output appended to the
- * instance's log; killed and started again on the same user folder for the crash scenarios.
- */
-import type { ChildProcess } from 'node:child_process';
+/** `n8n start` of one instance in its own process group; killed and started again for the crash scenarios. */
 
 import { say } from '../log';
 import { hasExited, killGroup, startReady, stopProcessGroup } from '../processes';
 import type { N8nInstance } from './instance';
 
-export interface N8nServer {
-	baseUrl: string;
-	/** The current `n8n start` process (a new one after restart()). */
-	readonly child: ChildProcess;
-	/** Resolves with how the process ended ("exit 1", "SIGKILL"), should it end before stop(). */
-	readonly exited: Promise<string>;
-	stop(): Promise<void>;
-	/** `kill -9` of the whole process group (n8n and its task runner), as a crash or an OOM kill ends it; resolves once n8n has exited. */
-	crash(): Promise<void>;
-	/** `n8n start` again on the same user folder (database, key, port), ready as at first start. */
-	restart(): Promise<void>;
-}
+export type N8nServer = Awaited<ReturnType<typeof startServer>>;
 
-/**
- * Ready means `/healthz/readiness` answers 200 and `GET /rest/login` 401 (the REST controllers
- * exist). Measured on a fresh database: both lines answer every path 200 "n8n is starting up"
- * while migrating, then /rest/login is a 404 until the controllers are registered; 1.123.81
- * reports ready about 10 s before that.
- */
+/** `/healthz/readiness` 200 and `GET /rest/login` 401: see e2e/README.md "How it works", Readiness. */
 async function isReady(baseUrl: string): Promise<true | string> {
 	for (const [pathname, want] of [
 		['/healthz/readiness', 200],
@@ -39,10 +19,7 @@ async function isReady(baseUrl: string): Promise<true | string> {
 	return true;
 }
 
-export async function startServer(
-	n8n: N8nInstance,
-	opts: { readyTimeoutMs?: number } = {},
-): Promise<N8nServer> {
+export async function startServer(n8n: N8nInstance) {
 	const start = async (timeoutMs: number) => {
 		const t0 = Date.now();
 		const started = await startReady({
@@ -58,25 +35,28 @@ export async function startServer(
 		say(`n8n ${n8n.version} is up at ${n8n.baseUrl} (${Math.round((Date.now() - t0) / 1000)} s)`);
 		return started;
 	};
-	let current = await start(opts.readyTimeoutMs ?? 180_000);
+	let current = await start(180_000);
 	return {
-		baseUrl: n8n.baseUrl,
+		/** the current process (a new one after restart()) */
 		get child() {
 			return current.child;
 		},
+		/** how it ended ("exit 1", "SIGKILL"), should it end before stop() */
 		get exited() {
 			return current.exited;
 		},
 		stop: () => stopProcessGroup(current.child, 'n8n start', 15_000),
+		/** `kill -9` of the process group (n8n and its task runner), as a crash or an OOM kill */
 		async crash() {
 			killGroup(current.child, 'SIGKILL');
 			await current.exited;
 			n8n.appendLog('kill -9 of n8n start', `${new Date().toISOString()}\n`);
 		},
+		/** on the same user folder, database, key and port */
 		async restart() {
 			if (!hasExited(current.child)) throw new Error('restart() of an n8n that is still running');
-			// Recovering the killed executions comes on top of start-up: measured up to 175 s under heavy load.
-			current = await start(Math.max(opts.readyTimeoutMs ?? 0, 420_000));
+			// recovering the killed executions comes on top: measured up to 175 s under heavy load
+			current = await start(420_000);
 		},
 	};
 }

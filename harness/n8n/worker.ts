@@ -1,9 +1,4 @@
-/**
- * `n8n worker` (queue mode) of one instance: its own process group and log file (the only place
- * that says which worker ran an execution), ready when its health server answers
- * /healthz/readiness (database and Redis connected).
- */
-import type { ChildProcess } from 'node:child_process';
+/** `n8n worker` of one instance: its log is the only place that says which worker ran an execution. */
 import * as fs from 'node:fs';
 
 import { say } from '../log';
@@ -13,15 +8,13 @@ import type { N8nInstance } from './instance';
 
 export interface N8nWorker {
 	name: string;
-	child: ChildProcess;
 	pid: number;
-	/** Resolves with how the process ended ("exit 1", "SIGKILL"), should it end before stop(). */
+	/** how it ended ("exit 1", "SIGKILL"), should it end before stop() */
 	exited: Promise<string>;
 	running(): boolean;
-	/** Execution ids this worker started, from its log ("Worker started execution <id> (job <job>)"). */
 	startedExecutions(): string[];
 	stop(): Promise<void>;
-	/** After stop(): the same worker again (user folder, log file, concurrency), ready. */
+	/** after stop(): the same worker again, ready */
 	startAgain(): Promise<N8nWorker>;
 }
 
@@ -55,7 +48,6 @@ export async function startWorker(
 	say(`${name} ready (${Math.round((Date.now() - t0) / 1000)} s)`);
 	return {
 		name,
-		child,
 		pid: child.pid!,
 		exited,
 		running: () => !hasExited(child),

@@ -1,7 +1,4 @@
-/**
- * Reading a queue-mode run back: the executions from PostgreSQL (n8n's own lists are not complete in
- * queue mode, see listedByPublicApi), which worker ran each (its log), the run data over REST.
- */
+/** A queue-mode run read back: executions from PostgreSQL (n8n's own lists leave some out), which worker ran each. */
 import { countBy, FINAL_STATUSES, type ExecutionSummary, type N8nRest } from '../n8n/rest';
 import type { N8nWorker } from '../n8n/worker';
 import { pollUntil } from '../poll';
@@ -31,33 +28,9 @@ export async function executionsOf(
 	}));
 }
 
-/** Waits until the workflow has at least `count` executions and none of them is new/running/waiting; returns them. */
-export async function waitForExecutions(
-	pg: PostgresInstance,
-	workflowId: string,
-	count: number,
-	timeoutMs: number,
-): Promise<ExecutionSummary[]> {
-	let last: ExecutionSummary[] = [];
-	return pollUntil(
-		async () => {
-			last = await executionsOf(pg, workflowId);
-			return last.length >= count && last.every((e) => FINAL_STATUSES.includes(e.status))
-				? last
-				: undefined;
-		},
-		timeoutMs,
-		() =>
-			`after ${timeoutMs / 1000} s: ${last.length} of ${count} executions, ${JSON.stringify(countBy(last.map((e) => e.status)))}`,
-		1000,
-	);
-}
-
 /**
- * How many of these executions n8n's public API lists. Measured with n8n 2.41.1: it leaves out an
- * execution that finished on a worker before main had noted it as enqueued (main's log: "Execution 3
- * (job 3) finished" before "Enqueued execution 3"): main then holds it as running for good, and the
- * list excludes running ones (executions.public.controller.js `excludeRunning`).
+ * How many of these executions n8n's public API lists. n8n 2.41.1 leaves out one that finished on a
+ * worker before main noted it as enqueued (e2e/QUEUE-MODE.md "Public API leaves some out").
  */
 export async function listedByPublicApi(
 	rest: N8nRest,
@@ -68,7 +41,7 @@ export async function listedByPublicApi(
 	return ids.filter((id) => listed.has(id)).length;
 }
 
-/** Execution id → worker name, from the workers' logs ("Worker started execution <id>"). */
+/** Execution id → worker name, from the workers' logs. */
 export function workerOf(workers: N8nWorker[]): Map<string, string> {
 	const map = new Map<string, string>();
 	for (const w of workers)
@@ -77,7 +50,6 @@ export function workerOf(workers: N8nWorker[]): Map<string, string> {
 	return map;
 }
 
-/** Polls the workers' logs until one of them says it started execution `id`. */
 export function workerStarting(
 	workers: N8nWorker[],
 	id: string,
@@ -91,7 +63,6 @@ export function workerStarting(
 	);
 }
 
-/** Runs fn over items with at most `parallel` at once (reading 300 executions one by one is slow). */
 export async function mapLimit<T, R>(
 	items: T[],
 	parallel: number,

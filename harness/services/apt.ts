@@ -1,9 +1,4 @@
-/**
- * Debian packages the tooling needs (redis-server, postgresql, chromium, sqlite3's build tools),
- * installed with apt-get only when missing. `apt-get update` runs at most once per process;
- * installs are serialised (two at once would collide on dpkg's lock) and wait for another
- * process's apt lock.
- */
+/** Debian packages the tooling needs, installed with apt-get when missing, one install at a time. */
 import * as fs from 'node:fs';
 
 import { runLogged } from '../commands';
@@ -14,9 +9,8 @@ let updated = false;
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Install `packages` unless `present()` already says yes. A package's install script would start
- * its system service (redis on 6379, PostgreSQL's "main" cluster on 5432); a policy-rc.d that
- * answers 101 forbids that (Docker's Debian images ship one; else one is there during the install).
+ * Installs `packages` unless `present()`. A policy-rc.d answering 101 keeps their install scripts
+ * from starting system services (redis on 6379, PostgreSQL on 5432); Docker's Debian images ship one.
  */
 export function ensureDebianPackages(
 	packages: string[],

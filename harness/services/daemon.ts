@@ -1,10 +1,17 @@
-/** A service's daemon (redis-server, postgres) on a free loopback port, with processes.ts's startReady. */
+/** A service n8n depends on (Redis, PostgreSQL): its daemon on a free loopback port, its variables for n8n. */
 import type { SpawnOptions } from 'node:child_process';
 
 import { freePort } from '../ports';
 import { startReady, stopProcessGroup } from '../processes';
 
-/** true when some process of the group `pgid` still exists */
+/** Every n8n process of an instance with this service gets its n8nEnv(). */
+export interface Service {
+	name: string;
+	port: number;
+	n8nEnv(): NodeJS.ProcessEnv;
+	stop(): Promise<void>;
+}
+
 export function groupAlive(pgid: number): boolean {
 	try {
 		process.kill(-pgid, 0);
@@ -14,10 +21,7 @@ export function groupAlive(pgid: number): boolean {
 	}
 }
 
-/**
- * Starts a daemon on a free port until `probe` answers (a port can be taken between the probe and
- * the bind: 3 tries); `stop` sends `stopSignal`, the daemon's quick shutdown.
- */
+/** Until `probe` answers (a port can be taken between choosing and binding it: 3 tries); `stop` sends `stopSignal`. */
 export async function startOnFreePort(o: {
 	name: string;
 	cmd: string;

@@ -1,9 +1,6 @@
 /**
- * Our own PostgreSQL for n8n's queue mode: Debian's postgresql (installed when missing), a fresh
- * cluster (initdb) under the caller's work folder, run by the `postgres` user when we are root
- * (PostgreSQL refuses root) on 127.0.0.1 and a free port, its socket in the work folder too. It
- * holds a database `n8n` owned by the login `n8n` (password auth over TCP). No system cluster or
- * service is touched.
+ * Own PostgreSQL for n8n's queue mode: Debian's postgresql, a throw-away cluster under the work
+ * folder (run as user postgres when we are root: it refuses root), database and login `n8n`.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -11,18 +8,15 @@ import * as path from 'node:path';
 
 import { capture } from '../commands';
 import { ensureDebianPackages } from './apt';
-import { startOnFreePort } from './daemon';
-import type { Service } from './service';
+import { startOnFreePort, type Service } from './daemon';
 
 const PG_ROOT = '/usr/lib/postgresql';
 
 export interface PostgresInstance extends Service {
-	port: number;
-	/** One SQL statement as the superuser over the socket; rows of tab-separated fields. */
+	/** One SQL statement as the superuser over the socket; rows of fields. */
 	query(sql: string): Promise<string[][]>;
 }
 
-/** The newest installed server's bin folder; undefined when none. */
 function serverBinDir(): string | undefined {
 	const versions = fs.existsSync(PG_ROOT) ? fs.readdirSync(PG_ROOT) : [];
 	const found = versions
@@ -31,31 +25,17 @@ function serverBinDir(): string | undefined {
 	return found.length ? path.join(PG_ROOT, found[0], 'bin') : undefined;
 }
 
-/** uid/gid of the `postgres` user when we are root, else nothing (we run it ourselves). */
-function serverUser(): { uid?: number; gid?: number } {
+async function serverUser(): Promise<{ uid?: number; gid?: number }> {
 	if (process.getuid?.() !== 0) return {};
-	const line = fs
-		.readFileSync('/etc/passwd', 'utf8')
-		.split('\n')
-		.find((l) => l.startsWith('postgres:'));
-	if (!line) throw new Error('user postgres missing (the postgresql package creates it)');
-	const [, , uid, gid] = line.split(':');
-	return { uid: Number(uid), gid: Number(gid) };
-}
-
-/** The server user must be able to walk into the work folder: give others search (x) access there. */
-function letServerUserIn(workDir: string): void {
-	fs.chmodSync(workDir, (fs.statSync(workDir).mode & 0o7777) | 0o001);
-	for (let dir = path.dirname(workDir); dir !== path.dirname(dir); dir = path.dirname(dir))
-		if ((fs.statSync(dir).mode & 0o001) === 0)
-			throw new Error(`${dir} is not searchable by user postgres: use a work folder under /tmp`);
+	const id = async (flag: string) => Number(await capture('id', [flag, 'postgres']));
+	return { uid: await id('-u'), gid: await id('-g') };
 }
 
 export async function startPostgres(workDir: string): Promise<PostgresInstance> {
 	const ready = () => serverBinDir() !== undefined;
 	await ensureDebianPackages(['postgresql'], ready, path.join(workDir, 'apt.log'));
 	const binDir = serverBinDir()!;
-	const owner = serverUser();
+	const owner = await serverUser();
 	const base = path.join(workDir, 'postgres');
 	const dataDir = path.join(base, 'data');
 	const socketDir = path.join(base, 'run');
@@ -64,13 +44,14 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 	fs.mkdirSync(socketDir, { recursive: true });
 	fs.writeFileSync(pwFile, `${randomBytes(12).toString('hex')}\n`, { mode: 0o600 });
 	if (owner.uid !== undefined) {
-		letServerUserIn(workDir);
+		// the server user must be able to walk into the work folder (under /tmp)
+		fs.chmodSync(workDir, (fs.statSync(workDir).mode & 0o7777) | 0o001);
 		for (const f of [base, dataDir, socketDir, pwFile]) fs.chownSync(f, owner.uid, owner.gid!);
 	}
 	const run = (cmd: string, args: string[]) =>
 		capture(path.join(binDir, cmd), args, { ...owner, cwd: base });
 	const words = (s: string) => s.split(' ');
-	// A throw-away cluster: no fsync (initdb --no-sync, fsync=off below) keeps it fast.
+	// Throw-away: no fsync (--no-sync, fsync=off) keeps it fast.
 	const auth = '--auth-local=trust --auth-host=scram-sha-256';
 	await run(
 		'initdb',
@@ -89,7 +70,7 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 		spawn: { ...owner, cwd: base },
 		probe: (p) => run('pg_isready', words(`-q -h ${socketDir} -p ${p}`)).then(() => true as const),
 		timeoutMs: 30_000,
-		// PostgreSQL's "fast" shutdown: it ends open sessions (SIGTERM would wait for them).
+		// "fast" shutdown: ends open sessions (SIGTERM would wait for them)
 		stopSignal: 'SIGINT',
 	});
 	const psql = (db: string, sql: string) =>
@@ -99,13 +80,8 @@ export async function startPostgres(workDir: string): Promise<PostgresInstance> 
 			'-c',
 			sql,
 		]);
-	try {
-		await psql('postgres', `CREATE ROLE n8n LOGIN PASSWORD '${password}'`);
-		await psql('postgres', 'CREATE DATABASE n8n OWNER n8n');
-	} catch (e) {
-		await stop();
-		throw e;
-	}
+	await psql('postgres', `CREATE ROLE n8n LOGIN PASSWORD '${password}'`);
+	await psql('postgres', 'CREATE DATABASE n8n OWNER n8n');
 	return {
 		name: 'postgres',
 		n8nEnv: () => ({

@@ -1,39 +1,14 @@
-/**
- * Our own Redis for n8n's queue mode: Debian's redis-server (installed when missing), on
- * 127.0.0.1 and a free port, its data folder under the caller's work folder, no persistence.
- */
+/** Own Redis for n8n's queue mode: Debian's redis-server, no persistence, data under the work folder. */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 
+import { capture } from '../commands';
 import { ensureDebianPackages } from './apt';
-import { startOnFreePort } from './daemon';
-import type { Service } from './service';
+import { startOnFreePort, type Service } from './daemon';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
-export interface RedisInstance extends Service {
-	port: number;
-}
-
-/** One PING over a raw socket. */
-function redisPing(port: number): Promise<true | string> {
-	return new Promise((resolve) => {
-		const socket = net.connect({ port, host: '127.0.0.1' });
-		let answer = '';
-		const done = (result: true | string) => {
-			socket.destroy();
-			resolve(result);
-		};
-		socket.setTimeout(2000, () => done('no answer to PING'));
-		socket.on('error', (e) => done(e.message));
-		socket.on('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
-		socket.on('data', (d: Buffer) => {
-			answer += d.toString();
-			if (answer.includes('\r\n')) done(answer.startsWith('+PONG') || answer);
-		});
-	});
-}
+export type RedisInstance = Service;
 
 export async function startRedis(workDir: string): Promise<RedisInstance> {
 	const dir = path.join(workDir, 'redis');
@@ -49,9 +24,12 @@ export async function startRedis(workDir: string): Promise<RedisInstance> {
 		],
 		logFile: path.join(workDir, 'redis.log'),
 		spawn: { cwd: dir },
-		probe: redisPing,
+		// redis-cli comes with redis-server (Debian's redis-tools)
+		probe: async (p) => {
+			const answer = await capture('redis-cli', ['-h', '127.0.0.1', '-p', String(p), 'ping']);
+			return answer.trim() === 'PONG' || answer;
+		},
 		timeoutMs: 20_000,
-		// redis shuts down at once (nothing to save with --save '')
 		stopSignal: 'SIGTERM',
 	});
 	return {

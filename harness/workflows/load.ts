@@ -1,10 +1,4 @@
-/**
- * The workflow shapes, saved as n8n saves them (`<name>.workflow.json` beside this file), and the one
- * place that fills in what differs between uses, all on the Gcore IAM node: its type (the package's
- * name as installed, the tool variant), typeVersion, credential, parameters or just Options, On Error
- * and Retry On Fail. Shapes without our node (the bench's HTTP Request + Switch peers) are read as
- * saved; their user fills in the rest.
- */
+/** The workflow shapes as n8n saves them (`<name>.workflow.json` beside this file), our node set up in one place. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -16,9 +10,7 @@ interface SavedNode {
 	typeVersion: number;
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
-	/** n8n's On Error; saved: "Stop Workflow" */
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-	/** n8n's Retry On Fail and its settings; saved: off */
 	retryOnFail?: boolean;
 	maxTries?: number;
 	waitBetweenTries?: number;
@@ -27,19 +19,15 @@ interface SavedNode {
 /** What differs from the saved Gcore IAM node; a field left undefined stays as saved. */
 export type GcoreNodeSettings = Partial<Omit<SavedNode, 'credentials'>> & {
 	credential: { id: string; name: string };
-	/** the node's Options (Concurrency, Max Retries, ...), kept beside the other parameters */
+	/** the node's Options, beside the saved parameters */
 	options?: Record<string, unknown>;
 };
-
-function isGcoreNode(node: SavedNode): boolean {
-	return /\.gcoreIam(Tool)?$/.test(node.type);
-}
 
 function fileOf(name: string): string {
 	return path.join(__dirname, `${name}.workflow.json`);
 }
 
-/** `<name>.workflow.json` as saved, for a shape without our node (the bench's HTTP Request peers); `id` replaces the saved workflow id. */
+/** As saved (a shape without our node); `id` replaces the saved workflow id. */
 export function readWorkflow<W extends { id?: string } = WorkflowJson>(
 	name: string,
 	id?: string,
@@ -49,7 +37,6 @@ export function readWorkflow<W extends { id?: string } = WorkflowJson>(
 	return wf;
 }
 
-/** `<name>.workflow.json` with its Gcore IAM node set up; `id` replaces the saved workflow id. */
 export function loadWorkflow<W extends { id?: string; nodes: object[] } = WorkflowJson>(
 	name: string,
 	gcore: GcoreNodeSettings,
@@ -57,7 +44,7 @@ export function loadWorkflow<W extends { id?: string; nodes: object[] } = Workfl
 ): W {
 	const file = fileOf(name);
 	const wf = readWorkflow<W>(name, id);
-	const nodes = (wf.nodes as SavedNode[]).filter(isGcoreNode);
+	const nodes = (wf.nodes as SavedNode[]).filter((n) => /\.gcoreIam(Tool)?$/.test(n.type));
 	if (nodes.length !== 1) throw new Error(`${file}: ${nodes.length} Gcore IAM nodes, expected 1`);
 	const [node] = nodes;
 	const { credential, options, ...fields } = gcore;

@@ -1,5 +1,4 @@
-/** The CRM integration as the e2e and the benchmark build it (Webhook → [Code] → Gcore IAM → branches), and a POST to it. */
-import { NODE_TYPE } from '../ourPackage';
+/** The CRM integration (Webhook → [Code] → Gcore IAM → branches), and a POST to it. */
 import { loadWorkflow } from './load';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, type WorkflowJson } from './workflowJson';
 
@@ -8,19 +7,17 @@ const CODE_NODE = 'CRM export';
 
 export interface WebhookWorkflow {
 	id: string;
-	/** The Webhook node's path: production URL <base>/webhook/<path>. */
 	path: string;
-	/** The Gcore IAM node's Options. */
 	options?: Record<string, unknown>;
-	/** A Code node between the Webhook and Gcore IAM (its items carry `email`); without it the POST body does. */
+	/** a Code node before Gcore IAM (its items carry `email`); without it the POST body does */
 	codeBefore?: string;
-	/** The gcoreIamApi credential (default: the simulator credential the e2e imports). */
+	/** default: the simulator credential the e2e imports */
 	credential?: { id: string; name: string };
-	/** The saved shape, `<shape>.workflow.json` beside this file; default webhookCode with `codeBefore`, else webhook. */
+	/** default webhookCode with `codeBefore`, else webhook */
 	shape?: 'webhook' | 'webhookCode' | 'webhookRemoveDuplicates';
 }
 
-/** The saved shape with this path, Code and Options; its node ids and webhookId (saved for id "00000000") made from `id`. */
+/** Node ids and webhookId (saved for id "00000000") made from `id`. */
 export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 	const prefix = spec.id
 		.replace(/[^0-9a-f]/gi, '')
@@ -29,7 +26,6 @@ export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 	const wf = loadWorkflow(
 		spec.shape ?? (spec.codeBefore ? 'webhookCode' : 'webhook'),
 		{
-			type: NODE_TYPE,
 			credential: spec.credential ?? { id: CREDENTIAL_ID, name: CREDENTIAL_NAME },
 			options: spec.options ?? {},
 		},
@@ -47,12 +43,11 @@ export function webhookWorkflow(spec: WebhookWorkflow): WorkflowJson {
 	return wf;
 }
 
-/** One POST as a CRM sends it; resolves with the status (n8n answers 200 "Workflow was started" once it has the execution). */
 export async function post(url: string, body: unknown): Promise<number> {
 	return (await postForAnswer(url, body)).status;
 }
 
-/** The same, with n8n's answer: during start-up n8n answers 200 without starting the workflow; only `{"message":"Workflow was started"}` says it did. */
+/** With n8n's answer: only "Workflow was started" says it started the workflow (not so during start-up). */
 export async function postForAnswer(
 	url: string,
 	body: unknown,
@@ -65,6 +60,6 @@ export async function postForAnswer(
 	return { status: res.status, text: await res.text() };
 }
 
-/** The Code node of a CRM that posts its export: one item per customer of the body's `customers`. */
+/** A Code node: one item per customer of the body's `customers`. */
 export const SPLIT_EXPORT =
 	'return ($input.first().json.body.customers ?? []).map((c) => ({ json: c }));';

@@ -1,25 +1,21 @@
-/** The example workflow as shipped in examples/ and the simulator credential, ready for `n8n import:*`. */
+/** The example workflow from examples/ and the simulator credential, ready for `n8n import:*`. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { CREDENTIAL_TYPE, REPO } from '../ourPackage';
 
-export const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'gcore-iam-onboarding.workflow.json');
+const EXAMPLE_WORKFLOW = path.join(REPO, 'examples', 'gcore-iam-onboarding.workflow.json');
 export const EXAMPLE_WORKFLOW_ID = 'gcoreIamExample1';
 export const CREDENTIAL_ID = 'gcoreIamSimCred1';
 export const CREDENTIAL_NAME = 'Gcore IAM account (simulator)';
-/** The example's input node (our node's name: GCORE_NODE_NAME in harness/names.ts). */
 export const INPUT_NODE = 'New CRM customers';
 
-export interface WorkflowNode {
+interface WorkflowNode {
 	id: string;
 	name: string;
 	type: string;
-	typeVersion: number;
-	position: [number, number];
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
-	onError?: string;
 	[k: string]: unknown;
 }
 
@@ -34,17 +30,14 @@ export interface WorkflowJson {
 	[k: string]: unknown;
 }
 
-/** The example as shipped, with this workflow id and every gcoreIamApi reference pointing at `credentialId`. */
-export function loadExampleWorkflow(
-	id = EXAMPLE_WORKFLOW_ID,
-	credentialId = CREDENTIAL_ID,
-): WorkflowJson {
+/** The example with this workflow id, its gcoreIamApi references on the simulator credential. */
+export function loadExampleWorkflow(id = EXAMPLE_WORKFLOW_ID): WorkflowJson {
 	const wf = JSON.parse(fs.readFileSync(EXAMPLE_WORKFLOW, 'utf8')) as WorkflowJson;
 	wf.id = id;
 	let refs = 0;
 	for (const node of wf.nodes) {
 		if (node.credentials?.[CREDENTIAL_TYPE]) {
-			node.credentials[CREDENTIAL_TYPE] = { id: credentialId, name: CREDENTIAL_NAME };
+			node.credentials[CREDENTIAL_TYPE] = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
 			refs++;
 		}
 	}
@@ -57,7 +50,6 @@ export function credentialJson(id: string, name: string, apiKey: string, baseUrl
 	return { id, name, type: CREDENTIAL_TYPE, data: { apiKey, baseUrl } };
 }
 
-/** The nodes each output of `nodeName` feeds, by output index. */
 export function targetsOf(wf: WorkflowJson, nodeName: string): string[][] {
 	return (wf.connections[nodeName]?.main ?? []).map((o) => o.map((t) => t.node));
 }
