@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { describeCliResult, N8nCli, SIGSEGV_RETRIES } from '../harness/n8n/cli';
+import { describeCliResult, N8nCli } from '../harness/n8n/cli';
 import { ensureRealN8n } from '../harness/n8n/install';
 import { N8nInstance } from '../harness/n8n/instance';
 import { DEMO_OWNER } from '../harness/n8n/owner';
@@ -21,11 +21,10 @@ import { onCleanup } from '../harness/processes';
 import { mkTemp } from '../harness/workFolder';
 import { credentialJson } from '../harness/workflows/workflowJson';
 import { DEFAULT_API_KEY } from '../simulator';
-import { repeat, sampleOf, type Api, type Row } from './measure';
+import { prepareApi, repeat, sampleOf, type Api, type Row } from './measure';
 import * as workflows from './realWorkflows';
 import type { Context } from './scenario';
 
-const CRASHED = 'n8n crashed at exit (harness/n8n/cli.ts)';
 const routed = (run: N8nRun) =>
 	OUTPUT_NAMES.reduce((n, node) => n + (nodeOutputs(run, node)[0]?.length ?? 0), 0);
 
@@ -56,19 +55,28 @@ export class RealN8nBench {
 		return real;
 	}
 
-	/** Time from the sending node's start to the routing node's end; failed: customers on no outcome node. */
-	async execute(workflow: workflows.BenchWorkflow, items: number) {
-		const ours = workflow.nodes.some((node) => node.name === GCORE_NODE_NAME);
+	/**
+	 * `n8n execute` of `workflowFor(0)`: from the sending node's start to the routing node's end;
+	 * failed: customers on no outcome node. After n8n's crash at exit, the API is prepared again and
+	 * `workflowFor(retry)` runs (a fresh workflow: our node's record starts empty).
+	 */
+	async execute(
+		items: number,
+		workflowFor: (retry: number) => workflows.BenchWorkflow,
+		again: () => Promise<void>,
+	) {
+		const ours = workflowFor(0).nodes.some((node) => node.name === GCORE_NODE_NAME);
 		const first = ours ? GCORE_NODE_NAME : workflows.HTTP_NODE;
 		const last = ours ? GCORE_NODE_NAME : workflows.SWITCH_NODE;
-		await this.cli.importWorkflows([workflow]);
-		const { run, result } = await this.cli.execute(workflow.id);
-		if (result.signal === 'SIGSEGV') return { ms: NaN, failed: items, error: CRASHED };
-		if (!run) {
+		const { run, result } = await this.cli.executeAgainAfterCrash('', async (retry) => {
+			if (retry) await again();
+			return workflowFor(retry);
+		});
+		if (!run || result.signal) {
 			// Kept for a look: once, the output of a run that ended with exit 0 did not parse.
-			const kept = path.join(REPO, 'bench', 'results', `${workflow.id}.stdout.txt`);
+			const kept = path.join(REPO, 'bench', 'results', `${workflowFor(0).id}.stdout.txt`);
 			writeFileSync(kept, result.stdout);
-			const ended = describeCliResult(`execute ${workflow.id}`, result);
+			const ended = describeCliResult(`execute ${workflowFor(0).id}`, result);
 			throw new Error(`no run data (stdout: ${kept}): ${ended}`);
 		}
 		const { runData, error } = run.data.resultData;
@@ -90,15 +98,13 @@ export class RealN8nBench {
 		const rows = [];
 		for (const [i, [name, how]] of contenders.entries())
 			rows.push(
-				await repeat(name, settings.reps, async (rep) => {
-					// n8n's known crash at exit (harness/n8n/cli.ts): the run again, on a fresh workflow.
-					for (let retry = 0; ; retry++) {
-						const id = `${idPrefix}${i}x${rep}r${retry}`;
-						const workflow = workflows.benchWorkflow(id, sim.url, input, how);
-						const run = () => this.execute(workflow, input.length);
-						const sample = await sampleOf(sim, api, input.length, run);
-						if (sample.error !== CRASHED || retry === SIGSEGV_RETRIES) return sample;
-					}
+				await repeat(name, settings.reps, (rep) => {
+					const workflowFor = (retry: number) =>
+						workflows.benchWorkflow(`${idPrefix}${i}x${rep}r${retry}`, sim.url, input, how);
+					const again = () => prepareApi(sim, api, input.length);
+					return sampleOf(sim, api, input.length, () =>
+						this.execute(input.length, workflowFor, again),
+					);
 				}),
 			);
 		return rows;

@@ -2,8 +2,7 @@
 import * as path from 'node:path';
 
 import { discoverExports } from '../harness/discover';
-import { say } from '../harness/log';
-import { SIGSEGV_RETRIES, type N8nCli } from '../harness/n8n/cli';
+import type { N8nCli } from '../harness/n8n/cli';
 import type { N8nInstance } from '../harness/n8n/instance';
 import type { Owner } from '../harness/n8n/owner';
 import type { N8nRest } from '../harness/n8n/rest';
@@ -80,16 +79,8 @@ export function runnable<S extends Scenario>(all: S[], version: string, label = 
 }
 
 /** `n8n execute` after a simulator reset and `prepare`; again after n8n's SIGSEGV at exit (n8n/cli.ts), never after a wrong result. */
-export async function executeFresh(
-	ctx: CliContext,
-	workflowId: string,
-	prepare: () => Promise<void> = async () => undefined,
-) {
-	for (let retry = 0; ; retry++) {
+export const executeFresh = (ctx: CliContext, workflowId: string, prepare = async () => {}) =>
+	ctx.cli.executeAgainAfterCrash(workflowId, async () => {
 		await ctx.sim.reset();
 		await prepare();
-		const attempt = await ctx.cli.execute(workflowId);
-		if (attempt.result.signal !== 'SIGSEGV' || retry === SIGSEGV_RETRIES) return attempt;
-		say(`n8n execute crashed with SIGSEGV: resetting the simulator, retry ${retry + 1}`);
-	}
-}
+	});
