@@ -65,18 +65,22 @@ export class RealN8nBench {
 		workflowFor: (retry: number) => workflows.BenchWorkflow,
 		again: () => Promise<void>,
 	) {
-		const ours = workflowFor(0).nodes.some((node) => node.name === GCORE_NODE_NAME);
+		let workflow = workflowFor(0);
+		const ours = workflow.nodes.some((node) => node.name === GCORE_NODE_NAME);
 		const first = ours ? GCORE_NODE_NAME : workflows.HTTP_NODE;
 		const last = ours ? GCORE_NODE_NAME : workflows.SWITCH_NODE;
-		const { run, result } = await this.cli.executeAgainAfterCrash('', async (retry) => {
-			if (retry) await again();
-			return workflowFor(retry);
+		const { run, result } = await this.cli.executeAgainAfterCrash(workflow.id, async (retry) => {
+			if (retry) {
+				await again();
+				workflow = workflowFor(retry);
+			}
+			return workflow;
 		});
 		if (!run || result.signal) {
 			// Kept for a look: once, the output of a run that ended with exit 0 did not parse.
-			const kept = path.join(REPO, 'bench', 'results', `${workflowFor(0).id}.stdout.txt`);
+			const kept = path.join(REPO, 'bench', 'results', `${workflow.id}.stdout.txt`);
 			writeFileSync(kept, result.stdout);
-			const ended = describeCliResult(`execute ${workflowFor(0).id}`, result);
+			const ended = describeCliResult(`execute ${workflow.id}`, result);
 			throw new Error(`no run data (stdout: ${kept}): ${ended}`);
 		}
 		const { runData, error } = run.data.resultData;

@@ -76,7 +76,7 @@ export class N8nCli {
 	 */
 	async executeAgainAfterCrash(
 		workflowId: string,
-		prepare: (retry: number) => Promise<WorkflowJson | void> = async () => undefined,
+		prepare: (retry: number) => Promise<WorkflowJson | void>,
 	): Promise<{ run: N8nRun | undefined; result: CliResult }> {
 		for (let retry = 0; ; retry++) {
 			const workflow = await prepare(retry);
