@@ -21,6 +21,7 @@ import {
 	runWorkflow,
 } from '../../harness/engine';
 import { description } from '../../harness/engine/standInNodes';
+import { pollUntil } from '../../harness/poll';
 import type { Fault, Simulator } from '../../simulator';
 import { RENEW_PATH, startSimulator } from '../../simulator';
 
@@ -317,7 +318,8 @@ describe('HTTP helpers (axios), against the simulator', () => {
 		const stop = new AbortController();
 		const running = runWorkflow(workflow({}, [{}]), { credentials, signal: stop.signal });
 		if (cancel) {
-			while (sim.stats().requests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+			const sent = async () => sim.stats().requests > 0 || undefined;
+			await pollUntil(sent, 5000, () => 'no request reached the simulator in 5 s', 5);
 			stop.abort();
 		}
 		const { run } = await running;

@@ -1,6 +1,7 @@
 // The simulator's behaviours that no test of the node would notice going wrong.
 import axios, { type AxiosResponse } from 'axios';
 
+import { pollUntil } from '../../harness/poll';
 import { startSimulatorProcess } from '../../harness/simulatorProcess';
 import {
 	DEFAULT_API_KEY,
@@ -97,11 +98,18 @@ test('leaves idle keep-alive connections to the client; closes promptly with del
 	expect(Number(/timeout=(\d+)/.exec(String(answers[0].headers['keep-alive']))?.[1])).toBe(30);
 	own.configure({ latencyMs: 10_000 });
 	const outcome = (email: string) => renew(email, own).catch(() => 'failed');
+	const inFlight = (n: number) =>
+		pollUntil(
+			async () => own.stats().inFlight >= n || undefined,
+			5000,
+			() => `${n} in flight`,
+			5,
+		);
 	const delayed = outcome(C1);
-	while (own.stats().inFlight < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+	await inFlight(1);
 	own.addFault('*', { hang: true });
 	const hanging = outcome(C2);
-	while (own.stats().inFlight < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+	await inFlight(2);
 	const started = Date.now();
 	await own.close();
 	expect(Date.now() - started).toBeLessThan(500);
