@@ -15,20 +15,29 @@ export interface GcoreWorkflowOptions extends Pick<
 	items: IDataObject[];
 	parameters?: IDataObject;
 	asTool?: boolean;
+	/** Another copy of the package's node (a second n8n process's), `GCORE_NODE_TYPE` by default. */
+	nodeType?: string;
 }
 
 export function gcoreWorkflow(opts: GcoreWorkflowOptions): {
 	nodes: INode[];
 	connections: IConnections;
 } {
-	const { items, parameters, asTool, typeVersion = 1, ...settings } = opts;
+	const {
+		items,
+		parameters,
+		asTool,
+		typeVersion = 1,
+		nodeType = GCORE_NODE_TYPE,
+		...settings
+	} = opts;
 	const shape = asTool
 		? 'engineTool'
 		: opts.onError === 'continueErrorOutput'
 			? 'engineErrorOutput'
 			: 'engine';
 	const workflow = loadWorkflow<{ nodes: INode[]; connections: IConnections }>(shape, {
-		type: asTool ? `${GCORE_NODE_TYPE}Tool` : GCORE_NODE_TYPE,
+		type: asTool ? `${nodeType}Tool` : nodeType,
 		typeVersion,
 		credential: { id: '1', name: 'Gcore IAM account' },
 		...settings,
@@ -36,7 +45,7 @@ export function gcoreWorkflow(opts: GcoreWorkflowOptions): {
 	for (const node of workflow.nodes) {
 		if (node.name === 'Customers') node.parameters = { items: items as INodeParameters[] };
 		// The given parameters replace the saved ones, but the tool's `email` defaults to the saved $fromAI().
-		if (node.type.startsWith(GCORE_NODE_TYPE))
+		if (node.type.startsWith(nodeType))
 			node.parameters = {
 				...(asTool && { email: node.parameters.email }),
 				...parameters,

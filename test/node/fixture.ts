@@ -5,7 +5,6 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { GcoreWorkflowOptions, RunOptions, RunResult } from '../../harness/engine';
 import {
 	GCORE_NODE_NAME,
-	GCORE_NODE_TYPE,
 	gcoreWorkflow,
 	restartNodeProcess,
 	runWorkflow,
@@ -48,13 +47,10 @@ export function useSimulator(options: SimulatorOptions = {}) {
 
 	async function run(
 		workflow: GcoreWorkflowOptions,
-		opts: RunOptions & { apiKey?: string; baseUrl?: string; nodeType?: string } = {},
+		opts: RunOptions & { apiKey?: string; baseUrl?: string } = {},
 	): Promise<NodeRun> {
-		const { apiKey = API_KEY, baseUrl = sim().url, nodeType, ...runOptions } = opts;
-		const definition = gcoreWorkflow(workflow);
-		for (const node of definition.nodes)
-			if (nodeType && node.type === GCORE_NODE_TYPE) node.type = nodeType;
-		const result = await runWorkflow(definition, {
+		const { apiKey = API_KEY, baseUrl = sim().url, ...runOptions } = opts;
+		const result = await runWorkflow(gcoreWorkflow(workflow), {
 			credentials: { gcoreIamApi: { apiKey, baseUrl } },
 			...runOptions,
 		});

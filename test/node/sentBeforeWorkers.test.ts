@@ -32,7 +32,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const WORKFLOW_ROW = 'harness-workflow|';
 const emails = (from: number, to: number) => invited.slice(from, to);
 const inSecond = (addresses: string[]) =>
-	run({ items: items(addresses) }, { nodeType: secondNodeType });
+	run({ items: items(addresses), nodeType: secondNodeType });
 
 describe('two workers, one store', () => {
 	test('both take the same customers at the same moment (their store calls overlap): nobody is lost', async () => {
