@@ -18,7 +18,7 @@ export interface CliResult {
 }
 
 /** n8n's SIGSEGV after its work is done (e2e/README.md "How it works"): a crashed run is repeated this often. */
-export const SIGSEGV_RETRIES = 2;
+const SIGSEGV_RETRIES = 2;
 
 export function describeCliResult(args: string, r: CliResult): string {
 	return `n8n ${args} ended ${r.signal ?? `with exit ${r.code}`} after ${(r.ms / 1000).toFixed(1)} s:\n${lastLines(`${r.stdout}\n${r.stderr}`, 40)}`;
@@ -29,11 +29,7 @@ export class N8nCli {
 
 	/** `n8n <args>` that must exit 0; repeated after n8n's SIGSEGV. */
 	async ok(args: string[]): Promise<CliResult> {
-		let r = await this.once(args);
-		for (let retry = 1; r.signal === 'SIGSEGV' && retry <= SIGSEGV_RETRIES; retry++) {
-			say(`n8n ${args[0]} crashed with SIGSEGV (n8n's known crash at exit): retry ${retry}`);
-			r = await this.once(args);
-		}
+		const r = await this.againAfterCrash(args[0], () => this.once(args));
 		if (r.code !== 0) throw new Error(describeCliResult(args.join(' '), r));
 		return r;
 	}
@@ -63,27 +59,32 @@ export class N8nCli {
 		);
 	}
 
-	/** `n8n execute --id=<id> --rawOutput` once (a re-run re-sends e-mails): the run JSON it prints. */
-	async execute(workflowId: string): Promise<{ run: N8nRun | undefined; result: CliResult }> {
-		const result = await this.once(['execute', `--id=${workflowId}`, '--rawOutput']);
-		return { run: parseRawOutput(result.stdout), result };
-	}
-
 	/**
-	 * execute(), again after n8n's SIGSEGV at exit (up to SIGSEGV_RETRIES times; a wrong result never
-	 * is). `prepare(retry)` runs before every try: it resets what a crashed try changed, and may return
-	 * a new workflow, imported and executed instead of `workflowId`.
+	 * `n8n execute --id=<id> --rawOutput` and the run JSON it prints; again after n8n's SIGSEGV at
+	 * exit, never after a wrong result (a re-run re-sends e-mails). `prepare(retry)` runs before every
+	 * try: it resets what a crashed try changed, and may return a new workflow, imported and executed
+	 * instead of `workflowId`.
 	 */
 	async executeAgainAfterCrash(
 		workflowId: string,
 		prepare: (retry: number) => Promise<WorkflowJson | void>,
 	): Promise<{ run: N8nRun | undefined; result: CliResult }> {
-		for (let retry = 0; ; retry++) {
+		const result = await this.againAfterCrash('execute', async (retry) => {
 			const workflow = await prepare(retry);
 			if (workflow) await this.importWorkflows([workflow]);
-			const attempt = await this.execute(workflow ? workflow.id! : workflowId);
-			if (attempt.result.signal !== 'SIGSEGV' || retry === SIGSEGV_RETRIES) return attempt;
-			say(`n8n execute crashed with SIGSEGV (n8n's known crash at exit): retry ${retry + 1}`);
+			return this.once(['execute', `--id=${workflow ? workflow.id! : workflowId}`, '--rawOutput']);
+		});
+		return { run: parseRawOutput(result.stdout), result };
+	}
+
+	private async againAfterCrash(
+		command: string,
+		attempt: (retry: number) => Promise<CliResult>,
+	): Promise<CliResult> {
+		for (let retry = 0; ; retry++) {
+			const r = await attempt(retry);
+			if (r.signal !== 'SIGSEGV' || retry === SIGSEGV_RETRIES) return r;
+			say(`n8n ${command} crashed with SIGSEGV (n8n's known crash at exit): retry ${retry + 1}`);
 		}
 	}
 
