@@ -34,11 +34,18 @@ function options() {
 	if (!mode) throw new Error(`--mode ${values.mode}? ${USAGE}`);
 	const versions = (values.n8n ?? process.env.GCORE_E2E_N8N_VERSIONS ?? '').split(',');
 	const only = (values.only ?? process.env.GCORE_E2E_ONLY)?.toLowerCase() || undefined;
-	return { name: values.mode, mode, only, versions: versions.map((s) => s.trim()).filter(Boolean) };
+	const fresh = values.fresh ?? false;
+	return {
+		name: values.mode,
+		mode,
+		only,
+		fresh,
+		versions: versions.map((s) => s.trim()).filter(Boolean),
+	};
 }
 
 async function main(): Promise<number> {
-	const { name, mode, only, versions } = options();
+	const { name, mode, only, fresh, versions } = options();
 	const tag = name === 'single' ? 'e2e' : name;
 	installSignalHandlers();
 	const timeoutMin = Number(process.env.GCORE_E2E_TIMEOUT_MIN ?? mode.timeoutMin);
@@ -56,7 +63,7 @@ async function main(): Promise<number> {
 	const work = mkTemp(`gcore-iam-${tag}-`);
 	say(`work folder ${work}`);
 	const run = { work, versions: versions.length ? versions : mode.defaultVersions, scenarios };
-	const session = mode.begin({ ...run, complete: !only });
+	const session = mode.begin({ ...run, complete: !only, fresh });
 
 	let tgz = '';
 	await check('npm run build + npm pack', () => path.basename((tgz = buildAndPack(work))));

@@ -29,7 +29,7 @@ export function hookOnQueue(
 	{ cluster, sim }: QueueContext,
 	wf: { id: string; path: string },
 ): Hook {
-	const url = `${cluster.main.baseUrl}/webhook/${wf.path}`;
+	const url = webhookUrl({ n8n: cluster.main }, wf.path);
 	const executions = () => executionsOf(cluster.postgres, wf.id);
 	return { sim, rest: cluster.rest, ...wf, url, executions };
 }
@@ -90,10 +90,8 @@ export async function waitFor(
 	}
 }
 
-export const ended =
-	(n: number, statuses = FINAL_STATUSES) =>
-	(fresh: ExecutionSummary[]) =>
-		fresh.filter((e) => statuses.includes(e.status)).length >= n;
+export const ended = (n: number) => (fresh: ExecutionSummary[]) =>
+	fresh.filter((e) => FINAL_STATUSES.includes(e.status)).length >= n;
 
 /** Every event POSTed, `inFlight` at once, redelivered on `redeliverOn` (default 1.123.81's 503), finally 200. */
 export async function postAll(

@@ -12,6 +12,8 @@ export interface ModeRun {
 	/** filtered by --only, in order; `complete`: no --only */
 	scenarios: Scenario[];
 	complete: boolean;
+	/** --fresh (serve mode): start from an empty user folder */
+	fresh: boolean;
 }
 
 /** Our package, packed, and the simulator; undefined when that set-up failed. */

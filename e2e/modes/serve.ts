@@ -13,7 +13,7 @@ import { equippedN8n, startLoggedIn } from './single';
 export const serveMode: ModeDefinition = {
 	defaultVersions: [process.env.GCORE_N8N_VERSION ?? DEFAULT_N8N_VERSION],
 	timeoutMin: 35_000, // 24 days: about the longest a setTimeout waits
-	begin({ versions: [version] }) {
+	begin({ versions: [version], fresh }) {
 		// One folder per version: an older n8n must not open a database a newer one migrated.
 		const folder = `dev-n8n-user${version === DEFAULT_N8N_VERSION ? '' : `-${version}`}`;
 		const userFolder = path.resolve(
@@ -29,8 +29,7 @@ export const serveMode: ModeDefinition = {
 					if (!built) throw new Error('set-up failed');
 					if (!(await portIsFree(port)))
 						throw new Error(`port ${port} in use: N8N_PORT=5679 npm run n8n`);
-					if (process.argv.includes('--fresh'))
-						fs.rmSync(userFolder, { recursive: true, force: true });
+					if (fresh) fs.rmSync(userFolder, { recursive: true, force: true });
 					// n8n starts only with the key it wrote to this folder's .n8n/config.
 					const config = path.join(userFolder, '.n8n', 'config');
 					const saved = fs.existsSync(config) ? fs.readFileSync(config, 'utf8') : '{}';

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hasExited } from '../../harness/processes';
 import { batchCustomers, batchFinished, startBatch } from '../../harness/queue/batch';
 import { LOCK_SETTINGS } from '../../harness/queue/cluster';
-import { countBy, FINAL, seconds, workerOf } from '../../harness/queue/executions';
+import { FINAL_STATUSES } from '../../harness/n8n/rest';
+import { countBy, seconds, workerOf } from '../../harness/queue/executions';
 import { groupAlive } from '../../harness/services/daemon';
 import { BATCH_WORKFLOW, CUSTOMER_WORKFLOW } from '../../harness/workflows/queueWorkflows';
 import { none } from '../expect';
@@ -54,7 +55,7 @@ export const workerKill: QueueScenario = {
 		const seen: string[] = [];
 		let status = '';
 		let finalMs = 0;
-		for (; !FINAL.includes(status); await sleep(500)) {
+		for (; !FINAL_STATUSES.includes(status); await sleep(500)) {
 			const e = await cluster.rest.call<{ status: string }>('GET', `/executions/${id}`);
 			finalMs = Date.now() - killedAt;
 			if (e.status !== status) seen.push(`${e.status} at +${seconds(finalMs)}`);
@@ -107,7 +108,7 @@ export const workerKill: QueueScenario = {
 		if (runnerLeft) process.kill(-victim.pid, 'SIGKILL');
 
 		assert.ok(
-			FINAL.includes(status) && status !== 'success',
+			FINAL_STATUSES.includes(status) && status !== 'success',
 			`the killed execution ended ${status}`,
 		);
 		assert.deepEqual(

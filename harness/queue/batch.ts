@@ -3,6 +3,7 @@ import type { SimUser } from '../../simulator';
 import type { N8nItem } from '../n8n/runData';
 import { FINAL_STATUSES, pollExecutions, type ExecutionSummary } from '../n8n/rest';
 import type { N8nWorker } from '../n8n/worker';
+import { webhookUrl } from '../n8n/webhook';
 import { pollUntil } from '../poll';
 import { BATCH_WORKFLOW } from '../workflows/queueWorkflows';
 import { postForAnswer } from '../workflows/webhookWorkflow';
@@ -26,9 +27,8 @@ export async function startBatch(
 ): Promise<{ id: string; worker: N8nWorker; postedAt: number }> {
 	const known = new Set((await executionsOf(cluster.postgres, BATCH_WORKFLOW.id)).map((e) => e.id));
 	const postedAt = Date.now();
-	const res = await postForAnswer(`${cluster.main.baseUrl}/webhook/${BATCH_WORKFLOW.path}`, {
-		customers,
-	});
+	const url = webhookUrl({ n8n: cluster.main }, BATCH_WORKFLOW.path);
+	const res = await postForAnswer(url, { customers });
 	if (res.status !== 200)
 		throw new Error(`batch webhook answered ${res.status} ${res.text.slice(0, 300)}`);
 	const id = await pollUntil(

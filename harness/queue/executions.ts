@@ -1,10 +1,10 @@
 /** A queue-mode run read back: executions from PostgreSQL (n8n's own lists leave some out), which worker ran each. */
-import { countBy, FINAL_STATUSES, type ExecutionSummary, type N8nRest } from '../n8n/rest';
+import { countBy, type ExecutionSummary, type N8nRest } from '../n8n/rest';
 import type { N8nWorker } from '../n8n/worker';
 import { pollUntil } from '../poll';
 import type { PostgresInstance } from '../services/postgres';
 
-export { countBy, FINAL_STATUSES as FINAL };
+export { countBy };
 
 /** The workflow's executions as stored in PostgreSQL (table execution_entity), oldest first. */
 export async function executionsOf(
